@@ -1,0 +1,127 @@
+package dev.parley.config;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Parley's settings. Each is an environment variable ({@code PARLEY_PORT}) with a
+ * system-property twin ({@code parley.port}); the system property wins when both are set.
+ *
+ * @param host          bind address of the standalone server
+ * @param port          port of the standalone server; 0 picks a free one
+ * @param maxFrameBytes largest text frame accepted, in UTF-8 bytes; larger ones close with 1009
+ * @param idleTimeout   a connection that sends no frame for this long is closed
+ * @param historyKeep   messages kept per room by the memory store
+ * @param sendQueue     frames queued for one connection before it is closed as a slow consumer
+ * @param recoveryCap   most messages a reconnecting client gets back with {@code since}
+ */
+public record ParleyConfig(String host, int port, int maxFrameBytes, Duration idleTimeout, int historyKeep,
+                           int sendQueue, int recoveryCap) {
+
+    public static final int MIN_RECOVERY_CAP = 1000;
+
+    public static ParleyConfig defaults() {
+        return from(name -> null, name -> null);
+    }
+
+    /** From this process's environment and system properties. */
+    public static ParleyConfig fromEnvironment() {
+        Map<String, String> env = System.getenv();
+        return from(env::get, System::getProperty);
+    }
+
+    /**
+     * @param env        environment variable by name
+     * @param properties system property by name
+     * @throws ConfigException naming the first setting that is unparsable or out of range
+     */
+    public static ParleyConfig from(UnaryOperator<String> env, UnaryOperator<String> properties) {
+        Settings s = new Settings(env, properties);
+        return new ParleyConfig(
+                s.text("PARLEY_HOST", "0.0.0.0"),
+                s.integer("PARLEY_PORT", 8080, 0, 65535),
+                s.integer("PARLEY_MAX_FRAME", 16384, 1024, 16 * 1024 * 1024),
+                Duration.ofSeconds(s.integer("PARLEY_IDLE_TIMEOUT", 60, 1, 86400)),
+                s.integer("PARLEY_HISTORY_KEEP", 10000, 1, 100_000_000),
+                s.integer("PARLEY_SEND_QUEUE", 1000, 1, 1_000_000),
+                s.integer("PARLEY_RECOVERY_CAP", MIN_RECOVERY_CAP, MIN_RECOVERY_CAP, 1_000_000));
+    }
+
+    public ParleyConfig withPort(int port) {
+        return new ParleyConfig(host, port, maxFrameBytes, idleTimeout, historyKeep, sendQueue, recoveryCap);
+    }
+
+    public ParleyConfig withIdleTimeout(Duration idleTimeout) {
+        return new ParleyConfig(host, port, maxFrameBytes, idleTimeout, historyKeep, sendQueue, recoveryCap);
+    }
+
+    public ParleyConfig withSendQueue(int sendQueue) {
+        return new ParleyConfig(host, port, maxFrameBytes, idleTimeout, historyKeep, sendQueue, recoveryCap);
+    }
+
+    public ParleyConfig withHistoryKeep(int historyKeep) {
+        return new ParleyConfig(host, port, maxFrameBytes, idleTimeout, historyKeep, sendQueue, recoveryCap);
+    }
+
+    /** One line for the start-up log. */
+    public String describeLimits() {
+        return "max frame " + maxFrameBytes + " B, idle timeout " + idleTimeout.toSeconds() + " s, send queue "
+                + sendQueue + " frames, recovery cap " + recoveryCap;
+    }
+
+    /** Reads one setting from the system property, else the environment. */
+    private static final class Settings {
+        private final UnaryOperator<String> env;
+        private final UnaryOperator<String> properties;
+
+        Settings(UnaryOperator<String> env, UnaryOperator<String> properties) {
+            this.env = env;
+            this.properties = properties;
+        }
+
+        /** PARLEY_MAX_FRAME -> parley.max.frame */
+        static String propertyName(String variable) {
+            return variable.toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+        }
+
+        String text(String variable, String fallback) {
+            String value = raw(variable);
+            if (value == null) {
+                return fallback;
+            }
+            if (value.isBlank()) {
+                throw new ConfigException(source(variable) + " must not be empty");
+            }
+            return value.strip();
+        }
+
+        int integer(String variable, int fallback, int min, int max) {
+            String value = raw(variable);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                int n = Integer.parseInt(value.strip());
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new ConfigException(source(variable) + " must be an integer from " + min + " to " + max
+                    + ", not \"" + value + "\"");
+        }
+
+        private String raw(String variable) {
+            String value = properties.apply(propertyName(variable));
+            return value != null ? value : env.apply(variable);
+        }
+
+        private String source(String variable) {
+            return properties.apply(propertyName(variable)) != null
+                    ? "system property " + propertyName(variable) + " (" + variable + ")"
+                    : variable;
+        }
+    }
+}

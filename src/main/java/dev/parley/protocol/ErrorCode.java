@@ -1,0 +1,28 @@
+package dev.parley.protocol;
+
+/** The error codes of PROTOCOL.md, each with its kebab-case wire name. */
+public enum ErrorCode {
+    BAD_ROOM("bad-room"),
+    BAD_FRAME("bad-frame"),
+    BAD_JSON("bad-json"),
+    UNKNOWN_TYPE("unknown-type"),
+    NOT_JOINED("not-joined"),
+    ALREADY_JOINED("already-joined"),
+    BAD_NAME("bad-name"),
+    NAME_TAKEN("name-taken"),
+    BAD_TEXT("bad-text"),
+    TOO_LONG("too-long"),
+    NO_SUCH_USER("no-such-user"),
+    RATE_LIMITED("rate-limited"),
+    UNAUTHORIZED("unauthorized");
+
+    private final String wireName;
+
+    ErrorCode(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+}

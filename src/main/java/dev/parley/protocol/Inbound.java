@@ -1,0 +1,60 @@
+package dev.parley.protocol;
+
+import jakarta.json.JsonObject;
+import java.util.OptionalLong;
+
+/**
+ * A validated client frame. {@link InboundDecoder} is the only place that makes these,
+ * so every instance already satisfies PROTOCOL.md's rules for its members.
+ */
+public sealed interface Inbound {
+
+    InboundType type();
+
+    /** {@code join}: {@code user} is already trimmed and valid. */
+    record Join(String user, OptionalLong since) implements Inbound {
+        public InboundType type() {
+            return InboundType.JOIN;
+        }
+    }
+
+    /** {@code message}: {@code text} exactly as sent; {@code cid} may be null. */
+    record Message(String text, String cid) implements Inbound {
+        public InboundType type() {
+            return InboundType.MESSAGE;
+        }
+    }
+
+    /** {@code direct}: {@code to} as sent; {@code cid} may be null. */
+    record Direct(String to, String text, String cid) implements Inbound {
+        public InboundType type() {
+            return InboundType.DIRECT;
+        }
+    }
+
+    record Typing() implements Inbound {
+        public InboundType type() {
+            return InboundType.TYPING;
+        }
+    }
+
+    /** {@code history}: {@code before} empty means "newest + 1". */
+    record History(OptionalLong before, int limit) implements Inbound {
+        public InboundType type() {
+            return InboundType.HISTORY;
+        }
+    }
+
+    record Rooms() implements Inbound {
+        public InboundType type() {
+            return InboundType.ROOMS;
+        }
+    }
+
+    /** {@code ping}: the whole frame, echoed (but for {@code type}) by {@code pong}. */
+    record Ping(JsonObject frame) implements Inbound {
+        public InboundType type() {
+            return InboundType.PING;
+        }
+    }
+}

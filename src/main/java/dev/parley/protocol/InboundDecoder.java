@@ -1,0 +1,190 @@
+package dev.parley.protocol;
+
+import static dev.parley.protocol.ErrorCode.BAD_JSON;
+import static dev.parley.protocol.ErrorCode.BAD_NAME;
+import static dev.parley.protocol.ErrorCode.BAD_TEXT;
+import static dev.parley.protocol.ErrorCode.NO_SUCH_USER;
+import static dev.parley.protocol.ErrorCode.TOO_LONG;
+import static dev.parley.protocol.ErrorCode.UNKNOWN_TYPE;
+
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
+import java.io.StringReader;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * Turns a client's text frame into a validated {@link Inbound} record, or into the
+ * {@link ProtocolException} that PROTOCOL.md names for it. The only place that reads
+ * client JSON. Thread-safe.
+ */
+public final class InboundDecoder {
+    public static final int MAX_NAME = 32;
+    public static final int MAX_TEXT = 4000;
+    public static final int MAX_CID = 64;
+    public static final int MAX_LIMIT = 100;
+    public static final int DEFAULT_LIMIT = 50;
+
+    private final JsonParserFactory parsers;
+
+    public InboundDecoder() {
+        this(JsonProvider.provider());
+    }
+
+    public InboundDecoder(JsonProvider json) {
+        this.parsers = json.createParserFactory(Map.of());
+    }
+
+    public Inbound decode(String frame) throws ProtocolException {
+        JsonObject json = parse(frame);
+        String cid = validCid(json);
+        JsonValue typeValue = json.get("type");
+        if (!(typeValue instanceof JsonString)) {
+            throw new ProtocolException(BAD_JSON, "A frame must be a JSON object with a string member \"type\".", null, cid);
+        }
+        String typeName = ((JsonString) typeValue).getString();
+        InboundType type = InboundType.of(typeName);
+        if (type == null) {
+            throw new ProtocolException(UNKNOWN_TYPE, "Unknown frame type \"" + abbreviate(typeName) + "\".", null, cid);
+        }
+        switch (type) {
+            case JOIN:
+                return new Inbound.Join(name(json, cid), nonNegative(json, "since", type, cid));
+            case MESSAGE:
+                return new Inbound.Message(text(json, type, cid), checkedCid(json, type, cid));
+            case DIRECT:
+                return new Inbound.Direct(recipient(json, cid), text(json, type, cid), checkedCid(json, type, cid));
+            case TYPING:
+                return new Inbound.Typing();
+            case HISTORY:
+                return new Inbound.History(nonNegative(json, "before", type, cid), limit(json, cid));
+            case ROOMS:
+                return new Inbound.Rooms();
+            case PING:
+                return new Inbound.Ping(json);
+            default:
+                throw new AssertionError(type);
+        }
+    }
+
+    private JsonObject parse(String frame) throws ProtocolException {
+        try (JsonParser parser = parsers.createParser(new StringReader(frame))) {
+            if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
+                throw new ProtocolException(BAD_JSON, "A frame must be one JSON object.", null, null);
+            }
+            JsonObject json = parser.getObject();
+            if (parser.hasNext()) {
+                throw new ProtocolException(BAD_JSON, "A frame must hold exactly one JSON object.", null, null);
+            }
+            return json;
+        } catch (JsonException | IllegalStateException e) {
+            throw new ProtocolException(BAD_JSON, "The frame is not valid JSON.", null, null);
+        }
+    }
+
+    private static String name(JsonObject json, String cid) throws ProtocolException {
+        JsonValue value = json.get("user");
+        if (!(value instanceof JsonString)) {
+            throw new ProtocolException(BAD_NAME, "join needs a string member \"user\".", InboundType.JOIN, cid);
+        }
+        String name = Unicode.strip(((JsonString) value).getString());
+        if (name.isEmpty() || Unicode.longerThan(name, MAX_NAME)) {
+            throw new ProtocolException(BAD_NAME, "A name has 1 to " + MAX_NAME + " characters.", InboundType.JOIN, cid);
+        }
+        if (Unicode.hasControl(name)) {
+            throw new ProtocolException(BAD_NAME, "A name must not contain control characters.", InboundType.JOIN, cid);
+        }
+        return name;
+    }
+
+    private static String text(JsonObject json, InboundType type, String cid) throws ProtocolException {
+        JsonValue value = json.get("text");
+        if (!(value instanceof JsonString)) {
+            throw new ProtocolException(BAD_TEXT, type.wireName() + " needs a string member \"text\".", type, cid);
+        }
+        String text = ((JsonString) value).getString();
+        if (Unicode.longerThan(text, MAX_TEXT)) {
+            throw new ProtocolException(TOO_LONG, "A text has at most " + MAX_TEXT + " characters.", type, cid);
+        }
+        if (Unicode.isBlank(text)) {
+            throw new ProtocolException(BAD_TEXT, "A text must not be blank.", type, cid);
+        }
+        return text;
+    }
+
+    private static String recipient(JsonObject json, String cid) throws ProtocolException {
+        JsonValue value = json.get("to");
+        if (!(value instanceof JsonString)) {
+            throw new ProtocolException(NO_SUCH_USER, "direct needs a string member \"to\" naming a user in this room.",
+                    InboundType.DIRECT, cid);
+        }
+        return Unicode.strip(((JsonString) value).getString());
+    }
+
+    /** The frame's cid if it is a string of at most MAX_CID characters, else null. */
+    private static String validCid(JsonObject json) {
+        JsonValue value = json.get("cid");
+        if (value instanceof JsonString) {
+            String cid = ((JsonString) value).getString();
+            return Unicode.longerThan(cid, MAX_CID) ? null : cid;
+        }
+        return null;
+    }
+
+    /** For frames that define cid: absent or null is fine, anything but a valid one is not. */
+    private static String checkedCid(JsonObject json, InboundType type, String cid) throws ProtocolException {
+        JsonValue value = json.get("cid");
+        if (cid == null && value != null && value != JsonValue.NULL) {
+            throw new ProtocolException(BAD_JSON, "cid must be a string of at most " + MAX_CID + " characters.", type, null);
+        }
+        return cid;
+    }
+
+    private static OptionalLong nonNegative(JsonObject json, String member, InboundType type, String cid)
+            throws ProtocolException {
+        JsonValue value = json.get(member);
+        if (value == null || value == JsonValue.NULL) {
+            return OptionalLong.empty();
+        }
+        OptionalLong n = integer(value);
+        if (n.isEmpty() || n.getAsLong() < 0) {
+            throw new ProtocolException(BAD_JSON, member + " must be a non-negative integer.", type, cid);
+        }
+        return n;
+    }
+
+    private static int limit(JsonObject json, String cid) throws ProtocolException {
+        JsonValue value = json.get("limit");
+        if (value == null || value == JsonValue.NULL) {
+            return DEFAULT_LIMIT;
+        }
+        OptionalLong n = integer(value);
+        if (n.isEmpty() || n.getAsLong() < 1 || n.getAsLong() > MAX_LIMIT) {
+            throw new ProtocolException(BAD_JSON, "limit must be an integer from 1 to " + MAX_LIMIT + ".",
+                    InboundType.HISTORY, cid);
+        }
+        return (int) n.getAsLong();
+    }
+
+    /** The value as a long, if it is an integral JSON number that fits one. */
+    private static OptionalLong integer(JsonValue value) {
+        if (value instanceof JsonNumber && ((JsonNumber) value).isIntegral()) {
+            try {
+                return OptionalLong.of(((JsonNumber) value).longValueExact());
+            } catch (ArithmeticException tooBig) {
+                return OptionalLong.empty();
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    private static String abbreviate(String s) {
+        return s.codePointCount(0, s.length()) <= 32 ? s : s.substring(0, s.offsetByCodePoints(0, 32)) + "…";
+    }
+}

@@ -1,0 +1,38 @@
+package dev.parley.protocol;
+
+import java.util.Map;
+
+/** The {@code type} values a client may send. */
+public enum InboundType {
+    JOIN("join"),
+    MESSAGE("message"),
+    DIRECT("direct"),
+    TYPING("typing"),
+    HISTORY("history"),
+    ROOMS("rooms"),
+    PING("ping");
+
+    private static final Map<String, InboundType> BY_WIRE_NAME = Map.of(
+            "join", JOIN, "message", MESSAGE, "direct", DIRECT, "typing", TYPING,
+            "history", HISTORY, "rooms", ROOMS, "ping", PING);
+
+    private final String wireName;
+
+    InboundType(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    /** The type with this wire name, or null. */
+    public static InboundType of(String wireName) {
+        return BY_WIRE_NAME.get(wireName);
+    }
+
+    /** Whether a client may send this before its {@code join} succeeded. */
+    public boolean allowedBeforeJoin() {
+        return this == JOIN || this == PING;
+    }
+}

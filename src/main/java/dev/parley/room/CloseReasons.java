@@ -1,0 +1,16 @@
+package dev.parley.room;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCodes;
+
+/** The reasons Parley closes a connection with, as PROTOCOL.md's close codes. */
+public final class CloseReasons {
+    public static final CloseReason BAD_ROOM = new CloseReason(CloseCodes.VIOLATED_POLICY, "bad room");
+    public static final CloseReason SLOW_CONSUMER = new CloseReason(CloseCodes.VIOLATED_POLICY, "slow consumer");
+    public static final CloseReason TOO_BIG = new CloseReason(CloseCodes.TOO_BIG, "frame too big");
+    public static final CloseReason SHUTTING_DOWN = new CloseReason(CloseCodes.GOING_AWAY, "server shutting down");
+    public static final CloseReason SERVER_ERROR = new CloseReason(CloseCodes.UNEXPECTED_CONDITION, "server error");
+
+    private CloseReasons() {
+    }
+}

@@ -1,0 +1,78 @@
+package dev.parley.room;
+
+import jakarta.websocket.Session;
+
+/**
+ * One connection to a room: a member once its {@code join} succeeded, until it departs.
+ * Created by {@link RoomRegistry#open}; the endpoint keeps it for its connection.
+ */
+public final class Member {
+    private final Session session;
+    private final String roomName;
+    private final Outbox outbox;
+
+    // written under this member's lock, read by any thread
+    private volatile Room room;
+    private volatile String name;
+    private boolean departed; // guarded by this
+
+    Member(Session session, String roomName, int sendQueue) {
+        this.session = session;
+        this.roomName = roomName;
+        this.outbox = new Outbox(session, sendQueue);
+    }
+
+    /** The room this connection asked for in its URL. */
+    public String roomName() {
+        return roomName;
+    }
+
+    /** The member's name, or null before its join succeeded. */
+    public String name() {
+        return name;
+    }
+
+    public boolean isJoined() {
+        return room != null;
+    }
+
+    Room room() {
+        return room;
+    }
+
+    Outbox outbox() {
+        return outbox;
+    }
+
+    Session session() {
+        return session;
+    }
+
+    /** Records a successful join; false if the connection departed meanwhile. */
+    synchronized boolean enter(Room room, String name) {
+        if (departed) {
+            return false;
+        }
+        this.name = name;
+        this.room = room;
+        return true;
+    }
+
+    /** Marks the departure; returns the room to leave, or null if there is none or it was done already. */
+    synchronized Room depart() {
+        if (departed) {
+            return null;
+        }
+        departed = true;
+        return room;
+    }
+
+    synchronized boolean hasDeparted() {
+        return departed;
+    }
+
+    @Override
+    public String toString() {
+        return "Member[" + roomName + "/" + name + "]";
+    }
+}

@@ -1,0 +1,181 @@
+package dev.parley.room;
+
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One connection's outbound frames: at most one asynchronous send in flight, the rest
+ * queued in order, up to a bound. Offering never blocks, so a slow or dead peer delays
+ * nobody else; when the queue is full the offer is refused and the caller closes the
+ * connection as a slow consumer.
+ *
+ * <p>A container may complete a send inside {@code sendText} itself (Tyrus does when the
+ * socket takes the frame at once). The pump loop notices that and carries on in the same
+ * frame of the stack instead of recursing, so a long queue cannot overflow the stack.
+ */
+final class Outbox {
+    private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
+
+    private final Session session;
+    private final RemoteEndpoint.Async remote;
+    private final int capacity;
+
+    // guarded by this
+    private ArrayDeque<String> queue;
+    private boolean inFlight;
+    private boolean closed;
+    private CloseReason closeWhenDrained;
+
+    Outbox(Session session, int capacity) {
+        this.session = session;
+        this.remote = session.getAsyncRemote();
+        this.capacity = capacity;
+    }
+
+    /**
+     * Queues a frame for sending.
+     *
+     * @return false if the queue is full: the outbox then refuses everything from now on
+     *         and the caller must close the connection; true otherwise, also when the
+     *         outbox is already closed and the frame is dropped
+     */
+    boolean offer(String frame) {
+        synchronized (this) {
+            if (closed || closeWhenDrained != null) {
+                return true;
+            }
+            if (inFlight) {
+                if (queue == null) {
+                    queue = new ArrayDeque<>();
+                }
+                if (queue.size() >= capacity) {
+                    closed = true;
+                    queue = null;
+                    return false;
+                }
+                queue.add(frame);
+                return true;
+            }
+            inFlight = true;
+        }
+        pump(frame);
+        return true;
+    }
+
+    /** Sends what is queued, then closes; frames offered from now on are dropped. */
+    void closeWhenDrained(CloseReason reason) {
+        synchronized (this) {
+            if (closed || closeWhenDrained != null) {
+                return;
+            }
+            if (inFlight) {
+                closeWhenDrained = reason;
+                return;
+            }
+            closed = true;
+        }
+        close(reason);
+    }
+
+    /** Drops what is queued and closes. */
+    void closeNow(CloseReason reason) {
+        synchronized (this) {
+            closed = true;
+            queue = null;
+        }
+        close(reason);
+    }
+
+    private void pump(String first) {
+        String frame = first;
+        while (frame != null) {
+            Send send = new Send();
+            try {
+                remote.sendText(frame, send);
+            } catch (RuntimeException e) { // the session closed under us
+                send.onResult(new SendResult(e));
+            }
+            CloseReason drained;
+            synchronized (this) {
+                send.returned = true;
+                if (send.result == null || send.handled) {
+                    return; // a container thread completes it and carries on pumping
+                }
+                frame = next(send.result);
+                drained = takeDrainedClose();
+            }
+            close(drained);
+        }
+    }
+
+    /** After a completed send: what to send next, or null. Caller holds the lock. */
+    private String next(SendResult result) {
+        if (!result.isOK()) {
+            LOG.log(Level.FINE, "send failed", result.getException());
+            closed = true;
+            queue = null;
+        }
+        String next = closed || queue == null ? null : queue.poll();
+        if (next == null) {
+            inFlight = false;
+        }
+        return next;
+    }
+
+    /** The close that waited for the queue to drain, if it has now. Caller holds the lock. */
+    private CloseReason takeDrainedClose() {
+        if (inFlight || closeWhenDrained == null || closed) {
+            return null;
+        }
+        closed = true;
+        return closeWhenDrained;
+    }
+
+    private void close(CloseReason reason) {
+        if (reason == null) {
+            return;
+        }
+        try {
+            if (session.isOpen()) {
+                session.close(reason);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "close failed", e);
+        }
+    }
+
+    /** The handler of one send: tells a completion inside sendText from a later one. */
+    private final class Send implements SendHandler {
+        private final Thread caller = Thread.currentThread();
+        // guarded by Outbox.this
+        private SendResult result;
+        private boolean returned; // sendText has returned to pump
+        private boolean handled;  // this handler, not pump, moved the queue on
+
+        @Override
+        public void onResult(SendResult sendResult) {
+            String frame;
+            CloseReason drained;
+            synchronized (Outbox.this) {
+                result = sendResult;
+                if (!returned && Thread.currentThread() == caller) {
+                    return; // inside sendText: pump carries on when it returns
+                }
+                handled = true;
+                frame = next(sendResult);
+                drained = takeDrainedClose();
+            }
+            close(drained);
+            if (frame != null) {
+                pump(frame);
+            }
+        }
+    }
+}

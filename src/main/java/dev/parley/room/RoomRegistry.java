@@ -1,0 +1,364 @@
+package dev.parley.room;
+
+import static dev.parley.protocol.ErrorCode.ALREADY_JOINED;
+import static dev.parley.protocol.ErrorCode.BAD_FRAME;
+import static dev.parley.protocol.ErrorCode.BAD_ROOM;
+import static dev.parley.protocol.ErrorCode.NAME_TAKEN;
+import static dev.parley.protocol.ErrorCode.NOT_JOINED;
+import static dev.parley.protocol.ErrorCode.NO_SUCH_USER;
+
+import dev.parley.config.ParleyConfig;
+import dev.parley.protocol.ChatMessage;
+import dev.parley.protocol.Inbound;
+import dev.parley.protocol.InboundDecoder;
+import dev.parley.protocol.InboundType;
+import dev.parley.protocol.Outbound;
+import dev.parley.protocol.OutboundEncoder;
+import dev.parley.protocol.ProtocolException;
+import dev.parley.store.HistoryStore;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * Owns rooms, presence, sequencing and delivery. The endpoint reports each connection's
+ * lifecycle here and this bean decides everything else.
+ *
+ * <p>Order: a room's seq assignment, store append and fan-out happen under the room's
+ * monitor, and each member's {@link Outbox} is FIFO, so every member sees the room's
+ * frames in seq order. Fan-out only queues, so a slow member delays nobody.
+ */
+@ApplicationScoped
+public class RoomRegistry {
+    private static final Logger LOG = Logger.getLogger(RoomRegistry.class.getName());
+    private static final Pattern ROOM_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    /** How many stored messages a plain welcome carries. */
+    public static final int WELCOME_HISTORY = 50;
+
+    private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
+    private final Set<Member> connections = ConcurrentHashMap.newKeySet();
+    private final InboundDecoder decoder = new InboundDecoder();
+    private final OutboundEncoder encoder = new OutboundEncoder();
+    private ParleyConfig config;
+    private HistoryStore store;
+    private volatile boolean shuttingDown;
+
+    protected RoomRegistry() {
+        // for the CDI proxy
+    }
+
+    @Inject
+    public RoomRegistry(ParleyConfig config, HistoryStore store) {
+        this.config = config;
+        this.store = store;
+    }
+
+    public ParleyConfig config() {
+        return config;
+    }
+
+    /** Connections open now, joined or not. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    // ---- connection lifecycle, called by the endpoint ----
+
+    /** A new connection to {@code roomName}; the endpoint passes the result to the other calls. */
+    public Member open(Session session, String roomName) {
+        session.setMaxIdleTimeout(config.idleTimeout().toMillis());
+        session.setMaxTextMessageBufferSize(config.maxFrameBytes());
+        session.setMaxBinaryMessageBufferSize(config.maxFrameBytes());
+        Member member = new Member(session, roomName, config.sendQueue());
+        if (shuttingDown) {
+            member.outbox().closeNow(CloseReasons.SHUTTING_DOWN);
+        } else if (!ROOM_NAME.matcher(roomName).matches()) {
+            send(member, new Outbound.Error(BAD_ROOM, "A room name matches [a-z0-9][a-z0-9_-]{0,63}.", null));
+            member.outbox().closeWhenDrained(CloseReasons.BAD_ROOM);
+        } else {
+            connections.add(member);
+        }
+        return member;
+    }
+
+    public void receive(Member member, String frame) {
+        if (utf8Length(frame, config.maxFrameBytes()) > config.maxFrameBytes()) {
+            depart(member, CloseReasons.TOO_BIG);
+            return;
+        }
+        try {
+            handle(member, decode(member, frame));
+        } catch (ProtocolException e) {
+            LOG.log(Level.FINE, "{0}: {1}", new Object[] {member, e.getMessage()});
+            send(member, e.toFrame());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Closing " + member + " after an unexpected failure", e);
+            depart(member, CloseReasons.SERVER_ERROR);
+        }
+    }
+
+    public void receiveBinary(Member member, int length) {
+        if (length > config.maxFrameBytes()) {
+            depart(member, CloseReasons.TOO_BIG);
+            return;
+        }
+        send(member, new Outbound.Error(BAD_FRAME, "Frames are JSON text; binary frames are not accepted.", null));
+    }
+
+    /** The connection closed, whatever the cause. */
+    public void closed(Member member, CloseReason reason) {
+        LOG.log(Level.FINE, "{0} closed: {1}", new Object[] {member, reason});
+        depart(member, null);
+    }
+
+    /** The container reports a failure of the connection; it closes it, so only log here. */
+    public void failed(Member member, Throwable failure) {
+        LOG.log(Level.FINE, member + " failed", failure);
+    }
+
+    /** Closes every connection with 1001. */
+    @PreDestroy
+    public void shutdown() {
+        shuttingDown = true;
+        for (Member member : connections) {
+            member.outbox().closeWhenDrained(CloseReasons.SHUTTING_DOWN);
+        }
+    }
+
+    // ---- frames ----
+
+    private Inbound decode(Member member, String frame) throws ProtocolException {
+        Inbound inbound;
+        try {
+            inbound = decoder.decode(frame);
+        } catch (ProtocolException e) {
+            // a frame this connection may not send at all gets the state error, even if malformed
+            ProtocolException stateError = stateError(member, e.type(), e.cid());
+            throw stateError != null ? stateError : e;
+        }
+        ProtocolException stateError = stateError(member, inbound.type(), cidOf(inbound));
+        if (stateError != null) {
+            throw stateError;
+        }
+        return inbound;
+    }
+
+    private static ProtocolException stateError(Member member, InboundType type, String cid) {
+        if (type == null) {
+            return null;
+        }
+        if (!member.isJoined() && !type.allowedBeforeJoin()) {
+            return new ProtocolException(NOT_JOINED, "Send join first.", type, cid);
+        }
+        if (member.isJoined() && type == InboundType.JOIN) {
+            return new ProtocolException(ALREADY_JOINED, "This connection has joined already.", type, cid);
+        }
+        return null;
+    }
+
+    private static String cidOf(Inbound inbound) {
+        if (inbound instanceof Inbound.Message) {
+            return ((Inbound.Message) inbound).cid();
+        }
+        if (inbound instanceof Inbound.Direct) {
+            return ((Inbound.Direct) inbound).cid();
+        }
+        return null;
+    }
+
+    private void handle(Member member, Inbound inbound) throws ProtocolException {
+        if (inbound instanceof Inbound.Message) {
+            message(member, (Inbound.Message) inbound);
+        } else if (inbound instanceof Inbound.Typing) {
+            typing(member);
+        } else if (inbound instanceof Inbound.Ping) {
+            send(member, new Outbound.Pong(((Inbound.Ping) inbound).frame()));
+        } else if (inbound instanceof Inbound.Join) {
+            join(member, (Inbound.Join) inbound);
+        } else if (inbound instanceof Inbound.Direct) {
+            direct(member, (Inbound.Direct) inbound);
+        } else if (inbound instanceof Inbound.History) {
+            history(member, (Inbound.History) inbound);
+        } else if (inbound instanceof Inbound.Rooms) {
+            send(member, new Outbound.Rooms(roomCounts()));
+        }
+    }
+
+    private void join(Member member, Inbound.Join join) throws ProtocolException {
+        String user = join.user();
+        while (true) {
+            Room room = rooms.computeIfAbsent(member.roomName(), name -> new Room(name, store));
+            synchronized (room) {
+                if (room.isRetired()) {
+                    continue; // emptied and removed meanwhile: take the new one
+                }
+                if (room.member(user) != null) {
+                    throw new ProtocolException(NAME_TAKEN, "The name \"" + user + "\" is in use in this room.",
+                            InboundType.JOIN, null);
+                }
+                if (!member.enter(room, user)) {
+                    return; // the connection closed meanwhile
+                }
+                room.add(user, member);
+                send(member, welcome(room, user, join));
+                broadcast(room, encoder.encode(new Outbound.Joined(room.name(), user, room.size(), Instant.now())),
+                        member);
+                return;
+            }
+        }
+    }
+
+    /** Caller holds the room's monitor, so no message falls between history and live frames. */
+    private Outbound.Welcome welcome(Room room, String user, Inbound.Join join) {
+        long newest = room.lastSeq();
+        Boolean recovered = null;
+        List<ChatMessage> history = null;
+        if (join.since().isPresent()) {
+            Optional<List<ChatMessage>> missed = store.after(room.name(), join.since().getAsLong(), config.recoveryCap());
+            recovered = missed.isPresent();
+            history = missed.orElse(null);
+        }
+        if (history == null) {
+            history = store.before(room.name(), newest + 1, WELCOME_HISTORY);
+        }
+        return new Outbound.Welcome(room.name(), user, room.names(), history, recovered);
+    }
+
+    private void message(Member member, Inbound.Message message) {
+        Room room = member.room();
+        synchronized (room) {
+            ChatMessage chat = new ChatMessage(room.name(), room.lastSeq() + 1, member.name(), message.text(),
+                    Instant.now());
+            store.append(chat);
+            room.advanceTo(chat.seq());
+            if (message.cid() != null) {
+                send(member, new Outbound.Ack(message.cid(), chat.seq()));
+            }
+            broadcast(room, encoder.encode(chat), null);
+        }
+    }
+
+    private void direct(Member member, Inbound.Direct direct) throws ProtocolException {
+        Room room = member.room();
+        synchronized (room) {
+            Member target = room.member(direct.to());
+            if (target == null) {
+                throw new ProtocolException(NO_SUCH_USER, "Nobody named \"" + direct.to() + "\" is in this room.",
+                        InboundType.DIRECT, direct.cid());
+            }
+            String frame = encoder.encode(
+                    new Outbound.Direct(room.name(), member.name(), target.name(), direct.text(), Instant.now()));
+            send(target, frame);
+            if (target != member) {
+                send(member, frame);
+            }
+        }
+    }
+
+    private void typing(Member member) {
+        Room room = member.room();
+        synchronized (room) {
+            broadcast(room, encoder.encode(new Outbound.Typing(room.name(), member.name())), member);
+        }
+    }
+
+    private void history(Member member, Inbound.History request) {
+        String room = member.roomName();
+        long before = request.before().orElse(Long.MAX_VALUE);
+        send(member, new Outbound.History(room, store.before(room, before, request.limit())));
+    }
+
+    private List<Outbound.RoomCount> roomCounts() {
+        List<Outbound.RoomCount> counts = new ArrayList<>();
+        for (Room room : rooms.values()) {
+            int size = room.size();
+            if (size > 0) {
+                counts.add(new Outbound.RoomCount(room.name(), size));
+            }
+        }
+        counts.sort(Comparator.comparing(Outbound.RoomCount::room));
+        return counts;
+    }
+
+    // ---- delivery ----
+
+    /**
+     * Queues one encoded frame for every member but {@code except}; members whose queue
+     * is full depart as slow consumers. Caller holds the room's monitor.
+     */
+    private void broadcast(Room room, String frame, Member except) {
+        List<Member> slow = null;
+        for (Member member : room.members()) {
+            if (member != except && !member.outbox().offer(frame)) {
+                if (slow == null) {
+                    slow = new ArrayList<>(2);
+                }
+                slow.add(member);
+            }
+        }
+        if (slow != null) {
+            slow.forEach(member -> depart(member, CloseReasons.SLOW_CONSUMER));
+        }
+    }
+
+    private void send(Member member, Outbound frame) {
+        send(member, encoder.encode(frame));
+    }
+
+    private void send(Member member, String frame) {
+        if (!member.outbox().offer(frame)) {
+            depart(member, CloseReasons.SLOW_CONSUMER);
+        }
+    }
+
+    /**
+     * Takes the member out of its room, once, and tells the others with {@code left}.
+     * Closes the connection with {@code close} unless that is null (it closed already).
+     */
+    private void depart(Member member, CloseReason close) {
+        Room room = member.depart();
+        if (close != null) {
+            member.outbox().closeNow(close);
+        }
+        if (!connections.remove(member) || room == null || shuttingDown) {
+            return;
+        }
+        synchronized (room) {
+            if (!room.remove(member.name(), member)) {
+                return;
+            }
+            if (room.size() == 0) {
+                room.retire();
+                rooms.remove(room.name(), room);
+            } else {
+                broadcast(room, encoder.encode(new Outbound.Left(room.name(), member.name(), room.size(), Instant.now())),
+                        null);
+            }
+        }
+    }
+
+    /** The UTF-8 length of s, or some number above max as soon as it is clearly above. */
+    private static long utf8Length(String s, int max) {
+        int chars = s.length();
+        if (chars > max) {
+            return chars;
+        }
+        if ((long) chars * 3 <= max) {
+            return chars; // cannot be over: at most 3 bytes per UTF-16 unit
+        }
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.parley.standalone;
+
+import dev.parley.config.ConfigException;
+import dev.parley.config.ParleyConfig;
+import java.io.IOException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** {@code java -jar target/parley-standalone.jar}: settings come from PARLEY_* variables. */
+public final class Main {
+    /** Held so the levels stick: JUL keeps loggers only weakly. */
+    private static final Logger[] QUIET = {
+        Logger.getLogger("org.glassfish"), Logger.getLogger("org.jboss.weld"), Logger.getLogger("org.jboss.logging")};
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        configureLogging();
+        ParleyConfig config;
+        try {
+            config = ParleyConfig.fromEnvironment();
+        } catch (ConfigException e) {
+            System.err.println("parley: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        StandaloneServer server;
+        try {
+            server = StandaloneServer.start(config);
+        } catch (IOException e) {
+            System.err.println("parley: cannot start on " + config.host() + ":" + config.port() + ": " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "parley-shutdown"));
+        Thread.currentThread().join();
+    }
+
+    /** One line per record; the libraries' own start-up chatter only when it is a warning. */
+    private static void configureLogging() {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
+        }
+        for (Logger quiet : QUIET) {
+            quiet.setLevel(Level.WARNING);
+        }
+    }
+}

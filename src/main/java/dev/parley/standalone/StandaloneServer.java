@@ -1,0 +1,138 @@
+package dev.parley.standalone;
+
+import dev.parley.config.ParleyConfig;
+import dev.parley.endpoint.ChatEndpoint;
+import dev.parley.room.RoomRegistry;
+import dev.parley.store.HistoryStore;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
+import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
+import org.glassfish.tyrus.core.TyrusWebSocketEngine;
+import org.glassfish.tyrus.server.TyrusServerContainer;
+import org.glassfish.tyrus.spi.WebSocketEngine;
+import org.jboss.weld.environment.se.Weld;
+import org.jboss.weld.environment.se.WeldContainer;
+
+/**
+ * Parley without an application server: Weld for CDI, one Grizzly listener on
+ * {@code host:port} serving the web client at {@code /} and the chat endpoint at
+ * {@code /chat/{room}} through Tyrus.
+ */
+public final class StandaloneServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(StandaloneServer.class.getName());
+    private static final String CONTEXT_PATH = "/";
+    private static final long SHUTDOWN_GRACE_MILLIS = 2000;
+
+    private final WeldContainer cdi;
+    private final RoomRegistry registry;
+    private final TyrusServerContainer websockets;
+    private final HttpServer http;
+    private final NetworkListener listener;
+
+    private StandaloneServer(ParleyConfig config) throws IOException {
+        cdi = new Weld("parley-" + UUID.randomUUID())
+                .skipShutdownHook()
+                .addExtension(new ConfigExtension(config))
+                .initialize();
+        try {
+            registry = cdi.select(RoomRegistry.class).get();
+            websockets = new EngineContainer();
+            websockets.setDefaultMaxTextMessageBufferSize(config.maxFrameBytes());
+            websockets.setDefaultMaxBinaryMessageBufferSize(config.maxFrameBytes());
+            websockets.start(CONTEXT_PATH, config.port());
+
+            http = new HttpServer();
+            listener = new NetworkListener("parley", config.host(), config.port());
+            listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+            listener.getKeepAlive().setIdleTimeoutInSeconds(-1); // WebSocket idleness is Parley's to judge
+            listener.registerAddOn(new WebSocketAddOn(websockets, CONTEXT_PATH));
+            http.addListener(listener);
+            http.getServerConfiguration().addHttpHandler(new WebClientHandler(), "/");
+            http.getServerConfiguration().setDefaultErrorPageGenerator((request, status, reason, description, e) -> "");
+            http.start();
+        } catch (IOException | DeploymentException | RuntimeException e) {
+            cdi.shutdown();
+            if (e instanceof IOException) {
+                throw (IOException) e;
+            }
+            throw new IOException(e.getMessage(), e);
+        }
+        LOG.info(() -> "Parley listening on http://" + config.host() + ":" + port() + "/ (chat at /chat/{room}); store: "
+                + cdi.select(HistoryStore.class).get().describe() + "; " + config.describeLimits());
+    }
+
+    /** Starts a server; port 0 in the config picks a free port. */
+    public static StandaloneServer start(ParleyConfig config) throws IOException {
+        return new StandaloneServer(config);
+    }
+
+    public int port() {
+        return listener.getPort();
+    }
+
+    /** ws://127.0.0.1:PORT/chat/ROOM */
+    public URI chatUri(String room) {
+        return URI.create("ws://127.0.0.1:" + port() + "/chat/" + room);
+    }
+
+    public URI httpUri() {
+        return URI.create("http://127.0.0.1:" + port() + "/");
+    }
+
+    /** Closes every connection with 1001, waits briefly for the close frames, stops. */
+    @Override
+    public void close() {
+        registry.shutdown();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SHUTDOWN_GRACE_MILLIS);
+        while (registry.connectionCount() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        http.shutdownNow();
+        websockets.stop();
+        cdi.shutdown();
+    }
+
+    /** A Tyrus server container whose engine runs inside our own Grizzly listener. */
+    private static final class EngineContainer extends TyrusServerContainer {
+        private final WebSocketEngine engine = TyrusWebSocketEngine.builder(this).build();
+
+        EngineContainer() {
+            super(Set.of(ChatEndpoint.class));
+        }
+
+        @Override
+        public void register(Class<?> endpointClass) throws DeploymentException {
+            engine.register(endpointClass, CONTEXT_PATH);
+        }
+
+        @Override
+        public void register(ServerEndpointConfig config) throws DeploymentException {
+            engine.register(config, CONTEXT_PATH);
+        }
+
+        @Override
+        public WebSocketEngine getWebSocketEngine() {
+            return engine;
+        }
+
+        @Override
+        public Map<String, Object> getProperties() {
+            return Map.of();
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package dev.parley.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A real WebSocket client (the JDK's) that speaks PROTOCOL.md for tests: frames arrive in
+ * a queue and are taken with a timeout; the close code is a future. With
+ * {@link #connectPaused} it reads nothing until told to, like a stalled browser tab.
+ */
+public final class ChatClient implements WebSocket.Listener, AutoCloseable {
+    public static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Closed> closed = new CompletableFuture<>();
+    private final StringBuilder partial = new StringBuilder();
+    private final boolean paused;
+    private volatile WebSocket socket;
+
+    /** How a connection ended: the close frame's code and reason, or 1006 for an abnormal end. */
+    public record Closed(int code, String reason) {
+    }
+
+    private ChatClient(boolean paused) {
+        this.paused = paused;
+    }
+
+    public static ChatClient connect(URI uri) {
+        return open(uri, false);
+    }
+
+    /** Connects but reads no frame until {@link #resume()}. */
+    public static ChatClient connectPaused(URI uri) {
+        return open(uri, true);
+    }
+
+    private static ChatClient open(URI uri, boolean paused) {
+        ChatClient client = new ChatClient(paused);
+        try {
+            client.socket = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(uri, client)
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("cannot connect to " + uri, e);
+        }
+        return client;
+    }
+
+    /** Connects and joins; returns the welcome. */
+    public static ChatClient join(URI uri, String user) {
+        ChatClient client = connect(uri);
+        client.send(Json.createObjectBuilder().add("type", "join").add("user", user).build());
+        client.next("welcome");
+        return client;
+    }
+
+    // ---- sending ----
+
+    public ChatClient send(String text) {
+        try {
+            socket.sendText(text, true).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("cannot send", e);
+        }
+        return this;
+    }
+
+    public ChatClient send(JsonObject frame) {
+        return send(frame.toString());
+    }
+
+    public ChatClient sendBinary(byte[] data) {
+        try {
+            socket.sendBinary(ByteBuffer.wrap(data), true).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("cannot send", e);
+        }
+        return this;
+    }
+
+    public ChatClient say(String text) {
+        return send(Json.createObjectBuilder().add("type", "message").add("text", text).build());
+    }
+
+    public ChatClient say(String text, String cid) {
+        return send(Json.createObjectBuilder().add("type", "message").add("text", text).add("cid", cid).build());
+    }
+
+    // ---- receiving ----
+
+    /** The next frame, whatever it is. */
+    public JsonObject next() {
+        try {
+            JsonObject frame = frames.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (frame == null) {
+                fail("no frame within " + TIMEOUT + (closed.isDone() ? "; connection closed: " + closed.join() : ""));
+            }
+            return frame;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The next frame, which must have this type. */
+    public JsonObject next(String type) {
+        JsonObject frame = next();
+        assertEquals(type, frame.getString("type", null), () -> "expected a " + type + " frame, got " + frame);
+        return frame;
+    }
+
+    /** The next frame of this type, skipping others (presence, typing) that may come first. */
+    public JsonObject nextOf(String type) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonObject frame;
+            try {
+                frame = frames.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            if (frame != null && type.equals(frame.getString("type", null))) {
+                return frame;
+            }
+        }
+        throw new AssertionError("no " + type + " frame within " + TIMEOUT);
+    }
+
+    /** The next error frame, which must have this code. */
+    public JsonObject nextError(String code) {
+        JsonObject error = next("error");
+        assertEquals(code, error.getString("code"), () -> "error frame " + error);
+        assertNotNull(error.getString("message", null), "an error has a message");
+        return error;
+    }
+
+    /** Asserts that nothing arrives within a short while: the round trip of a ping proves it. */
+    public void assertNothingPending() {
+        send("{\"type\":\"ping\",\"probe\":\"quiet\"}");
+        JsonObject frame = next();
+        assertEquals("pong", frame.getString("type"), () -> "expected nothing before the pong, got " + frame);
+    }
+
+    /** How the connection ended; waits for it. */
+    public Closed awaitClose() {
+        try {
+            return closed.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("connection still open after " + TIMEOUT);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    public boolean isClosed() {
+        return closed.isDone();
+    }
+
+    /** Starts reading again after {@link #connectPaused}. */
+    public void resume() {
+        socket.request(Long.MAX_VALUE);
+    }
+
+    /** Drops the TCP connection without a close frame, like a lost network. */
+    public void abort() {
+        socket.abort();
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        }
+        socket.abort();
+    }
+
+    public void closeNormally() {
+        try {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        awaitClose();
+    }
+
+    // ---- WebSocket.Listener ----
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+        webSocket.request(paused ? 0 : 1);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        partial.append(data);
+        if (last) {
+            try (JsonReader reader = Json.createReader(new StringReader(partial.toString()))) {
+                frames.add(reader.readObject());
+            }
+            partial.setLength(0);
+        }
+        if (!paused) {
+            webSocket.request(1);
+        }
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closed.complete(new Closed(statusCode, reason));
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        closed.complete(new Closed(1006, String.valueOf(error)));
+    }
+}
