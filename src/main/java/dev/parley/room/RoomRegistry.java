@@ -329,11 +329,12 @@ public class RoomRegistry {
      * Closes the connection with {@code close} unless that is null (it closed already).
      */
     private void depart(Member member, CloseReason close) {
-        Room room = member.depart();
+        Room room = member.depart(); // the room only the first time
+        connections.remove(member);
         if (close != null) {
-            member.outbox().closeNow(close);
+            member.outbox().closeNow(close); // containers may call @OnClose, so depart again, from in here
         }
-        if (!connections.remove(member) || room == null || shuttingDown) {
+        if (room == null || shuttingDown) {
             return;
         }
         synchronized (room) {

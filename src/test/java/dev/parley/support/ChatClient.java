@@ -170,6 +170,17 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
         }
     }
 
+    /** How the connection ended, if it does within the wait. */
+    public java.util.Optional<Closed> awaitClose(Duration wait) {
+        try {
+            return java.util.Optional.of(closed.get(wait.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (TimeoutException e) {
+            return java.util.Optional.empty();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     public boolean isClosed() {
         return closed.isDone();
     }
@@ -205,7 +216,9 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public void onOpen(WebSocket webSocket) {
-        webSocket.request(paused ? 0 : 1);
+        if (!paused) {
+            webSocket.request(1);
+        }
     }
 
     @Override

@@ -1,0 +1,51 @@
+package dev.parley.standalone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.support.ChatClient;
+import dev.parley.support.Rooms;
+import dev.parley.support.StandaloneParley;
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A connection that sends nothing for the idle timeout is closed and announced with left. */
+class IdleTimeoutTest {
+    private static final Duration IDLE = Duration.ofSeconds(2);
+
+    @RegisterExtension
+    static final StandaloneParley SERVER = new StandaloneParley(c -> c.withIdleTimeout(IDLE));
+
+    @Test
+    void aSilentMemberIsClosedAndAnnouncedWhileAPingingMemberStays() {
+        URI room = SERVER.chatUri(Rooms.fresh());
+        try (ChatClient talker = ChatClient.join(room, "talker"); ChatClient silent = ChatClient.join(room, "silent")) {
+            talker.next("joined");
+            long started = System.nanoTime();
+            List<JsonObject> seen = new ArrayList<>();
+            Optional<ChatClient.Closed> closed = Optional.empty();
+            // the talker pings every half second, as the web client does every 25 s
+            while (closed.isEmpty()) {
+                assertTrue(System.nanoTime() - started < IDLE.multipliedBy(5).toNanos(), "silent member not closed");
+                talker.send("{\"type\":\"ping\"}");
+                JsonObject frame;
+                while (!(frame = talker.next()).getString("type").equals("pong")) {
+                    seen.add(frame);
+                }
+                closed = silent.awaitClose(Duration.ofMillis(500));
+            }
+            assertTrue(System.nanoTime() - started >= IDLE.minusMillis(200).toNanos(), "closed before the timeout");
+            JsonObject left = seen.isEmpty() ? talker.next("left") : seen.get(0);
+            assertEquals("left", left.getString("type"));
+            assertEquals("silent", left.getString("user"));
+            assertEquals(1, left.getInt("count"));
+            talker.assertNothingPending();
+        }
+    }
+}
