@@ -45,6 +45,7 @@ final class WebClientHandler extends HttpHandler {
             response.sendError(HttpStatus.METHOD_NOT_ALLOWED_405.getStatusCode());
             return;
         }
+        ignoreUpgrade(request, response);
         String path = request.getRequestURI();
         if (path.endsWith("/")) {
             path += "index.html";
@@ -66,6 +67,20 @@ final class WebClientHandler extends HttpHandler {
         response.setContentLength(found.body().length);
         if (request.getMethod() == Method.GET) {
             response.getOutputStream().write(found.body());
+        }
+    }
+
+    /**
+     * A plain GET may offer an upgrade to h2c (the JDK's HttpClient does). We answer in
+     * HTTP/1.1, as RFC 9110 allows; Grizzly would otherwise treat the exchange as upgraded
+     * and leave out the content headers.
+     */
+    private static void ignoreUpgrade(Request request, Response response) {
+        if (request.getRequest().isUpgrade()) {
+            request.getRequest().getUpgradeDC().recycle();
+            request.getRequest().setIgnoreContentModifiers(false);
+            response.getResponse().getUpgradeDC().recycle();
+            response.getResponse().setIgnoreContentModifiers(false);
         }
     }
 

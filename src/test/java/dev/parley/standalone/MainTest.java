@@ -1,0 +1,34 @@
+package dev.parley.standalone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The runner as a user starts it: a bad setting stops start-up with one clear line. */
+class MainTest {
+
+    private static Process start(String variable, String value) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName());
+        builder.environment().put(variable, value);
+        builder.redirectErrorStream(true);
+        return builder.start();
+    }
+
+    @Test
+    void aBadSettingStopsStartUpWithAMessageNamingIt() throws Exception {
+        Process process = start("PARLEY_MAX_FRAME", "lots");
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the process ended");
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, process.exitValue(), output);
+        assertEquals("parley: PARLEY_MAX_FRAME must be an integer from 1024 to 16777216, not \"lots\"", output.strip());
+        assertFalse(output.contains("Exception"), "no stack trace");
+    }
+}
