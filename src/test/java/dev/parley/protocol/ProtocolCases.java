@@ -2,6 +2,7 @@ package dev.parley.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.support.ChatClient;
@@ -11,8 +12,14 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -130,6 +137,31 @@ public abstract class ProtocolCases {
                 JsonObject left = ann.nextOf("left");
                 assertEquals("bob", left.getString("user"));
             }
+        }
+
+        @Test
+        void binaryFrameOverTheLimitClosesWith1009() {
+            try (ChatClient ann = join("ann")) {
+                ann.sendBinary(new byte[16 * 1024 + 1]);
+                assertEquals(1009, ann.awaitClose().code());
+            }
+        }
+
+        @Test
+        void anEmptyRoomNameIsABadRoom() {
+            try (ChatClient client = ChatClient.connect(chatUri(""))) {
+                client.nextError("bad-room");
+                assertEquals(1008, client.awaitClose().code());
+            }
+        }
+
+        @Test
+        void aPathWithMoreSegmentsIsRefusedAtTheHandshake() {
+            CompletableFuture<WebSocket> attempt = HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(chatUri("a/b"), new WebSocket.Listener() { });
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> attempt.get(10, TimeUnit.SECONDS));
+            assertTrue(refused.getCause() instanceof WebSocketHandshakeException, String.valueOf(refused.getCause()));
+            assertEquals(404, ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
         }
 
         @Test
