@@ -11,6 +11,8 @@ public final class Main {
     /** Held so the levels stick: JUL keeps loggers only weakly. */
     private static final Logger[] QUIET = {
         Logger.getLogger("org.glassfish"), Logger.getLogger("org.jboss.weld"), Logger.getLogger("org.jboss.logging")};
+    /** Logs a stack trace at WARNING for every connection a client breaks (oversized frames, for one). */
+    private static final Logger TYRUS_CONNECTION_ERRORS = Logger.getLogger("org.glassfish.tyrus.core.TyrusEndpointWrapper");
 
     private Main() {
     }
@@ -45,5 +47,6 @@ public final class Main {
         for (Logger quiet : QUIET) {
             quiet.setLevel(Level.WARNING);
         }
+        TYRUS_CONNECTION_ERRORS.setLevel(Level.SEVERE);
     }
 }

@@ -46,7 +46,7 @@ public final class StandaloneServer implements AutoCloseable {
                 .initialize();
         try {
             registry = cdi.select(RoomRegistry.class).get();
-            websockets = new EngineContainer();
+            websockets = new EngineContainer(config.maxFrameBytes());
             websockets.setDefaultMaxTextMessageBufferSize(config.maxFrameBytes());
             websockets.setDefaultMaxBinaryMessageBufferSize(config.maxFrameBytes());
             websockets.start(CONTEXT_PATH, config.port());
@@ -107,12 +107,24 @@ public final class StandaloneServer implements AutoCloseable {
         cdi.shutdown();
     }
 
-    /** A Tyrus server container whose engine runs inside our own Grizzly listener. */
+    /**
+     * A Tyrus server container whose engine runs inside our own Grizzly listener.
+     * Tyrus buffers a frame until it is whole and cuts a connection whose frame outgrows
+     * its incoming buffer with 1011, before Parley sees it; the buffer (at least Tyrus'
+     * default of 4 MiB) therefore always exceeds the frame limit, so that every frame
+     * up to it reaches Parley, which closes with 1009.
+     */
     private static final class EngineContainer extends TyrusServerContainer {
-        private final WebSocketEngine engine = TyrusWebSocketEngine.builder(this).build();
+        private static final int TYRUS_DEFAULT_BUFFER = 4 * 1024 * 1024 + 11;
+        private static final int FRAME_HEADER = 14;
 
-        EngineContainer() {
+        private final WebSocketEngine engine;
+
+        EngineContainer(int maxFrameBytes) {
             super(Set.of(ChatEndpoint.class));
+            engine = TyrusWebSocketEngine.builder(this)
+                    .incomingBufferSize(Math.max(TYRUS_DEFAULT_BUFFER, 2 * maxFrameBytes + FRAME_HEADER))
+                    .build();
         }
 
         @Override
