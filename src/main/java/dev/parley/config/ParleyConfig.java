@@ -60,10 +60,6 @@ public record ParleyConfig(String host, int port, int maxFrameBytes, Duration id
         return new ParleyConfig(host, port, maxFrameBytes, idleTimeout, historyKeep, sendQueue, recoveryCap);
     }
 
-    public ParleyConfig withHistoryKeep(int historyKeep) {
-        return new ParleyConfig(host, port, maxFrameBytes, idleTimeout, historyKeep, sendQueue, recoveryCap);
-    }
-
     /** One line for the start-up log. */
     public String describeLimits() {
         return "max frame " + maxFrameBytes + " B, idle timeout " + idleTimeout.toSeconds() + " s, send queue "

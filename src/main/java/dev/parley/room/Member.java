@@ -7,7 +7,6 @@ import jakarta.websocket.Session;
  * Created by {@link RoomRegistry#open}; the endpoint keeps it for its connection.
  */
 public final class Member {
-    private final Session session;
     private final String roomName;
     private final Outbox outbox;
 
@@ -17,7 +16,6 @@ public final class Member {
     private boolean departed; // guarded by this
 
     Member(Session session, String roomName, int sendQueue) {
-        this.session = session;
         this.roomName = roomName;
         this.outbox = new Outbox(session, sendQueue);
     }
@@ -44,10 +42,6 @@ public final class Member {
         return outbox;
     }
 
-    Session session() {
-        return session;
-    }
-
     /** Records a successful join; false if the connection departed meanwhile. */
     synchronized boolean enter(Room room, String name) {
         if (departed) {
@@ -65,10 +59,6 @@ public final class Member {
         }
         departed = true;
         return room;
-    }
-
-    synchronized boolean hasDeparted() {
-        return departed;
     }
 
     @Override

@@ -66,15 +66,6 @@ public class RoomRegistry {
         this.store = store;
     }
 
-    public ParleyConfig config() {
-        return config;
-    }
-
-    /** Connections open now, joined or not. */
-    public int connectionCount() {
-        return connections.size();
-    }
-
     // ---- connection lifecycle, called by the endpoint ----
 
     /** A new connection to {@code roomName}; the endpoint passes the result to the other calls. */

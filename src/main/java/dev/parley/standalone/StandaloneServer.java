@@ -11,8 +11,11 @@ import java.net.URI;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.ConnectionProbe;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
@@ -38,6 +41,7 @@ public final class StandaloneServer implements AutoCloseable {
     private final TyrusServerContainer websockets;
     private final HttpServer http;
     private final NetworkListener listener;
+    private final Set<Connection<?>> sockets = ConcurrentHashMap.newKeySet();
 
     private StandaloneServer(ParleyConfig config) throws IOException {
         cdi = new Weld("parley-" + UUID.randomUUID())
@@ -54,6 +58,17 @@ public final class StandaloneServer implements AutoCloseable {
             http = new HttpServer();
             listener = new NetworkListener("parley", config.host(), config.port());
             listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+            listener.getTransport().getConnectionMonitoringConfig().addProbes(new ConnectionProbe.Adapter() {
+                @Override
+                public void onAcceptEvent(Connection serverConnection, Connection clientConnection) {
+                    sockets.add(clientConnection);
+                }
+
+                @Override
+                public void onCloseEvent(Connection connection) {
+                    sockets.remove(connection);
+                }
+            });
             listener.getKeepAlive().setIdleTimeoutInSeconds(-1); // WebSocket idleness is Parley's to judge
             listener.registerAddOn(new WebSocketAddOn(websockets, CONTEXT_PATH));
             http.addListener(listener);
@@ -89,12 +104,15 @@ public final class StandaloneServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port() + "/");
     }
 
-    /** Closes every connection with 1001, waits briefly for the close frames, stops. */
+    /**
+     * Closes every connection with 1001, waits (at most a moment) until the peers have
+     * closed their sockets, so the close frames are not cut off, then stops.
+     */
     @Override
     public void close() {
         registry.shutdown();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SHUTDOWN_GRACE_MILLIS);
-        while (registry.connectionCount() > 0 && System.nanoTime() < deadline) {
+        while (!sockets.isEmpty() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {

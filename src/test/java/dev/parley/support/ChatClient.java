@@ -22,8 +22,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A real WebSocket client (the JDK's) that speaks PROTOCOL.md for tests: frames arrive in
- * a queue and are taken with a timeout; the close code is a future. With
- * {@link #connectPaused} it reads nothing until told to, like a stalled browser tab.
+ * a queue and are taken with a timeout; the close code is a future. (It reads ahead
+ * whatever the server sends, so it cannot play a stalled peer: see StalledClient.)
  */
 public final class ChatClient implements WebSocket.Listener, AutoCloseable {
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -32,28 +32,17 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
     private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
-    private final boolean paused;
     private volatile WebSocket socket;
 
     /** How a connection ended: the close frame's code and reason, or 1006 for an abnormal end. */
     public record Closed(int code, String reason) {
     }
 
-    private ChatClient(boolean paused) {
-        this.paused = paused;
+    private ChatClient() {
     }
 
     public static ChatClient connect(URI uri) {
-        return open(uri, false);
-    }
-
-    /** Connects but reads no frame until {@link #resume()}. */
-    public static ChatClient connectPaused(URI uri) {
-        return open(uri, true);
-    }
-
-    private static ChatClient open(URI uri, boolean paused) {
-        ChatClient client = new ChatClient(paused);
+        ChatClient client = new ChatClient();
         try {
             client.socket = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(uri, client)
                     .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -181,15 +170,6 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
         }
     }
 
-    public boolean isClosed() {
-        return closed.isDone();
-    }
-
-    /** Starts reading again after {@link #connectPaused}. */
-    public void resume() {
-        socket.request(Long.MAX_VALUE);
-    }
-
     /** Drops the TCP connection without a close frame, like a lost network. */
     public void abort() {
         socket.abort();
@@ -216,9 +196,7 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public void onOpen(WebSocket webSocket) {
-        if (!paused) {
-            webSocket.request(1);
-        }
+        webSocket.request(1);
     }
 
     @Override
@@ -230,9 +208,7 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
             }
             partial.setLength(0);
         }
-        if (!paused) {
-            webSocket.request(1);
-        }
+        webSocket.request(1);
         return null;
     }
 
