@@ -15,11 +15,14 @@ import java.util.function.UnaryOperator;
  * @param historyKeep   messages kept per room by the memory store
  * @param sendQueue     frames queued for one connection before it is closed as a slow consumer
  * @param recoveryCap   most messages a reconnecting client gets back with {@code since}
+ * @param rateLimit     frames per second one connection may send on average, in bursts of
+ *                      {@link #BURST_SECONDS} seconds' worth; 0 for no limit
  */
 public record ParleyConfig(String host, int port, int maxFrameBytes, Duration idleTimeout, int historyKeep,
-                           int sendQueue, int recoveryCap) {
+                           int sendQueue, int recoveryCap, int rateLimit) {
 
     public static final int MIN_RECOVERY_CAP = 1000;
+    public static final int BURST_SECONDS = 5;
 
     public static ParleyConfig defaults() {
         return from(name -> null, name -> null);
@@ -45,25 +48,15 @@ public record ParleyConfig(String host, int port, int maxFrameBytes, Duration id
                 Duration.ofSeconds(s.integer("PARLEY_IDLE_TIMEOUT", 60, 1, 86400)),
                 s.integer("PARLEY_HISTORY_KEEP", 10000, 1, 100_000_000),
                 s.integer("PARLEY_SEND_QUEUE", 1000, 1, 1_000_000),
-                s.integer("PARLEY_RECOVERY_CAP", MIN_RECOVERY_CAP, MIN_RECOVERY_CAP, 1_000_000));
-    }
-
-    public ParleyConfig withPort(int port) {
-        return new ParleyConfig(host, port, maxFrameBytes, idleTimeout, historyKeep, sendQueue, recoveryCap);
-    }
-
-    public ParleyConfig withIdleTimeout(Duration idleTimeout) {
-        return new ParleyConfig(host, port, maxFrameBytes, idleTimeout, historyKeep, sendQueue, recoveryCap);
-    }
-
-    public ParleyConfig withSendQueue(int sendQueue) {
-        return new ParleyConfig(host, port, maxFrameBytes, idleTimeout, historyKeep, sendQueue, recoveryCap);
+                s.integer("PARLEY_RECOVERY_CAP", MIN_RECOVERY_CAP, MIN_RECOVERY_CAP, 1_000_000),
+                s.integer("PARLEY_RATE_LIMIT", 20, 0, 100_000));
     }
 
     /** One line for the start-up log. */
     public String describeLimits() {
         return "max frame " + maxFrameBytes + " B, idle timeout " + idleTimeout.toSeconds() + " s, send queue "
-                + sendQueue + " frames, recovery cap " + recoveryCap;
+                + sendQueue + " frames, recovery cap " + recoveryCap + ", rate limit "
+                + (rateLimit == 0 ? "off" : rateLimit + " frames/s");
     }
 
     /** Reads one setting from the system property, else the environment. */

@@ -9,15 +9,17 @@ import jakarta.websocket.Session;
 public final class Member {
     private final String roomName;
     private final Outbox outbox;
+    private final RateLimit rateLimit;
 
     // written under this member's lock, read by any thread
     private volatile Room room;
     private volatile String name;
     private boolean departed; // guarded by this
 
-    Member(Session session, String roomName, int sendQueue) {
+    Member(Session session, String roomName, int sendQueue, int rateLimit) {
         this.roomName = roomName;
         this.outbox = new Outbox(session, sendQueue);
+        this.rateLimit = RateLimit.of(rateLimit);
     }
 
     /** The room this connection asked for in its URL. */
@@ -40,6 +42,10 @@ public final class Member {
 
     Outbox outbox() {
         return outbox;
+    }
+
+    RateLimit rateLimit() {
+        return rateLimit;
     }
 
     /** Records a successful join; false if the connection departed meanwhile. */

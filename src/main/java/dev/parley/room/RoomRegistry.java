@@ -6,6 +6,7 @@ import static dev.parley.protocol.ErrorCode.BAD_ROOM;
 import static dev.parley.protocol.ErrorCode.NAME_TAKEN;
 import static dev.parley.protocol.ErrorCode.NOT_JOINED;
 import static dev.parley.protocol.ErrorCode.NO_SUCH_USER;
+import static dev.parley.protocol.ErrorCode.RATE_LIMITED;
 
 import dev.parley.config.ParleyConfig;
 import dev.parley.protocol.ChatMessage;
@@ -73,7 +74,7 @@ public class RoomRegistry {
         session.setMaxIdleTimeout(config.idleTimeout().toMillis());
         session.setMaxTextMessageBufferSize(config.maxFrameBytes());
         session.setMaxBinaryMessageBufferSize(config.maxFrameBytes());
-        Member member = new Member(session, roomName, config.sendQueue());
+        Member member = new Member(session, roomName, config.sendQueue(), config.rateLimit());
         if (shuttingDown) {
             member.outbox().closeNow(CloseReasons.SHUTTING_DOWN);
         } else if (!ROOM_NAME.matcher(roomName).matches()) {
@@ -90,8 +91,18 @@ public class RoomRegistry {
             depart(member, CloseReasons.TOO_BIG);
             return;
         }
+        RateLimit.Verdict verdict = member.rateLimit().take();
+        if (verdict == RateLimit.Verdict.FLOODING) {
+            depart(member, CloseReasons.FLOODING);
+            return;
+        }
         try {
-            handle(member, decode(member, frame));
+            Inbound inbound = decode(member, frame);
+            if (verdict == RateLimit.Verdict.REFUSE) {
+                throw new ProtocolException(RATE_LIMITED, "Too many frames: wait a moment before sending more.",
+                        inbound.type(), cidOf(inbound));
+            }
+            handle(member, inbound);
         } catch (ProtocolException e) {
             LOG.log(Level.FINE, "{0}: {1}", new Object[] {member, e.getMessage()});
             send(member, e.toFrame());
@@ -104,6 +115,10 @@ public class RoomRegistry {
     public void receiveBinary(Member member, int length) {
         if (length > config.maxFrameBytes()) {
             depart(member, CloseReasons.TOO_BIG);
+            return;
+        }
+        if (member.rateLimit().take() == RateLimit.Verdict.FLOODING) {
+            depart(member, CloseReasons.FLOODING);
             return;
         }
         send(member, new Outbound.Error(BAD_FRAME, "Frames are JSON text; binary frames are not accepted.", null));

@@ -24,14 +24,15 @@ class ParleyConfigTest {
         assertEquals(10000, config.historyKeep());
         assertEquals(1000, config.sendQueue());
         assertEquals(1000, config.recoveryCap());
+        assertEquals(20, config.rateLimit());
     }
 
     @Test
     void environmentVariablesAreRead() {
         ParleyConfig config = load(Map.of("PARLEY_HOST", "127.0.0.1", "PARLEY_PORT", "9000", "PARLEY_MAX_FRAME", "4096",
                 "PARLEY_IDLE_TIMEOUT", "5", "PARLEY_HISTORY_KEEP", "20", "PARLEY_SEND_QUEUE", "30",
-                "PARLEY_RECOVERY_CAP", "2000"), Map.of());
-        assertEquals(new ParleyConfig("127.0.0.1", 9000, 4096, Duration.ofSeconds(5), 20, 30, 2000), config);
+                "PARLEY_RECOVERY_CAP", "2000", "PARLEY_RATE_LIMIT", "0"), Map.of());
+        assertEquals(new ParleyConfig("127.0.0.1", 9000, 4096, Duration.ofSeconds(5), 20, 30, 2000, 0), config);
     }
 
     @Test
@@ -53,7 +54,7 @@ class ParleyConfigTest {
     void anOutOfRangeValueNamesTheVariableAndTheRange() {
         for (Map.Entry<String, String> bad : Map.of("PARLEY_PORT", "65536", "PARLEY_MAX_FRAME", "10",
                 "PARLEY_IDLE_TIMEOUT", "0", "PARLEY_HISTORY_KEEP", "0", "PARLEY_SEND_QUEUE", "-1",
-                "PARLEY_RECOVERY_CAP", "999").entrySet()) {
+                "PARLEY_RECOVERY_CAP", "999", "PARLEY_RATE_LIMIT", "-5").entrySet()) {
             ConfigException e = assertThrows(ConfigException.class, () -> load(Map.ofEntries(bad), Map.of()));
             assertTrue(e.getMessage().startsWith(bad.getKey() + " must be an integer from "), e.getMessage());
         }

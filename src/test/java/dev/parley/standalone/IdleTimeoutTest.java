@@ -8,6 +8,7 @@ import dev.parley.support.Rooms;
 import dev.parley.support.StandaloneParley;
 import jakarta.json.JsonObject;
 import java.net.URI;
+import java.util.Map;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ class IdleTimeoutTest {
     private static final Duration IDLE = Duration.ofSeconds(2);
 
     @RegisterExtension
-    static final StandaloneParley SERVER = new StandaloneParley(c -> c.withIdleTimeout(IDLE));
+    static final StandaloneParley SERVER = new StandaloneParley(Map.of("PARLEY_IDLE_TIMEOUT", String.valueOf(IDLE.toSeconds())));
 
     @Test
     void aSilentMemberIsClosedAndAnnouncedWhileAPingingMemberStays() {

@@ -10,6 +10,7 @@ import dev.parley.support.StandaloneParley;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.net.URI;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -30,7 +31,7 @@ class SlowConsumerTest {
     private static final int WINDOW = 20;
 
     @RegisterExtension
-    static final StandaloneParley SERVER = new StandaloneParley(c -> c.withSendQueue(QUEUE));
+    static final StandaloneParley SERVER = new StandaloneParley(Map.of("PARLEY_SEND_QUEUE", String.valueOf(QUEUE)));
 
     @Test
     void aMemberThatStopsReadingIsClosedWhileTheOthersKeepReceiving() throws Exception {

@@ -5,23 +5,28 @@ import dev.parley.standalone.StandaloneServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.util.function.UnaryOperator;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /** The standalone server on a free loopback port, for one test class. */
 public final class StandaloneParley implements BeforeAllCallback, AfterAllCallback {
-    private final UnaryOperator<ParleyConfig> settings;
+    private final Map<String, String> settings = new HashMap<>();
     private StandaloneServer server;
 
+    /** On 127.0.0.1, a free port, and without a rate limit (tests send as fast as they can). */
     public StandaloneParley() {
-        this(UnaryOperator.identity());
+        this(Map.of());
     }
 
-    /** @param settings changes to the defaults for this class's server */
-    public StandaloneParley(UnaryOperator<ParleyConfig> settings) {
-        this.settings = settings;
+    /** @param settings PARLEY_* variables for this class's server, over the test defaults */
+    public StandaloneParley(Map<String, String> settings) {
+        this.settings.put("PARLEY_HOST", "127.0.0.1");
+        this.settings.put("PARLEY_PORT", "0");
+        this.settings.put("PARLEY_RATE_LIMIT", "0");
+        this.settings.putAll(settings);
     }
 
     @Override
@@ -35,11 +40,8 @@ public final class StandaloneParley implements BeforeAllCallback, AfterAllCallba
     }
 
     public void start() {
-        ParleyConfig config = settings.apply(ParleyConfig.defaults().withPort(0));
-        config = new ParleyConfig("127.0.0.1", config.port(), config.maxFrameBytes(), config.idleTimeout(),
-                config.historyKeep(), config.sendQueue(), config.recoveryCap());
         try {
-            server = StandaloneServer.start(config);
+            server = StandaloneServer.start(ParleyConfig.from(settings::get, name -> null));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

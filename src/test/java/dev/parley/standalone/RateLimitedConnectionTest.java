@@ -1,0 +1,62 @@
+package dev.parley.standalone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.parley.support.ChatClient;
+import dev.parley.support.Rooms;
+import dev.parley.support.StandaloneParley;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * PARLEY_RATE_LIMIT on a real connection: a burst of five seconds' worth passes, then
+ * frames get {@code rate-limited}; a client that keeps on regardless is closed with 1008.
+ * (Refilling over time is RateLimitTest's, with a clock it moves.)
+ */
+class RateLimitedConnectionTest {
+    private static final int RATE = 4;             // frames per second
+    private static final int BURST = RATE * 5;     // PARLEY's burst: five seconds' worth
+
+    @RegisterExtension
+    static final StandaloneParley SERVER = new StandaloneParley(Map.of("PARLEY_RATE_LIMIT", String.valueOf(RATE)));
+
+    @Test
+    void framesBeyondTheBurstAreRefusedWithRateLimitedAndNotStored() {
+        URI room = SERVER.chatUri(Rooms.fresh());
+        try (ChatClient ann = ChatClient.join(room, "ann")) { // the join was frame 1
+            for (int i = 2; i <= BURST; i++) {
+                ann.say("m" + i, "c" + i);
+                assertEquals("c" + i, ann.next("ack").getString("cid"));
+                ann.next("message");
+            }
+            ann.say("one too many", "over");
+            JsonObject refused = ann.nextError("rate-limited");
+            assertEquals("over", refused.getString("cid"));
+            try (ChatClient bob = ChatClient.join(room, "bob")) { // a bucket of its own
+                bob.send("{\"type\":\"history\",\"limit\":100}");
+                JsonArray stored = bob.next("history").getJsonArray("messages");
+                assertEquals(BURST - 1, stored.size(), "the refused message was not stored");
+                assertEquals("m" + BURST, stored.getJsonObject(stored.size() - 1).getString("text"));
+            }
+        }
+    }
+
+    @Test
+    void aClientThatKeepsFloodingIsClosedWith1008AndAnnounced() {
+        URI room = SERVER.chatUri(Rooms.fresh());
+        try (ChatClient watcher = ChatClient.join(room, "watcher"); ChatClient flood = ChatClient.join(room, "flood")) {
+            watcher.next("joined");
+            for (int i = 0; i < 3 * BURST && flood.awaitClose(java.time.Duration.ZERO).isEmpty(); i++) {
+                flood.send("{\"type\":\"typing\"}");
+            }
+            ChatClient.Closed closed = flood.awaitClose();
+            assertEquals(1008, closed.code());
+            assertEquals("flooding", closed.reason());
+            assertEquals("flood", watcher.nextOf("left").getString("user"));
+        }
+    }
+}
