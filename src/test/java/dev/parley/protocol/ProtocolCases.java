@@ -21,8 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -95,642 +93,614 @@ public abstract class ProtocolCases {
 
     // ---- transport ----
 
-    @Nested
-    @DisplayName("transport")
-    class Transport {
-        @Test
-        void roomOutsideTheNamePatternGetsBadRoomThenClose1008() {
-            for (String bad : List.of("Lobby", "-lobby", "lob%20by", "a".repeat(65), "caf%C3%A9")) {
-                try (ChatClient client = ChatClient.connect(chatUri(bad))) {
-                    client.nextError("bad-room");
-                    assertEquals(1008, client.awaitClose().code(), bad);
-                }
-            }
-        }
-
-        @Test
-        void roomNamesOfTheFullPatternAreAccepted() {
-            for (String good : List.of("a", "0-_x", "z".repeat(64))) {
-                try (ChatClient client = ChatClient.join(chatUri(good), "ann")) {
-                    client.assertNothingPending();
-                }
-            }
-        }
-
-        @Test
-        void binaryFrameGetsBadFrameAndTheConnectionStaysOpen() {
-            try (ChatClient ann = join("ann")) {
-                ann.sendBinary(new byte[] {1, 2, 3});
-                ann.nextError("bad-frame");
-                ann.say("still here");
-                assertEquals("still here", ann.next("message").getString("text"));
-            }
-        }
-
-        @Test
-        void textFrameOverTheLimitClosesWith1009() {
-            try (ChatClient ann = join("ann"); ChatClient bob = join("bob")) {
-                ann.nextOf("joined");
-                String big = "{\"type\":\"message\",\"text\":\"" + "x".repeat(16 * 1024) + "\"}";
-                bob.send(big);
-                assertEquals(1009, bob.awaitClose().code());
-                JsonObject left = ann.nextOf("left");
-                assertEquals("bob", left.getString("user"));
-            }
-        }
-
-        @Test
-        void binaryFrameOverTheLimitClosesWith1009() {
-            try (ChatClient ann = join("ann")) {
-                ann.sendBinary(new byte[16 * 1024 + 1]);
-                assertEquals(1009, ann.awaitClose().code());
-            }
-        }
-
-        @Test
-        void anEmptyRoomNameIsABadRoom() {
-            try (ChatClient client = ChatClient.connect(chatUri(""))) {
+    @Test
+    void roomOutsideTheNamePatternGetsBadRoomThenClose1008() {
+        for (String bad : List.of("Lobby", "-lobby", "lob%20by", "a".repeat(65), "caf%C3%A9")) {
+            try (ChatClient client = ChatClient.connect(chatUri(bad))) {
                 client.nextError("bad-room");
-                assertEquals(1008, client.awaitClose().code());
+                assertEquals(1008, client.awaitClose().code(), bad);
             }
         }
+    }
 
-        @Test
-        void aPathWithMoreSegmentsIsRefusedAtTheHandshake() {
-            CompletableFuture<WebSocket> attempt = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(chatUri("a/b"), new WebSocket.Listener() { });
-            ExecutionException refused = assertThrows(ExecutionException.class, () -> attempt.get(10, TimeUnit.SECONDS));
-            assertTrue(refused.getCause() instanceof WebSocketHandshakeException, String.valueOf(refused.getCause()));
-            assertEquals(404, ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
-        }
-
-        @Test
-        void frameJustUnderTheLimitIsAccepted() {
-            try (ChatClient ann = join("ann")) {
-                String text = "€".repeat(4000); // 12,000 bytes of UTF-8
-                ann.say(text);
-                assertEquals(text, ann.next("message").getString("text"));
+    @Test
+    void roomNamesOfTheFullPatternAreAccepted() {
+        for (String good : List.of("a", "0-_x", "z".repeat(64))) {
+            try (ChatClient client = ChatClient.join(chatUri(good), "ann")) {
+                client.assertNothingPending();
             }
         }
+    }
 
-        @Test
-        void membersNotInTheProtocolAreIgnored() {
-            try (ChatClient ann = connect()) {
-                ann.send("{\"type\":\"join\",\"user\":\"ann\",\"colour\":\"teal\",\"v\":[1,2]}");
-                assertEquals("ann", ann.next("welcome").getString("user"));
-                ann.send("{\"type\":\"message\",\"text\":\"hi\",\"extra\":{\"a\":1}}");
-                assertEquals("hi", ann.next("message").getString("text"));
-            }
+    @Test
+    void binaryFrameGetsBadFrameAndTheConnectionStaysOpen() {
+        try (ChatClient ann = join("ann")) {
+            ann.sendBinary(new byte[] {1, 2, 3});
+            ann.nextError("bad-frame");
+            ann.say("still here");
+            assertEquals("still here", ann.next("message").getString("text"));
         }
+    }
 
-        @Test
-        void timestampsAreUtcWithMilliseconds() {
-            try (ChatClient ann = join("ann"); ChatClient bob = join("bob")) {
-                String joinedTs = ann.nextOf("joined").getString("ts");
-                assertTrue(TIMESTAMP.matcher(joinedTs).matches(), joinedTs);
-                bob.say("hi");
-                String messageTs = ann.nextOf("message").getString("ts");
-                assertTrue(TIMESTAMP.matcher(messageTs).matches(), messageTs);
-            }
+    @Test
+    void textFrameOverTheLimitClosesWith1009() {
+        try (ChatClient ann = join("ann"); ChatClient bob = join("bob")) {
+            ann.nextOf("joined");
+            String big = "{\"type\":\"message\",\"text\":\"" + "x".repeat(16 * 1024) + "\"}";
+            bob.send(big);
+            assertEquals(1009, bob.awaitClose().code());
+            JsonObject left = ann.nextOf("left");
+            assertEquals("bob", left.getString("user"));
+        }
+    }
+
+    @Test
+    void binaryFrameOverTheLimitClosesWith1009() {
+        try (ChatClient ann = join("ann")) {
+            ann.sendBinary(new byte[16 * 1024 + 1]);
+            assertEquals(1009, ann.awaitClose().code());
+        }
+    }
+
+    @Test
+    void anEmptyRoomNameIsABadRoom() {
+        try (ChatClient client = ChatClient.connect(chatUri(""))) {
+            client.nextError("bad-room");
+            assertEquals(1008, client.awaitClose().code());
+        }
+    }
+
+    @Test
+    void aPathWithMoreSegmentsIsRefusedAtTheHandshake() {
+        CompletableFuture<WebSocket> attempt = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(chatUri("a/b"), new WebSocket.Listener() { });
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> attempt.get(10, TimeUnit.SECONDS));
+        assertTrue(refused.getCause() instanceof WebSocketHandshakeException, String.valueOf(refused.getCause()));
+        assertEquals(404, ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
+    }
+
+    @Test
+    void frameJustUnderTheLimitIsAccepted() {
+        try (ChatClient ann = join("ann")) {
+            String text = "€".repeat(4000); // 12,000 bytes of UTF-8
+            ann.say(text);
+            assertEquals(text, ann.next("message").getString("text"));
+        }
+    }
+
+    @Test
+    void membersNotInTheProtocolAreIgnored() {
+        try (ChatClient ann = connect()) {
+            ann.send("{\"type\":\"join\",\"user\":\"ann\",\"colour\":\"teal\",\"v\":[1,2]}");
+            assertEquals("ann", ann.next("welcome").getString("user"));
+            ann.send("{\"type\":\"message\",\"text\":\"hi\",\"extra\":{\"a\":1}}");
+            assertEquals("hi", ann.next("message").getString("text"));
+        }
+    }
+
+    @Test
+    void timestampsAreUtcWithMilliseconds() {
+        try (ChatClient ann = join("ann"); ChatClient bob = join("bob")) {
+            String joinedTs = ann.nextOf("joined").getString("ts");
+            assertTrue(TIMESTAMP.matcher(joinedTs).matches(), joinedTs);
+            bob.say("hi");
+            String messageTs = ann.nextOf("message").getString("ts");
+            assertTrue(TIMESTAMP.matcher(messageTs).matches(), messageTs);
         }
     }
 
     // ---- client to server ----
 
-    @Nested
-    @DisplayName("frames")
-    class Frames {
-        @Test
-        void joinIsAnsweredWithWelcomeAndOthersGetJoined() {
-            try (ChatClient bob = join("bob"); ChatClient ann = connect()) {
-                ann.send(joinFrame("ann"));
-                JsonObject welcome = ann.next("welcome");
-                assertEquals(room, welcome.getString("room"));
-                assertEquals("ann", welcome.getString("user"));
-                assertEquals(List.of("ann", "bob"), welcome.getJsonArray("users").getValuesAs(
-                        (JsonValue v) -> ((jakarta.json.JsonString) v).getString()));
-                assertEquals(0, welcome.getJsonArray("history").size());
-                assertFalse(welcome.containsKey("recovered"), "recovered only when join had since");
+    @Test
+    void joinIsAnsweredWithWelcomeAndOthersGetJoined() {
+        try (ChatClient bob = join("bob"); ChatClient ann = connect()) {
+            ann.send(joinFrame("ann"));
+            JsonObject welcome = ann.next("welcome");
+            assertEquals(room, welcome.getString("room"));
+            assertEquals("ann", welcome.getString("user"));
+            assertEquals(List.of("ann", "bob"), welcome.getJsonArray("users").getValuesAs(
+                    (JsonValue v) -> ((jakarta.json.JsonString) v).getString()));
+            assertEquals(0, welcome.getJsonArray("history").size());
+            assertFalse(welcome.containsKey("recovered"), "recovered only when join had since");
 
-                JsonObject joined = bob.next("joined");
-                assertEquals(room, joined.getString("room"));
-                assertEquals("ann", joined.getString("user"));
-                assertEquals(2, joined.getInt("count"));
-                ann.assertNothingPending();
+            JsonObject joined = bob.next("joined");
+            assertEquals(room, joined.getString("room"));
+            assertEquals("ann", joined.getString("user"));
+            assertEquals(2, joined.getInt("count"));
+            ann.assertNothingPending();
+        }
+    }
+
+    @Test
+    void messageGetsTheNextSeqAndReachesEveryoneIncludingTheSender() {
+        try (ChatClient ann = join("ann"); ChatClient bob = join("bob")) {
+            ann.nextOf("joined");
+            ann.say("hello");
+            for (ChatClient c : List.of(ann, bob)) {
+                JsonObject m = c.next("message");
+                assertEquals(room, m.getString("room"));
+                assertEquals(1, m.getJsonNumber("seq").longValue());
+                assertEquals("ann", m.getString("user"));
+                assertEquals("hello", m.getString("text"));
+                assertTrue(TIMESTAMP.matcher(m.getString("ts")).matches());
             }
         }
+    }
 
-        @Test
-        void messageGetsTheNextSeqAndReachesEveryoneIncludingTheSender() {
-            try (ChatClient ann = join("ann"); ChatClient bob = join("bob")) {
-                ann.nextOf("joined");
-                ann.say("hello");
-                for (ChatClient c : List.of(ann, bob)) {
-                    JsonObject m = c.next("message");
-                    assertEquals(room, m.getString("room"));
-                    assertEquals(1, m.getJsonNumber("seq").longValue());
-                    assertEquals("ann", m.getString("user"));
-                    assertEquals("hello", m.getString("text"));
-                    assertTrue(TIMESTAMP.matcher(m.getString("ts")).matches());
+    @Test
+    void messageWithCidIsAcknowledgedToTheSenderFirst() {
+        try (ChatClient ann = join("ann"); ChatClient bob = join("bob")) {
+            ann.nextOf("joined");
+            ann.say("one", "c-1");
+            JsonObject ack = ann.next("ack");
+            assertEquals("c-1", ack.getString("cid"));
+            assertEquals(1, ack.getJsonNumber("seq").longValue());
+            assertEquals(1, ann.next("message").getJsonNumber("seq").longValue());
+            assertEquals("one", bob.next("message").getString("text"));
+            bob.assertNothingPending(); // no ack for others
+        }
+    }
+
+    @Test
+    void directReachesOnlyItsTargetAndACopyReturnsToTheSender() {
+        try (ChatClient ann = join("ann"); ChatClient bob = join("bob"); ChatClient cid = join("cid")) {
+            ann.nextOf("joined");
+            ann.nextOf("joined");
+            bob.nextOf("joined");
+            ann.send(Json.createObjectBuilder().add("type", "direct").add("to", "bob").add("text", "psst").build());
+            for (ChatClient c : List.of(bob, ann)) {
+                JsonObject d = c.next("direct");
+                assertEquals(room, d.getString("room"));
+                assertEquals("ann", d.getString("from"));
+                assertEquals("bob", d.getString("to"));
+                assertEquals("psst", d.getString("text"));
+                assertTrue(TIMESTAMP.matcher(d.getString("ts")).matches());
+            }
+            cid.assertNothingPending();
+            cid.send(frame("history"));
+            assertEquals(0, cid.next("history").getJsonArray("messages").size(), "directs are not stored");
+        }
+    }
+
+    @Test
+    void directToAnUnknownUserGetsNoSuchUserWithTheCid() {
+        try (ChatClient ann = join("ann")) {
+            ann.send(Json.createObjectBuilder().add("type", "direct").add("to", "zed").add("text", "hi")
+                    .add("cid", "d1").build());
+            assertEquals("d1", ann.nextError("no-such-user").getString("cid"));
+        }
+    }
+
+    @Test
+    void typingReachesEveryoneButTheSender() {
+        try (ChatClient ann = join("ann"); ChatClient bob = join("bob")) {
+            ann.nextOf("joined");
+            ann.send(frame("typing"));
+            JsonObject typing = bob.next("typing");
+            assertEquals(room, typing.getString("room"));
+            assertEquals("ann", typing.getString("user"));
+            ann.assertNothingPending();
+        }
+    }
+
+    @Test
+    void historyPagesBackFromBeforeWithLimitOldestFirst() {
+        try (ChatClient ann = join("ann")) {
+            sayMany(ann, 120);
+            ann.send(frame("history"));
+            JsonObject newest = ann.nextOf("history");
+            assertEquals(room, newest.getString("room"));
+            assertEquals(range(71, 120), seqs(newest.getJsonArray("messages")), "default: newest 50");
+            JsonObject first = newest.getJsonArray("messages").getJsonObject(0);
+            assertEquals("message", first.getString("type"));
+            assertEquals("m71", first.getString("text"));
+
+            ann.send(Json.createObjectBuilder().add("type", "history").add("before", 71).add("limit", 30).build());
+            assertEquals(range(41, 70), seqs(ann.next("history").getJsonArray("messages")));
+            ann.send(Json.createObjectBuilder().add("type", "history").add("before", 11).add("limit", 100).build());
+            assertEquals(range(1, 10), seqs(ann.next("history").getJsonArray("messages")));
+            ann.send(Json.createObjectBuilder().add("type", "history").add("before", 1).build());
+            assertEquals(List.of(), seqs(ann.next("history").getJsonArray("messages")));
+        }
+    }
+
+    @Test
+    void historyLimitOutsideOneToHundredIsRefused() {
+        try (ChatClient ann = join("ann")) {
+            for (String limit : List.of("0", "101", "-1", "2.5", "\"ten\"")) {
+                ann.send("{\"type\":\"history\",\"limit\":" + limit + "}");
+                ann.nextError("bad-json");
+            }
+        }
+    }
+
+    @Test
+    void roomsListsOccupiedRoomsSortedByNameWithCounts() {
+        String first = "a" + Rooms.fresh();
+        String second = "b" + Rooms.fresh();
+        try (ChatClient a1 = ChatClient.join(chatUri(first), "x"); ChatClient a2 = ChatClient.join(chatUri(first), "y");
+             ChatClient b1 = ChatClient.join(chatUri(second), "z")) {
+            b1.send(frame("rooms"));
+            JsonArray rooms = b1.next("rooms").getJsonArray("rooms");
+            List<String> names = new ArrayList<>();
+            for (JsonValue r : rooms) {
+                JsonObject entry = r.asJsonObject();
+                names.add(entry.getString("room"));
+                assertTrue(entry.getInt("count") >= 1, "only rooms with users: " + entry);
+                if (entry.getString("room").equals(first)) {
+                    assertEquals(2, entry.getInt("count"));
+                }
+                if (entry.getString("room").equals(second)) {
+                    assertEquals(1, entry.getInt("count"));
                 }
             }
+            assertTrue(names.containsAll(List.of(first, second)), names.toString());
+            List<String> sorted = new ArrayList<>(names);
+            sorted.sort(null);
+            assertEquals(sorted, names);
         }
+    }
 
-        @Test
-        void messageWithCidIsAcknowledgedToTheSenderFirst() {
-            try (ChatClient ann = join("ann"); ChatClient bob = join("bob")) {
-                ann.nextOf("joined");
-                ann.say("one", "c-1");
-                JsonObject ack = ann.next("ack");
-                assertEquals("c-1", ack.getString("cid"));
-                assertEquals(1, ack.getJsonNumber("seq").longValue());
-                assertEquals(1, ann.next("message").getJsonNumber("seq").longValue());
-                assertEquals("one", bob.next("message").getString("text"));
-                bob.assertNothingPending(); // no ack for others
-            }
-        }
-
-        @Test
-        void directReachesOnlyItsTargetAndACopyReturnsToTheSender() {
-            try (ChatClient ann = join("ann"); ChatClient bob = join("bob"); ChatClient cid = join("cid")) {
-                ann.nextOf("joined");
-                ann.nextOf("joined");
-                bob.nextOf("joined");
-                ann.send(Json.createObjectBuilder().add("type", "direct").add("to", "bob").add("text", "psst").build());
-                for (ChatClient c : List.of(bob, ann)) {
-                    JsonObject d = c.next("direct");
-                    assertEquals(room, d.getString("room"));
-                    assertEquals("ann", d.getString("from"));
-                    assertEquals("bob", d.getString("to"));
-                    assertEquals("psst", d.getString("text"));
-                    assertTrue(TIMESTAMP.matcher(d.getString("ts")).matches());
-                }
-                cid.assertNothingPending();
-                cid.send(frame("history"));
-                assertEquals(0, cid.next("history").getJsonArray("messages").size(), "directs are not stored");
-            }
-        }
-
-        @Test
-        void directToAnUnknownUserGetsNoSuchUserWithTheCid() {
-            try (ChatClient ann = join("ann")) {
-                ann.send(Json.createObjectBuilder().add("type", "direct").add("to", "zed").add("text", "hi")
-                        .add("cid", "d1").build());
-                assertEquals("d1", ann.nextError("no-such-user").getString("cid"));
-            }
-        }
-
-        @Test
-        void typingReachesEveryoneButTheSender() {
-            try (ChatClient ann = join("ann"); ChatClient bob = join("bob")) {
-                ann.nextOf("joined");
-                ann.send(frame("typing"));
-                JsonObject typing = bob.next("typing");
-                assertEquals(room, typing.getString("room"));
-                assertEquals("ann", typing.getString("user"));
-                ann.assertNothingPending();
-            }
-        }
-
-        @Test
-        void historyPagesBackFromBeforeWithLimitOldestFirst() {
-            try (ChatClient ann = join("ann")) {
-                sayMany(ann, 120);
-                ann.send(frame("history"));
-                JsonObject newest = ann.nextOf("history");
-                assertEquals(room, newest.getString("room"));
-                assertEquals(range(71, 120), seqs(newest.getJsonArray("messages")), "default: newest 50");
-                JsonObject first = newest.getJsonArray("messages").getJsonObject(0);
-                assertEquals("message", first.getString("type"));
-                assertEquals("m71", first.getString("text"));
-
-                ann.send(Json.createObjectBuilder().add("type", "history").add("before", 71).add("limit", 30).build());
-                assertEquals(range(41, 70), seqs(ann.next("history").getJsonArray("messages")));
-                ann.send(Json.createObjectBuilder().add("type", "history").add("before", 11).add("limit", 100).build());
-                assertEquals(range(1, 10), seqs(ann.next("history").getJsonArray("messages")));
-                ann.send(Json.createObjectBuilder().add("type", "history").add("before", 1).build());
-                assertEquals(List.of(), seqs(ann.next("history").getJsonArray("messages")));
-            }
-        }
-
-        @Test
-        void historyLimitOutsideOneToHundredIsRefused() {
-            try (ChatClient ann = join("ann")) {
-                for (String limit : List.of("0", "101", "-1", "2.5", "\"ten\"")) {
-                    ann.send("{\"type\":\"history\",\"limit\":" + limit + "}");
-                    ann.nextError("bad-json");
-                }
-            }
-        }
-
-        @Test
-        void roomsListsOccupiedRoomsSortedByNameWithCounts() {
-            String first = "a" + Rooms.fresh();
-            String second = "b" + Rooms.fresh();
-            try (ChatClient a1 = ChatClient.join(chatUri(first), "x"); ChatClient a2 = ChatClient.join(chatUri(first), "y");
-                 ChatClient b1 = ChatClient.join(chatUri(second), "z")) {
-                b1.send(frame("rooms"));
-                JsonArray rooms = b1.next("rooms").getJsonArray("rooms");
-                List<String> names = new ArrayList<>();
-                for (JsonValue r : rooms) {
-                    JsonObject entry = r.asJsonObject();
-                    names.add(entry.getString("room"));
-                    assertTrue(entry.getInt("count") >= 1, "only rooms with users: " + entry);
-                    if (entry.getString("room").equals(first)) {
-                        assertEquals(2, entry.getInt("count"));
-                    }
-                    if (entry.getString("room").equals(second)) {
-                        assertEquals(1, entry.getInt("count"));
-                    }
-                }
-                assertTrue(names.containsAll(List.of(first, second)), names.toString());
-                List<String> sorted = new ArrayList<>(names);
-                sorted.sort(null);
-                assertEquals(sorted, names);
-            }
-        }
-
-        @Test
-        void pingIsAnsweredWithPongEchoingEveryMemberButType() {
-            try (ChatClient ann = connect()) {
-                ann.send("{\"type\":\"ping\",\"n\":7,\"s\":\"x\",\"o\":{\"a\":[1,true,null]}}");
-                JsonObject pong = ann.next("pong");
-                assertEquals(Json.createObjectBuilder().add("type", "pong").add("n", 7).add("s", "x")
-                        .add("o", Json.createObjectBuilder().add("a", Json.createArrayBuilder().add(1).add(true)
-                                .addNull())).build(), pong);
-            }
+    @Test
+    void pingIsAnsweredWithPongEchoingEveryMemberButType() {
+        try (ChatClient ann = connect()) {
+            ann.send("{\"type\":\"ping\",\"n\":7,\"s\":\"x\",\"o\":{\"a\":[1,true,null]}}");
+            JsonObject pong = ann.next("pong");
+            assertEquals(Json.createObjectBuilder().add("type", "pong").add("n", 7).add("s", "x")
+                    .add("o", Json.createObjectBuilder().add("a", Json.createArrayBuilder().add(1).add(true)
+                            .addNull())).build(), pong);
         }
     }
 
     // ---- rules for what clients send ----
 
-    @Nested
-    @DisplayName("names")
-    class Names {
-        @Test
-        void surroundingWhiteSpaceIsTrimmedFromTheName() {
-            try (ChatClient ann = connect()) {
-                ann.send(joinFrame(" \t\u00a0\u3000ann b\u2003\n"));
-                assertEquals("ann b", ann.next("welcome").getString("user"));
-            }
-        }
-
-        @Test
-        void badNamesGetBadNameAndTheClientMayJoinAgain() {
-            try (ChatClient ann = connect()) {
-                for (String bad : List.of("", "   ", "\u00a0\u2007", "a".repeat(33), "bad\u0007name", "tab\tinside")) {
-                    ann.send(joinFrame(bad));
-                    ann.nextError("bad-name");
-                }
-                ann.send("{\"type\":\"join\",\"user\":42}");
-                ann.nextError("bad-name");
-                ann.send("{\"type\":\"join\"}");
-                ann.nextError("bad-name");
-                ann.send(joinFrame("ann"));
-                assertEquals("ann", ann.next("welcome").getString("user"));
-            }
-        }
-
-        @Test
-        void nameLengthCountsCodePoints() {
-            String emoji32 = "😀".repeat(32); // 64 UTF-16 units
-            try (ChatClient ann = connect()) {
-                ann.send(joinFrame("😀".repeat(33)));
-                ann.nextError("bad-name");
-                ann.send(joinFrame(emoji32));
-                assertEquals(emoji32, ann.next("welcome").getString("user"));
-            }
-        }
-
-        @Test
-        void aNameInUseInTheRoomGetsNameTakenAndTheClientMayRetry() {
-            try (ChatClient ann = join("ann"); ChatClient other = connect()) {
-                other.send(joinFrame("  ann "));
-                other.nextError("name-taken");
-                other.send(joinFrame("ann2"));
-                assertEquals("ann2", other.next("welcome").getString("user"));
-                assertEquals("ann2", ann.next("joined").getString("user"));
-            }
-        }
-
-        @Test
-        void theSameNameMayBeUsedInAnotherRoom() {
-            try (ChatClient ann = join("ann"); ChatClient elsewhere = ChatClient.join(chatUri(Rooms.fresh()), "ann")) {
-                elsewhere.assertNothingPending();
-                ann.assertNothingPending();
-            }
+    @Test
+    void surroundingWhiteSpaceIsTrimmedFromTheName() {
+        try (ChatClient ann = connect()) {
+            ann.send(joinFrame(" \t\u00a0\u3000ann b\u2003\n"));
+            assertEquals("ann b", ann.next("welcome").getString("user"));
         }
     }
 
-    @Nested
-    @DisplayName("texts")
-    class Texts {
-        @Test
-        void textOverFourThousandCodePointsIsTooLong() {
-            try (ChatClient ann = join("ann")) {
-                ann.say("x".repeat(4001), "long");
-                assertEquals("long", ann.nextError("too-long").getString("cid"));
-                ann.say("😀".repeat(4001));
-                ann.nextError("too-long");
-                String max = "😀".repeat(4000);
-                ann.say(max);
-                assertEquals(max, ann.next("message").getString("text"));
+    @Test
+    void badNamesGetBadNameAndTheClientMayJoinAgain() {
+        try (ChatClient ann = connect()) {
+            for (String bad : List.of("", "   ", "\u00a0\u2007", "a".repeat(33), "bad\u0007name", "tab\tinside")) {
+                ann.send(joinFrame(bad));
+                ann.nextError("bad-name");
             }
-        }
-
-        @Test
-        void blankTextIsRefused() {
-            try (ChatClient ann = join("ann")) {
-                for (String blank : List.of("", " ", "\n\t ", "\u00a0", "\u3000\u2028")) {
-                    ann.say(blank);
-                    ann.nextError("bad-text");
-                }
-                ann.send("{\"type\":\"message\"}");
-                ann.nextError("bad-text");
-                ann.send("{\"type\":\"message\",\"text\":5}");
-                ann.nextError("bad-text");
-            }
-        }
-
-        @Test
-        void textIsStoredAndDeliveredExactlyAsSentUntrimmed() {
-            try (ChatClient ann = join("ann")) {
-                ann.say("  two  spaces \n");
-                assertEquals("  two  spaces \n", ann.next("message").getString("text"));
-                ann.send(frame("history"));
-                assertEquals("  two  spaces \n",
-                        ann.next("history").getJsonArray("messages").getJsonObject(0).getString("text"));
-            }
-        }
-
-        @Test
-        void unicodeAndJsonEscapesSurviveTheRoundTrip() {
-            String text = "quote \" backslash \\ slash / nul \u0000 bell \u0007 tab \t </script><b>x</b> "
-                    + "emoji 😀👩‍👩‍👧 rtl שלום cjk 漢字 line\u2028sep";
-            try (ChatClient ann = join("ann"); ChatClient bob = join("bob 😀")) {
-                ann.nextOf("joined");
-                ann.say(text);
-                assertEquals(text, bob.next("message").getString("text"));
-                assertEquals(text, ann.next("message").getString("text"));
-                bob.say("reply");
-                assertEquals("bob 😀", ann.next("message").getString("user"));
-            }
-        }
-
-        @Test
-        void cidLongerThanSixtyFourCharactersIsRefused() {
-            try (ChatClient ann = join("ann")) {
-                ann.say("hi", "c".repeat(65));
-                JsonObject error = ann.nextError("bad-json");
-                assertFalse(error.containsKey("cid"));
-                ann.say("hi", "c".repeat(64));
-                assertEquals("c".repeat(64), ann.next("ack").getString("cid"));
-            }
+            ann.send("{\"type\":\"join\",\"user\":42}");
+            ann.nextError("bad-name");
+            ann.send("{\"type\":\"join\"}");
+            ann.nextError("bad-name");
+            ann.send(joinFrame("ann"));
+            assertEquals("ann", ann.next("welcome").getString("user"));
         }
     }
 
-    @Nested
-    @DisplayName("state and malformed frames")
-    class State {
-        @Test
-        void framesBeforeJoinGetNotJoinedButPingIsAnswered() {
-            try (ChatClient ann = connect()) {
-                for (String type : List.of("message", "direct", "typing", "history", "rooms")) {
-                    ann.send(frame(type));
-                    ann.nextError("not-joined");
-                }
-                ann.send("{\"type\":\"message\",\"text\":\"hi\",\"cid\":\"n1\"}");
-                assertEquals("n1", ann.nextError("not-joined").getString("cid"));
-                ann.send(frame("ping"));
-                ann.next("pong");
-            }
+    @Test
+    void nameLengthCountsCodePoints() {
+        String emoji32 = "😀".repeat(32); // 64 UTF-16 units
+        try (ChatClient ann = connect()) {
+            ann.send(joinFrame("😀".repeat(33)));
+            ann.nextError("bad-name");
+            ann.send(joinFrame(emoji32));
+            assertEquals(emoji32, ann.next("welcome").getString("user"));
         }
+    }
 
-        @Test
-        void aSecondJoinGetsAlreadyJoined() {
-            try (ChatClient ann = join("ann")) {
-                ann.send(joinFrame("ann"));
-                ann.nextError("already-joined");
-                ann.send(joinFrame("other"));
-                ann.nextError("already-joined");
-                ann.send("{\"type\":\"join\"}");
-                ann.nextError("already-joined");
-            }
+    @Test
+    void aNameInUseInTheRoomGetsNameTakenAndTheClientMayRetry() {
+        try (ChatClient ann = join("ann"); ChatClient other = connect()) {
+            other.send(joinFrame("  ann "));
+            other.nextError("name-taken");
+            other.send(joinFrame("ann2"));
+            assertEquals("ann2", other.next("welcome").getString("user"));
+            assertEquals("ann2", ann.next("joined").getString("user"));
         }
+    }
 
-        @Test
-        void framesThatAreNotAJsonObjectWithAStringTypeGetBadJsonAndTheConnectionStaysOpen() {
-            try (ChatClient ann = connect()) {
-                for (String bad : List.of("not json", "{", "[1,2]", "\"join\"", "42", "null", "{}",
-                        "{\"type\":7}", "{\"type\":null}", "{\"user\":\"ann\"}", "{\"type\":\"ping\"} trailing")) {
-                    ann.send(bad);
-                    ann.nextError("bad-json");
-                }
-                ann.send(joinFrame("ann"));
-                ann.next("welcome");
-                ann.send("{\"type\":\"message\",\"text\":\"hi\"");
-                ann.nextError("bad-json");
-                ann.say("still fine");
-                ann.next("message");
-            }
+    @Test
+    void theSameNameMayBeUsedInAnotherRoom() {
+        try (ChatClient ann = join("ann"); ChatClient elsewhere = ChatClient.join(chatUri(Rooms.fresh()), "ann")) {
+            elsewhere.assertNothingPending();
+            ann.assertNothingPending();
         }
+    }
 
-        @Test
-        void anUnknownTypeGetsUnknownTypeWithTheCid() {
-            try (ChatClient ann = join("ann")) {
-                ann.send("{\"type\":\"dance\",\"cid\":\"u1\"}");
-                assertEquals("u1", ann.nextError("unknown-type").getString("cid"));
-                ann.send("{\"type\":\"JOIN\"}");
-                ann.nextError("unknown-type");
-            }
+    @Test
+    void textOverFourThousandCodePointsIsTooLong() {
+        try (ChatClient ann = join("ann")) {
+            ann.say("x".repeat(4001), "long");
+            assertEquals("long", ann.nextError("too-long").getString("cid"));
+            ann.say("😀".repeat(4001));
+            ann.nextError("too-long");
+            String max = "😀".repeat(4000);
+            ann.say(max);
+            assertEquals(max, ann.next("message").getString("text"));
         }
+    }
 
-        @Test
-        void sinceAndBeforeMustBeNonNegativeIntegers() {
-            try (ChatClient ann = connect()) {
-                ann.send("{\"type\":\"join\",\"user\":\"ann\",\"since\":-1}");
-                ann.nextError("bad-json");
-                ann.send("{\"type\":\"join\",\"user\":\"ann\",\"since\":\"5\"}");
-                ann.nextError("bad-json");
-                ann.send(joinFrame("ann"));
-                ann.next("welcome");
-                ann.send("{\"type\":\"history\",\"before\":1.5}");
+    @Test
+    void blankTextIsRefused() {
+        try (ChatClient ann = join("ann")) {
+            for (String blank : List.of("", " ", "\n\t ", "\u00a0", "\u3000\u2028")) {
+                ann.say(blank);
+                ann.nextError("bad-text");
+            }
+            ann.send("{\"type\":\"message\"}");
+            ann.nextError("bad-text");
+            ann.send("{\"type\":\"message\",\"text\":5}");
+            ann.nextError("bad-text");
+        }
+    }
+
+    @Test
+    void textIsStoredAndDeliveredExactlyAsSentUntrimmed() {
+        try (ChatClient ann = join("ann")) {
+            ann.say("  two  spaces \n");
+            assertEquals("  two  spaces \n", ann.next("message").getString("text"));
+            ann.send(frame("history"));
+            assertEquals("  two  spaces \n",
+                    ann.next("history").getJsonArray("messages").getJsonObject(0).getString("text"));
+        }
+    }
+
+    @Test
+    void unicodeAndJsonEscapesSurviveTheRoundTrip() {
+        String text = "quote \" backslash \\ slash / nul \u0000 bell \u0007 tab \t </script><b>x</b> "
+                + "emoji 😀👩‍👩‍👧 rtl שלום cjk 漢字 line\u2028sep";
+        try (ChatClient ann = join("ann"); ChatClient bob = join("bob 😀")) {
+            ann.nextOf("joined");
+            ann.say(text);
+            assertEquals(text, bob.next("message").getString("text"));
+            assertEquals(text, ann.next("message").getString("text"));
+            bob.say("reply");
+            assertEquals("bob 😀", ann.next("message").getString("user"));
+        }
+    }
+
+    @Test
+    void cidLongerThanSixtyFourCharactersIsRefused() {
+        try (ChatClient ann = join("ann")) {
+            ann.say("hi", "c".repeat(65));
+            JsonObject error = ann.nextError("bad-json");
+            assertFalse(error.containsKey("cid"));
+            ann.say("hi", "c".repeat(64));
+            assertEquals("c".repeat(64), ann.next("ack").getString("cid"));
+        }
+    }
+
+    @Test
+    void framesBeforeJoinGetNotJoinedButPingIsAnswered() {
+        try (ChatClient ann = connect()) {
+            for (String type : List.of("message", "direct", "typing", "history", "rooms")) {
+                ann.send(frame(type));
+                ann.nextError("not-joined");
+            }
+            ann.send("{\"type\":\"message\",\"text\":\"hi\",\"cid\":\"n1\"}");
+            assertEquals("n1", ann.nextError("not-joined").getString("cid"));
+            ann.send(frame("ping"));
+            ann.next("pong");
+        }
+    }
+
+    @Test
+    void aSecondJoinGetsAlreadyJoined() {
+        try (ChatClient ann = join("ann")) {
+            ann.send(joinFrame("ann"));
+            ann.nextError("already-joined");
+            ann.send(joinFrame("other"));
+            ann.nextError("already-joined");
+            ann.send("{\"type\":\"join\"}");
+            ann.nextError("already-joined");
+        }
+    }
+
+    @Test
+    void framesThatAreNotAJsonObjectWithAStringTypeGetBadJsonAndTheConnectionStaysOpen() {
+        try (ChatClient ann = connect()) {
+            for (String bad : List.of("not json", "{", "[1,2]", "\"join\"", "42", "null", "{}",
+                    "{\"type\":7}", "{\"type\":null}", "{\"user\":\"ann\"}", "{\"type\":\"ping\"} trailing")) {
+                ann.send(bad);
                 ann.nextError("bad-json");
             }
+            ann.send(joinFrame("ann"));
+            ann.next("welcome");
+            ann.send("{\"type\":\"message\",\"text\":\"hi\"");
+            ann.nextError("bad-json");
+            ann.say("still fine");
+            ann.next("message");
+        }
+    }
+
+    @Test
+    void anUnknownTypeGetsUnknownTypeWithTheCid() {
+        try (ChatClient ann = join("ann")) {
+            ann.send("{\"type\":\"dance\",\"cid\":\"u1\"}");
+            assertEquals("u1", ann.nextError("unknown-type").getString("cid"));
+            ann.send("{\"type\":\"JOIN\"}");
+            ann.nextError("unknown-type");
+        }
+    }
+
+    @Test
+    void sinceAndBeforeMustBeNonNegativeIntegers() {
+        try (ChatClient ann = connect()) {
+            ann.send("{\"type\":\"join\",\"user\":\"ann\",\"since\":-1}");
+            ann.nextError("bad-json");
+            ann.send("{\"type\":\"join\",\"user\":\"ann\",\"since\":\"5\"}");
+            ann.nextError("bad-json");
+            ann.send(joinFrame("ann"));
+            ann.next("welcome");
+            ann.send("{\"type\":\"history\",\"before\":1.5}");
+            ann.nextError("bad-json");
         }
     }
 
     // ---- ordering and history ----
 
-    @Nested
-    @DisplayName("ordering and history")
-    class Ordering {
-        @Test
-        void seqStartsAtOneInEachRoomAndGrowsByOne() {
-            try (ChatClient ann = join("ann"); ChatClient other = ChatClient.join(chatUri(Rooms.fresh()), "ann")) {
-                for (int i = 1; i <= 5; i++) {
-                    ann.say("a");
-                    assertEquals(i, ann.next("message").getJsonNumber("seq").longValue());
-                }
-                other.say("b");
-                assertEquals(1, other.next("message").getJsonNumber("seq").longValue());
+    @Test
+    void seqStartsAtOneInEachRoomAndGrowsByOne() {
+        try (ChatClient ann = join("ann"); ChatClient other = ChatClient.join(chatUri(Rooms.fresh()), "ann")) {
+            for (int i = 1; i <= 5; i++) {
+                ann.say("a");
+                assertEquals(i, ann.next("message").getJsonNumber("seq").longValue());
+            }
+            other.say("b");
+            assertEquals(1, other.next("message").getJsonNumber("seq").longValue());
+        }
+    }
+
+    @Test
+    void welcomeHistoryHoldsTheNewestFiftyOldestFirstExactlyAsBroadcast() {
+        try (ChatClient ann = join("ann")) {
+            sayMany(ann, 60);
+            ann.send(frame("history"));
+            JsonArray page = ann.nextOf("history").getJsonArray("messages");
+            JsonObject last = page.getJsonObject(page.size() - 1);
+            try (ChatClient bob = connect()) {
+                bob.send(joinFrame("bob"));
+                JsonArray history = bob.next("welcome").getJsonArray("history");
+                assertEquals(range(11, 60), seqs(history));
+                assertEquals(last, history.getJsonObject(49));
+                assertEquals(List.of("type", "room", "seq", "user", "text", "ts"),
+                        new ArrayList<>(history.getJsonObject(0).keySet()));
             }
         }
+    }
 
-        @Test
-        void welcomeHistoryHoldsTheNewestFiftyOldestFirstExactlyAsBroadcast() {
-            try (ChatClient ann = join("ann")) {
-                sayMany(ann, 60);
-                ann.send(frame("history"));
-                JsonArray page = ann.nextOf("history").getJsonArray("messages");
-                JsonObject last = page.getJsonObject(page.size() - 1);
-                try (ChatClient bob = connect()) {
-                    bob.send(joinFrame("bob"));
-                    JsonArray history = bob.next("welcome").getJsonArray("history");
-                    assertEquals(range(11, 60), seqs(history));
-                    assertEquals(last, history.getJsonObject(49));
-                    assertEquals(List.of("type", "room", "seq", "user", "text", "ts"),
-                            new ArrayList<>(history.getJsonObject(0).keySet()));
-                }
+    @Test
+    void reconnectWithSinceRecoversExactlyTheMissedMessages() {
+        try (ChatClient ann = join("ann")) {
+            sayMany(ann, 80);
+            try (ChatClient bob = connect()) {
+                bob.send(joinSince("bob", 7));
+                JsonObject welcome = bob.next("welcome");
+                assertTrue(welcome.getBoolean("recovered"));
+                assertEquals(range(8, 80), seqs(welcome.getJsonArray("history")), "the cap of 50 does not apply");
             }
         }
+    }
 
-        @Test
-        void reconnectWithSinceRecoversExactlyTheMissedMessages() {
-            try (ChatClient ann = join("ann")) {
-                sayMany(ann, 80);
-                try (ChatClient bob = connect()) {
-                    bob.send(joinSince("bob", 7));
-                    JsonObject welcome = bob.next("welcome");
-                    assertTrue(welcome.getBoolean("recovered"));
-                    assertEquals(range(8, 80), seqs(welcome.getJsonArray("history")), "the cap of 50 does not apply");
-                }
+    @Test
+    void sinceAtTheNewestSeqRecoversNothingMissing() {
+        try (ChatClient ann = join("ann")) {
+            sayMany(ann, 3);
+            try (ChatClient bob = connect()) {
+                bob.send(joinSince("bob", 3));
+                JsonObject welcome = bob.next("welcome");
+                assertTrue(welcome.getBoolean("recovered"));
+                assertEquals(0, welcome.getJsonArray("history").size());
             }
         }
+    }
 
-        @Test
-        void sinceAtTheNewestSeqRecoversNothingMissing() {
-            try (ChatClient ann = join("ann")) {
-                sayMany(ann, 3);
-                try (ChatClient bob = connect()) {
-                    bob.send(joinSince("bob", 3));
-                    JsonObject welcome = bob.next("welcome");
-                    assertTrue(welcome.getBoolean("recovered"));
-                    assertEquals(0, welcome.getJsonArray("history").size());
-                }
+    @Test
+    void sinceBeyondTheNewestSeqIsNotRecovered() {
+        try (ChatClient ann = join("ann")) {
+            sayMany(ann, 3);
+            try (ChatClient bob = connect()) {
+                bob.send(joinSince("bob", 99));
+                JsonObject welcome = bob.next("welcome");
+                assertFalse(welcome.getBoolean("recovered"));
+                assertEquals(range(1, 3), seqs(welcome.getJsonArray("history")));
             }
         }
+    }
 
-        @Test
-        void sinceBeyondTheNewestSeqIsNotRecovered() {
-            try (ChatClient ann = join("ann")) {
-                sayMany(ann, 3);
-                try (ChatClient bob = connect()) {
-                    bob.send(joinSince("bob", 99));
-                    JsonObject welcome = bob.next("welcome");
-                    assertFalse(welcome.getBoolean("recovered"));
-                    assertEquals(range(1, 3), seqs(welcome.getJsonArray("history")));
-                }
+    @Test
+    void moreMissedThanTheRecoveryCapGivesTheNewestFiftyAndRecoveredFalse() {
+        try (ChatClient ann = join("ann")) {
+            sayMany(ann, 1002);
+            try (ChatClient bob = connect()) {
+                bob.send(joinSince("bob", 1)); // 1001 missed, cap 1000
+                JsonObject welcome = bob.next("welcome");
+                assertFalse(welcome.getBoolean("recovered"));
+                assertEquals(range(953, 1002), seqs(welcome.getJsonArray("history")));
+            }
+            try (ChatClient cat = connect()) {
+                cat.send(joinSince("cat", 2)); // exactly 1000 missed
+                JsonObject welcome = cat.next("welcome");
+                assertTrue(welcome.getBoolean("recovered"));
+                assertEquals(range(3, 1002), seqs(welcome.getJsonArray("history")));
             }
         }
+    }
 
-        @Test
-        void moreMissedThanTheRecoveryCapGivesTheNewestFiftyAndRecoveredFalse() {
-            try (ChatClient ann = join("ann")) {
-                sayMany(ann, 1002);
-                try (ChatClient bob = connect()) {
-                    bob.send(joinSince("bob", 1)); // 1001 missed, cap 1000
-                    JsonObject welcome = bob.next("welcome");
-                    assertFalse(welcome.getBoolean("recovered"));
-                    assertEquals(range(953, 1002), seqs(welcome.getJsonArray("history")));
-                }
-                try (ChatClient cat = connect()) {
-                    cat.send(joinSince("cat", 2)); // exactly 1000 missed
-                    JsonObject welcome = cat.next("welcome");
-                    assertTrue(welcome.getBoolean("recovered"));
-                    assertEquals(range(3, 1002), seqs(welcome.getJsonArray("history")));
-                }
+    @Test
+    void membersReceiveEveryMessageInSeqOrderWhileOthersTalk() {
+        try (ChatClient ann = join("ann"); ChatClient bob = join("bob")) {
+            ann.nextOf("joined");
+            for (int i = 0; i < 20; i++) {
+                ann.say("a" + i);
+                bob.say("b" + i);
             }
-        }
-
-        @Test
-        void membersReceiveEveryMessageInSeqOrderWhileOthersTalk() {
-            try (ChatClient ann = join("ann"); ChatClient bob = join("bob")) {
-                ann.nextOf("joined");
-                for (int i = 0; i < 20; i++) {
-                    ann.say("a" + i);
-                    bob.say("b" + i);
+            for (ChatClient c : List.of(ann, bob)) {
+                List<Long> got = new ArrayList<>();
+                while (got.size() < 40) {
+                    got.add(c.nextOf("message").getJsonNumber("seq").longValue());
                 }
-                for (ChatClient c : List.of(ann, bob)) {
-                    List<Long> got = new ArrayList<>();
-                    while (got.size() < 40) {
-                        got.add(c.nextOf("message").getJsonNumber("seq").longValue());
-                    }
-                    assertEquals(range(1, 40), got);
-                }
+                assertEquals(range(1, 40), got);
             }
         }
     }
 
     // ---- presence ----
 
-    @Nested
-    @DisplayName("presence")
-    class Presence {
-        @Test
-        void aNormalCloseIsAnnouncedWithLeftOnce() {
-            try (ChatClient ann = join("ann")) {
-                ChatClient bob = join("bob");
-                ann.next("joined");
-                bob.closeNormally();
-                JsonObject left = ann.next("left");
-                assertEquals(room, left.getString("room"));
-                assertEquals("bob", left.getString("user"));
-                assertEquals(1, left.getInt("count"));
-                assertTrue(TIMESTAMP.matcher(left.getString("ts")).matches());
-                ann.assertNothingPending();
-            }
+    @Test
+    void aNormalCloseIsAnnouncedWithLeftOnce() {
+        try (ChatClient ann = join("ann")) {
+            ChatClient bob = join("bob");
+            ann.next("joined");
+            bob.closeNormally();
+            JsonObject left = ann.next("left");
+            assertEquals(room, left.getString("room"));
+            assertEquals("bob", left.getString("user"));
+            assertEquals(1, left.getInt("count"));
+            assertTrue(TIMESTAMP.matcher(left.getString("ts")).matches());
+            ann.assertNothingPending();
         }
+    }
 
-        @Test
-        void aClientThatVanishesWithoutACloseFrameIsAnnouncedWithLeft() {
-            try (ChatClient ann = join("ann")) {
-                ChatClient bob = join("bob");
-                ann.next("joined");
-                bob.abort();
-                JsonObject left = ann.next("left");
-                assertEquals("bob", left.getString("user"));
-                assertEquals(1, left.getInt("count"));
-                ann.assertNothingPending();
-            }
+    @Test
+    void aClientThatVanishesWithoutACloseFrameIsAnnouncedWithLeft() {
+        try (ChatClient ann = join("ann")) {
+            ChatClient bob = join("bob");
+            ann.next("joined");
+            bob.abort();
+            JsonObject left = ann.next("left");
+            assertEquals("bob", left.getString("user"));
+            assertEquals(1, left.getInt("count"));
+            ann.assertNothingPending();
         }
+    }
 
-        @Test
-        void aDepartedNameIsFreeAgainAndTheRoomCountFollows() {
-            try (ChatClient ann = join("ann")) {
-                ChatClient bob = join("bob");
-                ann.next("joined");
-                bob.closeNormally();
-                ann.next("left");
-                try (ChatClient bob2 = join("bob")) {
-                    assertEquals(2, ann.next("joined").getInt("count"));
-                    bob2.send(frame("rooms"));
-                    for (JsonValue r : bob2.next("rooms").getJsonArray("rooms")) {
-                        if (r.asJsonObject().getString("room").equals(room)) {
-                            assertEquals(2, r.asJsonObject().getInt("count"));
-                        }
+    @Test
+    void aDepartedNameIsFreeAgainAndTheRoomCountFollows() {
+        try (ChatClient ann = join("ann")) {
+            ChatClient bob = join("bob");
+            ann.next("joined");
+            bob.closeNormally();
+            ann.next("left");
+            try (ChatClient bob2 = join("bob")) {
+                assertEquals(2, ann.next("joined").getInt("count"));
+                bob2.send(frame("rooms"));
+                for (JsonValue r : bob2.next("rooms").getJsonArray("rooms")) {
+                    if (r.asJsonObject().getString("room").equals(room)) {
+                        assertEquals(2, r.asJsonObject().getInt("count"));
                     }
                 }
             }
         }
+    }
 
-        @Test
-        void aConnectionThatNeverJoinedIsNotAnnounced() {
-            try (ChatClient ann = join("ann")) {
-                ChatClient lurker = connect();
-                lurker.closeNormally();
-                ann.assertNothingPending();
-            }
+    @Test
+    void aConnectionThatNeverJoinedIsNotAnnounced() {
+        try (ChatClient ann = join("ann")) {
+            ChatClient lurker = connect();
+            lurker.closeNormally();
+            ann.assertNothingPending();
         }
     }
 }
