@@ -199,7 +199,7 @@ public class RoomRegistry {
         } else if (inbound instanceof Inbound.History) {
             history(member, (Inbound.History) inbound);
         } else if (inbound instanceof Inbound.Rooms) {
-            send(member, new Outbound.Rooms(roomCounts()));
+            send(member, new Outbound.Rooms(occupancy()));
         }
     }
 
@@ -287,7 +287,8 @@ public class RoomRegistry {
         send(member, new Outbound.History(room, store.before(room, before, request.limit())));
     }
 
-    private List<Outbound.RoomCount> roomCounts() {
+    /** The rooms with at least one member, sorted by name, with their member counts. */
+    public List<Outbound.RoomCount> occupancy() {
         List<Outbound.RoomCount> counts = new ArrayList<>();
         for (Room room : rooms.values()) {
             int size = room.size();

@@ -1,0 +1,33 @@
+package dev.parley.server;
+
+import dev.parley.protocol.ProtocolCases;
+import java.net.URI;
+import java.net.URL;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Every rule of PROTOCOL.md against target/parley.war deployed in the application
+ * server that this failsafe run launches (WildFly or Payara Micro), over the wire.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class DeployedProtocolIT extends ProtocolCases {
+
+    @Deployment(testable = false)
+    static WebArchive war() {
+        return Deployments.parleyWar();
+    }
+
+    @ArquillianResource
+    private URL base; // http://127.0.0.1:8080/parley/
+
+    @Override
+    protected URI chatUri(String room) {
+        return URI.create(base.toExternalForm().replaceFirst("^http", "ws") + "chat/" + room);
+    }
+}

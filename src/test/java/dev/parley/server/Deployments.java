@@ -1,0 +1,20 @@
+package dev.parley.server;
+
+import java.io.File;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.importer.ZipImporter;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+/** The deployment under test: target/parley.war exactly as the build made it. */
+final class Deployments {
+    private Deployments() {
+    }
+
+    static WebArchive parleyWar() {
+        File war = new File(System.getProperty("parley.war", "target/parley.war"));
+        if (!war.isFile()) {
+            throw new IllegalStateException(war + " is missing: the WAR is built in the package phase");
+        }
+        return ShrinkWrap.create(ZipImporter.class, "parley.war").importFrom(war).as(WebArchive.class);
+    }
+}
