@@ -118,9 +118,14 @@ final class Outbox {
     /** After a completed send: what to send next, or null. Caller holds the lock. */
     private String next(SendResult result) {
         if (!result.isOK()) {
+            // usually the peer is gone and the container closes the session anyway; if it
+            // is not (a container refusing the send), close it, or the member would stay
+            // in its room hearing nothing
             LOG.log(Level.FINE, "send failed", result.getException());
-            closed = true;
             queue = null;
+            if (closeWhenDrained == null) {
+                closeWhenDrained = CloseReasons.SERVER_ERROR;
+            }
         }
         String next = closed || queue == null ? null : queue.poll();
         if (next == null) {
@@ -129,7 +134,7 @@ final class Outbox {
         return next;
     }
 
-    /** The close that waited for the queue to drain, if it has now. Caller holds the lock. */
+    /** The close that waited for the queue to drain (or for a failed send), if it is due now. Caller holds the lock. */
     private CloseReason takeDrainedClose() {
         if (inFlight || closeWhenDrained == null || closed) {
             return null;

@@ -317,7 +317,7 @@ public class RoomRegistry {
             }
         }
         if (slow != null) {
-            slow.forEach(member -> depart(member, CloseReasons.SLOW_CONSUMER));
+            slow.forEach(this::slowConsumer);
         }
     }
 
@@ -327,8 +327,15 @@ public class RoomRegistry {
 
     private void send(Member member, String frame) {
         if (!member.outbox().offer(frame)) {
-            depart(member, CloseReasons.SLOW_CONSUMER);
+            slowConsumer(member);
         }
+    }
+
+    /** One line per connection dropped for not reading: operators want to see those. */
+    private void slowConsumer(Member member) {
+        LOG.log(Level.INFO, "Closing {0}: its {1} queued frames were not read in time",
+                new Object[] {member, config.sendQueue()});
+        depart(member, CloseReasons.SLOW_CONSUMER);
     }
 
     /**

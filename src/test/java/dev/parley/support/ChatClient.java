@@ -66,7 +66,7 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
         try {
             socket.sendText(text, true).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            throw new AssertionError("cannot send", e);
+            throw new AssertionError("cannot send" + (closed.isDone() ? "; connection closed: " + closed.join() : ""), e);
         }
         return this;
     }

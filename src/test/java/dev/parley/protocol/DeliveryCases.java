@@ -1,0 +1,144 @@
+package dev.parley.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.support.ChatClient;
+import dev.parley.support.Rooms;
+import dev.parley.support.StalledClient;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Delivery under load against any running Parley with its default settings (a send
+ * queue of 1000 frames): order with many senders, and a member that stops reading.
+ */
+public abstract class DeliveryCases {
+
+    /** ws://…/chat/{room} on the server under test. */
+    protected abstract URI chatUri(String room);
+
+    /**
+     * What a stalled reader finds when it reads again: the 1008 close frame behind the
+     * frames it missed, unless the container drops the connection instead of queuing
+     * the close frame (Payara does; see docs/CONTAINERS.md).
+     */
+    protected int closeCodeSeenByAStalledReader() {
+        return 1008;
+    }
+
+    @Test
+    void fiftyClientsSendingAHundredEachAllReceiveFiveThousandInSeqOrder() throws Exception {
+        int clientCount = 50;
+        int each = 100;
+        URI room = chatUri(Rooms.fresh());
+        List<ChatClient> clients = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(2 * clientCount);
+        try {
+            for (int i = 0; i < clientCount; i++) {
+                clients.add(ChatClient.join(room, "user" + i));
+            }
+            List<Future<List<Long>>> receiving = new ArrayList<>();
+            for (ChatClient client : clients) {
+                receiving.add(pool.submit(() -> {
+                    List<Long> seqs = new ArrayList<>(clientCount * each);
+                    while (seqs.size() < clientCount * each) {
+                        seqs.add(client.nextOf("message").getJsonNumber("seq").longValue());
+                    }
+                    return seqs;
+                }));
+            }
+            List<Future<?>> sending = new ArrayList<>();
+            for (ChatClient client : clients) {
+                sending.add(pool.submit(() -> {
+                    for (int m = 0; m < each; m++) {
+                        client.say("message " + m);
+                    }
+                }));
+            }
+            for (Future<?> f : sending) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            List<Long> expected = new ArrayList<>();
+            for (long s = 1; s <= clientCount * each; s++) {
+                expected.add(s);
+            }
+            for (int i = 0; i < clientCount; i++) {
+                assertEquals(expected, receiving.get(i).get(60, TimeUnit.SECONDS), "user" + i + " saw a gap or a reordering");
+            }
+        } finally {
+            pool.shutdownNow();
+            clients.forEach(ChatClient::close);
+        }
+    }
+
+    /**
+     * A member that stops reading fills the kernel's socket buffers, then its outbox; once
+     * that overflows it is closed with 1008 and announced with {@code left}, while the
+     * others go on receiving every message.
+     */
+    @Test
+    void aMemberThatStopsReadingIsClosedWhileTheOthersKeepReceiving() throws Exception {
+        int messages = 3000; // 12 KB each, 36 MB: far beyond loopback socket buffers plus 1000 queued
+        int window = 20;     // the sender waits for its own ack every 20, so readers that read keep up
+        URI room = chatUri(Rooms.fresh());
+        String text = "€".repeat(4000);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (ChatClient sender = ChatClient.join(room, "sender");
+             ChatClient reader = ChatClient.join(room, "reader");
+             StalledClient stalled = new StalledClient(room)) {
+            stalled.sendText(Json.createObjectBuilder().add("type", "join").add("user", "stalled").build().toString());
+            sender.nextOf("joined");
+            sender.nextOf("joined"); // stalled is in the room now
+
+            Future<?> sending = pool.submit(() -> {
+                for (int i = 1; i <= messages; i++) {
+                    sender.say(text, "c" + i);
+                    if (i % window == 0) {
+                        String cid = "c" + i;
+                        while (!cid.equals(sender.nextOf("ack").getString("cid"))) {
+                            // earlier acks
+                        }
+                    }
+                }
+            });
+            Future<Long> readerSaw = pool.submit(() -> {
+                long expected = 1;
+                long leftAt = -1;
+                while (expected <= messages) {
+                    JsonObject frame = reader.next();
+                    switch (frame.getString("type")) {
+                        case "message":
+                            assertEquals(expected, frame.getJsonNumber("seq").longValue(), "in order, no gap");
+                            expected++;
+                            break;
+                        case "left":
+                            assertEquals("stalled", frame.getString("user"));
+                            assertEquals(2, frame.getInt("count"));
+                            leftAt = expected;
+                            break;
+                        default:
+                            break;
+                    }
+                }
+                assertTrue(leftAt > 0, "the stalled member was announced as left");
+                return expected - 1;
+            });
+            sending.get(120, TimeUnit.SECONDS);
+            assertEquals(messages, readerSaw.get(120, TimeUnit.SECONDS));
+
+            // the stalled client, reading again, finds how the server closed it
+            assertEquals(closeCodeSeenByAStalledReader(), stalled.readUntilClose());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

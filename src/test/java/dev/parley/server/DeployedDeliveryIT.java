@@ -1,0 +1,36 @@
+package dev.parley.server;
+
+import dev.parley.protocol.DeliveryCases;
+import java.net.URI;
+import java.net.URL;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Delivery under load against target/parley.war in the application server of this run. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class DeployedDeliveryIT extends DeliveryCases {
+
+    @Deployment(testable = false)
+    static WebArchive war() {
+        return Deployments.parleyWar();
+    }
+
+    @ArquillianResource
+    private URL base;
+
+    /** Payara's servlet-based Tyrus aborts a connection closed with writes pending: docs/CONTAINERS.md. */
+    @Override
+    protected int closeCodeSeenByAStalledReader() {
+        return "payara".equals(System.getProperty("arquillian.launch")) ? 1006 : 1008;
+    }
+
+    @Override
+    protected URI chatUri(String room) {
+        return URI.create(base.toExternalForm().replaceFirst("^http", "ws") + "chat/" + room);
+    }
+}
