@@ -6,6 +6,7 @@ import jakarta.websocket.CloseReason.CloseCodes;
 /** The reasons Parley closes a connection with, as PROTOCOL.md's close codes. */
 public final class CloseReasons {
     public static final CloseReason BAD_ROOM = new CloseReason(CloseCodes.VIOLATED_POLICY, "bad room");
+    public static final CloseReason IDLE = new CloseReason(CloseCodes.NORMAL_CLOSURE, "idle timeout");
     public static final CloseReason FLOODING = new CloseReason(CloseCodes.VIOLATED_POLICY, "flooding");
     public static final CloseReason SLOW_CONSUMER = new CloseReason(CloseCodes.VIOLATED_POLICY, "slow consumer");
     public static final CloseReason TOO_BIG = new CloseReason(CloseCodes.TOO_BIG, "frame too big");

@@ -15,6 +15,7 @@ public final class Member {
     private volatile Room room;
     private volatile String name;
     private boolean departed; // guarded by this
+    private volatile long lastHeard = System.nanoTime();
 
     Member(Session session, String roomName, int sendQueue, int rateLimit) {
         this.roomName = roomName;
@@ -46,6 +47,16 @@ public final class Member {
 
     RateLimit rateLimit() {
         return rateLimit;
+    }
+
+    /** Notes that the client sent a frame, for the idle timeout. */
+    void heard() {
+        lastHeard = System.nanoTime();
+    }
+
+    /** How long the client has been silent, as of {@code now} (System.nanoTime). */
+    long silentFor(long now) {
+        return now - lastHeard;
     }
 
     /** Records a successful join; false if the connection departed meanwhile. */

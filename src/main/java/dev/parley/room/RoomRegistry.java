@@ -17,6 +17,7 @@ import dev.parley.protocol.Outbound;
 import dev.parley.protocol.OutboundEncoder;
 import dev.parley.protocol.ProtocolException;
 import dev.parley.store.HistoryStore;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,6 +31,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -56,6 +60,7 @@ public class RoomRegistry {
     private ParleyConfig config;
     private HistoryStore store;
     private volatile boolean shuttingDown;
+    private ScheduledExecutorService idleCheck;
 
     protected RoomRegistry() {
         // for the CDI proxy
@@ -67,11 +72,44 @@ public class RoomRegistry {
         this.store = store;
     }
 
+    /**
+     * Starts the idle check: Parley's own, so that every container closes a silent
+     * connection alike (1000 "idle timeout" after PARLEY_IDLE_TIMEOUT without a frame
+     * from the client); containers differ in what they count and which code they send.
+     */
+    @PostConstruct
+    void startIdleCheck() {
+        long timeout = config.idleTimeout().toNanos();
+        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(100), Math.min(TimeUnit.SECONDS.toNanos(1), timeout / 10));
+        idleCheck = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "parley-idle-check");
+            thread.setDaemon(true);
+            return thread;
+        });
+        idleCheck.scheduleAtFixedRate(() -> closeIdle(timeout), period, period, TimeUnit.NANOSECONDS);
+    }
+
+    private void closeIdle(long timeout) {
+        try {
+            long now = System.nanoTime();
+            for (Member member : connections) {
+                if (member.silentFor(now) > timeout) {
+                    LOG.log(Level.FINE, "{0} idle", member);
+                    depart(member, CloseReasons.IDLE);
+                }
+            }
+        } catch (RuntimeException e) { // keep checking: a failure here must not end the schedule
+            LOG.log(Level.WARNING, "idle check failed", e);
+        }
+    }
+
     // ---- connection lifecycle, called by the endpoint ----
 
     /** A new connection to {@code roomName}; the endpoint passes the result to the other calls. */
     public Member open(Session session, String roomName) {
-        session.setMaxIdleTimeout(config.idleTimeout().toMillis());
+        // Parley closes idle connections itself (see startIdleCheck); the container's own
+        // timeout, later, only backs that up
+        session.setMaxIdleTimeout(2 * config.idleTimeout().toMillis());
         session.setMaxTextMessageBufferSize(config.maxFrameBytes());
         session.setMaxBinaryMessageBufferSize(config.maxFrameBytes());
         Member member = new Member(session, roomName, config.sendQueue(), config.rateLimit());
@@ -87,6 +125,7 @@ public class RoomRegistry {
     }
 
     public void receive(Member member, String frame) {
+        member.heard();
         if (utf8Length(frame, config.maxFrameBytes()) > config.maxFrameBytes()) {
             depart(member, CloseReasons.TOO_BIG);
             return;
@@ -113,6 +152,7 @@ public class RoomRegistry {
     }
 
     public void receiveBinary(Member member, int length) {
+        member.heard();
         if (length > config.maxFrameBytes()) {
             depart(member, CloseReasons.TOO_BIG);
             return;
@@ -139,6 +179,9 @@ public class RoomRegistry {
     @PreDestroy
     public void shutdown() {
         shuttingDown = true;
+        if (idleCheck != null) {
+            idleCheck.shutdownNow();
+        }
         for (Member member : connections) {
             member.outbox().closeWhenDrained(CloseReasons.SHUTTING_DOWN);
         }

@@ -42,6 +42,7 @@ class IdleTimeoutTest {
                 closed = silent.awaitClose(Duration.ofMillis(500));
             }
             assertTrue(System.nanoTime() - started >= IDLE.minusMillis(200).toNanos(), "closed before the timeout");
+            assertEquals(new ChatClient.Closed(1000, "idle timeout"), closed.get());
             JsonObject left = seen.isEmpty() ? talker.next("left") : seen.get(0);
             assertEquals("left", left.getString("type"));
             assertEquals("silent", left.getString("user"));

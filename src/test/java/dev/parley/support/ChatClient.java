@@ -13,6 +13,8 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -30,6 +32,7 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    private final Set<String> acked = new HashSet<>(); // guarded by itself
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     private volatile WebSocket socket;
@@ -133,6 +136,28 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
         throw new AssertionError("no " + type + " frame within " + TIMEOUT);
     }
 
+    /**
+     * Waits until the ack of this cid has arrived. Acks are also noted apart from the
+     * frame queue, so one thread may wait for acks while another reads the frames.
+     */
+    public void awaitAck(String cid) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        synchronized (acked) {
+            while (!acked.contains(cid)) {
+                long wait = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (wait <= 0) {
+                    fail("no ack for " + cid + " within " + TIMEOUT);
+                }
+                try {
+                    acked.wait(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError(e);
+                }
+            }
+        }
+    }
+
     /** The next error frame, which must have this code. */
     public JsonObject nextError(String code) {
         JsonObject error = next("error");
@@ -203,9 +228,17 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         partial.append(data);
         if (last) {
+            JsonObject frame;
             try (JsonReader reader = Json.createReader(new StringReader(partial.toString()))) {
-                frames.add(reader.readObject());
+                frame = reader.readObject();
             }
+            if ("ack".equals(frame.getString("type", null))) {
+                synchronized (acked) {
+                    acked.add(frame.getString("cid"));
+                    acked.notifyAll();
+                }
+            }
+            frames.add(frame);
             partial.setLength(0);
         }
         webSocket.request(1);
