@@ -12,14 +12,14 @@ import java.util.function.UnaryOperator;
  * @param port          port of the standalone server; 0 picks a free one
  * @param maxFrameBytes largest text frame accepted, in UTF-8 bytes; larger ones close with 1009
  * @param idleTimeout   a connection that sends no frame for this long is closed
- * @param historyKeep   messages kept per room by the memory store
  * @param sendQueue     frames queued for one connection before it is closed as a slow consumer
  * @param recoveryCap   most messages a reconnecting client gets back with {@code since}
  * @param rateLimit     frames per second one connection may send on average, in bursts of
  *                      {@link #BURST_SECONDS} seconds' worth; 0 for no limit
+ * @param store         where history is kept
  */
-public record ParleyConfig(String host, int port, int maxFrameBytes, Duration idleTimeout, int historyKeep,
-                           int sendQueue, int recoveryCap, int rateLimit) {
+public record ParleyConfig(String host, int port, int maxFrameBytes, Duration idleTimeout, int sendQueue,
+                           int recoveryCap, int rateLimit, StoreConfig store) {
 
     public static final int MIN_RECOVERY_CAP = 1000;
     public static final int BURST_SECONDS = 5;
@@ -46,10 +46,10 @@ public record ParleyConfig(String host, int port, int maxFrameBytes, Duration id
                 s.integer("PARLEY_PORT", 8080, 0, 65535),
                 s.integer("PARLEY_MAX_FRAME", 16384, 1024, 16 * 1024 * 1024),
                 Duration.ofSeconds(s.integer("PARLEY_IDLE_TIMEOUT", 60, 1, 86400)),
-                s.integer("PARLEY_HISTORY_KEEP", 10000, 1, 100_000_000),
                 s.integer("PARLEY_SEND_QUEUE", 1000, 1, 1_000_000),
                 s.integer("PARLEY_RECOVERY_CAP", MIN_RECOVERY_CAP, MIN_RECOVERY_CAP, 1_000_000),
-                s.integer("PARLEY_RATE_LIMIT", 20, 0, 100_000));
+                s.integer("PARLEY_RATE_LIMIT", 20, 0, 100_000),
+                StoreConfig.from(s));
     }
 
     /** One line for the start-up log. */
@@ -57,60 +57,5 @@ public record ParleyConfig(String host, int port, int maxFrameBytes, Duration id
         return "max frame " + maxFrameBytes + " B, idle timeout " + idleTimeout.toSeconds() + " s, send queue "
                 + sendQueue + " frames, recovery cap " + recoveryCap + ", rate limit "
                 + (rateLimit == 0 ? "off" : rateLimit + " frames/s");
-    }
-
-    /** Reads one setting from the system property, else the environment. */
-    private static final class Settings {
-        private final UnaryOperator<String> env;
-        private final UnaryOperator<String> properties;
-
-        Settings(UnaryOperator<String> env, UnaryOperator<String> properties) {
-            this.env = env;
-            this.properties = properties;
-        }
-
-        /** PARLEY_MAX_FRAME -> parley.max.frame */
-        static String propertyName(String variable) {
-            return variable.toLowerCase(java.util.Locale.ROOT).replace('_', '.');
-        }
-
-        String text(String variable, String fallback) {
-            String value = raw(variable);
-            if (value == null) {
-                return fallback;
-            }
-            if (value.isBlank()) {
-                throw new ConfigException(source(variable) + " must not be empty");
-            }
-            return value.strip();
-        }
-
-        int integer(String variable, int fallback, int min, int max) {
-            String value = raw(variable);
-            if (value == null) {
-                return fallback;
-            }
-            try {
-                int n = Integer.parseInt(value.strip());
-                if (n >= min && n <= max) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new ConfigException(source(variable) + " must be an integer from " + min + " to " + max
-                    + ", not \"" + value + "\"");
-        }
-
-        private String raw(String variable) {
-            String value = properties.apply(propertyName(variable));
-            return value != null ? value : env.apply(variable);
-        }
-
-        private String source(String variable) {
-            return properties.apply(propertyName(variable)) != null
-                    ? "system property " + propertyName(variable) + " (" + variable + ")"
-                    : variable;
-        }
     }
 }

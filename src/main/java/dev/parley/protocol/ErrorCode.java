@@ -14,7 +14,9 @@ public enum ErrorCode {
     TOO_LONG("too-long"),
     NO_SUCH_USER("no-such-user"),
     RATE_LIMITED("rate-limited"),
-    UNAUTHORIZED("unauthorized");
+    UNAUTHORIZED("unauthorized"),
+    /** Parley's addition: the message could not be stored (the database is down); send it again. */
+    UNAVAILABLE("unavailable");
 
     private final String wireName;
 

@@ -76,6 +76,11 @@ final class Room {
         lastSeq = seq;
     }
 
+    /** After a failed append: the next seq is read from the store again, so none is lost or used twice. */
+    void forgetSeq() {
+        lastSeq = -1;
+    }
+
     /** An empty room leaves the registry; a later join makes a new one. */
     boolean isRetired() {
         return retired;

@@ -7,6 +7,7 @@ import static dev.parley.protocol.ErrorCode.NAME_TAKEN;
 import static dev.parley.protocol.ErrorCode.NOT_JOINED;
 import static dev.parley.protocol.ErrorCode.NO_SUCH_USER;
 import static dev.parley.protocol.ErrorCode.RATE_LIMITED;
+import static dev.parley.protocol.ErrorCode.UNAVAILABLE;
 
 import dev.parley.config.ParleyConfig;
 import dev.parley.protocol.ChatMessage;
@@ -17,6 +18,7 @@ import dev.parley.protocol.Outbound;
 import dev.parley.protocol.OutboundEncoder;
 import dev.parley.protocol.ProtocolException;
 import dev.parley.store.HistoryStore;
+import dev.parley.store.StoreException;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -258,11 +260,12 @@ public class RoomRegistry {
                     throw new ProtocolException(NAME_TAKEN, "The name \"" + user + "\" is in use in this room.",
                             InboundType.JOIN, null);
                 }
+                Outbound.Welcome welcome = welcome(room, user, join);
                 if (!member.enter(room, user)) {
                     return; // the connection closed meanwhile
                 }
                 room.add(user, member);
-                send(member, welcome(room, user, join));
+                send(member, welcome);
                 broadcast(room, encoder.encode(new Outbound.Joined(room.name(), user, room.size(), Instant.now())),
                         member);
                 return;
@@ -271,7 +274,15 @@ public class RoomRegistry {
     }
 
     /** Caller holds the room's monitor, so no message falls between history and live frames. */
-    private Outbound.Welcome welcome(Room room, String user, Inbound.Join join) {
+    private Outbound.Welcome welcome(Room room, String user, Inbound.Join join) throws ProtocolException {
+        try {
+            return readWelcome(room, user, join);
+        } catch (StoreException e) {
+            throw unavailable(InboundType.JOIN, null, e);
+        }
+    }
+
+    private Outbound.Welcome readWelcome(Room room, String user, Inbound.Join join) {
         long newest = room.lastSeq();
         Boolean recovered = null;
         List<ChatMessage> history = null;
@@ -283,21 +294,57 @@ public class RoomRegistry {
         if (history == null) {
             history = store.before(room.name(), newest + 1, WELCOME_HISTORY);
         }
-        return new Outbound.Welcome(room.name(), user, room.names(), history, recovered);
+        List<String> users = room.names(); // the joiner is added after this succeeded
+        users.add(user);
+        users.sort(null);
+        return new Outbound.Welcome(room.name(), user, users, history, recovered);
     }
 
-    private void message(Member member, Inbound.Message message) {
+    /**
+     * Seq assignment, storage and delivery, in that order: the seq is taken under the
+     * room's monitor, the store appends, and only once it has stored the message does
+     * the sender get its ack and the room the message. The store completes appends in
+     * order (at once for memory, after each group commit for JDBC), so delivery keeps
+     * seq order.
+     */
+    private void message(Member member, Inbound.Message message) throws ProtocolException {
         Room room = member.room();
         synchronized (room) {
-            ChatMessage chat = new ChatMessage(room.name(), room.lastSeq() + 1, member.name(), message.text(),
-                    Instant.now());
-            store.append(chat);
-            room.advanceTo(chat.seq());
-            if (message.cid() != null) {
-                send(member, new Outbound.Ack(message.cid(), chat.seq()));
+            long seq;
+            try {
+                seq = room.lastSeq() + 1;
+            } catch (StoreException e) {
+                throw unavailable(InboundType.MESSAGE, message.cid(), e);
             }
-            broadcast(room, encoder.encode(chat), null);
+            ChatMessage chat = new ChatMessage(room.name(), seq, member.name(), message.text(), Instant.now());
+            room.advanceTo(seq);
+            store.append(chat).whenComplete((stored, failure) -> stored(room, member, chat, message.cid(), failure));
         }
+    }
+
+    private void stored(Room room, Member sender, ChatMessage chat, String cid, Throwable failure) {
+        try {
+            synchronized (room) {
+                if (failure != null) {
+                    room.forgetSeq();
+                    LOG.log(Level.FINE, "not stored: {0}", failure.getMessage());
+                    send(sender, new Outbound.Error(UNAVAILABLE, "The message could not be stored; send it again.", cid));
+                    return;
+                }
+                if (cid != null) {
+                    send(sender, new Outbound.Ack(cid, chat.seq()));
+                }
+                broadcast(room, encoder.encode(chat), null);
+            }
+        } catch (RuntimeException e) { // on the store's thread: log, never lose the failure
+            LOG.log(Level.WARNING, "Delivery of " + chat.room() + "#" + chat.seq() + " failed", e);
+        }
+    }
+
+    private static ProtocolException unavailable(InboundType type, String cid, StoreException cause) {
+        LOG.log(Level.FINE, "store unavailable: {0}", cause.getMessage());
+        return new ProtocolException(UNAVAILABLE, "The history store is unavailable right now; try again shortly.",
+                type, cid);
     }
 
     private void direct(Member member, Inbound.Direct direct) throws ProtocolException {
@@ -324,10 +371,14 @@ public class RoomRegistry {
         }
     }
 
-    private void history(Member member, Inbound.History request) {
+    private void history(Member member, Inbound.History request) throws ProtocolException {
         String room = member.roomName();
         long before = request.before().orElse(Long.MAX_VALUE);
-        send(member, new Outbound.History(room, store.before(room, before, request.limit())));
+        try {
+            send(member, new Outbound.History(room, store.before(room, before, request.limit())));
+        } catch (StoreException e) {
+            throw unavailable(InboundType.HISTORY, null, e);
+        }
     }
 
     /** The rooms with at least one member, sorted by name, with their member counts. */

@@ -2,6 +2,7 @@ package dev.parley.standalone;
 
 import dev.parley.config.ConfigException;
 import dev.parley.config.ParleyConfig;
+import dev.parley.store.StoreException;
 import java.io.IOException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -10,7 +11,8 @@ import java.util.logging.Logger;
 public final class Main {
     /** Held so the levels stick: JUL keeps loggers only weakly. */
     private static final Logger[] QUIET = {
-        Logger.getLogger("org.glassfish"), Logger.getLogger("org.jboss.weld"), Logger.getLogger("org.jboss.logging")};
+        Logger.getLogger("org.glassfish"), Logger.getLogger("org.jboss.weld"), Logger.getLogger("org.jboss.logging"),
+        Logger.getLogger("com.zaxxer.hikari"), Logger.getLogger("org.flywaydb")};
     /** Logs a stack trace at WARNING for every connection a client breaks (oversized frames, for one). */
     private static final Logger TYRUS_CONNECTION_ERRORS = Logger.getLogger("org.glassfish.tyrus.core.TyrusEndpointWrapper");
 
@@ -32,6 +34,10 @@ public final class Main {
             server = StandaloneServer.start(config);
         } catch (IOException e) {
             System.err.println("parley: cannot start on " + config.host() + ":" + config.port() + ": " + e.getMessage());
+            System.exit(1);
+            return;
+        } catch (StoreException e) {
+            System.err.println("parley: " + e.getMessage());
             System.exit(1);
             return;
         }

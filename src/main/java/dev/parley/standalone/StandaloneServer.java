@@ -3,7 +3,11 @@ package dev.parley.standalone;
 import dev.parley.config.ParleyConfig;
 import dev.parley.endpoint.ChatEndpoint;
 import dev.parley.room.RoomRegistry;
+import dev.parley.config.StoreConfig;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.store.HistoryStore;
+import dev.parley.store.StoreException;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
@@ -36,7 +40,9 @@ public final class StandaloneServer implements AutoCloseable {
     private static final String CONTEXT_PATH = "/";
     private static final long SHUTDOWN_GRACE_MILLIS = 2000;
 
+    private final HikariDataSource database; // null with the memory store
     private final WeldContainer cdi;
+    private final HistoryStore store;
     private final RoomRegistry registry;
     private final TyrusServerContainer websockets;
     private final HttpServer http;
@@ -44,11 +50,19 @@ public final class StandaloneServer implements AutoCloseable {
     private final Set<Connection<?>> sockets = ConcurrentHashMap.newKeySet();
 
     private StandaloneServer(ParleyConfig config) throws IOException {
-        cdi = new Weld("parley-" + UUID.randomUUID())
-                .skipShutdownHook()
-                .addExtension(new ConfigExtension(config))
-                .initialize();
+        database = config.store().kind() == StoreConfig.Kind.JDBC ? connect(config.store()) : null;
         try {
+            cdi = new Weld("parley-" + UUID.randomUUID())
+                    .skipShutdownHook()
+                    .addExtension(new StandaloneBeans(config, database))
+                    .initialize();
+        } catch (RuntimeException e) {
+            closeDatabase();
+            throw e;
+        }
+        try {
+            store = cdi.select(HistoryStore.class).get();
+            store.describe(); // opens (and migrates) the database now, not at the first message
             registry = cdi.select(RoomRegistry.class).get();
             websockets = new EngineContainer(config.maxFrameBytes());
             websockets.setDefaultMaxTextMessageBufferSize(config.maxFrameBytes());
@@ -77,13 +91,54 @@ public final class StandaloneServer implements AutoCloseable {
             http.start();
         } catch (IOException | DeploymentException | RuntimeException e) {
             cdi.shutdown();
+            closeDatabase();
             if (e instanceof IOException) {
                 throw (IOException) e;
+            }
+            if (e instanceof StoreException) {
+                throw (StoreException) e;
             }
             throw new IOException(e.getMessage(), e);
         }
         LOG.info(() -> "Parley listening on http://" + config.host() + ":" + port() + "/ (chat at /chat/{room}); store: "
-                + cdi.select(HistoryStore.class).get().describe() + "; " + config.describeLimits());
+                + store.describe() + "; " + config.describeLimits());
+    }
+
+    /**
+     * The connection pool for PARLEY_JDBC_URL, or for the H2 file database in PARLEY_DATA.
+     * Connections are checked out with a short timeout, so that while the database is
+     * down a send fails in seconds with an error frame instead of hanging.
+     *
+     * @throws StoreException if the database cannot be reached now
+     */
+    private static HikariDataSource connect(StoreConfig store) {
+        HikariConfig pool = new HikariConfig();
+        pool.setPoolName("parley");
+        pool.setJdbcUrl(store.standaloneUrl());
+        if (store.jdbcUser() != null) {
+            pool.setUsername(store.jdbcUser());
+        }
+        if (store.jdbcPassword() != null) {
+            pool.setPassword(store.jdbcPassword());
+        }
+        pool.setMaximumPoolSize(8);
+        pool.setConnectionTimeout(TimeUnit.SECONDS.toMillis(3));
+        pool.setValidationTimeout(TimeUnit.SECONDS.toMillis(2));
+        try {
+            return new HikariDataSource(pool);
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new StoreException("cannot reach the database at " + store.standaloneUrl() + ": " + root.getMessage(), e);
+        }
+    }
+
+    private void closeDatabase() {
+        if (database != null) {
+            database.close();
+        }
     }
 
     /** Starts a server; port 0 in the config picks a free port. */
@@ -122,7 +177,8 @@ public final class StandaloneServer implements AutoCloseable {
         }
         http.shutdownNow();
         websockets.stop();
-        cdi.shutdown();
+        cdi.shutdown(); // the store stores what is still queued
+        closeDatabase();
     }
 
     /**

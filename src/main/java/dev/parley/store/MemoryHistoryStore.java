@@ -3,18 +3,23 @@ package dev.parley.store;
 import dev.parley.protocol.ChatMessage;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Keeps the newest {@code keep} messages of each room in memory; gone at restart. */
 public final class MemoryHistoryStore implements HistoryStore {
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedStage(null);
+
     private final int keep;
     private final ConcurrentHashMap<String, RoomLog> rooms = new ConcurrentHashMap<>();
 
+    /** @param keep messages kept per room; 0 keeps all */
     public MemoryHistoryStore(int keep) {
-        if (keep < 1) {
-            throw new IllegalArgumentException("keep must be at least 1");
+        if (keep < 0) {
+            throw new IllegalArgumentException("keep must not be negative");
         }
-        this.keep = keep;
+        this.keep = keep == 0 ? Integer.MAX_VALUE : keep;
     }
 
     @Override
@@ -24,8 +29,13 @@ public final class MemoryHistoryStore implements HistoryStore {
     }
 
     @Override
-    public void append(ChatMessage message) {
-        rooms.computeIfAbsent(message.room(), name -> new RoomLog(keep)).append(message);
+    public CompletionStage<Void> append(ChatMessage message) {
+        try {
+            rooms.computeIfAbsent(message.room(), name -> new RoomLog(keep)).append(message);
+            return DONE;
+        } catch (IllegalStateException outOfSequence) {
+            return CompletableFuture.failedStage(new StoreException(outOfSequence.getMessage()));
+        }
     }
 
     @Override
@@ -45,7 +55,7 @@ public final class MemoryHistoryStore implements HistoryStore {
 
     @Override
     public String describe() {
-        return "memory (" + keep + " messages per room)";
+        return "memory (" + (keep == Integer.MAX_VALUE ? "every message" : keep + " messages per room") + ")";
     }
 
     /** A ring of one room's newest messages; seqs in it are contiguous. */
@@ -114,7 +124,7 @@ public final class MemoryHistoryStore implements HistoryStore {
         }
 
         private void grow() {
-            ChatMessage[] bigger = new ChatMessage[(int) Math.min((long) keep, 2L * ring.length)];
+            ChatMessage[] bigger = new ChatMessage[(int) Math.min(keep, 2L * ring.length)];
             for (int i = 0; i < size; i++) {
                 bigger[i] = get(i);
             }

@@ -1,18 +1,25 @@
 package dev.parley.store;
 
 import dev.parley.config.ParleyConfig;
+import dev.parley.config.StoreConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
+import javax.sql.DataSource;
 
-/** Chooses the {@link HistoryStore} for the application. */
+/** Chooses the {@link HistoryStore}: PARLEY_STORE=jdbc (default) on the {@link ChatDatabase}, or memory. */
 @ApplicationScoped
 public class StoreProducer {
 
     @Produces
     @ApplicationScoped
-    HistoryStore store(ParleyConfig config) {
-        return new MemoryHistoryStore(config.historyKeep());
+    HistoryStore store(ParleyConfig config, @ChatDatabase Instance<DataSource> database) {
+        StoreConfig store = config.store();
+        if (store.kind() == StoreConfig.Kind.MEMORY) {
+            return new MemoryHistoryStore(store.keep());
+        }
+        return new JdbcHistoryStore(database.get(), store.keep());
     }
 
     void close(@Disposes HistoryStore store) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,18 +22,46 @@ class ParleyConfigTest {
         assertEquals(8080, config.port());
         assertEquals(16384, config.maxFrameBytes());
         assertEquals(Duration.ofSeconds(60), config.idleTimeout());
-        assertEquals(10000, config.historyKeep());
         assertEquals(1000, config.sendQueue());
         assertEquals(1000, config.recoveryCap());
         assertEquals(20, config.rateLimit());
+        assertEquals(StoreConfig.Kind.JDBC, config.store().kind());
+        assertEquals(0, config.store().keep(), "the durable store keeps everything by default");
+        assertEquals("java:comp/DefaultDataSource", config.store().datasource());
+        assertTrue(config.store().standaloneUrl().startsWith("jdbc:h2:file:"), config.store().standaloneUrl());
+        assertTrue(config.store().standaloneUrl().contains("/data/parley;"), config.store().standaloneUrl());
     }
 
     @Test
     void environmentVariablesAreRead() {
         ParleyConfig config = load(Map.of("PARLEY_HOST", "127.0.0.1", "PARLEY_PORT", "9000", "PARLEY_MAX_FRAME", "4096",
                 "PARLEY_IDLE_TIMEOUT", "5", "PARLEY_HISTORY_KEEP", "20", "PARLEY_SEND_QUEUE", "30",
-                "PARLEY_RECOVERY_CAP", "2000", "PARLEY_RATE_LIMIT", "0"), Map.of());
-        assertEquals(new ParleyConfig("127.0.0.1", 9000, 4096, Duration.ofSeconds(5), 20, 30, 2000, 0), config);
+                "PARLEY_RECOVERY_CAP", "2000", "PARLEY_RATE_LIMIT", "0", "PARLEY_STORE", "Memory"), Map.of());
+        assertEquals(new ParleyConfig("127.0.0.1", 9000, 4096, Duration.ofSeconds(5), 30, 2000, 0,
+                new StoreConfig(StoreConfig.Kind.MEMORY, 20, Path.of("./data"), null, null, null,
+                        "java:comp/DefaultDataSource")), config);
+    }
+
+    @Test
+    void theMemoryStoreKeepsTenThousandPerRoomByDefault() {
+        assertEquals(10000, load(Map.of("PARLEY_STORE", "memory"), Map.of()).store().keep());
+    }
+
+    @Test
+    void jdbcSettingsPointTheStandaloneServerAtAnotherDatabase() {
+        StoreConfig store = load(Map.of("PARLEY_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/test",
+                "PARLEY_JDBC_USER", "postgres", "PARLEY_JDBC_PASSWORD", "", "PARLEY_DATASOURCE", "jdbc/parley"),
+                Map.of()).store();
+        assertEquals("jdbc:postgresql://127.0.0.1:5432/test", store.standaloneUrl());
+        assertEquals("postgres", store.jdbcUser());
+        assertEquals("", store.jdbcPassword(), "an empty password is a password");
+        assertEquals("jdbc/parley", store.datasource());
+    }
+
+    @Test
+    void anUnknownStoreIsNamed() {
+        ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("PARLEY_STORE", "redis"), Map.of()));
+        assertEquals("PARLEY_STORE must be one of jdbc, memory, not \"redis\"", e.getMessage());
     }
 
     @Test
@@ -53,7 +82,7 @@ class ParleyConfigTest {
     @Test
     void anOutOfRangeValueNamesTheVariableAndTheRange() {
         for (Map.Entry<String, String> bad : Map.of("PARLEY_PORT", "65536", "PARLEY_MAX_FRAME", "10",
-                "PARLEY_IDLE_TIMEOUT", "0", "PARLEY_HISTORY_KEEP", "0", "PARLEY_SEND_QUEUE", "-1",
+                "PARLEY_IDLE_TIMEOUT", "0", "PARLEY_HISTORY_KEEP", "-1", "PARLEY_SEND_QUEUE", "-1",
                 "PARLEY_RECOVERY_CAP", "999", "PARLEY_RATE_LIMIT", "-5").entrySet()) {
             ConfigException e = assertThrows(ConfigException.class, () -> load(Map.ofEntries(bad), Map.of()));
             assertTrue(e.getMessage().startsWith(bad.getKey() + " must be an integer from "), e.getMessage());

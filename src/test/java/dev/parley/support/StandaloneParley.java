@@ -5,6 +5,8 @@ import dev.parley.standalone.StandaloneServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -16,7 +18,10 @@ public final class StandaloneParley implements BeforeAllCallback, AfterAllCallba
     private final Map<String, String> settings = new HashMap<>();
     private StandaloneServer server;
 
-    /** On 127.0.0.1, a free port, and without a rate limit (tests send as fast as they can). */
+    /**
+     * On 127.0.0.1, a free port, without a rate limit (tests send as fast as they can),
+     * and with the default store (H2) in a fresh folder.
+     */
     public StandaloneParley() {
         this(Map.of());
     }
@@ -26,6 +31,7 @@ public final class StandaloneParley implements BeforeAllCallback, AfterAllCallba
         this.settings.put("PARLEY_HOST", "127.0.0.1");
         this.settings.put("PARLEY_PORT", "0");
         this.settings.put("PARLEY_RATE_LIMIT", "0");
+        this.settings.put("PARLEY_DATA", freshFolder().toString());
         this.settings.putAll(settings);
     }
 
@@ -37,6 +43,16 @@ public final class StandaloneParley implements BeforeAllCallback, AfterAllCallba
     @Override
     public void afterAll(ExtensionContext context) {
         stop();
+    }
+
+    private static Path freshFolder() {
+        try {
+            Path data = Files.createTempDirectory("parley-data-");
+            data.toFile().deleteOnExit();
+            return data;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public void start() {

@@ -1,0 +1,46 @@
+package dev.parley.config;
+
+import java.nio.file.Path;
+
+/**
+ * Where history is kept.
+ *
+ * @param kind         {@code PARLEY_STORE}: jdbc (default) or memory
+ * @param keep         {@code PARLEY_HISTORY_KEEP}: messages kept per room, 0 for all; by default all
+ *                     with jdbc and 10000 in memory
+ * @param dataDir      {@code PARLEY_DATA}: the standalone server's H2 database lives here (./data)
+ * @param jdbcUrl      {@code PARLEY_JDBC_URL}: another database for the standalone server, or null
+ * @param jdbcUser     {@code PARLEY_JDBC_USER}, or null
+ * @param jdbcPassword {@code PARLEY_JDBC_PASSWORD}, or null
+ * @param datasource   {@code PARLEY_DATASOURCE}: JNDI name of the DataSource in an application server
+ */
+public record StoreConfig(Kind kind, int keep, Path dataDir, String jdbcUrl, String jdbcUser, String jdbcPassword,
+                          String datasource) {
+
+    public enum Kind { MEMORY, JDBC }
+
+    public static final int MEMORY_KEEP = 10_000;
+
+    static StoreConfig from(Settings s) {
+        Kind kind = Kind.valueOf(s.choice("PARLEY_STORE", "jdbc", "jdbc", "memory").toUpperCase(java.util.Locale.ROOT));
+        return new StoreConfig(kind,
+                s.integer("PARLEY_HISTORY_KEEP", kind == Kind.MEMORY ? MEMORY_KEEP : 0, 0, 100_000_000),
+                Path.of(s.text("PARLEY_DATA", "./data")),
+                s.optional("PARLEY_JDBC_URL"),
+                s.optional("PARLEY_JDBC_USER"),
+                s.optional("PARLEY_JDBC_PASSWORD"),
+                s.text("PARLEY_DATASOURCE", "java:comp/DefaultDataSource"));
+    }
+
+    /**
+     * The standalone server's database: PARLEY_JDBC_URL, else an H2 file database in
+     * PARLEY_DATA. H2 writes each commit to its file at once (WRITE_DELAY=0), so an
+     * acknowledged message survives a killed process, and leaves closing to Parley.
+     */
+    public String standaloneUrl() {
+        if (jdbcUrl != null) {
+            return jdbcUrl;
+        }
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("parley") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+    }
+}

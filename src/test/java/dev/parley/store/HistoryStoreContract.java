@@ -1,0 +1,156 @@
+package dev.parley.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.protocol.ChatMessage;
+import dev.parley.support.Rooms;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** What every HistoryStore does; a subclass says which store, on which database. */
+public abstract class HistoryStoreContract {
+    private final List<HistoryStore> opened = new ArrayList<>();
+
+    /** A store keeping {@code keep} messages per room (0: all), on this class's database. */
+    protected abstract HistoryStore create(int keep);
+
+    protected final HistoryStore open(int keep) {
+        HistoryStore store = create(keep);
+        opened.add(store);
+        return store;
+    }
+
+    @AfterEach
+    void closeStores() {
+        opened.forEach(HistoryStore::close);
+    }
+
+    protected static ChatMessage message(String room, long seq) {
+        return new ChatMessage(room, seq, "ann", "text " + seq + " ünï 😀", Instant.ofEpochMilli(1_700_000_000_000L + seq));
+    }
+
+    /** Appends seqs from..to and waits until the last is stored. */
+    protected static void append(HistoryStore store, String room, long from, long to) throws Exception {
+        CompletableFuture<Void> last = null;
+        for (long seq = from; seq <= to; seq++) {
+            last = store.append(message(room, seq)).toCompletableFuture();
+        }
+        last.get(30, TimeUnit.SECONDS);
+    }
+
+    protected static List<Long> seqs(List<ChatMessage> messages) {
+        return messages.stream().map(ChatMessage::seq).collect(Collectors.toList());
+    }
+
+    protected static List<Long> range(long from, long to) {
+        return LongStream.rangeClosed(from, to).boxed().collect(Collectors.toList());
+    }
+
+    @Test
+    void anUnknownRoomIsEmpty() {
+        HistoryStore store = open(0);
+        String room = Rooms.fresh();
+        assertEquals(0, store.lastSeq(room));
+        assertEquals(List.of(), store.before(room, Long.MAX_VALUE, 50));
+        assertEquals(Optional.of(List.of()), store.after(room, 0, 1000));
+        assertEquals(Optional.empty(), store.after(room, 5, 1000));
+    }
+
+    @Test
+    void storedMessagesComeBackExactlyOldestFirstPageByPage() throws Exception {
+        HistoryStore store = open(0);
+        String room = Rooms.fresh();
+        append(store, room, 1, 120);
+        assertEquals(120, store.lastSeq(room));
+        assertEquals(range(71, 120), seqs(store.before(room, Long.MAX_VALUE, 50)));
+        assertEquals(range(41, 70), seqs(store.before(room, 71, 30)));
+        assertEquals(range(1, 10), seqs(store.before(room, 11, 100)));
+        assertEquals(List.of(), store.before(room, 1, 100));
+        assertEquals(message(room, 77), store.before(room, 78, 1).get(0), "room, seq, user, text and ts as appended");
+    }
+
+    @Test
+    void anAppendThatDoesNotFollowTheLastSeqFailsAndStoresNothing() throws Exception {
+        HistoryStore store = open(0);
+        String room = Rooms.fresh();
+        append(store, room, 1, 3);
+        ExecutionException refused = assertThrows(ExecutionException.class,
+                () -> store.append(message(room, 5)).toCompletableFuture().get(30, TimeUnit.SECONDS));
+        assertTrue(refused.getCause() instanceof StoreException, String.valueOf(refused.getCause()));
+        assertThrows(ExecutionException.class,
+                () -> store.append(message(room, 3)).toCompletableFuture().get(30, TimeUnit.SECONDS), "no seq twice");
+        assertEquals(3, store.lastSeq(room));
+        append(store, room, 4, 4);
+        assertEquals(range(1, 4), seqs(store.before(room, Long.MAX_VALUE, 100)));
+    }
+
+    @Test
+    void afterGivesEverythingMissedOnlyWhenAllOfItIsThereAndWithinTheCap() throws Exception {
+        HistoryStore store = open(0);
+        String room = Rooms.fresh();
+        append(store, room, 1, 250);
+        assertEquals(range(151, 250), seqs(store.after(room, 150, 1000).orElseThrow()));
+        assertEquals(range(1, 250), seqs(store.after(room, 0, 1000).orElseThrow()));
+        assertEquals(Optional.empty(), store.after(room, 200, 49), "over the cap");
+        assertEquals(range(201, 250), seqs(store.after(room, 200, 50).orElseThrow()));
+        assertEquals(Optional.of(List.of()), store.after(room, 250, 1000));
+        assertEquals(Optional.empty(), store.after(room, 251, 1000), "beyond the newest: another history");
+    }
+
+    @Test
+    void keepBoundsEachRoomToItsNewestMessages() throws Exception {
+        HistoryStore store = open(100);
+        String room = Rooms.fresh();
+        String other = Rooms.fresh();
+        append(store, room, 1, 250);
+        append(store, other, 1, 5);
+        assertEquals(250, store.lastSeq(room));
+        assertEquals(range(151, 160), seqs(store.before(room, 161, 50)), "nothing before the oldest kept");
+        assertEquals(Optional.empty(), store.after(room, 149, 1000), "seq 150 is gone");
+        assertEquals(range(151, 250), seqs(store.after(room, 150, 1000).orElseThrow()));
+        assertEquals(range(1, 5), seqs(store.before(other, Long.MAX_VALUE, 50)));
+    }
+
+    @Test
+    void roomsAppendedConcurrentlyKeepTheirOwnSeqs() throws Exception {
+        HistoryStore store = open(0);
+        int roomCount = 8;
+        int each = 400;
+        ExecutorService pool = Executors.newFixedThreadPool(roomCount);
+        try {
+            List<String> rooms = new ArrayList<>();
+            List<Future<?>> appending = new ArrayList<>();
+            for (int r = 0; r < roomCount; r++) {
+                String room = Rooms.fresh();
+                rooms.add(room);
+                appending.add(pool.submit(() -> {
+                    append(store, room, 1, each);
+                    return null;
+                }));
+            }
+            for (Future<?> f : appending) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            for (String room : rooms) {
+                assertEquals(each, store.lastSeq(room));
+                assertEquals(range(1, each), seqs(store.after(room, 0, 1000).orElseThrow()));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
