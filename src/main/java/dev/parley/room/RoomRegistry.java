@@ -22,6 +22,8 @@ import dev.parley.store.StoreException;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
@@ -103,6 +105,14 @@ public class RoomRegistry {
         } catch (RuntimeException e) { // keep checking: a failure here must not end the schedule
             LOG.log(Level.WARNING, "idle check failed", e);
         }
+    }
+
+    /**
+     * Opens the store when the application starts, not at the first message: a database
+     * that cannot be reached then fails the deployment, with the store's message.
+     */
+    void openStoreAtStart(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        LOG.fine(() -> "store: " + store.describe());
     }
 
     // ---- connection lifecycle, called by the endpoint ----

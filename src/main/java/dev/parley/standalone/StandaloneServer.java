@@ -124,6 +124,7 @@ public final class StandaloneServer implements AutoCloseable {
         pool.setMaximumPoolSize(8);
         pool.setConnectionTimeout(TimeUnit.SECONDS.toMillis(3));
         pool.setValidationTimeout(TimeUnit.SECONDS.toMillis(2));
+        pool.setExceptionOverrideClassName(EvictFailedConnections.class.getName());
         try {
             return new HikariDataSource(pool);
         } catch (RuntimeException e) {

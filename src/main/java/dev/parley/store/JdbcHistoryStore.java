@@ -1,6 +1,7 @@
 package dev.parley.store;
 
 import dev.parley.protocol.ChatMessage;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -125,17 +126,13 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     @Override
     public List<ChatMessage> before(String room, long before, int limit) {
-        try (Connection connection = database.getConnection();
-             PreparedStatement select = connection.prepareStatement(BEFORE)) {
-            select.setString(1, room);
+        return query(BEFORE, room, select -> {
             select.setLong(2, before);
             select.setInt(3, limit);
             List<ChatMessage> newestFirst = read(room, select);
             Collections.reverse(newestFirst);
             return newestFirst;
-        } catch (SQLException e) {
-            throw new StoreException("Cannot read history: " + e.getMessage(), e);
-        }
+        });
     }
 
     @Override
@@ -150,15 +147,11 @@ public final class JdbcHistoryStore implements HistoryStore {
         if (queryLong(FIRST, room) > since + 1) {
             return Optional.empty(); // trimmed by PARLEY_HISTORY_KEEP
         }
-        try (Connection connection = database.getConnection();
-             PreparedStatement select = connection.prepareStatement(AFTER)) {
-            select.setString(1, room);
+        List<ChatMessage> missed = query(AFTER, room, select -> {
             select.setLong(2, since);
-            List<ChatMessage> missed = read(room, select);
-            return missed.size() == last - since ? Optional.of(missed) : Optional.empty();
-        } catch (SQLException e) {
-            throw new StoreException("Cannot read history: " + e.getMessage(), e);
-        }
+            return read(room, select);
+        });
+        return missed.size() == last - since ? Optional.of(missed) : Optional.empty();
     }
 
     /** Stores what is queued, then stops the writer. */
@@ -248,7 +241,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                     insert.setString(1, m.room());
                     insert.setLong(2, m.seq());
                     insert.setString(3, m.user());
-                    insert.setString(4, m.text());
+                    insert.setBytes(4, m.text().getBytes(StandardCharsets.UTF_8));
                     insert.setLong(5, m.ts().toEpochMilli());
                     insert.addBatch();
                 }
@@ -278,13 +271,24 @@ public final class JdbcHistoryStore implements HistoryStore {
     // ---- reading ----
 
     private long queryLong(String sql, String room) {
-        try (Connection connection = database.getConnection();
-             PreparedStatement select = connection.prepareStatement(sql)) {
-            select.setString(1, room);
+        return query(sql, room, select -> {
             try (ResultSet result = select.executeQuery()) {
                 result.next();
                 return result.getLong(1); // max/min of no rows: null, read as 0
             }
+        });
+    }
+
+    /** What a query of one room yields; parameter 1 is the room, the rest are the reader's. */
+    private interface RoomQuery<T> {
+        T run(PreparedStatement select) throws SQLException;
+    }
+
+    private <T> T query(String sql, String room, RoomQuery<T> reader) {
+        try (Connection connection = database.getConnection();
+             PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, room);
+            return reader.run(select);
         } catch (SQLException e) {
             throw new StoreException("Cannot read history: " + e.getMessage(), e);
         }
@@ -294,8 +298,8 @@ public final class JdbcHistoryStore implements HistoryStore {
         List<ChatMessage> messages = new ArrayList<>();
         try (ResultSet result = select.executeQuery()) {
             while (result.next()) {
-                messages.add(new ChatMessage(room, result.getLong(1), result.getString(2), result.getString(3),
-                        Instant.ofEpochMilli(result.getLong(4))));
+                messages.add(new ChatMessage(room, result.getLong(1), result.getString(2),
+                        new String(result.getBytes(3), StandardCharsets.UTF_8), Instant.ofEpochMilli(result.getLong(4))));
             }
         }
         return messages;

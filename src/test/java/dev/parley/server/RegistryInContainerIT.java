@@ -54,7 +54,8 @@ class RegistryInContainerIT {
         assertNotNull(registry);
         assertEquals(0, config.rateLimit(), "-Dparley.rate.limit=0 on the server's command line");
         assertEquals(16384, config.maxFrameBytes(), "defaults for what is not set");
-        assertTrue(store.describe().startsWith("memory"), store.describe());
+        String expected = "jdbc".equals(System.getProperty("parley.store")) ? "jdbc, PostgreSQL" : "memory";
+        assertTrue(store.describe().startsWith(expected), store.describe());
     }
 
     @Test

@@ -40,7 +40,7 @@ public abstract class HistoryStoreContract {
     }
 
     protected static ChatMessage message(String room, long seq) {
-        return new ChatMessage(room, seq, "ann", "text " + seq + " ünï 😀", Instant.ofEpochMilli(1_700_000_000_000L + seq));
+        return new ChatMessage(room, seq, "ann", "text " + seq + " ünï 😀 \u0000 nul", Instant.ofEpochMilli(1_700_000_000_000L + seq));
     }
 
     /** Appends seqs from..to and waits until the last is stored. */
