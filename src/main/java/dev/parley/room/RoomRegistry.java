@@ -53,6 +53,8 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class RoomRegistry {
     private static final Logger LOG = Logger.getLogger(RoomRegistry.class.getName());
+    /** The start-up line in an application server; the standalone runner prints its own, with its address. */
+    public static final Logger STARTUP = Logger.getLogger("dev.parley.startup");
     private static final Pattern ROOM_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     /** How many stored messages a plain welcome carries. */
     public static final int WELCOME_HISTORY = 50;
@@ -112,7 +114,8 @@ public class RoomRegistry {
      * that cannot be reached then fails the deployment, with the store's message.
      */
     void openStoreAtStart(@Observes @Initialized(ApplicationScoped.class) Object started) {
-        LOG.fine(() -> "store: " + store.describe());
+        STARTUP.info(() -> "Parley ready (chat at /chat/{room}); store: " + store.describe() + "; "
+                + config.describeLimits());
     }
 
     // ---- connection lifecycle, called by the endpoint ----

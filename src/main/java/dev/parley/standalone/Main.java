@@ -2,6 +2,7 @@ package dev.parley.standalone;
 
 import dev.parley.config.ConfigException;
 import dev.parley.config.ParleyConfig;
+import dev.parley.room.RoomRegistry;
 import dev.parley.store.StoreException;
 import java.io.IOException;
 import java.util.logging.Level;
@@ -12,7 +13,7 @@ public final class Main {
     /** Held so the levels stick: JUL keeps loggers only weakly. */
     private static final Logger[] QUIET = {
         Logger.getLogger("org.glassfish"), Logger.getLogger("org.jboss.weld"), Logger.getLogger("org.jboss.logging"),
-        Logger.getLogger("com.zaxxer.hikari"), Logger.getLogger("org.flywaydb")};
+        Logger.getLogger("com.zaxxer.hikari"), Logger.getLogger("org.flywaydb"), RoomRegistry.STARTUP};
     /** Logs a stack trace at WARNING for every connection a client breaks (oversized frames, for one). */
     private static final Logger TYRUS_CONNECTION_ERRORS = Logger.getLogger("org.glassfish.tyrus.core.TyrusEndpointWrapper");
 

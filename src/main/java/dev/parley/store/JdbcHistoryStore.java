@@ -74,7 +74,6 @@ public final class JdbcHistoryStore implements HistoryStore {
         this.database = database;
         this.keep = keep;
         this.description = migrate(database) + (keep == 0 ? ", every message kept" : ", " + keep + " messages kept per room");
-        LOG.info(() -> "History store: " + description);
         writer = new Thread(this::writeLoop, "parley-store-writer");
         writer.setDaemon(true);
         writer.start();

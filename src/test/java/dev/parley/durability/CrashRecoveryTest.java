@@ -124,6 +124,17 @@ class CrashRecoveryTest {
 
             bob.say("after the crash", "next");
             assertEquals(MESSAGES + 1, bob.next("ack").getJsonNumber("seq").longValue());
+
+            // a client of the first server, reconnecting, gets what it missed
+            try (ChatClient ann = ChatClient.connect(second.chat("crash"))) {
+                ann.send(Json.createObjectBuilder().add("type", "join").add("user", "ann").add("since", 1500).build());
+                JsonObject welcome = ann.next("welcome");
+                assertTrue(welcome.getBoolean("recovered"));
+                JsonArray missed = welcome.getJsonArray("history");
+                assertEquals(MESSAGES + 1 - 1500, missed.size());
+                assertEquals(1501, missed.getJsonObject(0).getJsonNumber("seq").longValue());
+                assertEquals("after the crash", missed.getJsonObject(missed.size() - 1).getString("text"));
+            }
         } finally {
             second.process().destroy();
             second.process().waitFor(30, TimeUnit.SECONDS);

@@ -17,6 +17,8 @@ class MainTest {
         ProcessBuilder builder = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName());
+        builder.environment().put("PARLEY_HOST", "127.0.0.1");
+        builder.environment().put("PARLEY_PORT", "0");
         builder.environment().put(variable, value);
         builder.redirectErrorStream(true);
         return builder.start();
@@ -30,5 +32,15 @@ class MainTest {
         assertEquals(2, process.exitValue(), output);
         assertEquals("parley: PARLEY_MAX_FRAME must be an integer from 1024 to 16777216, not \"lots\"", output.strip());
         assertFalse(output.contains("Exception"), "no stack trace");
+    }
+
+    @Test
+    void anUnreachableDatabaseStopsStartUpWithAMessageNamingIt() throws Exception {
+        Process process = start("PARLEY_JDBC_URL", "jdbc:postgresql://127.0.0.1:1/test");
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the process ended");
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, process.exitValue(), output);
+        assertEquals("parley: cannot reach the database at jdbc:postgresql://127.0.0.1:1/test: Connection refused",
+                output.strip());
     }
 }
