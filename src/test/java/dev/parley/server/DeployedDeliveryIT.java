@@ -31,6 +31,6 @@ class DeployedDeliveryIT extends DeliveryCases {
 
     @Override
     protected URI chatUri(String room) {
-        return URI.create(base.toExternalForm().replaceFirst("^http", "ws") + "chat/" + room);
+        return Deployments.chatUri(base, room);
     }
 }

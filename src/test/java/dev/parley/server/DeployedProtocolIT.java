@@ -28,6 +28,6 @@ class DeployedProtocolIT extends ProtocolCases {
 
     @Override
     protected URI chatUri(String room) {
-        return URI.create(base.toExternalForm().replaceFirst("^http", "ws") + "chat/" + room);
+        return Deployments.chatUri(base, room);
     }
 }

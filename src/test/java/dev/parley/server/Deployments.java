@@ -1,6 +1,8 @@
 package dev.parley.server;
 
 import java.io.File;
+import java.net.URI;
+import java.net.URL;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -16,5 +18,10 @@ final class Deployments {
             throw new IllegalStateException(war + " is missing: the WAR is built in the package phase");
         }
         return ShrinkWrap.create(ZipImporter.class, "parley.war").importFrom(war).as(WebArchive.class);
+    }
+
+    /** ws://…/parley/chat/{room} for the deployment at {@code base} (http://…/parley/). */
+    static URI chatUri(URL base, String room) {
+        return URI.create(base.toExternalForm().replaceFirst("^http", "ws") + "chat/" + room);
     }
 }

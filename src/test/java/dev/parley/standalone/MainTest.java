@@ -24,23 +24,27 @@ class MainTest {
         return builder.start();
     }
 
+    /** How a start that must fail ended: exit code and everything printed. */
+    private record Ended(int code, String output) {
+    }
+
+    private static Ended startExpectingFailure(String variable, String value) throws Exception {
+        Process process = start(variable, value);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the process ended");
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertFalse(output.contains("Exception"), "no stack trace: " + output);
+        return new Ended(process.exitValue(), output);
+    }
+
     @Test
     void aBadSettingStopsStartUpWithAMessageNamingIt() throws Exception {
-        Process process = start("PARLEY_MAX_FRAME", "lots");
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the process ended");
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(2, process.exitValue(), output);
-        assertEquals("parley: PARLEY_MAX_FRAME must be an integer from 1024 to 16777216, not \"lots\"", output.strip());
-        assertFalse(output.contains("Exception"), "no stack trace");
+        assertEquals(new Ended(2, "parley: PARLEY_MAX_FRAME must be an integer from 1024 to 16777216, not \"lots\""),
+                startExpectingFailure("PARLEY_MAX_FRAME", "lots"));
     }
 
     @Test
     void anUnreachableDatabaseStopsStartUpWithAMessageNamingIt() throws Exception {
-        Process process = start("PARLEY_JDBC_URL", "jdbc:postgresql://127.0.0.1:1/test");
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the process ended");
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(1, process.exitValue(), output);
-        assertEquals("parley: cannot reach the database at jdbc:postgresql://127.0.0.1:1/test: Connection refused",
-                output.strip());
+        assertEquals(new Ended(1, "parley: cannot reach the database at jdbc:postgresql://127.0.0.1:1/test: Connection refused"),
+                startExpectingFailure("PARLEY_JDBC_URL", "jdbc:postgresql://127.0.0.1:1/test"));
     }
 }
