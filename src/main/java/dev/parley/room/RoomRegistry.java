@@ -140,14 +140,8 @@ public class RoomRegistry {
     }
 
     public void receive(Member member, String frame) {
-        member.heard();
-        if (utf8Length(frame, config.maxFrameBytes()) > config.maxFrameBytes()) {
-            depart(member, CloseReasons.TOO_BIG);
-            return;
-        }
-        RateLimit.Verdict verdict = member.rateLimit().take();
-        if (verdict == RateLimit.Verdict.FLOODING) {
-            depart(member, CloseReasons.FLOODING);
+        RateLimit.Verdict verdict = admit(member, utf8Length(frame, config.maxFrameBytes()));
+        if (verdict == null) {
             return;
         }
         try {
@@ -167,16 +161,29 @@ public class RoomRegistry {
     }
 
     public void receiveBinary(Member member, int length) {
+        if (admit(member, length) != null) {
+            send(member, new Outbound.Error(BAD_FRAME, "Frames are JSON text; binary frames are not accepted.", null));
+        }
+    }
+
+    /**
+     * What every frame goes through first: it counts for the idle check, a frame over the
+     * size limit closes with 1009, and it is taken from the rate limit.
+     *
+     * @return the rate limit's verdict, or null when the connection was closed for it
+     */
+    private RateLimit.Verdict admit(Member member, long bytes) {
         member.heard();
-        if (length > config.maxFrameBytes()) {
+        if (bytes > config.maxFrameBytes()) {
             depart(member, CloseReasons.TOO_BIG);
-            return;
+            return null;
         }
-        if (member.rateLimit().take() == RateLimit.Verdict.FLOODING) {
+        RateLimit.Verdict verdict = member.rateLimit().take();
+        if (verdict == RateLimit.Verdict.FLOODING) {
             depart(member, CloseReasons.FLOODING);
-            return;
+            return null;
         }
-        send(member, new Outbound.Error(BAD_FRAME, "Frames are JSON text; binary frames are not accepted.", null));
+        return verdict;
     }
 
     /** The connection closed, whatever the cause. */
