@@ -63,8 +63,10 @@ public final class StandaloneParley implements BeforeAllCallback, AfterAllCallba
         }
     }
 
+    /** Stops the server; a {@link #start} after it uses the same port and data folder. */
     public void stop() {
         if (server != null) {
+            settings.put("PARLEY_PORT", Integer.toString(server.httpUri().getPort()));
             server.close();
             server = null;
         }

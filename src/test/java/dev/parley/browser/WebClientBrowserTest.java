@@ -1,0 +1,210 @@
+package dev.parley.browser;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.options.AriaRole;
+import dev.parley.support.ChatClient;
+import dev.parley.support.ChatPage;
+import dev.parley.support.Chromium;
+import dev.parley.support.Rooms;
+import dev.parley.support.StandaloneParley;
+import java.net.URI;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The web client in Chromium against the standalone server: one scenario per test, each in its own room. */
+class WebClientBrowserTest {
+    @RegisterExtension
+    static final StandaloneParley SERVER = new StandaloneParley();
+    @RegisterExtension
+    final Chromium chromium = new Chromium();
+
+    private final String room = Rooms.fresh();
+
+    private URI page(String room) {
+        return SERVER.httpUri().resolve("/#" + room);
+    }
+
+    private ChatPage user(String name) {
+        return chromium.open(page(room)).join(name);
+    }
+
+    @Test
+    void usersWhoJoinSeeEachOtherInMembers() {
+        ChatPage alice = user("alice");
+        assertThat(alice.members()).hasText(new String[] {"alice (you)"});
+
+        ChatPage bob = user("bob");
+        assertThat(bob.members()).hasText(new String[] {"alice", "bob (you)"});
+        assertThat(alice.members()).hasText(new String[] {"alice (you)", "bob"});
+        assertThat(alice.log()).containsText("bob joined");
+    }
+
+    @Test
+    void messagesAreSentByButtonAndByEnterAndArriveInOrder() {
+        ChatPage alice = user("alice");
+        ChatPage bob = user("bob");
+
+        alice.send("sent with the button");
+        alice.sendWithEnter("sent with Enter");
+        bob.sendWithEnter("and a reply");
+
+        String[] conversation = {"sent with the button", "sent with Enter", "and a reply"};
+        assertThat(bob.deliveredMessages()).hasText(conversation);
+        assertThat(alice.deliveredMessages()).hasText(conversation);
+        assertThat(alice.messageField()).hasValue("");
+        assertThat(alice.messageField()).isFocused();
+    }
+
+    @Test
+    void markupInMessagesAndNamesIsShownAsTextAndNeverRuns() {
+        String markup = "<img src=x onerror=\"window.pwned='img';alert(1)\"><script>window.pwned='script'</script>"
+                + "<b>bold?</b>";
+        ChatPage alice = user("alice");
+        ChatPage eve = user("<i>eve</i>");
+        eve.send(markup);
+
+        assertThat(alice.deliveredMessages()).hasText(new String[] {markup});
+        assertThat(alice.members()).hasText(new String[] {"<i>eve</i>", "alice (you)"});
+        for (ChatPage page : List.of(alice, eve)) {
+            assertThat(page.log().locator("img, script, b, i")).hasCount(0);
+            assertEquals(null, page.page().evaluate("() => window.pwned ?? null"));
+            assertEquals(List.of(), page.dialogs());
+        }
+    }
+
+    @Test
+    void aLateJoinerSeesTheHistory() {
+        ChatPage alice = user("alice");
+        alice.send("first").send("second").send("third");
+        assertThat(alice.deliveredMessages()).hasText(new String[] {"first", "second", "third"});
+
+        ChatPage bob = user("bob");
+        assertThat(bob.deliveredMessages()).hasText(new String[] {"first", "second", "third"});
+    }
+
+    @Test
+    void loadOlderPagesBackThroughTheHistory() {
+        try (ChatClient seeder = ChatClient.join(SERVER.chatUri(room), "seeder")) {
+            for (int i = 1; i <= 120; i++) {
+                seeder.say("m" + i, "c" + i).awaitAck("c" + i);
+            }
+        }
+        ChatPage alice = user("alice");
+        assertThat(alice.deliveredMessages()).hasText(texts(71, 120));
+
+        alice.button("Load older").click();
+        assertThat(alice.deliveredMessages()).hasText(texts(21, 120));
+        alice.button("Load older").click();
+        assertThat(alice.deliveredMessages()).hasText(texts(1, 120));
+        assertThat(alice.button("Load older")).isHidden();
+    }
+
+    private static String[] texts(int from, int to) {
+        return IntStream.rangeClosed(from, to).mapToObj(i -> "m" + i).toArray(String[]::new);
+    }
+
+    @Test
+    void theTypingIndicatorAppearsAndClears() {
+        ChatPage alice = user("alice");
+        ChatPage bob = user("bob");
+
+        alice.messageField().pressSequentially("hel");
+        assertThat(bob.typing()).hasText("alice is typing…");
+        // nobody sends: it clears by itself a few seconds later
+        assertThat(bob.typing()).isEmpty();
+
+        alice.messageField().pressSequentially("lo");
+        assertThat(bob.typing()).hasText("alice is typing…");
+        alice.messageField().press("Enter");
+        // her message clears it at once, long before it would time out
+        assertThat(bob.typing()).isEmpty(new LocatorAssertions.IsEmptyOptions().setTimeout(1500));
+        assertThat(bob.deliveredMessages()).hasText(new String[] {"hello"});
+        assertThat(alice.typing()).isEmpty();
+    }
+
+    @Test
+    void aDirectMessageReachesOnlyItsTarget() {
+        ChatPage alice = user("alice");
+        ChatPage bob = user("bob");
+        ChatPage carol = user("carol");
+        assertThat(alice.members()).hasCount(3);
+
+        alice.members().getByRole(AriaRole.BUTTON).filter(new Locator.FilterOptions().setHasText("bob")).click();
+        assertThat(alice.page().getByText("Direct to bob")).isVisible();
+        alice.send("just between us");
+        alice.button("Cancel direct").click();
+        alice.send("hello everyone");
+
+        assertThat(bob.messages()).hasText(new String[] {"just between us", "hello everyone"});
+        assertThat(bob.log().locator(".msg.direct")).containsText("alice → bob");
+        assertThat(alice.messages()).hasText(new String[] {"just between us", "hello everyone"});
+        // carol got the room message that alice sent after the direct one, and only that
+        assertThat(carol.messages()).hasText(new String[] {"hello everyone"});
+    }
+
+    @Test
+    void switchingRoomsChangesMembersAndHistory() {
+        String other = Rooms.fresh();
+        ChatPage alice = user("alice");
+        ChatPage bob = user("bob");
+        alice.send("said in the first room");
+        ChatPage carol = chromium.open(page(other)).join("carol");
+        carol.send("said in the other room");
+
+        alice.page().getByLabel("Room", new com.microsoft.playwright.Page.GetByLabelOptions().setExact(true))
+                .fill(other);
+        alice.button("Join room").click();
+        assertThat(alice.status()).hasText("Online");
+        assertThat(alice.members()).hasText(new String[] {"alice (you)", "carol"});
+        assertThat(alice.deliveredMessages()).hasText(new String[] {"said in the other room"});
+        assertThat(bob.members()).hasText(new String[] {"bob (you)"});
+        assertThat(carol.members()).hasText(new String[] {"alice", "carol (you)"});
+
+        // and back, through the room list
+        alice.page().getByRole(AriaRole.LINK, new com.microsoft.playwright.Page.GetByRoleOptions()
+                .setName("#" + room)).click();
+        assertThat(alice.members()).hasText(new String[] {"alice (you)", "bob"});
+        assertThat(alice.deliveredMessages()).hasText(new String[] {"said in the first room"});
+    }
+
+    @Test
+    void theKeyboardAlone() {
+        ChatPage alice = chromium.open(page(room));
+        assertThat(alice.nameField()).isFocused();
+        alice.page().keyboard().type("alice");
+        alice.page().keyboard().press("Tab");
+        assertThat(alice.button("Join")).isFocused();
+        alice.page().keyboard().press("Enter");
+
+        assertThat(alice.status()).hasText("Online");
+        assertThat(alice.messageField()).isFocused();
+        alice.page().keyboard().type("two");
+        alice.page().keyboard().press("Shift+Enter");
+        alice.page().keyboard().type("lines");
+        alice.page().keyboard().press("Enter");
+        assertThat(alice.deliveredMessages()).hasText(new String[] {"two\nlines"});
+        assertThat(alice.messageField()).isFocused();
+        alice.page().keyboard().press("Tab");
+        assertThat(alice.button("Send")).isFocused();
+    }
+
+    @Test
+    void theLayoutFitsAPhoneAndADesktop() {
+        for (int width : new int[] {375, 1280}) {
+            ChatPage page = chromium.open(page(room), width, width == 375 ? 740 : 800).join("w" + width);
+            page.send("fits in " + width + " px");
+            assertThat(page.deliveredMessages().last()).hasText("fits in " + width + " px");
+            int scrollWidth = ((Number) page.page().evaluate("() => document.documentElement.scrollWidth")).intValue();
+            assertTrue(scrollWidth <= width, "no sideways scrolling at " + width + " px: " + scrollWidth);
+            assertThat(page.messageField()).isInViewport();
+            assertThat(page.button("Send")).isInViewport();
+        }
+    }
+}
