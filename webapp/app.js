@@ -192,6 +192,7 @@ function onClose(ev) {
   // A policy close before we ever got in (bad room, origin, auth) will not get better by retrying.
   if (ev.code === 1008 && !wasJoined) state.fatal = true;
   if (ev.code === 1009) failOversized();
+  for (const item of outboxFor(state.room)) item.el.querySelector('.state').textContent = 'waiting for the connection';
   const why = (CLOSE_TEXT[ev.code] || `The connection closed (code ${ev.code}).`) + (ev.reason ? ` (${ev.reason})` : '');
   if (wasJoined || ev.code === 1008 || ev.code === 1009) sysLine(why);
   if (state.fatal) notice(`Cannot join #${state.room}: ${state.fatalText || ev.reason || why}`);
@@ -257,7 +258,7 @@ function onWelcome(f) {
   if (reconnect) {
     // The line goes first so that the recovered messages follow it.
     const missed = history.filter((m) => !state.seqEls.has(m.seq)).length;
-    sysLine(f.recovered ? `Reconnected — ${missed} missed messages recovered`
+    sysLine(f.recovered ? `Reconnected — ${missed} missed message${missed === 1 ? '' : 's'} recovered`
       : 'Reconnected — some messages may be missing');
   } else {
     state.exhausted = history.length < PAGE;
@@ -434,6 +435,7 @@ function transmit(item) {
     ? { type: 'direct', to: item.to, text: item.text, cid: item.cid }
     : { type: 'message', text: item.text, cid: item.cid };
   item.sent = send(frame);
+  item.el.querySelector('.state').textContent = item.sent ? 'sending…' : 'waiting for the connection';
 }
 
 // After a welcome: show what is still queued for this room and send what has not gone out.
@@ -576,7 +578,7 @@ function messageEl(user, text, ts, to) {
   } else {
     meta.append(h('span', 'author', user));
   }
-  meta.append(' ', ts ? timeEl(ts) : h('span', 'state', 'pending'));
+  meta.append(' ', ts ? timeEl(ts) : h('span', 'state', 'waiting for the connection'));
   bubble.append(meta, h('p', 'text', text));
   el.append(avatar(user), bubble);
   return el;

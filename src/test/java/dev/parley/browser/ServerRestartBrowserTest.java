@@ -1,0 +1,66 @@
+package dev.parley.browser;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import dev.parley.support.ChatClient;
+import dev.parley.support.ChatPage;
+import dev.parley.support.Chromium;
+import dev.parley.support.Rooms;
+import dev.parley.support.StandaloneParley;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The standalone server (durable default store) goes away and comes back on the same port:
+ * the pages show that they are reconnecting, keep what was written meanwhile, reconnect by
+ * themselves and end up with every message exactly once, in order.
+ */
+class ServerRestartBrowserTest {
+    @RegisterExtension
+    static final StandaloneParley SERVER = new StandaloneParley();
+    @RegisterExtension
+    final Chromium chromium = new Chromium();
+
+    /** Longer than the client's backoff cap (15 s): how long a page may take to come back by itself. */
+    private static final LocatorAssertions.HasTextOptions BACKOFF = new LocatorAssertions.HasTextOptions()
+            .setTimeout(20_000);
+
+    @Test
+    void afterARestartThePagesReconnectByThemselvesAndShowWhatTheyMissedOnce() {
+        String room = Rooms.fresh();
+        ChatPage alice = chromium.open(SERVER.httpUri().resolve("/#" + room)).join("alice");
+        ChatPage bob = chromium.open(SERVER.httpUri().resolve("/#" + room)).join("bob");
+        alice.send("before 1");
+        bob.send("before 2");
+        assertThat(alice.deliveredMessages()).hasText(new String[] {"before 1", "before 2"});
+        assertThat(bob.deliveredMessages()).hasText(new String[] {"before 1", "before 2"});
+
+        SERVER.stop();
+        assertThat(alice.status()).hasText(Pattern.compile("Reconnecting in \\d+ s"));
+        assertThat(bob.status()).hasText(Pattern.compile("Reconnecting in \\d+ s"));
+        alice.send("written while the server was down");
+        assertThat(alice.log().locator(".msg.pending")).containsText("waiting for the connection");
+        assertThat(alice.log().locator(".msg.pending .text")).hasText("written while the server was down");
+        // bob's network goes too, so that he misses what is said after the restart
+        bob.page().context().setOffline(true);
+
+        SERVER.start();
+        assertThat(alice.status()).hasText("Online", BACKOFF);
+        assertThat(alice.deliveredMessages()).hasText(new String[] {
+            "before 1", "before 2", "written while the server was down"});
+        try (ChatClient carol = ChatClient.join(SERVER.chatUri(room), "carol")) {
+            carol.say("after 1", "a1").awaitAck("a1");
+            carol.say("after 2", "a2").awaitAck("a2");
+        }
+        String[] everything = {"before 1", "before 2", "written while the server was down", "after 1", "after 2"};
+        assertThat(alice.messages()).hasText(everything);
+
+        bob.page().context().setOffline(false);
+        assertThat(bob.status()).hasText("Online", BACKOFF);
+        assertThat(bob.log()).containsText("Reconnected — 3 missed messages recovered");
+        assertThat(bob.messages()).hasText(everything);
+        assertThat(alice.messages()).hasText(everything);
+    }
+}

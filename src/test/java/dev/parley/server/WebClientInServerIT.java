@@ -1,0 +1,49 @@
+package dev.parley.server;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+import dev.parley.support.ChatPage;
+import dev.parley.support.Chromium;
+import dev.parley.support.Rooms;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Smoke test: the page served by target/parley.war in the application server, in Chromium. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class WebClientInServerIT {
+
+    @Deployment(testable = false)
+    static WebArchive war() {
+        return Deployments.parleyWar();
+    }
+
+    @ArquillianResource
+    private URL base; // http://127.0.0.1:8080/parley/
+
+    @RegisterExtension
+    final Chromium chromium = new Chromium();
+
+    @Test
+    void twoUsersChatThroughTheDeployedPage() throws URISyntaxException {
+        URI page = base.toURI().resolve("#" + Rooms.fresh());
+        ChatPage alice = chromium.open(page).join("alice");
+        ChatPage bob = chromium.open(page).join("bob");
+        assertThat(alice.members()).hasText(new String[] {"alice (you)", "bob"});
+
+        alice.send("hello from " + base.getPath());
+        bob.sendWithEnter("hi alice");
+        String[] both = {"hello from /parley/", "hi alice"};
+        assertThat(bob.deliveredMessages()).hasText(both);
+        assertThat(alice.deliveredMessages()).hasText(both);
+    }
+}
