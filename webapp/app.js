@@ -424,6 +424,7 @@ function onComposerSubmit(e) {
   outboxFor(state.room).push(item);
   ui.outbox.append(item.el);
   if (state.joined) transmit(item);
+  state.lastTypingSent = 0;          // the others stop showing us typing when our message arrives
   ui.message.value = '';
   updateHint();
   autoGrow();

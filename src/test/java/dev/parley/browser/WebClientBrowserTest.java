@@ -13,6 +13,7 @@ import dev.parley.support.Chromium;
 import dev.parley.support.Rooms;
 import dev.parley.support.StandaloneParley;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -195,16 +196,28 @@ class WebClientBrowserTest {
         assertThat(alice.button("Send")).isFocused();
     }
 
+    /** Also leaves target/screenshots/main-375.png and main-1280.png: look at them. */
     @Test
     void theLayoutFitsAPhoneAndADesktop() {
-        for (int width : new int[] {375, 1280}) {
-            ChatPage page = chromium.open(page(room), width, width == 375 ? 740 : 800).join("w" + width);
-            page.send("fits in " + width + " px");
-            assertThat(page.deliveredMessages().last()).hasText("fits in " + width + " px");
+        ChatPage maya = user("maya");
+        ChatPage sam = user("sam");
+        maya.send("Morning! Did the release go out?");
+        sam.send("It did, 0.1.0 is live. History survives restarts now.");
+        maya.send("Nice. I'll tell the others.");
+        ChatPage phone = chromium.open(page(room), 375, 740).join("you-on-a-phone");
+        ChatPage desktop = chromium.open(page(room), 1280, 800).join("you-on-a-desktop");
+        sam.messageField().pressSequentially("Thanks");
+
+        for (ChatPage page : List.of(phone, desktop)) {
+            int width = page.page().viewportSize().width;
+            assertThat(page.deliveredMessages()).hasCount(3);
+            assertThat(page.typing()).hasText("sam is typing…");
             int scrollWidth = ((Number) page.page().evaluate("() => document.documentElement.scrollWidth")).intValue();
             assertTrue(scrollWidth <= width, "no sideways scrolling at " + width + " px: " + scrollWidth);
             assertThat(page.messageField()).isInViewport();
             assertThat(page.button("Send")).isInViewport();
+            assertThat(page.deliveredMessages().last()).isInViewport();
+            page.screenshot(Path.of("target", "screenshots", "main-" + width + ".png"));
         }
     }
 }

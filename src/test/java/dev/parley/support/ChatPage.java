@@ -19,6 +19,8 @@ public final class ChatPage {
     private final Page page;
     private final List<String> scriptErrors = new ArrayList<>();
     private final List<String> dialogs = new ArrayList<>();
+    private final List<String> foreignRequests = new ArrayList<>();
+    private String origin = "";
 
     ChatPage(Page page) {
         this.page = page;
@@ -27,9 +29,16 @@ public final class ChatPage {
             dialogs.add(dialog.type() + ": " + dialog.message());
             dialog.dismiss();
         });
+        page.onRequest(request -> {
+            String url = request.url();
+            if (!url.startsWith(origin) && !url.startsWith("data:")) {
+                foreignRequests.add(url);
+            }
+        });
     }
 
     void navigate(URI url) {
+        origin = url.getScheme() + "://" + url.getRawAuthority() + "/";
         page.navigate(url.toString());
     }
 
@@ -107,6 +116,11 @@ public final class ChatPage {
 
     List<String> scriptErrors() {
         return List.copyOf(scriptErrors);
+    }
+
+    /** Everything the page fetched from anywhere but the server that served it (no CDNs, fonts, trackers). */
+    List<String> foreignRequests() {
+        return List.copyOf(foreignRequests);
     }
 
     public void screenshot(Path file) {

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * tests are skipped, saying so; with CI=true a missing Chromium is a failure.
  *
  * <p>After each test its pages are closed; a test that failed leaves a screenshot of every
- * page in target/browser-failures/, and a page that threw a script error fails the test.
+ * page in target/browser-failures/. A page that threw a script error, or fetched anything
+ * from anywhere but the server that served it, fails the test.
  */
 public final class Chromium implements BeforeEachCallback, AfterEachCallback {
     private static final Path EXECUTABLE = Path.of(System.getenv().getOrDefault("PARLEY_CHROMIUM", "/usr/bin/chromium"));
@@ -65,6 +66,10 @@ public final class Chromium implements BeforeEachCallback, AfterEachCallback {
             List<String> errors = pages.stream().flatMap(page -> page.scriptErrors().stream()).toList();
             if (!errors.isEmpty()) {
                 throw new AssertionError("the page threw: " + errors);
+            }
+            List<String> foreign = pages.stream().flatMap(page -> page.foreignRequests().stream()).toList();
+            if (!foreign.isEmpty()) {
+                throw new AssertionError("the page fetched from outside its server: " + foreign);
             }
         } finally {
             pages.forEach(ChatPage::close);
