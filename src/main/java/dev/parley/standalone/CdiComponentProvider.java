@@ -12,6 +12,8 @@ import org.glassfish.tyrus.core.ComponentProvider;
  * META-INF/services; Tyrus asks it before its default provider.
  */
 public class CdiComponentProvider extends ComponentProvider {
+    /** Weld validates and builds an injection target per Unmanaged: once per class, not per connection. */
+    private final Map<Class<?>, Unmanaged<?>> types = new ConcurrentHashMap<>();
     private final Map<Object, Unmanaged.UnmanagedInstance<?>> instances = new ConcurrentHashMap<>();
 
     @Override
@@ -21,7 +23,9 @@ public class CdiComponentProvider extends ComponentProvider {
 
     @Override
     public <T> Object create(Class<T> c) {
-        Unmanaged.UnmanagedInstance<T> instance = new Unmanaged<>(CDI.current().getBeanManager(), c).newInstance();
+        @SuppressWarnings("unchecked")
+        Unmanaged<T> type = (Unmanaged<T>) types.computeIfAbsent(c, k -> new Unmanaged<>(CDI.current().getBeanManager(), k));
+        Unmanaged.UnmanagedInstance<T> instance = type.newInstance();
         T endpoint = instance.produce().inject().postConstruct().get();
         instances.put(endpoint, instance);
         return endpoint;
