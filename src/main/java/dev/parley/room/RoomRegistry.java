@@ -122,14 +122,10 @@ public class RoomRegistry {
 
     /** A new connection to {@code roomName}; the endpoint passes the result to the other calls. */
     public Member open(Session session, String roomName) {
-        // Parley closes idle connections itself (see startIdleCheck). A container timeout
-        // that would come first is moved out of the way; none (0) is left alone: Tyrus runs
-        // its idle task at once for a session made with 0, and if a positive timeout is set
-        // just then, that task closes the brand-new session (1 in ~20,000 connections)
-        long containerIdle = 2 * config.idleTimeout().toMillis();
-        if (session.getMaxIdleTimeout() > 0 && session.getMaxIdleTimeout() < containerIdle) {
-            session.setMaxIdleTimeout(containerIdle);
-        }
+        // Parley closes idle connections itself (see startIdleCheck), so the container's
+        // timeout is off (negative: none). Not 0: for a session without a timeout Tyrus
+        // schedules a timer task on every frame sent or received
+        session.setMaxIdleTimeout(-1);
         session.setMaxTextMessageBufferSize(config.maxFrameBytes());
         session.setMaxBinaryMessageBufferSize(config.maxFrameBytes());
         Member member = new Member(session, roomName, config.sendQueue(), config.rateLimit());
