@@ -29,7 +29,7 @@ const { values: args } = parseArgs({
     rates: { type: 'string' },
     phases: { type: 'string', default: 'idle,capacity' },
     // as `mvn -Pstart` runs the standalone jar (README)
-    'java-options': { type: 'string', default: process.env.PARLEY_BENCH_JAVA_OPTIONS ?? '-XX:+UseG1GC' },
+    'java-options': { type: 'string', default: process.env.PARLEY_BENCH_JAVA_OPTIONS ?? '-XX:+UseSerialGC -Xmn64m' },
     json: { type: 'string' },
   },
 });
@@ -239,11 +239,12 @@ for (const name of config.servers) {
 // ---------- the table ----------
 
 const fmt = (x, digits = 0) => (x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(digits));
-console.log(`\n| server | capacity (deliveries/s) | p50 ms | p99 ms | max ms | RSS MiB | connections/s | KiB per idle connection | ${config.hold} held |`);
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---|');
+console.log(`\n| server | capacity (deliveries/s) | p50 ms | p99 ms | max ms | server CPU µs per delivery | RSS MiB | connections/s | KiB per idle connection | ${config.hold} held |`);
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const [name, r] of Object.entries(results)) {
   const c = r.capacity;
-  console.log(`| ${name} | ${fmt(c?.delivered)} | ${fmt(c?.p50, 1)} | ${fmt(c?.p99, 1)} | ${fmt(c?.max, 1)} | ${fmt(c?.rssMiB)} `
+  const cpuPerDelivery = c?.serverCpu ? (c.serverCpu * 1e6) / c.delivered : null;
+  console.log(`| ${name} | ${fmt(c?.delivered)} | ${fmt(c?.p50, 1)} | ${fmt(c?.p99, 1)} | ${fmt(c?.max, 1)} | ${fmt(cpuPerDelivery, 1)} | ${fmt(c?.rssMiB)} `
     + `| ${fmt(r.connectRate)} | ${fmt(r.idleBytesPerConnection / 1024, 1)} | ${r.heldDelivered ?? '-'} |`);
 }
 const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : '-');
