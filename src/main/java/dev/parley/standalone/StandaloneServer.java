@@ -23,6 +23,7 @@ import org.glassfish.grizzly.ConnectionProbe;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.strategies.SameThreadIOStrategy;
+import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
@@ -71,10 +72,12 @@ public final class StandaloneServer implements AutoCloseable {
 
             http = new HttpServer();
             listener = new NetworkListener("parley", config.host(), config.port());
-            // Frames are handled on the selector thread that read them: no hand-off to a worker
-            // (see docs/BENCHMARKS.md). Sends never block; with a database, a join or history
-            // request waits for its query, holding up that selector's other connections meanwhile.
-            listener.getTransport().setIOStrategy(SameThreadIOStrategy.getInstance());
+            // In memory nothing on a frame's path blocks (sends go through the outbox), so
+            // frames are handled on the selector thread that read them, without a hand-off.
+            // With a database a join or history request waits for its query: worker threads,
+            // so that a slow database does not hold up the selector's other connections.
+            listener.getTransport().setIOStrategy(database == null
+                    ? SameThreadIOStrategy.getInstance() : WorkerThreadIOStrategy.getInstance());
             listener.getTransport().getConnectionMonitoringConfig().addProbes(new ConnectionProbe.Adapter() {
                 @Override
                 public void onAcceptEvent(Connection serverConnection, Connection clientConnection) {
