@@ -26,7 +26,7 @@ export class Histogram {
     let seen = 0;
     for (let i = 0; i < this.counts.length; i++) {
       seen += this.counts[i];
-      if (seen >= rank) return i === this.counts.length - 1 ? this.max : (i + 1) / 20;
+      if (seen >= rank) return Math.min(this.max, (i + 1) / 20); // a bucket's upper edge, never above the max
     }
     return this.max;
   }

@@ -1,7 +1,8 @@
 // Parley vs the reference Socket.IO server, in one run: see docs/BENCHMARKS.md.
 //
 //   bench/run [--quick] [--rooms 100] [--users 20] [--seconds 8] [--servers parley,parley-h2,socketio]
-//             [--idle 9000] [--hold 15000] [--parley-url ws://127.0.0.1:8080] [--json file]
+//             [--phases idle,capacity] [--rates 50000,75000] [--idle 9000] [--hold 15000]
+//             [--java-options "..."] [--parley-url ws://127.0.0.1:8080] [--json file]
 //
 // Each server under test runs pinned to core 0 (taskset), this generator to core 1 (bench/run).
 import { spawn } from 'node:child_process';
@@ -128,14 +129,16 @@ function rssKiB(pid) {
 
 // ---------- phases ----------
 
+/** `count` connections in rooms of 20. */
+const roomsOf20 = (prefix, count) => population(prefix, Math.ceil(count / 20), 20).slice(0, count);
+
 /** Idle connections: set-up rate, RSS per connection, then holding `hold` in all while delivering. */
 async function idlePhase(server) {
   await sleep(1000);
   const before = rssKiB(server.pid);
   let delivered = 0;
   const onMessageFor = () => () => { delivered++; };
-  const first = await connectAll(server, population('idle', Math.ceil(config.idle / 20), 20).slice(0, config.idle),
-    200, onMessageFor);
+  const first = await connectAll(server, roomsOf20('idle', config.idle), 200, onMessageFor);
   await sleep(2000);
   const after = rssKiB(server.pid);
   const result = {
@@ -144,8 +147,7 @@ async function idlePhase(server) {
   };
   let all = first.conns;
   if (config.hold > config.idle) {
-    const more = population('hold', Math.ceil((config.hold - config.idle) / 20), 20).slice(0, config.hold - config.idle);
-    const rest = await connectAll(server, more, 200, onMessageFor);
+    const rest = await connectAll(server, roomsOf20('hold', config.hold - config.idle), 200, onMessageFor);
     all = all.concat(rest.conns);
     // one message from the first user of every room of 20: each must reach all 20
     const senders = all.filter((_, i) => i % 20 === 0);
@@ -173,17 +175,18 @@ function printStep(server, r) {
 
 /** Raises the load ×1.5 until a step fails, then bisects twice between the last pass and the fail. */
 async function capacityPhase(server) {
+  const scenario = { rooms: config.rooms, users: config.users };
   const measure = async (deliveries) => {
-    const r = await step(server, { rooms: config.rooms, users: config.users, deliveries, seconds: config.seconds,
-      label: `s${Math.round(deliveries)}`, serverCpuSeconds: () => cpuSeconds(server.pid) });
+    const r = await step(server, { ...scenario, deliveries, seconds: config.seconds, label: `s${Math.round(deliveries)}`,
+      serverCpuSeconds: () => cpuSeconds(server.pid) });
     r.rssMiB = server.pid ? rssKiB(server.pid) / 1024 : null;
     printStep(server, r);
     return r;
   };
   // warm-up (JIT, pools), not counted
-  await step(server, { rooms: config.rooms, users: config.users, deliveries: 2000, seconds: quick ? 1 : 3, label: 'warm' });
-  if (!quick) await step(server, { rooms: config.rooms, users: config.users, deliveries: 20_000, seconds: 4, label: 'warmer' });
-  if (quick) return { best: await measure(200), steps: 1 };
+  await step(server, { ...scenario, deliveries: 2000, seconds: quick ? 1 : 3, label: 'warm' });
+  if (quick) return { best: await measure(200) };
+  await step(server, { ...scenario, deliveries: 20_000, seconds: 4, label: 'warmer' });
   if (args.rates) {
     let best = null;
     for (const rate of args.rates.split(',').map(Number)) {
@@ -195,19 +198,16 @@ async function capacityPhase(server) {
   let best = null;
   let fail = null;
   let rate = 10_000;
-  let steps = 0;
   while (!fail && rate <= 2_000_000) {
     const r = await measure(rate);
-    steps++;
     if (passes(r)) { best = r; rate = Math.round(rate * 1.5); } else fail = r;
   }
   for (let i = 0; i < 2 && fail && best; i++) {
     const mid = Math.round((best.offered + fail.offered) / 2);
     const r = await measure(mid);
-    steps++;
     if (passes(r)) best = r; else fail = r;
   }
-  return { best, steps };
+  return { best };
 }
 
 // ---------- the run ----------
@@ -220,9 +220,12 @@ for (const name of config.servers) {
   let server = await start(name);
   try {
     const phases = args.phases.split(',');
-    const idle = phases.includes('idle') ? await idlePhase(server) : { connectRate: NaN, idleBytesPerConnection: NaN };
-    console.log(`  idle: ${idle.connectRate.toFixed(0)} connections/s, ${idle.idleBytesPerConnection === null ? '-'
-      : (idle.idleBytesPerConnection / 1024).toFixed(1)} KiB each${idle.held ? `; ${idle.held} held, delivered ${idle.heldDelivered}` : ''}`);
+    let idle = {};
+    if (phases.includes('idle')) {
+      idle = await idlePhase(server);
+      console.log(`  idle: ${idle.connectRate.toFixed(0)} connections/s, ${idle.idleBytesPerConnection === null ? '-'
+        : (idle.idleBytesPerConnection / 1024).toFixed(1)} KiB each${idle.held ? `; ${idle.held} held, delivered ${idle.heldDelivered}` : ''}`);
+    }
     let capacity = {};
     if (phases.includes('capacity')) {
       // a fresh process for the load, so the idle phase's garbage does not count against it

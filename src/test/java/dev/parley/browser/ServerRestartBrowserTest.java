@@ -30,8 +30,8 @@ class ServerRestartBrowserTest {
     @Test
     void afterARestartThePagesReconnectByThemselvesAndShowWhatTheyMissedOnce() {
         String room = Rooms.fresh();
-        ChatPage alice = chromium.open(SERVER.httpUri().resolve("/#" + room)).join("alice");
-        ChatPage bob = chromium.open(SERVER.httpUri().resolve("/#" + room)).join("bob");
+        ChatPage alice = chromium.open(SERVER.webClient(room)).join("alice");
+        ChatPage bob = chromium.open(SERVER.webClient(room)).join("bob");
         alice.send("before 1");
         bob.send("before 2");
         assertThat(alice.deliveredMessages()).hasText(new String[] {"before 1", "before 2"});

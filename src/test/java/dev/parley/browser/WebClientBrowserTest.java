@@ -12,7 +12,6 @@ import dev.parley.support.ChatPage;
 import dev.parley.support.Chromium;
 import dev.parley.support.Rooms;
 import dev.parley.support.StandaloneParley;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -28,12 +27,8 @@ class WebClientBrowserTest {
 
     private final String room = Rooms.fresh();
 
-    private URI page(String room) {
-        return SERVER.httpUri().resolve("/#" + room);
-    }
-
     private ChatPage user(String name) {
-        return chromium.open(page(room)).join(name);
+        return chromium.open(SERVER.webClient(room)).join(name);
     }
 
     @Test
@@ -156,11 +151,10 @@ class WebClientBrowserTest {
         ChatPage alice = user("alice");
         ChatPage bob = user("bob");
         alice.send("said in the first room");
-        ChatPage carol = chromium.open(page(other)).join("carol");
+        ChatPage carol = chromium.open(SERVER.webClient(other)).join("carol");
         carol.send("said in the other room");
 
-        alice.page().getByLabel("Room", new com.microsoft.playwright.Page.GetByLabelOptions().setExact(true))
-                .fill(other);
+        alice.roomField().fill(other);
         alice.button("Join room").click();
         assertThat(alice.status()).hasText("Online");
         assertThat(alice.members()).hasText(new String[] {"alice (you)", "carol"});
@@ -169,15 +163,14 @@ class WebClientBrowserTest {
         assertThat(carol.members()).hasText(new String[] {"alice", "carol (you)"});
 
         // and back, through the room list
-        alice.page().getByRole(AriaRole.LINK, new com.microsoft.playwright.Page.GetByRoleOptions()
-                .setName("#" + room)).click();
+        alice.link("#" + room).click();
         assertThat(alice.members()).hasText(new String[] {"alice (you)", "bob"});
         assertThat(alice.deliveredMessages()).hasText(new String[] {"said in the first room"});
     }
 
     @Test
     void theKeyboardAlone() {
-        ChatPage alice = chromium.open(page(room));
+        ChatPage alice = chromium.open(SERVER.webClient(room));
         assertThat(alice.nameField()).isFocused();
         alice.page().keyboard().type("alice");
         alice.page().keyboard().press("Tab");
@@ -204,8 +197,8 @@ class WebClientBrowserTest {
         maya.send("Morning! Did the release go out?");
         sam.send("It did, 0.1.0 is live. History survives restarts now.");
         maya.send("Nice. I'll tell the others.");
-        ChatPage phone = chromium.open(page(room), 375, 740).join("you-on-a-phone");
-        ChatPage desktop = chromium.open(page(room), 1280, 800).join("you-on-a-desktop");
+        ChatPage phone = chromium.open(SERVER.webClient(room), 375, 740).join("you-on-a-phone");
+        ChatPage desktop = chromium.open(SERVER.webClient(room), 1280, 800).join("you-on-a-desktop");
         sam.messageField().pressSequentially("Thanks");
 
         for (ChatPage page : List.of(phone, desktop)) {

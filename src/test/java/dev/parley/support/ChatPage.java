@@ -76,6 +76,16 @@ public final class ChatPage {
         return page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Message").setExact(true));
     }
 
+    /** The field for another room's name, next to "Join room". */
+    public Locator roomField() {
+        return page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Room").setExact(true));
+    }
+
+    /** A link whose accessible name contains {@code name} (a room link also reads out its member count). */
+    public Locator link(String name) {
+        return page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(name));
+    }
+
     public Locator button(String name) {
         return page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
     }
@@ -114,13 +124,15 @@ public final class ChatPage {
         return List.copyOf(dialogs);
     }
 
-    List<String> scriptErrors() {
-        return List.copyOf(scriptErrors);
-    }
-
-    /** Everything the page fetched from anywhere but the server that served it (no CDNs, fonts, trackers). */
-    List<String> foreignRequests() {
-        return List.copyOf(foreignRequests);
+    /**
+     * What no page of Parley's may do: throw a script error, or fetch anything from anywhere
+     * but the server that served it (no CDNs, fonts, trackers).
+     */
+    List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        scriptErrors.forEach(error -> problems.add("threw " + error));
+        foreignRequests.forEach(url -> problems.add("fetched " + url));
+        return problems;
     }
 
     public void screenshot(Path file) {

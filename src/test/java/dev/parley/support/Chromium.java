@@ -63,13 +63,9 @@ public final class Chromium implements BeforeEachCallback, AfterEachCallback {
                             context.getRequiredTestMethod().getName() + "-" + (i + 1) + ".png"));
                 }
             }
-            List<String> errors = pages.stream().flatMap(page -> page.scriptErrors().stream()).toList();
-            if (!errors.isEmpty()) {
-                throw new AssertionError("the page threw: " + errors);
-            }
-            List<String> foreign = pages.stream().flatMap(page -> page.foreignRequests().stream()).toList();
-            if (!foreign.isEmpty()) {
-                throw new AssertionError("the page fetched from outside its server: " + foreign);
+            List<String> problems = pages.stream().flatMap(page -> page.problems().stream()).toList();
+            if (!problems.isEmpty()) {
+                throw new AssertionError("a page " + String.join("; ", problems));
             }
         } finally {
             pages.forEach(ChatPage::close);

@@ -76,6 +76,11 @@ public final class StandaloneParley implements BeforeAllCallback, AfterAllCallba
         return server.chatUri(room);
     }
 
+    /** The web client, opened on {@code room}. */
+    public URI webClient(String room) {
+        return httpUri().resolve("/#" + room);
+    }
+
     public URI httpUri() {
         return server.httpUri();
     }
