@@ -1,5 +1,8 @@
 package dev.parley.config;
 
+import com.sun.management.UnixOperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -13,16 +16,28 @@ import java.util.function.UnaryOperator;
  * @param maxFrameBytes largest text frame accepted, in UTF-8 bytes; larger ones close with 1009
  * @param idleTimeout   a connection that sends no frame for this long is closed
  * @param sendQueue     frames queued for one connection before it is closed as a slow consumer
+ * @param sendBuffer    bytes of frames queued for one connection (their size in memory) before it
+ *                      is closed as a slow consumer
  * @param recoveryCap   most messages a reconnecting client gets back with {@code since}
  * @param rateLimit     frames per second one connection may send on average, in bursts of
  *                      {@link #BURST_SECONDS} seconds' worth; 0 for no limit
+ * @param requestTimeout standalone: an HTTP request (a WebSocket handshake too) must arrive whole
+ *                      within this, and an idle keep-alive connection is closed after it
+ * @param allowedOrigins which browser pages may open a chat socket
+ * @param maxConnections   chat connections this node holds at most; beyond it 1013
+ * @param maxConnectionsPerIp chat connections from one address at most, 0 for no limit; beyond it 1013
  * @param store         where history is kept
  */
 public record ParleyConfig(String host, int port, int maxFrameBytes, Duration idleTimeout, int sendQueue,
-                           int recoveryCap, int rateLimit, StoreConfig store) {
+                           int sendBuffer, int recoveryCap, int rateLimit, Duration requestTimeout,
+                           AllowedOrigins allowedOrigins, int maxConnections, int maxConnectionsPerIp,
+                           StoreConfig store) {
 
     public static final int MIN_RECOVERY_CAP = 1000;
     public static final int BURST_SECONDS = 5;
+    public static final int DEFAULT_SEND_BUFFER = 1024 * 1024;
+    /** Where the descriptor limit cannot be read (not a Unix JVM). */
+    static final int FALLBACK_MAX_CONNECTIONS = 10_000;
 
     public static ParleyConfig defaults() {
         return from(name -> null, name -> null);
@@ -47,15 +62,38 @@ public record ParleyConfig(String host, int port, int maxFrameBytes, Duration id
                 s.integer("PARLEY_MAX_FRAME", 16384, 1024, 16 * 1024 * 1024),
                 Duration.ofSeconds(s.integer("PARLEY_IDLE_TIMEOUT", 60, 1, 86400)),
                 s.integer("PARLEY_SEND_QUEUE", 1000, 1, 1_000_000),
+                s.integer("PARLEY_SEND_BUFFER", DEFAULT_SEND_BUFFER, 16 * 1024, 1024 * 1024 * 1024),
                 s.integer("PARLEY_RECOVERY_CAP", MIN_RECOVERY_CAP, MIN_RECOVERY_CAP, 1_000_000),
                 s.integer("PARLEY_RATE_LIMIT", 20, 0, 100_000),
+                Duration.ofSeconds(s.integer("PARLEY_REQUEST_TIMEOUT", 10, 1, 3600)),
+                s.origins("PARLEY_ALLOWED_ORIGINS"),
+                s.integer("PARLEY_MAX_CONNECTIONS", defaultMaxConnections(), 1, 10_000_000),
+                s.integer("PARLEY_MAX_CONNECTIONS_PER_IP", 0, 0, 10_000_000),
                 StoreConfig.from(s));
+    }
+
+    /**
+     * What this process can hold: its descriptor limit less a tenth (at least 256) for
+     * everything else a server opens (database connections, jars, logs, HTTP requests).
+     */
+    static int defaultMaxConnections() {
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof UnixOperatingSystemMXBean) {
+            long descriptors = ((UnixOperatingSystemMXBean) os).getMaxFileDescriptorCount();
+            if (descriptors > 0) {
+                long reserve = Math.max(256, descriptors / 10);
+                return (int) Math.max(1, Math.min(10_000_000, descriptors - reserve));
+            }
+        }
+        return FALLBACK_MAX_CONNECTIONS;
     }
 
     /** One line for the start-up log. */
     public String describeLimits() {
         return "max frame " + maxFrameBytes + " B, idle timeout " + idleTimeout.toSeconds() + " s, send queue "
-                + sendQueue + " frames, recovery cap " + recoveryCap + ", rate limit "
-                + (rateLimit == 0 ? "off" : rateLimit + " frames/s");
+                + sendQueue + " frames or " + sendBuffer / 1024 + " KiB, recovery cap " + recoveryCap + ", rate limit "
+                + (rateLimit == 0 ? "off" : rateLimit + " frames/s") + ", connections at most " + maxConnections
+                + (maxConnectionsPerIp == 0 ? "" : " (" + maxConnectionsPerIp + " per address)") + ", origins: "
+                + allowedOrigins;
     }
 }

@@ -65,6 +65,19 @@ final class Settings {
                 + ", not \"" + value + "\"");
     }
 
+    /** Comma-separated origin patterns; the same-host rule alone when unset. */
+    AllowedOrigins origins(String variable) {
+        String value = raw(variable);
+        if (value == null) {
+            return AllowedOrigins.sameHostOnly();
+        }
+        try {
+            return AllowedOrigins.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(source(variable) + ": " + e.getMessage());
+        }
+    }
+
     private String raw(String variable) {
         String value = properties.apply(propertyName(variable));
         return value != null ? value : env.apply(variable);

@@ -13,9 +13,11 @@ import java.nio.file.Path;
  * @param jdbcUser     {@code PARLEY_JDBC_USER}, or null
  * @param jdbcPassword {@code PARLEY_JDBC_PASSWORD}, or null
  * @param datasource   {@code PARLEY_DATASOURCE}: JNDI name of the DataSource in an application server
+ * @param memoryBytes  {@code PARLEY_HISTORY_MEMORY_MB}: the memory store's bound on all rooms together,
+ *                     in bytes of heap; by default a quarter of the JVM's maximum heap
  */
 public record StoreConfig(Kind kind, int keep, Path dataDir, String jdbcUrl, String jdbcUser, String jdbcPassword,
-                          String datasource) {
+                          String datasource, long memoryBytes) {
 
     public enum Kind { MEMORY, JDBC }
 
@@ -29,7 +31,15 @@ public record StoreConfig(Kind kind, int keep, Path dataDir, String jdbcUrl, Str
                 s.optional("PARLEY_JDBC_URL"),
                 s.optional("PARLEY_JDBC_USER"),
                 s.optional("PARLEY_JDBC_PASSWORD"),
-                s.text("PARLEY_DATASOURCE", "java:comp/DefaultDataSource"));
+                s.text("PARLEY_DATASOURCE", "java:comp/DefaultDataSource"),
+                s.integer("PARLEY_HISTORY_MEMORY_MB", defaultMemoryMegabytes(), 1, 1024 * 1024) * MEGABYTE);
+    }
+
+    private static final long MEGABYTE = 1024 * 1024;
+
+    /** A quarter of the heap this JVM may grow to, in MiB. */
+    static int defaultMemoryMegabytes() {
+        return (int) Math.max(1, Math.min(1024 * 1024, Runtime.getRuntime().maxMemory() / 4 / MEGABYTE));
     }
 
     /**

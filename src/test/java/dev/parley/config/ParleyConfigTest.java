@@ -25,6 +25,12 @@ class ParleyConfigTest {
         assertEquals(1000, config.sendQueue());
         assertEquals(1000, config.recoveryCap());
         assertEquals(20, config.rateLimit());
+        assertEquals(1024 * 1024, config.sendBuffer());
+        assertEquals(Duration.ofSeconds(10), config.requestTimeout());
+        assertEquals(AllowedOrigins.sameHostOnly(), config.allowedOrigins());
+        assertEquals(0, config.maxConnectionsPerIp(), "no limit per address unless asked");
+        assertEquals(ParleyConfig.defaultMaxConnections(), config.maxConnections());
+        assertEquals(Runtime.getRuntime().maxMemory() / 4 / (1024 * 1024) * 1024 * 1024, config.store().memoryBytes());
         assertEquals(StoreConfig.Kind.JDBC, config.store().kind());
         assertEquals(0, config.store().keep(), "the durable store keeps everything by default");
         assertEquals("java:comp/DefaultDataSource", config.store().datasource());
@@ -34,12 +40,18 @@ class ParleyConfigTest {
 
     @Test
     void environmentVariablesAreRead() {
-        ParleyConfig config = load(Map.of("PARLEY_HOST", "127.0.0.1", "PARLEY_PORT", "9000", "PARLEY_MAX_FRAME", "4096",
-                "PARLEY_IDLE_TIMEOUT", "5", "PARLEY_HISTORY_KEEP", "20", "PARLEY_SEND_QUEUE", "30",
-                "PARLEY_RECOVERY_CAP", "2000", "PARLEY_RATE_LIMIT", "0", "PARLEY_STORE", "Memory"), Map.of());
-        assertEquals(new ParleyConfig("127.0.0.1", 9000, 4096, Duration.ofSeconds(5), 30, 2000, 0,
-                new StoreConfig(StoreConfig.Kind.MEMORY, 20, Path.of("./data"), null, null, null,
-                        "java:comp/DefaultDataSource")), config);
+        ParleyConfig config = load(Map.ofEntries(Map.entry("PARLEY_HOST", "127.0.0.1"), Map.entry("PARLEY_PORT", "9000"),
+                Map.entry("PARLEY_MAX_FRAME", "4096"), Map.entry("PARLEY_IDLE_TIMEOUT", "5"),
+                Map.entry("PARLEY_HISTORY_KEEP", "20"), Map.entry("PARLEY_SEND_QUEUE", "30"),
+                Map.entry("PARLEY_SEND_BUFFER", "65536"), Map.entry("PARLEY_RECOVERY_CAP", "2000"),
+                Map.entry("PARLEY_RATE_LIMIT", "0"), Map.entry("PARLEY_REQUEST_TIMEOUT", "3"),
+                Map.entry("PARLEY_ALLOWED_ORIGINS", "https://chat.example.com, https://*.example.org:8443"),
+                Map.entry("PARLEY_MAX_CONNECTIONS", "500"), Map.entry("PARLEY_MAX_CONNECTIONS_PER_IP", "7"),
+                Map.entry("PARLEY_STORE", "Memory"), Map.entry("PARLEY_HISTORY_MEMORY_MB", "64")), Map.of());
+        assertEquals(new ParleyConfig("127.0.0.1", 9000, 4096, Duration.ofSeconds(5), 30, 65536, 2000, 0,
+                Duration.ofSeconds(3), AllowedOrigins.parse("https://chat.example.com,https://*.example.org:8443"),
+                500, 7, new StoreConfig(StoreConfig.Kind.MEMORY, 20, Path.of("./data"), null, null, null,
+                        "java:comp/DefaultDataSource", 64L * 1024 * 1024)), config);
     }
 
     @Test
@@ -83,7 +95,8 @@ class ParleyConfigTest {
     void anOutOfRangeValueNamesTheVariableAndTheRange() {
         for (Map.Entry<String, String> bad : Map.of("PARLEY_PORT", "65536", "PARLEY_MAX_FRAME", "10",
                 "PARLEY_IDLE_TIMEOUT", "0", "PARLEY_HISTORY_KEEP", "-1", "PARLEY_SEND_QUEUE", "-1",
-                "PARLEY_RECOVERY_CAP", "999", "PARLEY_RATE_LIMIT", "-5").entrySet()) {
+                "PARLEY_RECOVERY_CAP", "999", "PARLEY_RATE_LIMIT", "-5", "PARLEY_SEND_BUFFER", "1000",
+                "PARLEY_MAX_CONNECTIONS", "0", "PARLEY_REQUEST_TIMEOUT", "0").entrySet()) {
             ConfigException e = assertThrows(ConfigException.class, () -> load(Map.ofEntries(bad), Map.of()));
             assertTrue(e.getMessage().startsWith(bad.getKey() + " must be an integer from "), e.getMessage());
         }
@@ -94,6 +107,22 @@ class ParleyConfigTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> load(Map.of(), Map.of("parley.idle.timeout", "soon")));
         assertTrue(e.getMessage().startsWith("system property parley.idle.timeout (PARLEY_IDLE_TIMEOUT)"), e.getMessage());
+    }
+
+    @Test
+    void aMalformedOriginPatternIsNamed() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> load(Map.of("PARLEY_ALLOWED_ORIGINS", "https://ok.example.com, chat.example.com"), Map.of()));
+        assertTrue(e.getMessage().startsWith("PARLEY_ALLOWED_ORIGINS: \"chat.example.com\" is not an origin"),
+                e.getMessage());
+    }
+
+    @Test
+    void theDefaultConnectionLimitLeavesDescriptorsForEverythingElse() {
+        long descriptors = ((com.sun.management.UnixOperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
+        int limit = ParleyConfig.defaultMaxConnections();
+        assertTrue(limit > 0 && limit <= descriptors - 256, limit + " of " + descriptors + " descriptors");
     }
 
     @Test
