@@ -7,7 +7,7 @@ import static dev.parley.protocol.ErrorCode.NO_SUCH_USER;
 import static dev.parley.protocol.ErrorCode.TOO_LONG;
 import static dev.parley.protocol.ErrorCode.UNKNOWN_TYPE;
 
-import jakarta.json.JsonException;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -22,7 +22,10 @@ import java.util.OptionalLong;
 /**
  * Turns a client's text frame into a validated {@link Inbound} record, or into the
  * {@link ProtocolException} that PROTOCOL.md names for it. The only place that reads
- * client JSON. Thread-safe.
+ * client JSON, so the only place that must expect anything: whatever the frame holds,
+ * the answer is a record or a ProtocolException, and every string in a record (and every
+ * member a {@code pong} echoes) is valid Unicode that can be written back out.
+ * Thread-safe.
  */
 public final class InboundDecoder {
     public static final int MAX_NAME = 32;
@@ -51,7 +54,8 @@ public final class InboundDecoder {
         String typeName = ((JsonString) typeValue).getString();
         InboundType type = InboundType.of(typeName);
         if (type == null) {
-            throw new ProtocolException(UNKNOWN_TYPE, "Unknown frame type \"" + abbreviate(typeName) + "\".", null, cid);
+            throw new ProtocolException(UNKNOWN_TYPE, Unicode.isValid(typeName)
+                    ? "Unknown frame type \"" + abbreviate(typeName) + "\"." : "Unknown frame type.", null, cid);
         }
         switch (type) {
             case JOIN:
@@ -67,6 +71,10 @@ public final class InboundDecoder {
             case ROOMS:
                 return new Inbound.Rooms();
             case PING:
+                if (!allValid(json)) {
+                    throw new ProtocolException(BAD_JSON, "Strings must be valid Unicode (no unpaired surrogates).",
+                            type, cid);
+                }
                 return new Inbound.Ping(json);
             default:
                 throw new AssertionError(type);
@@ -83,7 +91,8 @@ public final class InboundDecoder {
                 throw new ProtocolException(BAD_JSON, "A frame must hold exactly one JSON object.", null, null);
             }
             return json;
-        } catch (JsonException | IllegalStateException e) {
+        } catch (RuntimeException | StackOverflowError e) {
+            // not JSON, or JSON past the parser's limits (nesting, digits): the same to a client
             throw new ProtocolException(BAD_JSON, "The frame is not valid JSON.", null, null);
         }
     }
@@ -93,12 +102,21 @@ public final class InboundDecoder {
         if (!(value instanceof JsonString)) {
             throw new ProtocolException(BAD_NAME, "join needs a string member \"user\".", InboundType.JOIN, cid);
         }
-        String name = Unicode.strip(((JsonString) value).getString());
+        String raw = ((JsonString) value).getString();
+        if (!Unicode.isValid(raw)) {
+            throw new ProtocolException(BAD_NAME, "A name must be valid Unicode (no unpaired surrogates).",
+                    InboundType.JOIN, cid);
+        }
+        String name = Unicode.normalize(Unicode.strip(raw));
         if (name.isEmpty() || Unicode.longerThan(name, MAX_NAME)) {
             throw new ProtocolException(BAD_NAME, "A name has 1 to " + MAX_NAME + " characters.", InboundType.JOIN, cid);
         }
         if (Unicode.hasControl(name)) {
             throw new ProtocolException(BAD_NAME, "A name must not contain control characters.", InboundType.JOIN, cid);
+        }
+        if (Unicode.hasInvisible(name)) {
+            throw new ProtocolException(BAD_NAME,
+                    "A name must not contain invisible or direction-changing characters.", InboundType.JOIN, cid);
         }
         return name;
     }
@@ -112,29 +130,58 @@ public final class InboundDecoder {
         if (Unicode.longerThan(text, MAX_TEXT)) {
             throw new ProtocolException(TOO_LONG, "A text has at most " + MAX_TEXT + " characters.", type, cid);
         }
+        if (!Unicode.isValid(text)) {
+            throw new ProtocolException(BAD_TEXT, "A text must be valid Unicode (no unpaired surrogates).", type, cid);
+        }
         if (Unicode.isBlank(text)) {
             throw new ProtocolException(BAD_TEXT, "A text must not be blank.", type, cid);
         }
         return text;
     }
 
+    /** The name {@code to} gives, spelled as names are; a {@code to} that can be no one's name is no-such-user. */
     private static String recipient(JsonObject json, String cid) throws ProtocolException {
         JsonValue value = json.get("to");
         if (!(value instanceof JsonString)) {
             throw new ProtocolException(NO_SUCH_USER, "direct needs a string member \"to\" naming a user in this room.",
                     InboundType.DIRECT, cid);
         }
-        return Unicode.strip(((JsonString) value).getString());
+        String to = ((JsonString) value).getString();
+        if (!Unicode.isValid(to) || Unicode.longerThan(to = Unicode.normalize(Unicode.strip(to)), MAX_NAME)) {
+            throw new ProtocolException(NO_SUCH_USER, "Nobody by that name is in this room.", InboundType.DIRECT, cid);
+        }
+        return to;
     }
 
-    /** The frame's cid if it is a string of at most MAX_CID characters, else null. */
+    /** The frame's cid if it is a valid string of at most MAX_CID characters, else null. */
     private static String validCid(JsonObject json) {
         JsonValue value = json.get("cid");
         if (value instanceof JsonString) {
             String cid = ((JsonString) value).getString();
-            return Unicode.longerThan(cid, MAX_CID) ? null : cid;
+            return Unicode.longerThan(cid, MAX_CID) || !Unicode.isValid(cid) ? null : cid;
         }
         return null;
+    }
+
+    /** Whether every member name and string in the value, at any depth, is valid Unicode. */
+    private static boolean allValid(JsonValue value) {
+        if (value instanceof JsonString) {
+            return Unicode.isValid(((JsonString) value).getString());
+        }
+        if (value instanceof JsonObject) {
+            for (Map.Entry<String, JsonValue> member : ((JsonObject) value).entrySet()) {
+                if (!Unicode.isValid(member.getKey()) || !allValid(member.getValue())) {
+                    return false;
+                }
+            }
+        } else if (value instanceof JsonArray) {
+            for (JsonValue item : (JsonArray) value) {
+                if (!allValid(item)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** For frames that define cid: absent or null is fine, anything but a valid one is not. */
@@ -174,10 +221,11 @@ public final class InboundDecoder {
 
     /** The value as a long, if it is an integral JSON number that fits one. */
     private static OptionalLong integer(JsonValue value) {
-        if (value instanceof JsonNumber && ((JsonNumber) value).isIntegral()) {
+        if (value instanceof JsonNumber) {
             try {
-                return OptionalLong.of(((JsonNumber) value).longValueExact());
-            } catch (ArithmeticException tooBig) {
+                JsonNumber number = (JsonNumber) value;
+                return number.isIntegral() ? OptionalLong.of(number.longValueExact()) : OptionalLong.empty();
+            } catch (ArithmeticException | UnsupportedOperationException tooBig) { // or past the parser's limits
                 return OptionalLong.empty();
             }
         }

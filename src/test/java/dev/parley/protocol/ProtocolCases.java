@@ -703,4 +703,90 @@ public abstract class ProtocolCases {
             ann.assertNothingPending();
         }
     }
+
+    // ---- hostile input (PROTOCOL.md, Parley's additions: "Strings and names") ----
+
+    @Test
+    void aTextThatIsNotValidUnicodeIsBadTextAndNothingIsStoredOrSent() {
+        try (ChatClient ann = join("ann"); ChatClient bob = join("bob")) {
+            ann.next("joined");
+            ann.send("{\"type\":\"message\",\"text\":\"\\ud800\",\"cid\":\"lone\"}");
+            assertEquals("lone", ann.nextError("bad-text").getString("cid"));
+            ann.send("{\"type\":\"direct\",\"to\":\"bob\",\"text\":\"x\\udc00\",\"cid\":\"d\"}");
+            assertEquals("d", ann.nextError("bad-text").getString("cid"));
+            ann.say("fine", "ok");
+            assertEquals(1, ann.next("ack").getInt("seq"), "the refused text took no seq");
+            assertEquals("fine", ann.next("message").getString("text"));
+            JsonObject atBob = bob.next("message");
+            assertEquals(1, atBob.getInt("seq"));
+            assertEquals("fine", atBob.getString("text"));
+            try (ChatClient carol = ChatClient.connect(uri())) {
+                carol.send(joinFrame("carol"));
+                JsonArray history = carol.next("welcome").getJsonArray("history");
+                assertEquals(List.of(1L), seqs(history), "only the valid message is stored");
+            }
+        }
+    }
+
+    @Test
+    void aNameOrCidOrPingThatIsNotValidUnicodeIsRefusedAndTheConnectionStays() {
+        try (ChatClient ann = connect()) {
+            ann.send("{\"type\":\"join\",\"user\":\"ann\\ud800\"}");
+            ann.nextError("bad-name");
+            ann.send("{\"type\":\"ping\",\"x\":[\"\\udfff\"]}");
+            ann.nextError("bad-json");
+            ann.send("{\"type\":\"ping\",\"\\ud800\":1}");
+            ann.nextError("bad-json");
+            ann.send(joinFrame("ann"));
+            ann.next("welcome");
+            ann.send("{\"type\":\"message\",\"text\":\"hi\",\"cid\":\"\\ud800\"}");
+            JsonObject error = ann.nextError("bad-json");
+            assertFalse(error.containsKey("cid"), "a cid that is not valid Unicode is not echoed");
+            ann.send("{\"type\":\"direct\",\"to\":\"\\ud800\",\"text\":\"hi\",\"cid\":\"d\"}");
+            assertEquals("d", ann.nextError("no-such-user").getString("cid"));
+            ann.send("{\"type\":\"\\ud800\"}");
+            ann.nextError("unknown-type");
+            ann.say("still here");
+            assertEquals("still here", ann.next("message").getString("text"));
+        }
+    }
+
+    @Test
+    void jsonBeyondTheParsersLimitsIsBadJsonAndTheConnectionStays() {
+        try (ChatClient ann = join("ann")) {
+            ann.send("{\"type\":\"ping\",\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}");
+            ann.nextError("bad-json");
+            ann.send("[".repeat(15000));
+            ann.nextError("bad-json");
+            ann.send("{\"type\":\"ping\",\"n\":1" + "0".repeat(2000) + "}");
+            ann.nextError("bad-json");
+            ann.send("{\"type\":\"history\",\"before\":1e999999999}");
+            ann.nextError("bad-json");
+            ann.say("still here");
+            assertEquals("still here", ann.next("message").getString("text"));
+        }
+    }
+
+    @Test
+    void namesWithInvisibleOrDirectionChangingCharactersAreBadNames() {
+        try (ChatClient ann = connect()) {
+            for (String spoof : List.of("ad\u202Emin", "ann\u200B", "\u2066bob\u2069", "\uFEFFbob", "\u3164", "a\u2060b")) {
+                ann.send(joinFrame(spoof));
+                ann.nextError("bad-name");
+            }
+            ann.send(joinFrame("ann"));
+            ann.next("welcome");
+        }
+    }
+
+    @Test
+    void twoSpellingsOfOneNameAreOneName() {
+        try (ChatClient rene = join("Ren\u00e9"); ChatClient other = connect()) {
+            other.send(joinFrame("Rene\u0301"));
+            other.nextError("name-taken");
+            rene.send(Json.createObjectBuilder().add("type", "direct").add("to", "Rene\u0301").add("text", "me").build());
+            JsonObject direct = rene.next("direct");
+            assertEquals("Ren\u00e9", direct.getString("to"));
+        }
+    }
 }
