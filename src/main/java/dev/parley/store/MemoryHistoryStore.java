@@ -1,111 +1,235 @@
 package dev.parley.store;
 
 import dev.parley.protocol.ChatMessage;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 
-/** Keeps the newest {@code keep} messages of each room in memory; gone at restart. */
+/**
+ * History in memory, gone at restart: at most {@code keep} messages per room, and at
+ * most {@code bound} bytes of heap (estimated, see below) for all rooms together.
+ *
+ * <p>When an append takes the store above its bound, the rooms used longest ago (an
+ * append, {@code lastSeq}, {@code before} or {@code after} is a use) lose their whole
+ * history, one after the other, until it fits again. The room appended to is never one
+ * of them; if it alone weighs more than the bound, its own oldest messages go instead.
+ * A room that lost its history leaves a tombstone, its name and last seq, so its next
+ * message continues at last seq + 1 and no seq is used twice: {@code lastSeq} still
+ * answers it, {@code before} answers nothing, and {@code after} a seq before it answers
+ * empty (not recoverable). Tombstones are weighed too: when they fill the bound (millions
+ * of rooms), the oldest go, and such a room starts again at seq 1, as after a restart.
+ * A room the store knows nothing of takes any seq as its first, so a room whose
+ * tombstone went while people were in it goes on with its own count.
+ *
+ * <p>Weights estimate the heap held on a 64-bit JVM with compressed references (heaps
+ * under 32 GB), as an upper bound; they were checked with JOL. A message weighs
+ * {@value #MESSAGE} bytes (the record 40, its {@code Instant} 24, three Strings with
+ * their arrays 3 × 40, and padding) plus 2 per char of its text, user and room, counted
+ * as if no message shared a String with another (the registry's share their room's and
+ * their sender's). A room with history weighs {@value #ROOM} bytes (map entry, the log, its
+ * ring's header, the name) plus 2 per char of its name plus 4 per slot of its ring; a
+ * tombstone {@value #TOMBSTONE} plus 2 per char of its name. Against JOL's count of the
+ * store's whole object graph that is about twice the heap held for Latin-1 text (one
+ * byte per char) and a little above it for other text, 1.4 times for tombstones.
+ *
+ * <p>One lock guards the whole store: an append happens once per message, not per
+ * delivery, and a read holds it only to copy the references it returns.
+ */
 public final class MemoryHistoryStore implements HistoryStore {
+    static final int MESSAGE = 208;
+    static final int ROOM = 160;
+    static final int TOMBSTONE = 128;
+    private static final int SLOT = 4;
+    private static final int FIRST_RING = 16;
     private static final CompletionStage<Void> DONE = CompletableFuture.completedStage(null);
 
     private final int keep;
-    private final ConcurrentHashMap<String, RoomLog> rooms = new ConcurrentHashMap<>();
+    private final long bound;
+    private final Object lock = new Object();
 
-    /** @param keep messages kept per room; 0 keeps all */
-    public MemoryHistoryStore(int keep) {
+    // guarded by lock; both in access order, so the first entry is the one used longest ago
+    private final LinkedHashMap<String, RoomLog> rooms = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<String, Long> tombstones = new LinkedHashMap<>(16, 0.75f, true);
+    private long weight;
+
+    /**
+     * @param keep  messages kept per room; 0 keeps all
+     * @param bound bytes of heap (estimated) kept for all rooms together
+     */
+    public MemoryHistoryStore(int keep, long bound) {
         if (keep < 0) {
             throw new IllegalArgumentException("keep must not be negative");
         }
+        if (bound <= 0) {
+            throw new IllegalArgumentException("bound must be positive");
+        }
         this.keep = keep == 0 ? Integer.MAX_VALUE : keep;
+        this.bound = bound;
     }
 
     @Override
     public long lastSeq(String room) {
-        RoomLog log = rooms.get(room);
-        return log == null ? 0 : log.lastSeq();
+        synchronized (lock) {
+            RoomLog log = rooms.get(room);
+            if (log != null) {
+                return log.lastSeq;
+            }
+            Long tombstone = tombstones.get(room);
+            return tombstone == null ? 0 : tombstone;
+        }
     }
 
     @Override
     public CompletionStage<Void> append(ChatMessage message) {
-        try {
-            rooms.computeIfAbsent(message.room(), name -> new RoomLog(keep)).append(message);
+        String room = message.room();
+        synchronized (lock) {
+            RoomLog log = rooms.get(room);
+            Long tombstone = log == null ? tombstones.get(room) : null;
+            long last = log != null ? log.lastSeq : tombstone != null ? tombstone : -1;
+            if (last >= 0 && message.seq() != last + 1) {
+                return CompletableFuture.failedStage(
+                        new StoreException("seq " + message.seq() + " does not follow " + last + " in " + room));
+            }
+            if (log == null) {
+                if (tombstone != null) {
+                    tombstones.remove(room);
+                    weight -= tombstoneWeight(room);
+                }
+                log = new RoomLog(room, keep);
+                rooms.put(room, log);
+                weight += log.weight;
+            }
+            weight += log.append(message, keep);
+            fit(log);
             return DONE;
-        } catch (IllegalStateException outOfSequence) {
-            return CompletableFuture.failedStage(new StoreException(outOfSequence.getMessage()));
         }
     }
 
     @Override
     public List<ChatMessage> before(String room, long before, int limit) {
-        RoomLog log = rooms.get(room);
-        return log == null ? List.of() : log.before(before, limit);
+        synchronized (lock) {
+            RoomLog log = rooms.get(room);
+            if (log == null) {
+                tombstones.get(room); // a use
+                return List.of();
+            }
+            return log.before(before, limit);
+        }
     }
 
     @Override
     public Optional<List<ChatMessage>> after(String room, long since, int max) {
-        RoomLog log = rooms.get(room);
-        if (log == null) {
-            return since == 0 ? Optional.of(List.of()) : Optional.empty();
+        synchronized (lock) {
+            RoomLog log = rooms.get(room);
+            if (log != null) {
+                return log.after(since, max);
+            }
+            Long tombstone = tombstones.get(room);
+            long last = tombstone == null ? 0 : tombstone;
+            return since == last ? Optional.of(List.of()) : Optional.empty();
         }
-        return log.after(since, max);
     }
 
     @Override
     public String describe() {
-        return "memory (" + (keep == Integer.MAX_VALUE ? "every message" : keep + " messages per room") + ")";
+        return "memory (" + (keep == Integer.MAX_VALUE ? "every message" : keep + " messages per room")
+                + ", at most " + Math.max(1, bound / (1024 * 1024)) + " MiB in all)";
     }
 
-    /** A ring of one room's newest messages; seqs in it are contiguous. */
-    private static final class RoomLog {
-        private final int keep;
-        private ChatMessage[] ring = new ChatMessage[16];
-        private int head;
-        private int size;
+    /** The estimated heap held now, in bytes; never above the bound once an append returns. */
+    long weight() {
+        synchronized (lock) {
+            return weight;
+        }
+    }
 
-        RoomLog(int keep) {
-            this.keep = keep;
+    /** Back within the bound after an append to {@code appended}, which has just been used. */
+    private void fit(RoomLog appended) {
+        Iterator<Map.Entry<String, RoomLog>> oldest = rooms.entrySet().iterator();
+        while (weight > bound && rooms.size() > 1) {
+            RoomLog log = oldest.next().getValue(); // never the appended room: it is the newest
+            oldest.remove();
+            weight -= log.weight;
+            tombstones.put(log.name, log.lastSeq);
+            weight += tombstoneWeight(log.name);
+        }
+        while (appended.weight > bound && appended.size > 0) {
+            weight -= appended.dropOldest();
+        }
+        Iterator<Map.Entry<String, Long>> oldestTombstone = tombstones.entrySet().iterator();
+        while (weight > bound && oldestTombstone.hasNext()) {
+            String name = oldestTombstone.next().getKey();
+            oldestTombstone.remove();
+            weight -= tombstoneWeight(name);
+        }
+    }
+
+    static long messageWeight(ChatMessage message) {
+        return MESSAGE + 2L * (message.text().length() + message.user().length() + message.room().length());
+    }
+
+    private static long tombstoneWeight(String room) {
+        return TOMBSTONE + 2L * room.length();
+    }
+
+    /**
+     * A ring of one room's newest messages; seqs in it are contiguous and end at
+     * {@code lastSeq}, which stays when the ring is emptied.
+     */
+    private static final class RoomLog {
+        final String name;
+        long lastSeq;
+        long weight;
+        int size;
+        private ChatMessage[] ring;
+        private int head;
+
+        RoomLog(String name, int keep) {
+            this.name = name;
+            this.ring = new ChatMessage[Math.min(FIRST_RING, keep)];
+            this.weight = ROOM + 2L * name.length() + (long) SLOT * ring.length;
         }
 
-        synchronized void append(ChatMessage message) {
-            if (size > 0 && message.seq() != get(size - 1).seq() + 1) {
-                throw new IllegalStateException("seq " + message.seq() + " does not follow " + get(size - 1).seq());
-            }
+        /** Appends the room's next message; returns how much heavier the room got. */
+        long append(ChatMessage message, int keep) {
+            long before = weight;
             if (size == ring.length && size < keep) {
-                grow();
+                grow(keep);
             }
             if (size == ring.length) {
-                ring[head] = message;
-                head = (head + 1) % ring.length;
-            } else {
-                ring[(head + size) % ring.length] = message;
-                size++;
+                dropOldest();
             }
+            ring[(head + size) % ring.length] = message;
+            size++;
+            lastSeq = message.seq();
+            weight += messageWeight(message);
+            return weight - before;
         }
 
-        synchronized long lastSeq() {
-            return size == 0 ? 0 : get(size - 1).seq();
+        /** Drops the oldest message; returns its weight. */
+        long dropOldest() {
+            long dropped = messageWeight(ring[head]);
+            ring[head] = null;
+            head = (head + 1) % ring.length;
+            size--;
+            weight -= dropped;
+            return dropped;
         }
 
-        synchronized List<ChatMessage> before(long before, int limit) {
-            if (size == 0) {
-                return List.of();
-            }
-            long first = get(0).seq();
+        List<ChatMessage> before(long before, int limit) {
+            long first = lastSeq - size + 1;
             int end = (int) Math.max(0, Math.min(size, before - first)); // exclusive index
             int start = Math.max(0, end - limit);
             return copy(start, end);
         }
 
-        synchronized Optional<List<ChatMessage>> after(long since, int max) {
-            long last = size == 0 ? 0 : get(size - 1).seq();
-            if (since > last || last - since > max) {
-                return Optional.empty();
-            }
-            long first = size == 0 ? last + 1 : get(0).seq();
-            if (since + 1 < first) {
+        Optional<List<ChatMessage>> after(long since, int max) {
+            long first = lastSeq - size + 1;
+            if (since > lastSeq || lastSeq - since > max || since + 1 < first) {
                 return Optional.empty();
             }
             return Optional.of(copy((int) (since + 1 - first), size));
@@ -123,11 +247,12 @@ public final class MemoryHistoryStore implements HistoryStore {
             return List.of(out);
         }
 
-        private void grow() {
+        private void grow(int keep) {
             ChatMessage[] bigger = new ChatMessage[(int) Math.min(keep, 2L * ring.length)];
             for (int i = 0; i < size; i++) {
                 bigger[i] = get(i);
             }
+            weight += (long) SLOT * (bigger.length - ring.length);
             ring = bigger;
             head = 0;
         }

@@ -17,7 +17,7 @@ public class StoreProducer {
     HistoryStore store(ParleyConfig config, @ChatDatabase Instance<DataSource> database) {
         StoreConfig store = config.store();
         if (store.kind() == StoreConfig.Kind.MEMORY) {
-            return new MemoryHistoryStore(store.keep());
+            return new MemoryHistoryStore(store.keep(), store.memoryBytes());
         }
         return new JdbcHistoryStore(database.get(), store.keep());
     }
