@@ -17,9 +17,9 @@ public final class Member {
     private boolean departed; // guarded by this
     private volatile long lastHeard = System.nanoTime();
 
-    Member(Session session, String roomName, int sendQueue, int rateLimit) {
+    Member(Session session, String roomName, int sendQueue, long sendBuffer, int rateLimit) {
         this.roomName = roomName;
-        this.outbox = new Outbox(session, sendQueue);
+        this.outbox = new Outbox(session, sendQueue, sendBuffer);
         this.rateLimit = RateLimit.of(rateLimit);
     }
 

@@ -12,9 +12,12 @@ import java.util.logging.Logger;
 
 /**
  * One connection's outbound frames: at most one asynchronous send in flight, the rest
- * queued in order, up to a bound. Offering never blocks, so a slow or dead peer delays
- * nobody else; when the queue is full the offer is refused and the caller closes the
- * connection as a slow consumer.
+ * queued in order, up to a bound in frames and one in bytes. Offering never blocks, so a
+ * slow or dead peer delays nobody else; when the queue is full the offer is refused and
+ * the caller closes the connection as a slow consumer. A frame's bytes are what its text
+ * may take in memory, two per UTF-16 unit; one frame is always taken when nothing waits,
+ * however large (a {@code history} reply can be megabytes), so a connection holds at most
+ * the frame in flight, the byte bound, and one more frame.
  *
  * <p>A container may complete a send inside {@code sendText} itself (Tyrus does when the
  * socket takes the frame at once). The pump loop notices that and carries on in the same
@@ -26,23 +29,26 @@ final class Outbox {
     private final Session session;
     private final RemoteEndpoint.Async remote;
     private final int capacity;
+    private final long maxBytes;
 
     // guarded by this
     private ArrayDeque<String> queue;
+    private long queuedBytes;
     private boolean inFlight;
     private boolean closed;
     private CloseReason closeWhenDrained;
 
-    Outbox(Session session, int capacity) {
+    Outbox(Session session, int capacity, long maxBytes) {
         this.session = session;
         this.remote = session.getAsyncRemote();
         this.capacity = capacity;
+        this.maxBytes = maxBytes;
     }
 
     /**
      * Queues a frame for sending.
      *
-     * @return false if the queue is full: the outbox then refuses everything from now on
+     * @return false if the queue is full (in frames or bytes): the outbox then refuses everything from now on
      *         and the caller must close the connection; true otherwise, also when the
      *         outbox is already closed and the frame is dropped
      */
@@ -55,12 +61,15 @@ final class Outbox {
                 if (queue == null) {
                     queue = new ArrayDeque<>();
                 }
-                if (queue.size() >= capacity) {
+                long bytes = 2L * frame.length();
+                if (queue.size() >= capacity || (!queue.isEmpty() && queuedBytes + bytes > maxBytes)) {
                     closed = true;
                     queue = null;
+                    queuedBytes = 0;
                     return false;
                 }
                 queue.add(frame);
+                queuedBytes += bytes;
                 return true;
             }
             inFlight = true;
@@ -89,6 +98,7 @@ final class Outbox {
         synchronized (this) {
             closed = true;
             queue = null;
+            queuedBytes = 0;
         }
         close(reason);
     }
@@ -99,7 +109,9 @@ final class Outbox {
             Send send = new Send();
             try {
                 remote.sendText(frame, send);
-            } catch (RuntimeException e) { // the session closed under us
+            } catch (RuntimeException | Error e) {
+                // usually the session closed under us; whatever it was, this send failed, and
+                // only this connection pays for it: it closes, its room goes on
                 send.onResult(new SendResult(e));
             }
             CloseReason drained;
@@ -123,6 +135,7 @@ final class Outbox {
             // in its room hearing nothing
             LOG.log(Level.FINE, "send failed", result.getException());
             queue = null;
+            queuedBytes = 0;
             if (closeWhenDrained == null) {
                 closeWhenDrained = CloseReasons.SERVER_ERROR;
             }
@@ -130,6 +143,8 @@ final class Outbox {
         String next = closed || queue == null ? null : queue.poll();
         if (next == null) {
             inFlight = false;
+        } else {
+            queuedBytes -= 2L * next.length();
         }
         return next;
     }

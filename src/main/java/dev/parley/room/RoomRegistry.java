@@ -128,7 +128,7 @@ public class RoomRegistry {
         session.setMaxIdleTimeout(-1);
         session.setMaxTextMessageBufferSize(config.maxFrameBytes());
         session.setMaxBinaryMessageBufferSize(config.maxFrameBytes());
-        Member member = new Member(session, roomName, config.sendQueue(), config.rateLimit());
+        Member member = new Member(session, roomName, config.sendQueue(), config.sendBuffer(), config.rateLimit());
         if (shuttingDown) {
             member.outbox().closeNow(CloseReasons.SHUTTING_DOWN);
         } else if (!ROOM_NAME.matcher(roomName).matches()) {
@@ -155,7 +155,7 @@ public class RoomRegistry {
         } catch (ProtocolException e) {
             LOG.log(Level.FINE, "{0}: {1}", new Object[] {member, e.getMessage()});
             send(member, e.toFrame());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // Parley's own failure: this connection pays, its room goes on
             LOG.log(Level.WARNING, "Closing " + member + " after an unexpected failure", e);
             depart(member, CloseReasons.SERVER_ERROR);
         }
@@ -357,7 +357,7 @@ public class RoomRegistry {
                 }
                 broadcast(room, encoder.encode(chat), null);
             }
-        } catch (RuntimeException e) { // on the store's thread: log, never lose the failure
+        } catch (RuntimeException | Error e) { // on the store's thread, whose stage would swallow it: log it
             LOG.log(Level.WARNING, "Delivery of " + chat.room() + "#" + chat.seq() + " failed", e);
         }
     }
@@ -448,8 +448,8 @@ public class RoomRegistry {
 
     /** One line per connection dropped for not reading: operators want to see those. */
     private void slowConsumer(Member member) {
-        LOG.log(Level.INFO, "Closing {0}: its {1} queued frames were not read in time",
-                new Object[] {member, config.sendQueue()});
+        LOG.log(Level.INFO, "Closing {0}: its queued frames ({1} at most, {2} KiB) were not read in time",
+                new Object[] {member, config.sendQueue(), config.sendBuffer() / 1024});
         depart(member, CloseReasons.SLOW_CONSUMER);
     }
 

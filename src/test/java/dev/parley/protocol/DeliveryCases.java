@@ -149,4 +149,36 @@ public abstract class DeliveryCases {
             pool.shutdownNow();
         }
     }
+
+    /**
+     * A client that asks for history and never reads the replies: each reply is large
+     * (100 messages of 4000 characters) and the send queue is bounded in bytes as well as
+     * in frames, so it is closed as a slow consumer long before 99 replies pile up in memory.
+     */
+    @Test
+    void aClientThatDoesNotReadItsOwnHistoryRepliesIsClosedAsASlowConsumer() throws Exception {
+        URI room = chatUri(Rooms.fresh());
+        String text = "€".repeat(4000);
+        try (ChatClient sender = ChatClient.join(room, "sender");
+             StalledClient stalled = new StalledClient(room)) {
+            for (int i = 1; i <= 100; i++) {
+                sender.say(text, "c" + i);
+                if (i % 20 == 0) {
+                    sender.awaitAck("c" + i);
+                }
+            }
+            stalled.sendText(Json.createObjectBuilder().add("type", "join").add("user", "stalled").build().toString());
+            assertEquals("stalled", sender.nextOf("joined").getString("user"));
+            String history = "{\"type\":\"history\",\"limit\":100}";
+            for (int i = 0; i < 99; i++) {
+                stalled.sendText(history);
+            }
+            JsonObject left = sender.nextOf("left");
+            assertEquals("stalled", left.getString("user"));
+            assertEquals(1, left.getInt("count"));
+            sender.say("the room goes on", "after");
+            assertEquals(101, sender.nextOf("ack").getInt("seq"));
+            assertEquals(closeCodeSeenByAStalledReader(), stalled.readUntilClose());
+        }
+    }
 }
