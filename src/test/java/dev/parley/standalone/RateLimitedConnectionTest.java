@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (Refilling over time is RateLimitTest's, with a clock it moves.)
  */
 class RateLimitedConnectionTest {
-    private static final int RATE = 4;             // frames per second
+    private static final int RATE = 1;             // frames per second: a token refills only after a whole second
     private static final int BURST = RATE * 5;     // PARLEY's burst: five seconds' worth
 
     @RegisterExtension
