@@ -18,7 +18,7 @@ import java.nio.ByteBuffer;
  * so {@link #member} is this connection's own state; every decision is the
  * {@link RoomRegistry}'s.
  */
-@ServerEndpoint("/chat/{room}")
+@ServerEndpoint(value = "/chat/{room}", configurator = ChatHandshake.class)
 public class ChatEndpoint {
 
     @Inject
@@ -49,9 +49,7 @@ public class ChatEndpoint {
     }
 
     @OnError
-    public void error(Throwable failure) {
-        if (member != null) {
-            registry.failed(member, failure);
-        }
+    public void error(Session session, Throwable failure) {
+        registry.failed(session, member, failure);
     }
 }

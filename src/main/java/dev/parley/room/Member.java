@@ -16,6 +16,7 @@ public final class Member {
     private volatile String name;
     private boolean departed; // guarded by this
     private volatile long lastHeard = System.nanoTime();
+    private String countedAt; // the address this connection counts against, set once at admission
 
     Member(Session session, String roomName, int sendQueue, long sendBuffer, int rateLimit) {
         this.roomName = roomName;
@@ -47,6 +48,15 @@ public final class Member {
 
     RateLimit rateLimit() {
         return rateLimit;
+    }
+
+    /** The client address this connection counts against in the per-address limit, or null. */
+    String countedAt() {
+        return countedAt;
+    }
+
+    void countedAt(String address) {
+        countedAt = address;
     }
 
     /** Notes that the client sent a frame, for the idle timeout. */

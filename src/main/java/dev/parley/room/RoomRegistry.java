@@ -27,6 +27,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,6 +62,7 @@ public class RoomRegistry {
 
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final Set<Member> connections = ConcurrentHashMap.newKeySet();
+    private Admission admission;
     private final InboundDecoder decoder = new InboundDecoder();
     private final OutboundEncoder encoder = new OutboundEncoder();
     private ParleyConfig config;
@@ -76,6 +78,7 @@ public class RoomRegistry {
     public RoomRegistry(ParleyConfig config, HistoryStore store) {
         this.config = config;
         this.store = store;
+        this.admission = new Admission(config);
     }
 
     /**
@@ -129,9 +132,14 @@ public class RoomRegistry {
         session.setMaxTextMessageBufferSize(config.maxFrameBytes());
         session.setMaxBinaryMessageBufferSize(config.maxFrameBytes());
         Member member = new Member(session, roomName, config.sendQueue(), config.sendBuffer(), config.rateLimit());
+        CloseReason refused;
         if (shuttingDown) {
             member.outbox().closeNow(CloseReasons.SHUTTING_DOWN);
+        } else if ((refused = admission.admit(member, session)) != null) {
+            LOG.log(Level.FINE, "{0} refused: {1}", new Object[] {member, refused.getReasonPhrase()});
+            member.outbox().closeNow(refused);
         } else if (!ROOM_NAME.matcher(roomName).matches()) {
+            admission.release(member);
             send(member, new Outbound.Error(BAD_ROOM, "A room name matches [a-z0-9][a-z0-9_-]{0,63}.", null));
             member.outbox().closeWhenDrained(CloseReasons.BAD_ROOM);
         } else {
@@ -193,9 +201,23 @@ public class RoomRegistry {
         depart(member, null);
     }
 
-    /** The container reports a failure of the connection; it closes it, so only log here. */
-    public void failed(Member member, Throwable failure) {
-        LOG.log(Level.FINE, member + " failed", failure);
+    /**
+     * The container reports a failure of the connection. A failure before the connection
+     * had a member is Parley's own (its {@code open} failed): logged, and the connection
+     * closed with 1011, since nothing would ever close it. Any later one the container
+     * closes the connection for, so it is only noted.
+     */
+    public void failed(Session session, Member member, Throwable failure) {
+        if (member != null) {
+            LOG.log(Level.FINE, member + " failed", failure);
+            return;
+        }
+        LOG.log(Level.WARNING, "A connection to " + session.getRequestURI() + " failed to open", failure);
+        try {
+            session.close(CloseReasons.SERVER_ERROR);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "close failed", e);
+        }
     }
 
     /** Closes every connection with 1001. */
@@ -459,7 +481,9 @@ public class RoomRegistry {
      */
     private void depart(Member member, CloseReason close) {
         Room room = member.depart(); // the room only the first time
-        connections.remove(member);
+        if (connections.remove(member)) {
+            admission.release(member);
+        }
         if (close != null) {
             member.outbox().closeNow(close); // containers may call @OnClose, so depart again, from in here
         }

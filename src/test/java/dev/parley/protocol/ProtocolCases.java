@@ -21,6 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +34,18 @@ public abstract class ProtocolCases {
 
     /** ws://…/chat/{room} on the server under test. */
     protected abstract URI chatUri(String room);
+
+    /**
+     * The server's PARLEY_MAX_CONNECTIONS_PER_IP, which the suites set to this on every
+     * target they start; 0 where it is unknown (a server started by hand), and the rule is
+     * not tried.
+     */
+    protected int perAddressLimit() {
+        return 0;
+    }
+
+    /** What the suites set PARLEY_MAX_CONNECTIONS_PER_IP to (src/test/resources/arquillian.xml too). */
+    public static final int SUITE_PER_ADDRESS_LIMIT = 200;
 
     // ---- helpers ----
 
@@ -787,6 +801,54 @@ public abstract class ProtocolCases {
             rene.send(Json.createObjectBuilder().add("type", "direct").add("to", "Rene\u0301").add("text", "me").build());
             JsonObject direct = rene.next("direct");
             assertEquals("Ren\u00e9", direct.getString("to"));
+        }
+    }
+
+    // ---- who may connect (Parley's additions: "Origins and connection limits") ----
+
+    @Test
+    void aPageFromAnotherSiteIsClosedWith1008AndNeverWelcomed() {
+        try (ChatClient evil = ChatClient.connect(uri(), Map.of("Origin", "http://evil.example.net"))) {
+            ChatClient.Closed closed = evil.awaitClose();
+            assertEquals(1008, closed.code());
+            assertEquals("origin not allowed", closed.reason());
+        }
+        try (ChatClient ann = join("ann")) {
+            ann.assertNothingPending(); // the refused connection never was in the room
+        }
+    }
+
+    @Test
+    void aPageFromTheHostTheSocketIsOnIsLetIn() {
+        URI uri = uri();
+        String origin = "http://" + uri.getHost() + ":" + uri.getPort();
+        try (ChatClient ann = ChatClient.connect(uri, Map.of("Origin", origin))) {
+            ann.send(joinFrame("ann"));
+            assertEquals("ann", ann.next("welcome").getString("user"));
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheLimitPerAddressAreClosedWith1013() {
+        int limit = perAddressLimit();
+        Assumptions.assumeTrue(limit > 0, "the limit per address of this server is not known");
+        List<ChatClient> held = new ArrayList<>();
+        try {
+            // each connection answers a ping before the next opens, unless it was refused
+            // (others may still be closing from earlier tests: the refusal may come a little early)
+            ChatClient refused = null;
+            while (refused == null && held.size() <= limit) {
+                ChatClient client = ChatClient.connect(uri());
+                held.add(client);
+                if (!client.sendUnlessClosed("{\"type\":\"ping\"}") || client.nextUnlessClosed().isEmpty()) {
+                    refused = client;
+                }
+            }
+            assertTrue(refused != null, "all " + held.size() + " connections from one address were let in");
+            assertTrue(held.size() > limit / 2, "refused already at connection " + held.size());
+            assertEquals(new ChatClient.Closed(1013, "try again later"), refused.awaitClose());
+        } finally {
+            held.forEach(ChatClient::close);
         }
     }
 }

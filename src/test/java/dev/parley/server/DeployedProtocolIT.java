@@ -30,4 +30,9 @@ class DeployedProtocolIT extends ProtocolCases {
     protected URI chatUri(String room) {
         return Deployments.chatUri(base, room);
     }
+
+    @Override
+    protected int perAddressLimit() {
+        return SUITE_PER_ADDRESS_LIMIT; // arquillian.xml starts both servers with it
+    }
 }

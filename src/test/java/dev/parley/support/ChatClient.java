@@ -45,10 +45,16 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
     }
 
     public static ChatClient connect(URI uri) {
+        return connect(uri, java.util.Map.of());
+    }
+
+    /** Connects with these request headers (an {@code Origin}, say). */
+    public static ChatClient connect(URI uri, java.util.Map<String, String> headers) {
         ChatClient client = new ChatClient();
         try {
-            client.socket = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(uri, client)
-                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
+            headers.forEach(builder::header);
+            client.socket = builder.buildAsync(uri, client).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw new AssertionError("cannot connect to " + uri, e);
         }
@@ -72,6 +78,19 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
             throw new AssertionError("cannot send" + (closed.isDone() ? "; connection closed: " + closed.join() : ""), e);
         }
         return this;
+    }
+
+    /** Sends the frame unless the server has closed the connection (before or while sending); says which. */
+    public boolean sendUnlessClosed(String text) {
+        try {
+            socket.sendText(text, true).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (Exception e) {
+            if (awaitClose(TIMEOUT).isPresent()) {
+                return false;
+            }
+            throw new AssertionError("cannot send", e);
+        }
     }
 
     public ChatClient send(JsonObject frame) {
@@ -109,6 +128,26 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /** The next frame, or empty if the connection closes before one comes. */
+    public java.util.Optional<JsonObject> nextUnlessClosed() {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                JsonObject frame = frames.poll(20, TimeUnit.MILLISECONDS);
+                if (frame != null) {
+                    return java.util.Optional.of(frame);
+                }
+                if (closed.isDone() && frames.isEmpty()) {
+                    return java.util.Optional.empty();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("neither a frame nor a close within " + TIMEOUT);
     }
 
     /** The next frame, which must have this type. */

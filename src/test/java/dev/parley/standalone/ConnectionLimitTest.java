@@ -1,0 +1,55 @@
+package dev.parley.standalone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.support.ChatClient;
+import dev.parley.support.Rooms;
+import dev.parley.support.StandaloneParley;
+import java.net.URI;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** PARLEY_MAX_CONNECTIONS and PARLEY_ALLOWED_ORIGINS on a server of their own. */
+class ConnectionLimitTest {
+    @RegisterExtension
+    static final StandaloneParley SERVER = new StandaloneParley(Map.of("PARLEY_MAX_CONNECTIONS", "3",
+            "PARLEY_ALLOWED_ORIGINS", "https://*.example.com"));
+
+    @Test
+    void aConnectionBeyondTheNodesLimitIsClosedWith1013UntilOneLeaves() {
+        URI room = SERVER.chatUri(Rooms.fresh());
+        try (ChatClient ann = ChatClient.join(room, "ann"); ChatClient bob = ChatClient.join(room, "bob");
+             ChatClient carol = ChatClient.connect(room)) {
+            ann.next("joined");
+            try (ChatClient fourth = ChatClient.connect(room)) {
+                assertEquals(new ChatClient.Closed(1013, "try again later"), fourth.awaitClose());
+            }
+            try (ChatClient badRoom = ChatClient.connect(SERVER.chatUri("Not-A-Room"))) {
+                assertEquals(1013, badRoom.awaitClose().code(), "the limit comes before the room is looked at");
+            }
+            bob.closeNormally();
+            assertEquals("bob", ann.next("left").getString("user"));
+            try (ChatClient dave = ChatClient.join(room, "dave")) {
+                assertEquals("dave", ann.next("joined").getString("user"));
+            }
+            assertEquals("dave", ann.next("left").getString("user"));
+            assertTrue(carol.awaitClose(java.time.Duration.ZERO).isEmpty(), "those let in stay");
+        }
+    }
+
+    @Test
+    void originsMatchingAConfiguredPatternAreLetInOthersAreNot() {
+        URI room = SERVER.chatUri(Rooms.fresh());
+        try (ChatClient app = ChatClient.connect(room, Map.of("Origin", "https://app.example.com"))) {
+            app.send("{\"type\":\"join\",\"user\":\"app\"}");
+            app.next("welcome");
+        }
+        for (String refused : new String[] {"https://example.com", "http://app.example.com", "null"}) {
+            try (ChatClient page = ChatClient.connect(room, Map.of("Origin", refused))) {
+                assertEquals(new ChatClient.Closed(1008, "origin not allowed"), page.awaitClose(), refused);
+            }
+        }
+    }
+}
