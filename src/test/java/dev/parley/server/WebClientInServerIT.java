@@ -2,12 +2,19 @@ package dev.parley.server;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.parley.support.ChatPage;
 import dev.parley.support.Chromium;
 import dev.parley.support.Rooms;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Optional;
+import dev.parley.web.PageHeaders;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -32,6 +39,17 @@ class WebClientInServerIT {
 
     @RegisterExtension
     final Chromium chromium = new Chromium();
+
+    @Test
+    void thePageAndItsFilesCarryTheSecurityHeaders() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (String file : new String[] {"", "app.js", "style.css", "no-such-file"}) {
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(base.toURI().resolve(file)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            PageHeaders.ALL.forEach((name, value) ->
+                    assertEquals(Optional.of(value), response.headers().firstValue(name), file + ": " + name));
+        }
+    }
 
     @Test
     void twoUsersChatThroughTheDeployedPage() throws URISyntaxException {

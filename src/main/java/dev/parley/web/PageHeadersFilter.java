@@ -1,0 +1,26 @@
+package dev.parley.web;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * The WAR's web client gets the same security headers as the standalone server's
+ * ({@link PageHeaders}). The application server serves the files; this only adds headers.
+ * Not part of the standalone server (no servlet container there; beans.xml keeps Weld
+ * from looking at it).
+ */
+@WebFilter(urlPatterns = "/*", asyncSupported = true)
+public class PageHeadersFilter extends HttpFilter {
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        PageHeaders.ALL.forEach(response::setHeader);
+        chain.doFilter(request, response);
+    }
+}
