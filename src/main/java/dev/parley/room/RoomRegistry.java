@@ -299,19 +299,25 @@ public class RoomRegistry {
                 if (room.isRetired()) {
                     continue; // emptied and removed meanwhile: take the new one
                 }
-                if (room.member(user) != null) {
-                    throw new ProtocolException(NAME_TAKEN, "The name \"" + user + "\" is in use in this room.",
-                            InboundType.JOIN, null);
+                try {
+                    if (room.member(user) != null) {
+                        throw new ProtocolException(NAME_TAKEN, "The name \"" + user + "\" is in use in this room.",
+                                InboundType.JOIN, null);
+                    }
+                    Outbound.Welcome welcome = welcome(room, user, join);
+                    if (!member.enter(room, user)) {
+                        return; // the connection closed meanwhile
+                    }
+                    room.add(user, member);
+                    send(member, welcome);
+                    broadcast(room, encoder.encode(new Outbound.Joined(room.name(), user, room.size(), Instant.now())),
+                            member);
+                    return;
+                } finally {
+                    if (room.size() == 0) { // the join made the room and failed: nobody holds it
+                        retire(room);
+                    }
                 }
-                Outbound.Welcome welcome = welcome(room, user, join);
-                if (!member.enter(room, user)) {
-                    return; // the connection closed meanwhile
-                }
-                room.add(user, member);
-                send(member, welcome);
-                broadcast(room, encoder.encode(new Outbound.Joined(room.name(), user, room.size(), Instant.now())),
-                        member);
-                return;
             }
         }
     }
@@ -495,13 +501,18 @@ public class RoomRegistry {
                 return;
             }
             if (room.size() == 0) {
-                room.retire();
-                rooms.remove(room.name(), room);
+                retire(room);
             } else {
                 broadcast(room, encoder.encode(new Outbound.Left(room.name(), member.name(), room.size(), Instant.now())),
                         null);
             }
         }
+    }
+
+    /** An empty room leaves the registry. Caller holds its monitor. */
+    private void retire(Room room) {
+        room.retire();
+        rooms.remove(room.name(), room);
     }
 
     /** The UTF-8 length of s, or some number above max as soon as it is clearly above. */

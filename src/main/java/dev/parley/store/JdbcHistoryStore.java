@@ -10,16 +10,18 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -41,6 +43,10 @@ public final class JdbcHistoryStore implements HistoryStore {
     private static final Logger LOG = Logger.getLogger(JdbcHistoryStore.class.getName());
     private static final int MAX_BATCH = 2000;
     private static final int MAX_PENDING = 100_000;
+    /** What waits for the writer at most, in bytes of text (two a character): a slow database refuses, never swells. */
+    private static final long MAX_PENDING_BYTES = 64L * 1024 * 1024;
+    /** Rooms whose last seq the writer keeps in memory; others are read from the database when written. */
+    private static final int MAX_ROOMS_REMEMBERED = 100_000;
 
     private static final String INSERT = "insert into parley_message (room, seq, username, body, ts) values (?, ?, ?, ?, ?)";
     private static final String TRIM = "delete from parley_message where room = ? and seq <= ?";
@@ -55,8 +61,17 @@ public final class JdbcHistoryStore implements HistoryStore {
     private final int keep;
     private final String description;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(MAX_PENDING);
-    /** Each room's last committed seq, once read; written by the writer thread after commits. */
-    private final ConcurrentHashMap<String, Long> committed = new ConcurrentHashMap<>();
+    private final AtomicLong pendingBytes = new AtomicLong();
+    /**
+     * The last committed seq of the rooms written lately, least recently written first to
+     * go. Only the writer puts, after its commits, so an entry is never behind the database.
+     */
+    private final Map<String, Long> committed = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > MAX_ROOMS_REMEMBERED;
+        }
+    });
     private final Thread writer;
     private volatile boolean closing;
     private boolean failing; // writer thread only: the last commit failed
@@ -106,21 +121,23 @@ public final class JdbcHistoryStore implements HistoryStore {
     @Override
     public long lastSeq(String room) {
         Long last = committed.get(room);
-        if (last != null) {
-            return last;
-        }
-        long read = queryLong(LAST, room);
-        Long raced = committed.putIfAbsent(room, read);
-        return raced != null ? raced : read;
+        return last != null ? last : queryLong(LAST, room);
     }
 
     @Override
     public CompletionStage<Void> append(ChatMessage message) {
         CompletableFuture<Void> stored = new CompletableFuture<>();
-        if (closing || !queue.offer(new Pending(message, stored))) {
+        long bytes = bytes(message);
+        if (closing || pendingBytes.addAndGet(bytes) > MAX_PENDING_BYTES
+                || !queue.offer(new Pending(message, stored))) {
+            pendingBytes.addAndGet(-bytes);
             stored.completeExceptionally(new StoreException("the store is not taking messages now"));
         }
         return stored;
+    }
+
+    private static long bytes(ChatMessage message) {
+        return 2L * message.text().length();
     }
 
     @Override
@@ -176,6 +193,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                 }
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
+                pendingBytes.addAndGet(-batch.stream().mapToLong(p -> bytes(p.message())).sum());
                 write(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
