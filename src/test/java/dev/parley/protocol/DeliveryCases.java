@@ -178,7 +178,10 @@ public abstract class DeliveryCases {
             assertEquals(1, left.getInt("count"));
             sender.say("the room goes on", "after");
             assertEquals(101, sender.nextOf("ack").getInt("seq"));
-            assertEquals(closeCodeSeenByAStalledReader(), stalled.readUntilClose());
+            // its own requests may still be unread on the server's side of the socket when
+            // it closes: then the kernel resets the connection and the close frame is lost
+            int code = stalled.readUntilClose();
+            assertTrue(code == closeCodeSeenByAStalledReader() || code == 1006, "closed with " + code);
         }
     }
 }

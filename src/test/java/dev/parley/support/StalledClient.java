@@ -67,8 +67,20 @@ public final class StalledClient implements AutoCloseable {
         out.flush();
     }
 
-    /** Reads (and drops) frames until a close frame; returns its code, or 1006 if the connection just ends. */
+    /**
+     * Reads (and drops) frames until a close frame; returns its code, or 1006 if the
+     * connection just ends or is reset (a server that closes while frames of ours are
+     * still unread in its socket makes the kernel reset it, and what was on the way is lost).
+     */
     public int readUntilClose() throws IOException {
+        try {
+            return readFramesUntilClose();
+        } catch (java.net.SocketException reset) {
+            return 1006;
+        }
+    }
+
+    private int readFramesUntilClose() throws IOException {
         while (true) {
             int first = in.read();
             if (first < 0) {
