@@ -48,6 +48,7 @@ public final class StandaloneServer implements AutoCloseable {
     private final TyrusServerContainer websockets;
     private final HttpServer http;
     private final NetworkListener listener;
+    private final RequestDeadline requestDeadline;
     private final Set<Connection<?>> sockets = ConcurrentHashMap.newKeySet();
 
     private StandaloneServer(ParleyConfig config) throws IOException {
@@ -61,6 +62,7 @@ public final class StandaloneServer implements AutoCloseable {
             closeDatabase();
             throw e;
         }
+        requestDeadline = new RequestDeadline(config.requestTimeout());
         try {
             store = cdi.select(HistoryStore.class).get();
             store.describe(); // opens (and migrates) the database now, not at the first message
@@ -89,13 +91,17 @@ public final class StandaloneServer implements AutoCloseable {
                     sockets.remove(connection);
                 }
             });
-            listener.getKeepAlive().setIdleTimeoutInSeconds(-1); // WebSocket idleness is Parley's to judge
+            // Grizzly's keep-alive idle timeout would cut WebSocket connections too (after 30 s):
+            // WebSocket idleness is Parley's to judge, HTTP's is the request deadline's
+            listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+            listener.registerAddOn(requestDeadline);
             listener.registerAddOn(new WebSocketAddOn(websockets, CONTEXT_PATH));
             http.addListener(listener);
             http.getServerConfiguration().addHttpHandler(new WebClientHandler(), "/");
             http.getServerConfiguration().setDefaultErrorPageGenerator((request, status, reason, description, e) -> "");
             http.start();
         } catch (IOException | DeploymentException | RuntimeException e) {
+            requestDeadline.close();
             cdi.shutdown();
             closeDatabase();
             if (e instanceof IOException) {
@@ -183,6 +189,7 @@ public final class StandaloneServer implements AutoCloseable {
             }
         }
         http.shutdownNow();
+        requestDeadline.close();
         websockets.stop();
         cdi.shutdown(); // the store stores what is still queued
         closeDatabase();
