@@ -65,6 +65,12 @@ public final class RawConnection implements AutoCloseable {
         return connection;
     }
 
+    /** How long a read waits before it fails with a SocketTimeoutException (10 s unless set). */
+    public RawConnection readTimeout(Duration wait) throws IOException {
+        socket.setSoTimeout((int) wait.toMillis());
+        return this;
+    }
+
     public void send(String ascii) throws IOException {
         send(ascii.getBytes(StandardCharsets.US_ASCII));
     }
