@@ -96,6 +96,7 @@ public final class StandaloneServer implements AutoCloseable {
             listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
             listener.registerAddOn(requestDeadline);
             listener.registerAddOn(new FrameGuard(config.maxFrameBytes()));
+            listener.registerAddOn(new HandshakeCheck());
             listener.registerAddOn(new WebSocketAddOn(websockets, CONTEXT_PATH));
             http.addListener(listener);
             http.getServerConfiguration().addHttpHandler(new WebClientHandler(), "/");
