@@ -10,6 +10,7 @@ public final class CloseReasons {
     public static final CloseReason FLOODING = new CloseReason(CloseCodes.VIOLATED_POLICY, "flooding");
     public static final CloseReason SLOW_CONSUMER = new CloseReason(CloseCodes.VIOLATED_POLICY, "slow consumer");
     public static final CloseReason TOO_BIG = new CloseReason(CloseCodes.TOO_BIG, "frame too big");
+    public static final CloseReason PROTOCOL_ERROR = new CloseReason(CloseCodes.PROTOCOL_ERROR, "protocol error");
     public static final CloseReason SHUTTING_DOWN = new CloseReason(CloseCodes.GOING_AWAY, "server shutting down");
     public static final CloseReason ORIGIN_NOT_ALLOWED = new CloseReason(CloseCodes.VIOLATED_POLICY, "origin not allowed");
     public static final CloseReason TRY_AGAIN_LATER = new CloseReason(CloseCodes.TRY_AGAIN_LATER, "try again later");

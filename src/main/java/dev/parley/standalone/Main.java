@@ -14,7 +14,7 @@ public final class Main {
     private static final Logger[] QUIET = {
         Logger.getLogger("org.glassfish"), Logger.getLogger("org.jboss.weld"), Logger.getLogger("org.jboss.logging"),
         Logger.getLogger("com.zaxxer.hikari"), Logger.getLogger("org.flywaydb"), RoomRegistry.STARTUP};
-    /** Logs a stack trace at WARNING for every connection a client breaks (oversized frames, for one). */
+    /** Logs a stack trace at WARNING for every connection a client breaks (a frame Tyrus cannot make sense of, for one). */
     private static final Logger TYRUS_CONNECTION_ERRORS = Logger.getLogger("org.glassfish.tyrus.core.TyrusEndpointWrapper");
 
     private Main() {

@@ -48,6 +48,7 @@ public final class StandaloneServer implements AutoCloseable {
     private final TyrusServerContainer websockets;
     private final HttpServer http;
     private final NetworkListener listener;
+    private final RequestDeadline requestDeadline;
     private final Set<Connection<?>> sockets = ConcurrentHashMap.newKeySet();
 
     private StandaloneServer(ParleyConfig config) throws IOException {
@@ -61,6 +62,7 @@ public final class StandaloneServer implements AutoCloseable {
             closeDatabase();
             throw e;
         }
+        requestDeadline = new RequestDeadline(config.requestTimeout());
         try {
             store = cdi.select(HistoryStore.class).get();
             store.describe(); // opens (and migrates) the database now, not at the first message
@@ -89,13 +91,19 @@ public final class StandaloneServer implements AutoCloseable {
                     sockets.remove(connection);
                 }
             });
-            listener.getKeepAlive().setIdleTimeoutInSeconds(-1); // WebSocket idleness is Parley's to judge
+            // Grizzly's keep-alive idle timeout would cut WebSocket connections too (after 30 s):
+            // WebSocket idleness is Parley's to judge, HTTP's is the request deadline's
+            listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+            listener.registerAddOn(requestDeadline);
+            listener.registerAddOn(new FrameGuard(config.maxFrameBytes()));
+            listener.registerAddOn(new HandshakeCheck());
             listener.registerAddOn(new WebSocketAddOn(websockets, CONTEXT_PATH));
             http.addListener(listener);
             http.getServerConfiguration().addHttpHandler(new WebClientHandler(), "/");
             http.getServerConfiguration().setDefaultErrorPageGenerator((request, status, reason, description, e) -> "");
             http.start();
         } catch (IOException | DeploymentException | RuntimeException e) {
+            requestDeadline.close();
             cdi.shutdown();
             closeDatabase();
             if (e instanceof IOException) {
@@ -183,6 +191,7 @@ public final class StandaloneServer implements AutoCloseable {
             }
         }
         http.shutdownNow();
+        requestDeadline.close();
         websockets.stop();
         cdi.shutdown(); // the store stores what is still queued
         closeDatabase();
@@ -190,21 +199,23 @@ public final class StandaloneServer implements AutoCloseable {
 
     /**
      * A Tyrus server container whose engine runs inside our own Grizzly listener.
-     * Tyrus buffers a frame until it is whole and cuts a connection whose frame outgrows
-     * its incoming buffer with 1011, before Parley sees it; the buffer (at least Tyrus'
-     * default of 4 MiB) therefore always exceeds the frame limit, so that every frame
-     * up to it reaches Parley, which closes with 1009.
+     * Tyrus keeps the bytes of a frame until it is whole, and cuts a connection whose
+     * bytes outgrow its incoming buffer with 1011. {@link FrameGuard} refuses every frame
+     * over the limit at its header, so what Tyrus keeps is at most one frame within the
+     * limit plus the rest of one socket read (Grizzly reads up to the socket's receive
+     * buffer at once): the buffer is sized for that, with Tyrus' default of 4 MiB as the
+     * room for a read. It is a ceiling, not an allocation: Tyrus grows its buffer as needed.
      */
     private static final class EngineContainer extends TyrusServerContainer {
-        private static final int TYRUS_DEFAULT_BUFFER = 4 * 1024 * 1024 + 11;
         private static final int FRAME_HEADER = 14;
+        private static final int READ_ROOM = 4 * 1024 * 1024 + 11; // Tyrus' default buffer
 
         private final WebSocketEngine engine;
 
         EngineContainer(int maxFrameBytes) {
             super(Set.of(ChatEndpoint.class));
             engine = TyrusWebSocketEngine.builder(this)
-                    .incomingBufferSize(Math.max(TYRUS_DEFAULT_BUFFER, 2 * maxFrameBytes + FRAME_HEADER))
+                    .incomingBufferSize(maxFrameBytes + FRAME_HEADER + READ_ROOM)
                     .build();
         }
 

@@ -1,14 +1,23 @@
 package dev.parley.standalone;
 
+import dev.parley.web.PageHeaders;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.glassfish.grizzly.http.Method;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.Request;
@@ -18,7 +27,12 @@ import org.glassfish.grizzly.http.util.HttpStatus;
 /**
  * Serves the web client from the classpath folder {@code webapp/}: content types by
  * extension, an ETag per file and {@code Cache-Control: no-cache}, so browsers revalidate
- * (cheaply, with 304) and never run a stale client against a newer server.
+ * (cheaply, with 304) and never run a stale client against a newer server. Every answer,
+ * 404 and 304 included, carries {@link PageHeaders#ALL}.
+ *
+ * <p>The files are read once, when the handler is made (from target/classes in a build,
+ * from the jar with {@code java -jar}); a request is a lookup in that fixed map, so no
+ * request, found or not, adds anything to memory.
  */
 final class WebClientHandler extends HttpHandler {
     private static final String ROOT = "webapp";
@@ -32,14 +46,24 @@ final class WebClientHandler extends HttpHandler {
             "json", "application/json",
             "webmanifest", "application/manifest+json");
 
-    private final ClassLoader loader = WebClientHandler.class.getClassLoader();
-    private final Map<String, Optional<Asset>> cache = new ConcurrentHashMap<>();
+    /** By request path ("/app.js"). */
+    private final Map<String, Asset> files;
 
-    private record Asset(byte[] body, String type, String etag) {
+    record Asset(byte[] body, String type, String etag) {
+    }
+
+    WebClientHandler() {
+        this(WebClientHandler.class.getClassLoader());
+    }
+
+    /** @param loader whose {@code webapp/} folder to serve, a directory or a folder in a jar */
+    WebClientHandler(ClassLoader loader) {
+        files = load(loader.getResource(ROOT));
     }
 
     @Override
     public void service(Request request, Response response) throws IOException {
+        PageHeaders.ALL.forEach(response::setHeader);
         if (request.getMethod() != Method.GET && request.getMethod() != Method.HEAD) {
             response.setHeader("Allow", "GET, HEAD");
             response.sendError(HttpStatus.METHOD_NOT_ALLOWED_405.getStatusCode());
@@ -50,8 +74,7 @@ final class WebClientHandler extends HttpHandler {
         if (path.endsWith("/")) {
             path += "index.html";
         }
-        Optional<Asset> asset = isSafe(path) ? cache.computeIfAbsent(path, this::load) : Optional.empty();
-        response.setHeader("X-Content-Type-Options", "nosniff");
+        Optional<Asset> asset = find(path);
         if (asset.isEmpty()) {
             response.sendError(HttpStatus.NOT_FOUND_404.getStatusCode());
             return;
@@ -70,6 +93,16 @@ final class WebClientHandler extends HttpHandler {
         }
     }
 
+    /** The file served at this request path (raw, as sent: "/app.js"). */
+    Optional<Asset> find(String path) {
+        return Optional.ofNullable(files.get(path));
+    }
+
+    /** The request paths served. */
+    Set<String> paths() {
+        return files.keySet();
+    }
+
     /**
      * A plain GET may offer an upgrade to h2c (the JDK's HttpClient does). We answer in
      * HTTP/1.1, as RFC 9110 allows; Grizzly would otherwise treat the exchange as upgraded
@@ -84,25 +117,47 @@ final class WebClientHandler extends HttpHandler {
         }
     }
 
-    private static boolean isSafe(String path) {
-        return path.startsWith("/") && !path.contains("..") && !path.contains("\\") && !path.contains("//");
+    /** Every file of a known type under {@code root}, a "file:" or a "jar:" URL; none if there is no such folder. */
+    private static Map<String, Asset> load(URL root) {
+        if (root == null) {
+            return Map.of();
+        }
+        try {
+            if (root.getProtocol().equals("jar")) {
+                JarURLConnection jar = (JarURLConnection) root.openConnection();
+                try (FileSystem zip = FileSystems.newFileSystem(Path.of(jar.getJarFileURL().toURI()))) {
+                    return load(zip.getPath("/" + jar.getEntryName()));
+                }
+            }
+            return load(Path.of(root.toURI()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the web client at " + root, e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
-    private Optional<Asset> load(String path) {
-        int dot = path.lastIndexOf('.');
-        String type = dot < 0 ? null : TYPES.get(path.substring(dot + 1));
-        if (type == null) {
-            return Optional.empty();
-        }
-        try (InputStream in = loader.getResourceAsStream(ROOT + path)) {
-            if (in == null) {
-                return Optional.empty();
+    private static Map<String, Asset> load(Path folder) throws IOException {
+        Map<String, Asset> files = new HashMap<>();
+        try (Stream<Path> walk = Files.walk(folder)) {
+            for (Path file : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
+                String name = file.getFileName().toString();
+                String type = TYPES.get(name.substring(name.lastIndexOf('.') + 1));
+                if (type != null) {
+                    StringBuilder path = new StringBuilder();
+                    folder.relativize(file).forEach(part -> path.append('/').append(part));
+                    byte[] body = Files.readAllBytes(file);
+                    files.put(path.toString(), new Asset(body, type, etag(body)));
+                }
             }
-            byte[] body = in.readAllBytes();
+        }
+        return Map.copyOf(files);
+    }
+
+    private static String etag(byte[] body) {
+        try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);
-            return Optional.of(new Asset(body, type, "\"" + HexFormat.of().formatHex(digest, 0, 12) + "\""));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return "\"" + HexFormat.of().formatHex(digest, 0, 12) + "\"";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.support.StandaloneParley;
+import dev.parley.web.PageHeaders;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.URI;
@@ -11,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -59,6 +61,18 @@ class WebClientTest {
         HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(SERVER.httpUri())
                 .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(405, post.statusCode());
+    }
+
+    @Test
+    void everyAnswerCarriesTheSecurityHeaders() throws Exception {
+        String etag = get("/app.js").headers().firstValue("ETag").orElseThrow();
+        HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(SERVER.httpUri())
+                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        for (HttpResponse<String> answer : List.of(get("/"), get("/app.js"), get("/app.js", "If-None-Match", etag),
+                get("/nothing.js"), post)) {
+            PageHeaders.ALL.forEach((name, value) -> assertEquals(value, answer.headers().firstValue(name).orElse(null),
+                    () -> name + " of the " + answer.statusCode() + " for " + answer.uri()));
+        }
     }
 
     @Test

@@ -1,0 +1,85 @@
+package dev.parley.standalone;
+
+import dev.parley.room.CloseReasons;
+import dev.parley.standalone.FrameHeaderReader.Violation;
+import jakarta.websocket.CloseReason;
+import java.nio.charset.StandardCharsets;
+import org.glassfish.grizzly.Grizzly;
+import org.glassfish.grizzly.attributes.Attribute;
+import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.FilterChainBuilder;
+import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.HttpResponsePacket;
+import org.glassfish.grizzly.http.HttpServerFilter;
+import org.glassfish.grizzly.http.server.AddOn;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.memory.Buffers;
+
+/**
+ * Judges a chat connection's frames by their headers before Tyrus sees them, so that no
+ * payload over PARLEY_MAX_FRAME is ever buffered: on a violation (see
+ * {@link FrameHeaderReader}) it writes a close frame, 1009 "frame too big" or 1002
+ * "protocol error", closes the connection and reads nothing more from it. Tyrus then
+ * reports the close to the endpoint, and the member departs as after any lost connection.
+ *
+ * <p>Sits in the listener's chain just above the HTTP codec, in front of Tyrus' filter;
+ * a connection is followed from the 101 that upgrades it. Within the limits the bytes
+ * pass on untouched.
+ */
+final class FrameGuard extends BaseFilter implements AddOn {
+    private static final Attribute<FrameHeaderReader> FRAMES =
+            Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(FrameGuard.class.getName() + ".frames");
+
+    private final int maxFrameBytes;
+
+    FrameGuard(int maxFrameBytes) {
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    @Override
+    public void setup(NetworkListener listener, FilterChainBuilder builder) {
+        builder.add(builder.indexOfType(HttpServerFilter.class) + 1, this);
+    }
+
+    @Override
+    public NextAction handleWrite(FilterChainContext ctx) {
+        if (ctx.getMessage() instanceof HttpContent content && content.getHttpHeader() instanceof HttpResponsePacket response
+                && response.getStatus() == 101) {
+            FRAMES.set(ctx.getConnection(), new FrameHeaderReader(maxFrameBytes));
+        }
+        return ctx.getInvokeAction();
+    }
+
+    @Override
+    public NextAction handleRead(FilterChainContext ctx) {
+        FrameHeaderReader frames = FRAMES.get(ctx.getConnection());
+        if (frames == null) { // plain HTTP, or the handshake itself
+            return ctx.getInvokeAction();
+        }
+        if (frames.violation() != null) { // refused already: the rest goes unread
+            return ctx.getStopAction();
+        }
+        Violation violation = frames.read(((HttpContent) ctx.getMessage()).getContent());
+        if (violation == null) {
+            return ctx.getInvokeAction();
+        }
+        refuse(ctx, violation == Violation.TOO_BIG ? CloseReasons.TOO_BIG : CloseReasons.PROTOCOL_ERROR);
+        return ctx.getStopAction();
+    }
+
+    /** Writes a close frame with {@code reason}, then closes the connection (once the frame is out). */
+    private static void refuse(FilterChainContext ctx, CloseReason reason) {
+        int code = reason.getCloseCode().getCode();
+        byte[] text = reason.getReasonPhrase().getBytes(StandardCharsets.UTF_8);
+        byte[] frame = new byte[4 + text.length];
+        frame[0] = (byte) 0x88; // FIN, close
+        frame[1] = (byte) (2 + text.length);
+        frame[2] = (byte) (code >> 8);
+        frame[3] = (byte) code;
+        System.arraycopy(text, 0, frame, 4, text.length);
+        ctx.write(Buffers.wrap(ctx.getMemoryManager(), frame));
+        ctx.getConnection().closeSilently();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.parley.standalone;
+
+import java.util.Base64;
+import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.FilterChainBuilder;
+import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.HttpRequestPacket;
+import org.glassfish.grizzly.http.HttpResponsePacket;
+import org.glassfish.grizzly.http.HttpServerFilter;
+import org.glassfish.grizzly.http.server.AddOn;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.http.util.Header;
+import org.glassfish.grizzly.http.util.HttpStatus;
+
+/**
+ * Answers a WebSocket upgrade request without a valid {@code Sec-WebSocket-Key} (RFC 6455
+ * 4.2.1: 16 bytes in base64) with 400 and closes the connection, in front of Tyrus, which
+ * would fail on it with a 500. Tyrus itself answers an unsupported or missing
+ * {@code Sec-WebSocket-Version} with 426 and the version it speaks, as RFC 6455 4.2.2
+ * asks; this gives that answer its reason phrase (Grizzly writes "CUSTOM").
+ */
+final class HandshakeCheck extends BaseFilter implements AddOn {
+    private static final int KEY_BYTES = 16;
+
+    @Override
+    public void setup(NetworkListener listener, FilterChainBuilder builder) {
+        builder.add(builder.indexOfType(HttpServerFilter.class) + 1, this);
+    }
+
+    @Override
+    public NextAction handleRead(FilterChainContext ctx) {
+        if (ctx.getMessage() instanceof HttpContent content && content.getHttpHeader() instanceof HttpRequestPacket request
+                && "websocket".equalsIgnoreCase(request.getUpgrade()) && !hasValidKey(request)) {
+            HttpResponsePacket response = request.getResponse();
+            response.setStatus(HttpStatus.BAD_REQUEST_400);
+            response.setContentLength(0);
+            response.setHeader(Header.Connection, "close");
+            ctx.write(HttpContent.builder(response).last(true).build());
+            ctx.getConnection().closeSilently();
+            return ctx.getStopAction();
+        }
+        return ctx.getInvokeAction();
+    }
+
+    @Override
+    public NextAction handleWrite(FilterChainContext ctx) {
+        if (ctx.getMessage() instanceof HttpContent content && content.getHttpHeader() instanceof HttpResponsePacket response
+                && response.getStatus() == 426) {
+            response.setReasonPhrase("Upgrade Required");
+        }
+        return ctx.getInvokeAction();
+    }
+
+    private static boolean hasValidKey(HttpRequestPacket request) {
+        String key = request.getHeader("Sec-WebSocket-Key");
+        try {
+            return key != null && Base64.getDecoder().decode(key.strip()).length == KEY_BYTES;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.parley.standalone;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.FilterChainBuilder;
+import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.HttpResponsePacket;
+import org.glassfish.grizzly.http.HttpServerFilter;
+import org.glassfish.grizzly.http.server.AddOn;
+import org.glassfish.grizzly.http.server.NetworkListener;
+
+/**
+ * PARLEY_REQUEST_TIMEOUT: each HTTP request, a WebSocket handshake included, must have
+ * been answered within the timeout of the connection's accept, or of the end of the
+ * previous response on a keep-alive connection; an idle keep-alive connection is closed
+ * when it runs out. It is a deadline, not an idle timer: bytes that trickle in do not
+ * put it off. A connection that was upgraded (a 101 written) is no longer watched; the
+ * chat's idle check is its timer.
+ *
+ * <p>Sits in the listener's chain just above the HTTP codec, so it sees every response
+ * head going out; a sweep twice a second closes the connections past their deadline.
+ */
+final class RequestDeadline extends BaseFilter implements AddOn, AutoCloseable {
+    private static final long SWEEP_MILLIS = 500;
+
+    private final long timeoutNanos;
+    private final Map<Connection<?>, Long> deadlines = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "parley-request-timeout");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    RequestDeadline(Duration timeout) {
+        timeoutNanos = timeout.toNanos();
+        sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void setup(NetworkListener listener, FilterChainBuilder builder) {
+        builder.add(builder.indexOfType(HttpServerFilter.class) + 1, this);
+    }
+
+    @Override
+    public NextAction handleAccept(FilterChainContext ctx) {
+        deadlines.put(ctx.getConnection(), System.nanoTime() + timeoutNanos);
+        return ctx.getInvokeAction();
+    }
+
+    @Override
+    public NextAction handleWrite(FilterChainContext ctx) {
+        if (ctx.getMessage() instanceof HttpContent content && content.getHttpHeader() instanceof HttpResponsePacket response) {
+            if (response.getStatus() == 101) {
+                deadlines.remove(ctx.getConnection());
+            } else if (content.isLast()) {
+                deadlines.replace(ctx.getConnection(), System.nanoTime() + timeoutNanos);
+            }
+        }
+        return ctx.getInvokeAction();
+    }
+
+    @Override
+    public NextAction handleClose(FilterChainContext ctx) {
+        deadlines.remove(ctx.getConnection());
+        return ctx.getInvokeAction();
+    }
+
+    /** Closes the connections past their deadline. */
+    private void sweep() {
+        long now = System.nanoTime();
+        deadlines.forEach((connection, deadline) -> {
+            if (now - deadline > 0 && deadlines.remove(connection, deadline)) {
+                connection.closeSilently();
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+    }
+}

@@ -1,0 +1,208 @@
+package dev.parley.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A plain TCP connection to the server, for requests and frames no well-behaved client
+ * sends: half requests, drip-fed headers, bad handshakes, oversized or unmasked frames.
+ */
+public final class RawConnection implements AutoCloseable {
+    private static final int TEXT = 0x1;
+    private static final int CLOSE = 0x8;
+
+    private final Socket socket;
+    private final OutputStream out;
+    private final DataInputStream in;
+
+    /** A frame as read: its opcode and payload. */
+    public record Frame(int opcode, byte[] payload) {
+        /** The code of a close frame, 1005 if it has none. */
+        public int closeCode() {
+            return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+        }
+
+        /** The reason of a close frame. */
+        public String closeReason() {
+            return payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
+        }
+    }
+
+    /** Connects to the server of {@code uri} (its host and port). */
+    public RawConnection(URI uri) throws IOException {
+        socket = new Socket();
+        socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 10_000);
+        socket.setSoTimeout(10_000);
+        out = socket.getOutputStream();
+        in = new DataInputStream(socket.getInputStream());
+    }
+
+    /** Connects and completes a WebSocket handshake for {@code uri}'s path. */
+    public static RawConnection upgraded(URI uri) throws IOException {
+        RawConnection connection = new RawConnection(uri);
+        byte[] nonce = new byte[16];
+        ThreadLocalRandom.current().nextBytes(nonce);
+        connection.send("GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n");
+        String head = connection.readHead();
+        if (!head.startsWith("HTTP/1.1 101")) {
+            throw new IOException("handshake refused: " + head);
+        }
+        return connection;
+    }
+
+    /** How long a read waits before it fails with a SocketTimeoutException (10 s unless set). */
+    public RawConnection readTimeout(Duration wait) throws IOException {
+        socket.setSoTimeout((int) wait.toMillis());
+        return this;
+    }
+
+    public void send(String ascii) throws IOException {
+        send(ascii.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    public void send(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** The status line and headers of the next response, up to the empty line. */
+    public String readHead() throws IOException {
+        StringBuilder head = new StringBuilder();
+        int c;
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            c = in.read();
+            if (c < 0) {
+                throw new IOException("connection ended in a response head: " + head);
+            }
+            head.append((char) c);
+        }
+        return head.toString();
+    }
+
+    /** The next response, head and body (read by its Content-Length). */
+    public String readResponse() throws IOException {
+        String head = readHead();
+        int length = 0;
+        for (String line : head.split("\r\n")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(line.indexOf(':') + 1).strip());
+            }
+        }
+        byte[] body = new byte[length];
+        in.readFully(body);
+        return head + new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** Sends the header of a masked frame announcing {@code length} bytes (its masking key too), and no payload. */
+    public void sendHeader(boolean fin, int opcode, long length) throws IOException {
+        send(header(fin, opcode, length, true));
+        send(new byte[4]);
+    }
+
+    /** Sends a masked text frame. */
+    public void sendText(String text) throws IOException {
+        sendFrame(true, TEXT, text.getBytes(StandardCharsets.UTF_8), true);
+    }
+
+    /** Sends a frame, masked as a client must, or not. */
+    public void sendFrame(boolean fin, int opcode, byte[] payload, boolean masked) throws IOException {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        byte[] header = header(fin, opcode, payload.length, masked);
+        frame.write(header);
+        byte[] mask = new byte[4];
+        if (masked) {
+            ThreadLocalRandom.current().nextBytes(mask);
+            frame.write(mask);
+        }
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        send(frame.toByteArray());
+    }
+
+    /** A frame header up to the masking key (which, when masked, the caller sends next). */
+    private static byte[] header(boolean fin, int opcode, long length, boolean masked) {
+        ByteBuffer header = ByteBuffer.allocate(10);
+        header.put((byte) ((fin ? 0x80 : 0) | opcode));
+        int mask = masked ? 0x80 : 0;
+        if (length < 126) {
+            header.put((byte) (mask | length));
+        } else if (length <= 0xffff) {
+            header.put((byte) (mask | 126)).putShort((short) length);
+        } else {
+            header.put((byte) (mask | 127)).putLong(length);
+        }
+        byte[] bytes = new byte[header.position()];
+        header.flip().get(bytes);
+        return bytes;
+    }
+
+    /** The next frame the server sends. */
+    public Frame readFrame() throws IOException {
+        int first = in.readUnsignedByte();
+        int second = in.readUnsignedByte();
+        long length = second & 0x7f;
+        if (length == 126) {
+            length = in.readUnsignedShort();
+        } else if (length == 127) {
+            length = in.readLong();
+        }
+        byte[] payload = new byte[(int) length];
+        in.readFully(payload);
+        return new Frame(first & 0x0f, payload);
+    }
+
+    /** Reads frames until a close frame, and returns it. */
+    public Frame readUntilClose() throws IOException {
+        Frame frame;
+        do {
+            frame = readFrame();
+        } while (frame.opcode() != CLOSE);
+        return frame;
+    }
+
+    /**
+     * Whether the server ends the connection within {@code wait}: reads (and drops)
+     * whatever arrives until the end of the stream, a reset, or the wait is over.
+     */
+    public boolean endsWithin(Duration wait) throws IOException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        byte[] sink = new byte[4096];
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                socket.setSoTimeout((int) Math.max(1, Duration.ofNanos(left).toMillis()));
+                if (in.read(sink) < 0) {
+                    return true;
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) { // reset
+            return true;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
