@@ -77,15 +77,18 @@ public record ParleyConfig(String host, int port, int maxFrameBytes, Duration id
      * everything else a server opens (database connections, jars, logs, HTTP requests).
      */
     static int defaultMaxConnections() {
-        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof UnixOperatingSystemMXBean) {
-            long descriptors = ((UnixOperatingSystemMXBean) os).getMaxFileDescriptorCount();
-            if (descriptors > 0) {
-                long reserve = Math.max(256, descriptors / 10);
-                return (int) Math.max(1, Math.min(10_000_000, descriptors - reserve));
-            }
+        long descriptors = descriptorLimit();
+        if (descriptors > 0) {
+            long reserve = Math.max(256, descriptors / 10);
+            return (int) Math.max(1, Math.min(10_000_000, descriptors - reserve));
         }
         return FALLBACK_MAX_CONNECTIONS;
+    }
+
+    /** This process's descriptor limit, or 0 where the JVM cannot tell. */
+    public static long descriptorLimit() {
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof UnixOperatingSystemMXBean ? ((UnixOperatingSystemMXBean) os).getMaxFileDescriptorCount() : 0;
     }
 
     /** One line for the start-up log. */

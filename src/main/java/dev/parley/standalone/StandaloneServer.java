@@ -80,10 +80,14 @@ public final class StandaloneServer implements AutoCloseable {
             // so that a slow database does not hold up the selector's other connections.
             listener.getTransport().setIOStrategy(database == null
                     ? SameThreadIOStrategy.getInstance() : WorkerThreadIOStrategy.getInstance());
+            int maxSockets = maxSockets(config.maxConnections());
             listener.getTransport().getConnectionMonitoringConfig().addProbes(new ConnectionProbe.Adapter() {
                 @Override
                 public void onAcceptEvent(Connection serverConnection, Connection clientConnection) {
                     sockets.add(clientConnection);
+                    if (sockets.size() > maxSockets) { // before it costs more than its descriptor
+                        clientConnection.closeSilently();
+                    }
                 }
 
                 @Override
@@ -116,6 +120,21 @@ public final class StandaloneServer implements AutoCloseable {
         }
         LOG.info(() -> "Parley listening on http://" + config.host() + ":" + port() + "/ (chat at /chat/{room}); store: "
                 + store.describe() + "; " + config.describeLimits());
+    }
+
+    /**
+     * The sockets the listener holds at most, page loads and handshakes included: the chat
+     * connections' limit and a tenth more (at least 16), so that a refusal with 1013 can
+     * still be answered; never closer than 128 to the descriptor limit, which the store,
+     * the jars and the logs need too. A socket beyond it is closed as soon as it is accepted.
+     */
+    static int maxSockets(int maxConnections) {
+        long ceiling = (long) maxConnections + Math.max(16, maxConnections / 10);
+        long descriptors = ParleyConfig.descriptorLimit();
+        if (descriptors > 0) {
+            ceiling = Math.min(ceiling, Math.max(16, descriptors - 128));
+        }
+        return (int) Math.min(Integer.MAX_VALUE, ceiling);
     }
 
     /**
