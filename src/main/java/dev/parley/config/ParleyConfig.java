@@ -1,11 +1,11 @@
 package dev.parley.config;
 
-import com.sun.management.UnixOperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.OperatingSystemMXBean;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import javax.management.JMException;
+import javax.management.ObjectName;
 
 /**
  * Parley's settings. Each is an environment variable ({@code PARLEY_PORT}) with a
@@ -85,10 +85,19 @@ public record ParleyConfig(String host, int port, int maxFrameBytes, Duration id
         return FALLBACK_MAX_CONNECTIONS;
     }
 
-    /** This process's descriptor limit, or 0 where the JVM cannot tell. */
+    /**
+     * This process's descriptor limit, or 0 where the JVM cannot tell. Read as the platform
+     * MBean's attribute rather than through {@code com.sun.management}, which an
+     * application server's module system may hide from a deployment (WildFly does).
+     */
     public static long descriptorLimit() {
-        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        return os instanceof UnixOperatingSystemMXBean ? ((UnixOperatingSystemMXBean) os).getMaxFileDescriptorCount() : 0;
+        try {
+            Object limit = ManagementFactory.getPlatformMBeanServer()
+                    .getAttribute(new ObjectName("java.lang:type=OperatingSystem"), "MaxFileDescriptorCount");
+            return limit instanceof Number ? ((Number) limit).longValue() : 0;
+        } catch (JMException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** One line for the start-up log. */
