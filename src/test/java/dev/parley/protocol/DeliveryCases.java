@@ -11,10 +11,14 @@ import jakarta.json.JsonObject;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,16 +40,20 @@ public abstract class DeliveryCases {
     }
 
     /**
-     * Fifty clients send at once, each at most ten messages ahead of its own acks, the
-     * way a client with a send window behaves. (Senders that ignore their acks altogether
-     * overload two cores until queues overflow; how far that goes per container is the
-     * benchmark's question, not this one: see docs/CONTAINERS.md.)
+     * Fifty clients send at once, with at most 200 messages on their way at any time: a
+     * message counts until all fifty have it, the way a room of real users is paced by
+     * people reading. Every member receives all 5000 in seq order. (A window on acks
+     * alone lets senders outrun delivery: an ack goes out when the message is stored,
+     * before its fifty copies have left, and on two cores shared with fifty clients
+     * WildFly's one-send-in-flight delivery then overflows 1000-frame queues. How much a
+     * container delivers is the benchmark's question, not this one: docs/CONTAINERS.md.)
      */
     @Test
     void fiftyClientsSendingAHundredEachAllReceiveFiveThousandInSeqOrder() throws Exception {
         int clientCount = 50;
         int each = 100;
-        int window = 10;
+        Semaphore onTheirWay = new Semaphore(200);
+        Map<String, AtomicInteger> copies = new ConcurrentHashMap<>();
         URI room = chatUri(Rooms.fresh());
         List<ChatClient> clients = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(2 * clientCount);
@@ -54,24 +62,30 @@ public abstract class DeliveryCases {
                 clients.add(ChatClient.join(room, "user" + i));
             }
             List<Future<List<Long>>> receiving = new ArrayList<>();
-            for (ChatClient client : clients) {
+            List<Future<?>> sending = new ArrayList<>();
+            for (int i = 0; i < clientCount; i++) {
+                ChatClient client = clients.get(i);
+                String user = "user" + i;
                 receiving.add(pool.submit(() -> {
                     List<Long> seqs = new ArrayList<>(clientCount * each);
                     while (seqs.size() < clientCount * each) {
-                        seqs.add(client.nextOf("message").getJsonNumber("seq").longValue());
+                        JsonObject message = client.nextOf("message");
+                        seqs.add(message.getJsonNumber("seq").longValue());
+                        String text = message.getString("text");
+                        if (copies.computeIfAbsent(text, t -> new AtomicInteger()).incrementAndGet() == clientCount) {
+                            copies.remove(text);
+                            onTheirWay.release(); // everyone has it
+                        }
                     }
                     return seqs;
                 }));
-            }
-            List<Future<?>> sending = new ArrayList<>();
-            for (ChatClient client : clients) {
                 sending.add(pool.submit(() -> {
                     for (int m = 1; m <= each; m++) {
-                        client.say("message " + m, "c" + m);
-                        if (m % window == 0) {
-                            client.awaitAck("c" + m);
-                        }
+                        assertTrue(onTheirWay.tryAcquire(ChatClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+                                "200 messages did not reach everyone within " + ChatClient.TIMEOUT);
+                        client.say(user + " message " + m);
                     }
+                    return null;
                 }));
             }
             for (Future<?> f : sending) {
