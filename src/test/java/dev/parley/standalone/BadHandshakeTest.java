@@ -3,19 +3,13 @@ package dev.parley.standalone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.support.LogProblems;
 import dev.parley.support.RawConnection;
 import dev.parley.support.Rooms;
 import dev.parley.support.StandaloneParley;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,33 +19,8 @@ class BadHandshakeTest {
     @RegisterExtension
     static final StandaloneParley SERVER = new StandaloneParley();
 
-    private final List<LogRecord> traces = new CopyOnWriteArrayList<>();
-    private final Handler recorder = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getThrown() != null || record.getLevel().intValue() >= Level.SEVERE.intValue()) {
-                traces.add(record);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    @BeforeEach
-    void record() {
-        Logger.getLogger("").addHandler(recorder);
-    }
-
-    @AfterEach
-    void stopRecording() {
-        Logger.getLogger("").removeHandler(recorder);
-    }
+    @RegisterExtension
+    final LogProblems log = new LogProblems();
 
     private String answerTo(String headers) throws IOException {
         URI chat = SERVER.chatUri(Rooms.fresh());
@@ -63,8 +32,7 @@ class BadHandshakeTest {
     }
 
     private void assertNoStackTrace() {
-        assertEquals(List.of(), traces.stream().map(r -> r.getLevel() + " " + r.getLoggerName() + ": " + r.getMessage()
-                + (r.getThrown() == null ? "" : " " + r.getThrown())).toList());
+        assertEquals(List.of(), log.recorded());
     }
 
     @ParameterizedTest
