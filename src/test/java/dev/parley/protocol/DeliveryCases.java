@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.support.ChatClient;
 import dev.parley.support.Rooms;
-import dev.parley.support.StalledClient;
+import dev.parley.support.RawConnection;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.net.URI;
@@ -118,7 +118,7 @@ public abstract class DeliveryCases {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try (ChatClient sender = ChatClient.join(room, "sender");
              ChatClient reader = ChatClient.join(room, "reader");
-             StalledClient stalled = new StalledClient(room)) {
+             RawConnection stalled = RawConnection.stalled(room)) {
             stalled.sendText(Json.createObjectBuilder().add("type", "join").add("user", "stalled").build().toString());
             sender.nextOf("joined");
             sender.nextOf("joined"); // stalled is in the room now
@@ -158,7 +158,7 @@ public abstract class DeliveryCases {
             assertEquals(messages, readerSaw.get(120, TimeUnit.SECONDS));
 
             // the stalled client, reading again, finds how the server closed it
-            assertEquals(closeCodeSeenByAStalledReader(), stalled.readUntilClose());
+            assertEquals(closeCodeSeenByAStalledReader(), stalled.closeCode());
         } finally {
             pool.shutdownNow();
         }
@@ -174,7 +174,7 @@ public abstract class DeliveryCases {
         URI room = chatUri(Rooms.fresh());
         String text = "€".repeat(4000);
         try (ChatClient sender = ChatClient.join(room, "sender");
-             StalledClient stalled = new StalledClient(room)) {
+             RawConnection stalled = RawConnection.stalled(room)) {
             for (int i = 1; i <= 100; i++) {
                 sender.say(text, "c" + i);
                 if (i % 20 == 0) {
@@ -194,7 +194,7 @@ public abstract class DeliveryCases {
             assertEquals(101, sender.nextOf("ack").getInt("seq"));
             // its own requests may still be unread on the server's side of the socket when
             // it closes: then the kernel resets the connection and the close frame is lost
-            int code = stalled.readUntilClose();
+            int code = stalled.closeCode();
             assertTrue(code == closeCodeSeenByAStalledReader() || code == 1006, "closed with " + code);
         }
     }

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * A real WebSocket client (the JDK's) that speaks PROTOCOL.md for tests: frames arrive in
  * a queue and are taken with a timeout; the close code is a future. (It reads ahead
- * whatever the server sends, so it cannot play a stalled peer: see StalledClient.)
+ * whatever the server sends, so it cannot play a stalled peer: see RawConnection.stalled.)
  */
 public final class ChatClient implements WebSocket.Listener, AutoCloseable {
     public static final Duration TIMEOUT = Duration.ofSeconds(10);

@@ -42,7 +42,14 @@ public final class RawConnection implements AutoCloseable {
 
     /** Connects to the server of {@code uri} (its host and port). */
     public RawConnection(URI uri) throws IOException {
+        this(uri, 0);
+    }
+
+    private RawConnection(URI uri, int receiveBuffer) throws IOException {
         socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer); // before connect, so the window stays small
+        }
         socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 10_000);
         socket.setSoTimeout(10_000);
         out = socket.getOutputStream();
@@ -51,7 +58,19 @@ public final class RawConnection implements AutoCloseable {
 
     /** Connects and completes a WebSocket handshake for {@code uri}'s path. */
     public static RawConnection upgraded(URI uri) throws IOException {
-        RawConnection connection = new RawConnection(uri);
+        return upgrade(new RawConnection(uri), uri);
+    }
+
+    /**
+     * A chat connection that stops reading, the way a frozen tab or a saturated phone link
+     * does: a small receive buffer, and nothing is read until {@link #closeCode} is called.
+     * (The JDK's client reads ahead into memory whatever its listener asks for.)
+     */
+    public static RawConnection stalled(URI uri) throws IOException {
+        return upgrade(new RawConnection(uri, 4096), uri);
+    }
+
+    private static RawConnection upgrade(RawConnection connection, URI uri) throws IOException {
         byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce);
         connection.send("GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
@@ -174,6 +193,19 @@ public final class RawConnection implements AutoCloseable {
             frame = readFrame();
         } while (frame.opcode() != CLOSE);
         return frame;
+    }
+
+    /**
+     * Reads (and drops) frames until the server's close frame and returns its code; 1006
+     * if the connection just ends or is reset (a server that closes while frames of ours
+     * are still unread in its socket makes the kernel reset it, and what was on the way is lost).
+     */
+    public int closeCode() throws IOException {
+        try {
+            return readUntilClose().closeCode();
+        } catch (java.io.EOFException | java.net.SocketException ended) {
+            return 1006;
+        }
     }
 
     /**
