@@ -84,11 +84,6 @@ final class Admission {
         }
     }
 
-    /** Connections admitted and not yet released. */
-    int open() {
-        return open.get();
-    }
-
     /**
      * The client's IP address as the container knows it, by the container's own session
      * class (the WebSocket API has no such call): Tyrus ({@code getRemoteAddr}, the
