@@ -62,11 +62,11 @@ public class RoomRegistry {
 
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final Set<Member> connections = ConcurrentHashMap.newKeySet();
-    private Admission admission;
     private final InboundDecoder decoder = new InboundDecoder();
     private final OutboundEncoder encoder = new OutboundEncoder();
     private ParleyConfig config;
     private HistoryStore store;
+    private Admission admission;
     private volatile boolean shuttingDown;
     private ScheduledExecutorService idleCheck;
 

@@ -6,15 +6,10 @@ import jakarta.websocket.CloseReason;
 import java.nio.charset.StandardCharsets;
 import org.glassfish.grizzly.Grizzly;
 import org.glassfish.grizzly.attributes.Attribute;
-import org.glassfish.grizzly.filterchain.BaseFilter;
-import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.HttpResponsePacket;
-import org.glassfish.grizzly.http.HttpServerFilter;
-import org.glassfish.grizzly.http.server.AddOn;
-import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.memory.Buffers;
 
 /**
@@ -28,7 +23,7 @@ import org.glassfish.grizzly.memory.Buffers;
  * a connection is followed from the 101 that upgrades it. Within the limits the bytes
  * pass on untouched.
  */
-final class FrameGuard extends BaseFilter implements AddOn {
+final class FrameGuard extends AboveHttpCodec {
     private static final Attribute<FrameHeaderReader> FRAMES =
             Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(FrameGuard.class.getName() + ".frames");
 
@@ -39,14 +34,9 @@ final class FrameGuard extends BaseFilter implements AddOn {
     }
 
     @Override
-    public void setup(NetworkListener listener, FilterChainBuilder builder) {
-        builder.add(builder.indexOfType(HttpServerFilter.class) + 1, this);
-    }
-
-    @Override
     public NextAction handleWrite(FilterChainContext ctx) {
-        if (ctx.getMessage() instanceof HttpContent content && content.getHttpHeader() instanceof HttpResponsePacket response
-                && response.getStatus() == 101) {
+        HttpResponsePacket response = response(ctx);
+        if (response != null && response.getStatus() == 101) {
             FRAMES.set(ctx.getConnection(), new FrameHeaderReader(maxFrameBytes));
         }
         return ctx.getInvokeAction();

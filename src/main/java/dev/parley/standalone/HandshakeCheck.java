@@ -1,16 +1,11 @@
 package dev.parley.standalone;
 
 import java.util.Base64;
-import org.glassfish.grizzly.filterchain.BaseFilter;
-import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.HttpResponsePacket;
-import org.glassfish.grizzly.http.HttpServerFilter;
-import org.glassfish.grizzly.http.server.AddOn;
-import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.http.util.Header;
 import org.glassfish.grizzly.http.util.HttpStatus;
 
@@ -21,18 +16,13 @@ import org.glassfish.grizzly.http.util.HttpStatus;
  * {@code Sec-WebSocket-Version} with 426 and the version it speaks, as RFC 6455 4.2.2
  * asks; this gives that answer its reason phrase (Grizzly writes "CUSTOM").
  */
-final class HandshakeCheck extends BaseFilter implements AddOn {
+final class HandshakeCheck extends AboveHttpCodec {
     private static final int KEY_BYTES = 16;
 
     @Override
-    public void setup(NetworkListener listener, FilterChainBuilder builder) {
-        builder.add(builder.indexOfType(HttpServerFilter.class) + 1, this);
-    }
-
-    @Override
     public NextAction handleRead(FilterChainContext ctx) {
-        if (ctx.getMessage() instanceof HttpContent content && content.getHttpHeader() instanceof HttpRequestPacket request
-                && "websocket".equalsIgnoreCase(request.getUpgrade()) && !hasValidKey(request)) {
+        HttpRequestPacket request = request(ctx);
+        if (request != null && "websocket".equalsIgnoreCase(request.getUpgrade()) && !hasValidKey(request)) {
             HttpResponsePacket response = request.getResponse();
             response.setStatus(HttpStatus.BAD_REQUEST_400);
             response.setContentLength(0);
@@ -46,8 +36,8 @@ final class HandshakeCheck extends BaseFilter implements AddOn {
 
     @Override
     public NextAction handleWrite(FilterChainContext ctx) {
-        if (ctx.getMessage() instanceof HttpContent content && content.getHttpHeader() instanceof HttpResponsePacket response
-                && response.getStatus() == 426) {
+        HttpResponsePacket response = response(ctx);
+        if (response != null && response.getStatus() == 426) {
             response.setReasonPhrase("Upgrade Required");
         }
         return ctx.getInvokeAction();

@@ -7,15 +7,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.glassfish.grizzly.Connection;
-import org.glassfish.grizzly.filterchain.BaseFilter;
-import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.HttpResponsePacket;
-import org.glassfish.grizzly.http.HttpServerFilter;
-import org.glassfish.grizzly.http.server.AddOn;
-import org.glassfish.grizzly.http.server.NetworkListener;
 
 /**
  * PARLEY_REQUEST_TIMEOUT: each HTTP request, a WebSocket handshake included, must have
@@ -28,7 +23,7 @@ import org.glassfish.grizzly.http.server.NetworkListener;
  * <p>Sits in the listener's chain just above the HTTP codec, so it sees every response
  * head going out; a sweep twice a second closes the connections past their deadline.
  */
-final class RequestDeadline extends BaseFilter implements AddOn, AutoCloseable {
+final class RequestDeadline extends AboveHttpCodec implements AutoCloseable {
     private static final long SWEEP_MILLIS = 500;
 
     private final long timeoutNanos;
@@ -45,11 +40,6 @@ final class RequestDeadline extends BaseFilter implements AddOn, AutoCloseable {
     }
 
     @Override
-    public void setup(NetworkListener listener, FilterChainBuilder builder) {
-        builder.add(builder.indexOfType(HttpServerFilter.class) + 1, this);
-    }
-
-    @Override
     public NextAction handleAccept(FilterChainContext ctx) {
         deadlines.put(ctx.getConnection(), System.nanoTime() + timeoutNanos);
         return ctx.getInvokeAction();
@@ -57,10 +47,11 @@ final class RequestDeadline extends BaseFilter implements AddOn, AutoCloseable {
 
     @Override
     public NextAction handleWrite(FilterChainContext ctx) {
-        if (ctx.getMessage() instanceof HttpContent content && content.getHttpHeader() instanceof HttpResponsePacket response) {
+        HttpResponsePacket response = response(ctx);
+        if (response != null) {
             if (response.getStatus() == 101) {
                 deadlines.remove(ctx.getConnection());
-            } else if (content.isLast()) {
+            } else if (((HttpContent) ctx.getMessage()).isLast()) { // the whole response is out
                 deadlines.replace(ctx.getConnection(), System.nanoTime() + timeoutNanos);
             }
         }
