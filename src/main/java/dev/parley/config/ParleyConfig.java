@@ -27,11 +27,12 @@ import javax.management.ObjectName;
  * @param maxConnections   chat connections this node holds at most; beyond it 1013
  * @param maxConnectionsPerIp chat connections from one address at most, 0 for no limit; beyond it 1013
  * @param store         where history is kept
+ * @param cluster       the cluster this node belongs to, if any
  */
 public record ParleyConfig(String host, int port, int maxFrameBytes, Duration idleTimeout, int sendQueue,
                            int sendBuffer, int recoveryCap, int rateLimit, Duration requestTimeout,
                            AllowedOrigins allowedOrigins, int maxConnections, int maxConnectionsPerIp,
-                           StoreConfig store) {
+                           StoreConfig store, ClusterConfig cluster) {
 
     public static final int MIN_RECOVERY_CAP = 1000;
     public static final int BURST_SECONDS = 5;
@@ -69,7 +70,18 @@ public record ParleyConfig(String host, int port, int maxFrameBytes, Duration id
                 s.origins("PARLEY_ALLOWED_ORIGINS"),
                 s.integer("PARLEY_MAX_CONNECTIONS", defaultMaxConnections(), 1, 10_000_000),
                 s.integer("PARLEY_MAX_CONNECTIONS_PER_IP", 0, 0, 10_000_000),
-                StoreConfig.from(s));
+                StoreConfig.from(s),
+                clusterOf(s));
+    }
+
+    /** Cluster mode's settings, checked against the store: the nodes must share a database. */
+    private static ClusterConfig clusterOf(Settings s) {
+        ClusterConfig cluster = ClusterConfig.from(s);
+        if (cluster.enabled() && StoreConfig.from(s).kind() == StoreConfig.Kind.MEMORY) {
+            throw new ConfigException("Cluster mode (PARLEY_REDIS_URL) needs PARLEY_STORE=jdbc on a database"
+                    + " the nodes share (PostgreSQL), not the memory store");
+        }
+        return cluster;
     }
 
     /**

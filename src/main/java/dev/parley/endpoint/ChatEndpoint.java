@@ -1,6 +1,6 @@
 package dev.parley.endpoint;
 
-import dev.parley.room.Member;
+import dev.parley.room.Connection;
 import dev.parley.room.RoomRegistry;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
@@ -15,8 +15,8 @@ import java.nio.ByteBuffer;
 
 /**
  * The chat socket: lifecycle only. One instance per connection (the WebSocket default),
- * so {@link #member} is this connection's own state; every decision is the
- * {@link RoomRegistry}'s.
+ * so {@link #connection} is this connection's own; the {@link RoomRegistry} opens it and
+ * it decides what each frame does.
  */
 @ServerEndpoint(value = "/chat/{room}", configurator = ChatHandshake.class)
 public class ChatEndpoint {
@@ -24,32 +24,32 @@ public class ChatEndpoint {
     @Inject
     RoomRegistry registry;
 
-    private Member member;
+    private Connection connection;
 
     @OnOpen
     public void open(Session session, @PathParam("room") String room) {
-        member = registry.open(session, room);
+        connection = registry.open(session, room);
     }
 
     @OnMessage
     public void text(String frame) {
-        registry.receive(member, frame);
+        connection.receive(frame);
     }
 
     @OnMessage
     public void binary(ByteBuffer frame) {
-        registry.receiveBinary(member, frame.remaining());
+        connection.receiveBinary(frame.remaining());
     }
 
     @OnClose
     public void close(CloseReason reason) {
-        if (member != null) {
-            registry.closed(member, reason);
+        if (connection != null) {
+            connection.closed(reason);
         }
     }
 
     @OnError
     public void error(Session session, Throwable failure) {
-        registry.failed(session, member, failure);
+        registry.failed(session, connection, failure);
     }
 }

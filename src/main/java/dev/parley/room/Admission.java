@@ -43,7 +43,7 @@ final class Admission {
      *
      * @return null when admitted; then {@link #release} must follow once
      */
-    CloseReason admit(Member member, Session session) {
+    CloseReason admit(Connection member, Session session) {
         Map<String, Object> handshake = session.getUserProperties();
         if (handshake.get(ChatHandshake.SEEN) == null) {
             if (toldNoHandshake.compareAndSet(false, true)) {
@@ -76,7 +76,7 @@ final class Admission {
     }
 
     /** The admitted connection is gone. */
-    void release(Member member) {
+    void release(Connection member) {
         open.decrementAndGet();
         String address = member.countedAt();
         if (address != null) {

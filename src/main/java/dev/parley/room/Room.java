@@ -1,92 +1,360 @@
 package dev.parley.room;
 
-import dev.parley.store.HistoryStore;
+import dev.parley.broker.Event;
+import dev.parley.protocol.ChatMessage;
+import dev.parley.protocol.Outbound;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * One room's members and its seq counter. Every change, and every broadcast that must
- * keep seq order, happens under the room's monitor; fan-out reads the member array,
- * which is replaced (never changed) on join and leave.
+ * A room with members on this node: who they are, and delivery to them in seq order.
+ *
+ * <p>Everything a room delivers, it delivers under its own monitor: messages through its
+ * {@link OrderedStream}, presence and typing as they come. Messages reach it through its
+ * {@link SerialExecutor}, on the registry's delivery pool, never on the store's writer
+ * or the broker's thread. Fan-out only queues (each connection's {@link Outbox}), so a
+ * slow member delays nobody.
+ *
+ * <p>A connection that is joining is held here from before its name is claimed until
+ * its {@code welcome} is out: what the room delivers meanwhile waits in the connection,
+ * and follows the welcome. So no lock is held while the welcome's history is read.
  */
 final class Room {
-    private static final Member[] NONE = new Member[0];
+    private static final Logger LOG = Logger.getLogger(Room.class.getName());
+    private static final Connection[] NONE = new Connection[0];
+    /** How long a gap may stay open before the room fills it from the store. */
+    static final long GAP_WAIT_MILLIS = 200;
+    /** Messages a fill reads at a time. */
+    static final int FILL_PAGE = 500;
 
     private final String name;
-    private final HistoryStore store;
+    private final RoomRegistry registry;
+    private final SerialExecutor tasks;
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
 
     // guarded by this
-    private final TreeMap<String, Member> byName = new TreeMap<>();
-    private long lastSeq = -1; // -1: not read from the store yet
+    private final TreeMap<String, Connection> byName = new TreeMap<>();
+    private final Set<Connection> joining = new LinkedHashSet<>();
+    private final OrderedStream stream;
     private boolean retired;
+    private boolean fillScheduled;
 
-    private volatile Member[] members = NONE;
+    private volatile Connection[] members = NONE;
 
-    Room(String name, HistoryStore store) {
+    Room(String name, RoomRegistry registry) {
         this.name = name;
-        this.store = store;
+        this.registry = registry;
+        this.tasks = new SerialExecutor(registry.deliveryPool());
+        this.stream = new OrderedStream(registry.config().sendQueue(), registry.config().sendBuffer());
     }
 
     String name() {
         return name;
     }
 
-    /** The members now, for fan-out; never modified. */
-    Member[] members() {
-        return members;
+    // ---- start: subscribed, then the position read, before anyone joins ----
+
+    /** Run by the connection that made the room: subscribes, then starts delivery after the store's last seq. */
+    void start() {
+        try {
+            registry.broker().subscribe(name);
+            long last = registry.store().lastSeq(name);
+            synchronized (this) {
+                stream.start(last, this::fanOut);
+            }
+            started.complete(null);
+        } catch (RuntimeException e) {
+            started.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    /** Waits for {@link #start} by another connection; throws what it threw. */
+    void awaitStart() {
+        try {
+            started.get(registry.waitMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new dev.parley.broker.BrokerException("room " + name + " did not start in time", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- membership ----
+
+    /** Holds a joining connection; false if the room was retired meanwhile (take a new one). */
+    synchronized boolean hold(Connection connection) {
+        if (retired) {
+            return false;
+        }
+        joining.add(connection);
+        return true;
+    }
+
+    /** The seq a joining connection's welcome must reach at least: what the room has delivered. */
+    synchronized long position() {
+        return stream.position();
+    }
+
+    /**
+     * Sends the welcome, then what was held for the connection, and makes it a member;
+     * then tells the others it joined. False if it left meanwhile.
+     */
+    boolean admit(Connection connection, String welcome, Outbound.Welcome content, long floor, int count) {
+        Event joined = Event.of(Event.Kind.JOINED, connection.name(),
+                registry.encoder().encode(new Outbound.Joined(name, connection.name(), count, Instant.now())));
+        synchronized (this) {
+            if (!joining.remove(connection)) {
+                return false;
+            }
+            if (!connection.welcomed(welcome, content, floor)) {
+                retireIfEmpty();
+                return false;
+            }
+            byName.put(connection.name(), connection);
+            members = byName.values().toArray(NONE);
+            broadcast(joined, connection);
+        }
+        registry.broker().publish(name, joined);
+        return true;
+    }
+
+    /**
+     * The connection leaves (joined or still joining). A member's claim is given back and
+     * the others hear {@code left}; the last one out retires the room.
+     */
+    void leave(Connection connection, boolean member) {
+        synchronized (this) {
+            boolean held = joining.remove(connection);
+            boolean removed = member && byName.remove(connection.name(), connection);
+            if (removed) {
+                members = byName.values().toArray(NONE);
+            }
+            if (!held && !removed) {
+                return;
+            }
+            retireIfEmpty();
+        }
+        if (member) {
+            String user = connection.name();
+            registry.broker().release(name, user).whenComplete((count, failure) -> {
+                int left = failure != null ? members.length : count;
+                if (failure == null && count < 0) {
+                    return; // not held (any more): its left went out already
+                }
+                left(user, left);
+            });
+        }
+    }
+
+    /** Tells this node's members and the other nodes that {@code user} left, {@code count} remaining. */
+    void left(String user, int count) {
+        Event left = Event.of(Event.Kind.LEFT, user, registry.encoder().encode(new Outbound.Left(name, user, count, Instant.now())));
+        synchronized (this) {
+            broadcast(left, null);
+        }
+        registry.broker().publish(name, left);
+    }
+
+    /** Caller holds the monitor. */
+    private void retireIfEmpty() {
+        if (byName.isEmpty() && joining.isEmpty() && !retired) {
+            retired = true;
+            registry.retire(this);
+        }
+    }
+
+    /** A connection of this room, member or joining, by name. */
+    synchronized Connection connection(String user) {
+        Connection member = byName.get(user);
+        if (member != null) {
+            return member;
+        }
+        for (Connection c : joining) {
+            if (user.equals(c.name())) {
+                return c;
+            }
+        }
+        return null;
     }
 
     int size() {
         return members.length;
     }
 
-    // the rest: caller holds the room's monitor
-
-    Member member(String user) {
-        return byName.get(user);
-    }
-
-    /** Member names in sorted order. */
-    List<String> names() {
-        return new ArrayList<>(byName.keySet());
-    }
-
-    void add(String user, Member member) {
-        byName.put(user, member);
-        members = byName.values().toArray(NONE);
-    }
-
-    boolean remove(String user, Member member) {
-        if (!byName.remove(user, member)) {
-            return false;
-        }
-        members = byName.values().toArray(NONE);
-        return true;
-    }
-
-    long lastSeq() {
-        if (lastSeq < 0) {
-            lastSeq = store.lastSeq(name);
-        }
-        return lastSeq;
-    }
-
-    void advanceTo(long seq) {
-        lastSeq = seq;
-    }
-
-    /** After a failed append: the next seq is read from the store again, so none is lost or used twice. */
-    void forgetSeq() {
-        lastSeq = -1;
-    }
-
-    /** An empty room leaves the registry; a later join makes a new one. */
-    boolean isRetired() {
+    /** Retired: emptied, out of the registry, and the room of nobody any more. */
+    synchronized boolean retired() {
         return retired;
     }
 
-    void retire() {
-        retired = true;
+    // ---- delivery ----
+
+    /** This node stored {@code message}: the others hear of it, and it goes out here in seq order. */
+    void committed(ChatMessage message) {
+        tasks.execute(() -> {
+            String frame = registry.encoder().encode(message);
+            registry.broker().publish(name, Event.message(message.seq(), frame));
+            synchronized (this) {
+                if (!registry.broker().clustered() && stream.started() && message.seq() <= stream.position()) {
+                    stream.restart(message.seq(), frame, this::fanOut); // the store started the room over
+                } else {
+                    stream.offer(message.seq(), frame, this::fanOut);
+                }
+                afterOffer();
+            }
+        });
+    }
+
+    /** An event of another node. */
+    void event(Event event) {
+        tasks.execute(() -> {
+            synchronized (this) {
+                switch (event.kind()) {
+                    case MESSAGE -> {
+                        stream.offer(event.seq(), event.frame(), this::fanOut);
+                        afterOffer();
+                    }
+                    case JOINED, LEFT, TYPING -> broadcast(event, null);
+                    case DIRECT -> {
+                        Connection target = connection(event.user());
+                        if (target != null) {
+                            target.direct(event.frame());
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** Queues an event's frame for every member (and joining connection) but {@code except}. Caller holds the monitor. */
+    private void broadcast(Event event, Connection except) {
+        List<Connection> slow = null;
+        for (Connection member : members) {
+            if (member != except && !member.outbox().offer(event.frame())) {
+                slow = add(slow, member);
+            }
+        }
+        for (Connection c : joining) {
+            if (c != except) {
+                c.hold(event);
+            }
+        }
+        departSlow(slow);
+    }
+
+    private static List<Connection> add(List<Connection> slow, Connection member) {
+        List<Connection> list = slow != null ? slow : new ArrayList<>(2);
+        list.add(member);
+        return list;
+    }
+
+    /** After a fan-out, not during it: one member's departure must not interleave its left with the frame. */
+    private static void departSlow(List<Connection> slow) {
+        if (slow != null) {
+            slow.forEach(Connection::slowConsumer);
+        }
+    }
+
+    private void fanOut(long seq, String frame) {
+        List<Connection> slow = null;
+        for (Connection member : members) {
+            if (!member.deliverMessage(seq, frame)) {
+                slow = add(slow, member);
+            }
+        }
+        if (!joining.isEmpty()) {
+            Event event = Event.message(seq, frame);
+            for (Connection c : joining) {
+                c.hold(event);
+            }
+        }
+        departSlow(slow);
+    }
+
+    /** This node's members hear a member's event (typing), and the other nodes too. */
+    void share(Event event, Connection from) {
+        synchronized (this) {
+            broadcast(event, from);
+        }
+        registry.broker().publish(name, event);
+    }
+
+    // ---- gaps ----
+
+    /** Caller holds the monitor. */
+    private void afterOffer() {
+        if (stream.hasGap() && !fillScheduled) {
+            fillScheduled = true;
+            registry.schedule(this::fill, GAP_WAIT_MILLIS);
+        }
+    }
+
+    /** Events may have been lost: read what the store has after the position, gap or none. */
+    void resync() {
+        synchronized (this) {
+            if (fillScheduled || !stream.started()) {
+                return;
+            }
+            fillScheduled = true;
+        }
+        registry.fillPool().execute(() -> read(true));
+    }
+
+    private void fill() {
+        registry.fillPool().execute(() -> read(false));
+    }
+
+    /** On the fill pool: reads the gap (or, resyncing, everything after the position) and offers it. */
+    private void read(boolean resync) {
+        OrderedStream.Gap gap;
+        synchronized (this) {
+            if (retired || (!resync && !stream.hasGap())) {
+                fillScheduled = false;
+                return;
+            }
+            gap = stream.gap();
+        }
+        List<ChatMessage> found;
+        try {
+            found = registry.store().following(name, gap.after(), FILL_PAGE);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "filling " + name + " failed, trying again", e);
+            synchronized (this) {
+                fillScheduled = false;
+                afterOffer();
+            }
+            return;
+        }
+        List<OrderedStream.Filled> frames = new ArrayList<>(found.size());
+        for (ChatMessage message : found) {
+            frames.add(new OrderedStream.Filled(message.seq(), registry.encoder().encode(message)));
+        }
+        tasks.execute(() -> {
+            synchronized (this) {
+                stream.fill(gap, frames, FILL_PAGE, this::fanOut);
+                fillScheduled = false;
+                if (found.size() >= FILL_PAGE) {
+                    resync();
+                } else {
+                    afterOffer();
+                }
+            }
+        });
+        if (!found.isEmpty()) {
+            LOG.log(Level.FINE, "{0}: filled {1} message(s) after {2}", new Object[] {name, found.size(), gap.after()});
+        }
     }
 }

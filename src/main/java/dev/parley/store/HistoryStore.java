@@ -1,15 +1,17 @@
 package dev.parley.store;
 
 import dev.parley.protocol.ChatMessage;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Where a room's messages are kept. The registry assigns seqs (one room at a time,
- * under the room's lock) and appends in seq order; readers may come from any thread.
- * Seqs of a room are contiguous from 1, so a store can tell what it still holds.
- * Reads throw {@link StoreException} when the database cannot answer.
+ * Where a room's messages are kept, and the sequencer of each room: the store gives a
+ * message its seq as it stores it, so every node sharing a database counts one room
+ * alike. Seqs of a room are contiguous from 1, so a store can tell what it still holds.
+ * Any thread may call any method. Reads throw {@link StoreException} when the database
+ * cannot answer.
  */
 public interface HistoryStore extends AutoCloseable {
 
@@ -17,16 +19,18 @@ public interface HistoryStore extends AutoCloseable {
     long lastSeq(String room);
 
     /**
-     * Stores a room's next message. The stage completes once the message is stored
-     * (durably, for a durable store), in the order of the appends; it fails, and stores
-     * nothing, if the message's seq does not follow the room's last stored seq or the
-     * database fails. A failed append fails every later pending append of that room too,
-     * so a room never gets a gap: the caller re-reads {@link #lastSeq} and goes on.
+     * Stores a room's next message with the room's next seq. The stage completes with the
+     * stored message once it is stored (durably, for a durable store), and a room's
+     * appends complete in seq order; it fails, and nothing is stored and no seq used, if
+     * the database fails or the store is not taking messages (its queue is full).
      */
-    CompletionStage<Void> append(ChatMessage message);
+    CompletionStage<ChatMessage> append(String room, String user, String text, Instant ts);
 
     /** The {@code limit} newest messages with seq < {@code before}, oldest first. */
     List<ChatMessage> before(String room, long before, int limit);
+
+    /** The {@code limit} oldest messages with seq > {@code since}, oldest first: what a node fills a gap with. */
+    List<ChatMessage> following(String room, long since, int limit);
 
     /**
      * Every message with seq > {@code since}, oldest first, if all of them are still
@@ -34,6 +38,9 @@ public interface HistoryStore extends AutoCloseable {
      * {@code since} is beyond the newest seq, as after a reset of the store).
      */
     Optional<List<ChatMessage>> after(String room, long since, int max);
+
+    /** Whether nodes of a cluster can share this store: a server database, not memory or an embedded file. */
+    boolean shareable();
 
     /** What this store is, for the start-up line, for example "memory (10000 per room)". */
     String describe();

@@ -10,12 +10,13 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -35,9 +36,12 @@ import org.flywaydb.core.Flyway;
  * completes the appends in order. So a message is committed before anyone hears of
  * it, and under load many messages share one commit.
  *
- * <p>The writer knows each room's last committed seq and refuses an append that does
- * not follow it. After a failed commit the refused appends of that room follow, so no
- * room ever gets a gap; the registry re-reads {@link #lastSeq} and carries on.
+ * <p>The database is the sequencer: in that transaction each room's row in
+ * {@code parley_room} is raised by the number of its messages in the batch, and the
+ * messages take the seqs below the new value. The row lock orders commits of one room,
+ * from any number of nodes, so no seq is handed out twice, and a rolled-back commit
+ * uses none, so no room gets a gap. Rows are locked in room order: two nodes' batches
+ * never deadlock.
  */
 public final class JdbcHistoryStore implements HistoryStore {
     private static final Logger LOG = Logger.getLogger(JdbcHistoryStore.class.getName());
@@ -45,30 +49,31 @@ public final class JdbcHistoryStore implements HistoryStore {
     private static final int MAX_PENDING = 100_000;
     /** What waits for the writer at most, in bytes of text (two a character): a slow database refuses, never swells. */
     private static final long MAX_PENDING_BYTES = 64L * 1024 * 1024;
-    /** Rooms whose last seq the writer keeps in memory; others are read from the database when written. */
+    /** Rooms whose row the writer remembers having seen. */
     private static final int MAX_ROOMS_REMEMBERED = 100_000;
 
     private static final String INSERT = "insert into parley_message (room, seq, username, body, ts) values (?, ?, ?, ?, ?)";
     private static final String TRIM = "delete from parley_message where room = ? and seq <= ?";
-    private static final String LAST = "select max(seq) from parley_message where room = ?";
+    private static final String NEW_ROOM = "insert into parley_room (room, last_seq) values (?, 0)";
+    private static final String TAKE_SEQS = "update parley_room set last_seq = last_seq + ? where room = ?";
+    private static final String LAST = "select last_seq from parley_room where room = ?";
     private static final String FIRST = "select min(seq) from parley_message where room = ?";
     private static final String BEFORE =
             "select seq, username, body, ts from parley_message where room = ? and seq < ? order by seq desc limit ?";
+    private static final String FOLLOWING =
+            "select seq, username, body, ts from parley_message where room = ? and seq > ? order by seq limit ?";
     private static final String AFTER =
-            "select seq, username, body, ts from parley_message where room = ? and seq > ? order by seq";
+            "select seq, username, body, ts from parley_message where room = ? and seq > ? and seq <= ? order by seq";
 
     private final DataSource database;
     private final int keep;
     private final String description;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(MAX_PENDING);
     private final AtomicLong pendingBytes = new AtomicLong();
-    /**
-     * The last committed seq of the rooms written lately, least recently written first to
-     * go. Only the writer puts, after its commits, so an entry is never behind the database.
-     */
-    private final Map<String, Long> committed = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+    /** Rooms known to have their row in parley_room (a bounded memory: a forgotten room is only looked up again). */
+    private final Map<String, Boolean> roomRows = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
             return size() > MAX_ROOMS_REMEMBERED;
         }
     });
@@ -76,7 +81,10 @@ public final class JdbcHistoryStore implements HistoryStore {
     private volatile boolean closing;
     private boolean failing; // writer thread only: the last commit failed
 
-    private record Pending(ChatMessage message, CompletableFuture<Void> stored) {
+    private record Pending(String room, String user, String text, Instant ts, CompletableFuture<ChatMessage> stored) {
+        long bytes() {
+            return 2L * text.length();
+        }
     }
 
     /**
@@ -114,30 +122,30 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     @Override
+    public boolean shareable() {
+        return !description.startsWith("jdbc, H2");
+    }
+
+    @Override
     public String describe() {
         return description;
     }
 
     @Override
     public long lastSeq(String room) {
-        Long last = committed.get(room);
-        return last != null ? last : queryLong(LAST, room);
+        return queryLong(LAST, room);
     }
 
     @Override
-    public CompletionStage<Void> append(ChatMessage message) {
-        CompletableFuture<Void> stored = new CompletableFuture<>();
-        long bytes = bytes(message);
-        if (closing || pendingBytes.addAndGet(bytes) > MAX_PENDING_BYTES
-                || !queue.offer(new Pending(message, stored))) {
+    public CompletionStage<ChatMessage> append(String room, String user, String text, Instant ts) {
+        CompletableFuture<ChatMessage> stored = new CompletableFuture<>();
+        Pending pending = new Pending(room, user, text, ts, stored);
+        long bytes = pending.bytes();
+        if (closing || pendingBytes.addAndGet(bytes) > MAX_PENDING_BYTES || !queue.offer(pending)) {
             pendingBytes.addAndGet(-bytes);
             stored.completeExceptionally(new StoreException("the store is not taking messages now"));
         }
         return stored;
-    }
-
-    private static long bytes(ChatMessage message) {
-        return 2L * message.text().length();
     }
 
     @Override
@@ -148,6 +156,15 @@ public final class JdbcHistoryStore implements HistoryStore {
             List<ChatMessage> newestFirst = read(room, select);
             Collections.reverse(newestFirst);
             return newestFirst;
+        });
+    }
+
+    @Override
+    public List<ChatMessage> following(String room, long since, int limit) {
+        return query(FOLLOWING, room, select -> {
+            select.setLong(2, since);
+            select.setInt(3, limit);
+            return read(room, select);
         });
     }
 
@@ -165,6 +182,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         }
         List<ChatMessage> missed = query(AFTER, room, select -> {
             select.setLong(2, since);
+            select.setLong(3, last); // what other nodes commit meanwhile comes live
             return read(room, select);
         });
         return missed.size() == last - since ? Optional.of(missed) : Optional.empty();
@@ -193,7 +211,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                 }
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
-                pendingBytes.addAndGet(-batch.stream().mapToLong(p -> bytes(p.message())).sum());
+                pendingBytes.addAndGet(-batch.stream().mapToLong(Pending::bytes).sum());
                 write(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -208,61 +226,111 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     private void write(List<Pending> batch) {
-        Map<String, Long> next = new HashMap<>(); // each room's last seq as of this batch
-        List<Pending> accepted = new ArrayList<>(batch.size());
+        // each room's messages, in the order they came; the rooms in name order, the order their rows are locked in
+        TreeMap<String, List<Pending>> byRoom = new TreeMap<>();
         for (Pending pending : batch) {
-            ChatMessage message = pending.message();
-            String room = message.room();
-            try {
-                long last = next.containsKey(room) ? next.get(room) : lastSeq(room);
-                if (message.seq() != last + 1) {
-                    pending.stored().completeExceptionally(
-                            new StoreException("seq " + message.seq() + " does not follow " + last + " in " + room));
-                    continue;
-                }
-                next.put(room, message.seq());
-                accepted.add(pending);
-            } catch (StoreException e) {
-                pending.stored().completeExceptionally(e);
-            }
+            byRoom.computeIfAbsent(pending.room(), room -> new ArrayList<>()).add(pending);
         }
-        if (accepted.isEmpty()) {
-            return;
-        }
+        List<ChatMessage> stored;
         try {
-            commit(accepted, next);
-        } catch (SQLException e) {
+            addRoomRows(byRoom.keySet());
+            stored = commit(byRoom);
+        } catch (SQLException | RuntimeException e) {
             if (!failing) {
                 LOG.log(Level.WARNING, "History store: cannot commit, messages are refused until the database is back: {0}",
                         rootMessage(e));
                 failing = true;
             }
             StoreException failure = new StoreException("Cannot store: " + e.getMessage(), e);
-            accepted.forEach(p -> p.stored().completeExceptionally(failure));
+            batch.forEach(p -> p.stored().completeExceptionally(failure));
             return;
         }
         if (failing) {
             LOG.info("History store: the database is back");
             failing = false;
         }
-        committed.putAll(next);
-        accepted.forEach(p -> p.stored().complete(null));
+        int i = 0;
+        for (List<Pending> room : byRoom.values()) {
+            for (Pending pending : room) {
+                pending.stored().complete(stored.get(i++));
+            }
+        }
     }
 
-    private void commit(List<Pending> accepted, Map<String, Long> lastSeqs) throws SQLException {
+    /** Makes the sequence row of every room that has none; another node may make it at the same moment. */
+    private void addRoomRows(Set<String> rooms) throws SQLException {
+        for (String room : rooms) {
+            if (roomRows.get(room) != null) {
+                continue;
+            }
+            try (Connection connection = database.getConnection()) {
+                boolean exists;
+                try (PreparedStatement select = connection.prepareStatement(LAST)) {
+                    select.setString(1, room);
+                    try (ResultSet result = select.executeQuery()) {
+                        exists = result.next();
+                    }
+                }
+                if (!exists) {
+                    try (PreparedStatement insert = connection.prepareStatement(NEW_ROOM)) {
+                        insert.setString(1, room);
+                        insert.executeUpdate();
+                    } catch (SQLException raced) {
+                        if (!isDuplicateKey(raced)) {
+                            throw raced;
+                        }
+                    }
+                }
+            }
+            roomRows.put(room, Boolean.TRUE);
+        }
+    }
+
+    /** SQLState class 23 (integrity constraint violation): H2 and PostgreSQL both say 23505 for a duplicate key. */
+    private static boolean isDuplicateKey(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("23");
+    }
+
+    /** One transaction: takes each room's seqs, inserts the messages, trims. Returns them in byRoom's order. */
+    private List<ChatMessage> commit(TreeMap<String, List<Pending>> byRoom) throws SQLException {
         try (Connection connection = database.getConnection()) {
             connection.setAutoCommit(false);
-            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                for (Pending pending : accepted) {
-                    ChatMessage m = pending.message();
-                    insert.setString(1, m.room());
-                    insert.setLong(2, m.seq());
-                    insert.setString(3, m.user());
-                    insert.setBytes(4, m.text().getBytes(StandardCharsets.UTF_8));
-                    insert.setLong(5, m.ts().toEpochMilli());
-                    insert.addBatch();
+            try {
+                List<ChatMessage> stored = new ArrayList<>();
+                Map<String, Long> lastSeqs = new HashMap<>();
+                try (PreparedStatement take = connection.prepareStatement(TAKE_SEQS);
+                     PreparedStatement read = connection.prepareStatement(LAST)) {
+                    for (Map.Entry<String, List<Pending>> room : byRoom.entrySet()) {
+                        take.setInt(1, room.getValue().size());
+                        take.setString(2, room.getKey());
+                        if (take.executeUpdate() != 1) {
+                            roomRows.remove(room.getKey());
+                            throw new SQLException("no sequence row for room " + room.getKey());
+                        }
+                        read.setString(1, room.getKey());
+                        long last;
+                        try (ResultSet result = read.executeQuery()) {
+                            result.next();
+                            last = result.getLong(1);
+                        }
+                        lastSeqs.put(room.getKey(), last);
+                        long seq = last - room.getValue().size();
+                        for (Pending p : room.getValue()) {
+                            stored.add(new ChatMessage(p.room(), ++seq, p.user(), p.text(), p.ts()));
+                        }
+                    }
                 }
-                insert.executeBatch();
+                try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                    for (ChatMessage m : stored) {
+                        insert.setString(1, m.room());
+                        insert.setLong(2, m.seq());
+                        insert.setString(3, m.user());
+                        insert.setBytes(4, m.text().getBytes(StandardCharsets.UTF_8));
+                        insert.setLong(5, m.ts().toEpochMilli());
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                }
                 if (keep > 0) {
                     try (PreparedStatement trim = connection.prepareStatement(TRIM)) {
                         for (Map.Entry<String, Long> room : lastSeqs.entrySet()) {
@@ -274,6 +342,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                     }
                 }
                 connection.commit();
+                return stored;
             } catch (SQLException | RuntimeException e) {
                 try {
                     connection.rollback();
@@ -290,8 +359,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     private long queryLong(String sql, String room) {
         return query(sql, room, select -> {
             try (ResultSet result = select.executeQuery()) {
-                result.next();
-                return result.getLong(1); // max/min of no rows: null, read as 0
+                return result.next() ? result.getLong(1) : 0; // no row, or min of no rows (null): 0
             }
         });
     }

@@ -1,6 +1,7 @@
 package dev.parley.store;
 
 import dev.parley.protocol.ChatMessage;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,9 +22,8 @@ import java.util.concurrent.CompletionStage;
  * message continues at last seq + 1 and no seq is used twice: {@code lastSeq} still
  * answers it, {@code before} answers nothing, and {@code after} a seq before it answers
  * empty (not recoverable). Tombstones are weighed too: when they fill the bound (millions
- * of rooms), the oldest go, and such a room starts again at seq 1, as after a restart.
- * A room the store knows nothing of takes any seq as its first, so a room whose
- * tombstone went while people were in it goes on with its own count.
+ * of rooms), the oldest go, and such a room starts again at seq 1, as after a restart
+ * (the registry's rooms take a seq that goes back as such a restart, see OrderedStream).
  *
  * <p>Weights estimate the heap held on a 64-bit JVM with compressed references (heaps
  * under 32 GB), as an upper bound; they were checked with JOL. A message weighs
@@ -45,7 +45,6 @@ public final class MemoryHistoryStore implements HistoryStore {
     static final int TOMBSTONE = 128;
     private static final int SLOT = 4;
     private static final int FIRST_RING = 16;
-    private static final CompletionStage<Void> DONE = CompletableFuture.completedStage(null);
 
     private final int keep;
     private final long bound;
@@ -84,28 +83,23 @@ public final class MemoryHistoryStore implements HistoryStore {
     }
 
     @Override
-    public CompletionStage<Void> append(ChatMessage message) {
-        String room = message.room();
+    public CompletionStage<ChatMessage> append(String room, String user, String text, Instant ts) {
         synchronized (lock) {
             RoomLog log = rooms.get(room);
-            Long tombstone = log == null ? tombstones.get(room) : null;
-            long last = log != null ? log.lastSeq : tombstone != null ? tombstone : -1;
-            if (last >= 0 && message.seq() != last + 1) {
-                return CompletableFuture.failedStage(
-                        new StoreException("seq " + message.seq() + " does not follow " + last + " in " + room));
-            }
             if (log == null) {
-                if (tombstone != null) {
-                    tombstones.remove(room);
-                    weight -= tombstoneWeight(room);
-                }
+                Long tombstone = tombstones.remove(room);
                 log = new RoomLog(room, keep);
+                if (tombstone != null) {
+                    weight -= tombstoneWeight(room);
+                    log.lastSeq = tombstone;
+                }
                 rooms.put(room, log);
                 weight += log.weight;
             }
+            ChatMessage message = new ChatMessage(room, log.lastSeq + 1, user, text, ts);
             weight += log.append(message, keep);
             fit(log);
-            return DONE;
+            return CompletableFuture.completedStage(message);
         }
     }
 
@@ -122,6 +116,14 @@ public final class MemoryHistoryStore implements HistoryStore {
     }
 
     @Override
+    public List<ChatMessage> following(String room, long since, int limit) {
+        synchronized (lock) {
+            RoomLog log = rooms.get(room);
+            return log == null ? List.of() : log.following(since, limit);
+        }
+    }
+
+    @Override
     public Optional<List<ChatMessage>> after(String room, long since, int max) {
         synchronized (lock) {
             RoomLog log = rooms.get(room);
@@ -132,6 +134,11 @@ public final class MemoryHistoryStore implements HistoryStore {
             long last = tombstone == null ? 0 : tombstone;
             return since == last ? Optional.of(List.of()) : Optional.empty();
         }
+    }
+
+    @Override
+    public boolean shareable() {
+        return false;
     }
 
     @Override
@@ -225,6 +232,12 @@ public final class MemoryHistoryStore implements HistoryStore {
             int end = (int) Math.max(0, Math.min(size, before - first)); // exclusive index
             int start = Math.max(0, end - limit);
             return copy(start, end);
+        }
+
+        List<ChatMessage> following(long since, int limit) {
+            long first = lastSeq - size + 1;
+            int start = (int) Math.max(0, Math.min(size, since + 1 - first));
+            return copy(start, (int) Math.min(size, (long) start + limit));
         }
 
         Optional<List<ChatMessage>> after(long since, int max) {

@@ -47,11 +47,38 @@ class ParleyConfigTest {
                 Map.entry("PARLEY_RATE_LIMIT", "0"), Map.entry("PARLEY_REQUEST_TIMEOUT", "3"),
                 Map.entry("PARLEY_ALLOWED_ORIGINS", "https://chat.example.com, https://*.example.org:8443"),
                 Map.entry("PARLEY_MAX_CONNECTIONS", "500"), Map.entry("PARLEY_MAX_CONNECTIONS_PER_IP", "7"),
-                Map.entry("PARLEY_STORE", "Memory"), Map.entry("PARLEY_HISTORY_MEMORY_MB", "64")), Map.of());
+                Map.entry("PARLEY_STORE", "Memory"), Map.entry("PARLEY_HISTORY_MEMORY_MB", "64"),
+                Map.entry("PARLEY_NODE_ID", "node-7"), Map.entry("PARLEY_PRESENCE_TTL", "9"),
+                Map.entry("PARLEY_CLUSTER_NAME", "team")), Map.of());
         assertEquals(new ParleyConfig("127.0.0.1", 9000, 4096, Duration.ofSeconds(5), 30, 65536, 2000, 0,
                 Duration.ofSeconds(3), AllowedOrigins.parse("https://chat.example.com,https://*.example.org:8443"),
                 500, 7, new StoreConfig(StoreConfig.Kind.MEMORY, 20, Path.of("./data"), null, null, null,
-                        "java:comp/DefaultDataSource", 64L * 1024 * 1024)), config);
+                        "java:comp/DefaultDataSource", 64L * 1024 * 1024),
+                new ClusterConfig(null, "node-7", Duration.ofSeconds(9), "team")), config);
+    }
+
+    @Test
+    void clusterModeNeedsAStoreTheNodesShare() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> load(Map.of("PARLEY_REDIS_URL", "redis://127.0.0.1:6379", "PARLEY_STORE", "memory"), Map.of()));
+        assertEquals("Cluster mode (PARLEY_REDIS_URL) needs PARLEY_STORE=jdbc on a database the nodes share"
+                + " (PostgreSQL), not the memory store", e.getMessage());
+        ClusterConfig cluster = load(Map.of("PARLEY_REDIS_URL", "rediss://app:secret@redis.example:6380/2"), Map.of())
+                .cluster();
+        assertTrue(cluster.enabled());
+        assertEquals("rediss://app:***@redis.example:6380/2", cluster.describeUrl());
+        assertEquals(Duration.ofSeconds(15), cluster.presenceTtl());
+        assertEquals("parley", cluster.name());
+        assertThrows(ConfigException.class, () -> load(Map.of("PARLEY_REDIS_URL", "http://x"), Map.of()));
+        assertThrows(ConfigException.class, () -> load(Map.of("PARLEY_NODE_ID", "a b"), Map.of()));
+    }
+
+    @Test
+    void aNodeIdIsMadeUniqueByDefault() {
+        String first = load(Map.of(), Map.of()).cluster().nodeId();
+        String second = load(Map.of(), Map.of()).cluster().nodeId();
+        assertTrue(first.matches("[A-Za-z0-9.-]+-" + ProcessHandle.current().pid() + "-[0-9a-f]{5}"), first);
+        assertTrue(!first.equals(second), "a random part: " + first);
     }
 
     @Test

@@ -310,11 +310,11 @@ public abstract class ProtocolCases {
             assertEquals("m71", first.getString("text"));
 
             ann.send(Json.createObjectBuilder().add("type", "history").add("before", 71).add("limit", 30).build());
-            assertEquals(range(41, 70), seqs(ann.next("history").getJsonArray("messages")));
+            assertEquals(range(41, 70), seqs(ann.nextOf("history").getJsonArray("messages")));
             ann.send(Json.createObjectBuilder().add("type", "history").add("before", 11).add("limit", 100).build());
-            assertEquals(range(1, 10), seqs(ann.next("history").getJsonArray("messages")));
+            assertEquals(range(1, 10), seqs(ann.nextOf("history").getJsonArray("messages")));
             ann.send(Json.createObjectBuilder().add("type", "history").add("before", 1).build());
-            assertEquals(List.of(), seqs(ann.next("history").getJsonArray("messages")));
+            assertEquals(List.of(), seqs(ann.nextOf("history").getJsonArray("messages")));
         }
     }
 

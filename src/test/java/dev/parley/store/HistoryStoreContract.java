@@ -43,13 +43,16 @@ public abstract class HistoryStoreContract {
         return new ChatMessage(room, seq, "ann", "text " + seq + " ünï 😀 \u0000 nul", Instant.ofEpochMilli(1_700_000_000_000L + seq));
     }
 
-    /** Appends seqs from..to and waits until the last is stored. */
+    /** Appends the messages that get seqs from..to, and checks that they got those. */
     protected static void append(HistoryStore store, String room, long from, long to) throws Exception {
-        CompletableFuture<Void> last = null;
+        List<CompletableFuture<ChatMessage>> stored = new ArrayList<>();
         for (long seq = from; seq <= to; seq++) {
-            last = store.append(message(room, seq)).toCompletableFuture();
+            ChatMessage m = message(room, seq);
+            stored.add(store.append(room, m.user(), m.text(), m.ts()).toCompletableFuture());
         }
-        last.get(30, TimeUnit.SECONDS);
+        for (int i = 0; i < stored.size(); i++) {
+            assertEquals(message(room, from + i), stored.get(i).get(30, TimeUnit.SECONDS), "the store's seq, in append order");
+        }
     }
 
     protected static List<Long> seqs(List<ChatMessage> messages) {
@@ -84,18 +87,26 @@ public abstract class HistoryStoreContract {
     }
 
     @Test
-    void anAppendThatDoesNotFollowTheLastSeqFailsAndStoresNothing() throws Exception {
+    void theStoreGivesEachRoomItsNextSeqAndTheMessageAsStored() throws Exception {
         HistoryStore store = open(0);
         String room = Rooms.fresh();
         append(store, room, 1, 3);
-        ExecutionException refused = assertThrows(ExecutionException.class,
-                () -> store.append(message(room, 5)).toCompletableFuture().get(30, TimeUnit.SECONDS));
-        assertTrue(refused.getCause() instanceof StoreException, String.valueOf(refused.getCause()));
-        assertThrows(ExecutionException.class,
-                () -> store.append(message(room, 3)).toCompletableFuture().get(30, TimeUnit.SECONDS), "no seq twice");
-        assertEquals(3, store.lastSeq(room));
-        append(store, room, 4, 4);
-        assertEquals(range(1, 4), seqs(store.before(room, Long.MAX_VALUE, 100)));
+        ChatMessage fourth = store.append(room, "bob", "hi", Instant.ofEpochMilli(1_800_000_000_000L))
+                .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertEquals(new ChatMessage(room, 4, "bob", "hi", Instant.ofEpochMilli(1_800_000_000_000L)), fourth);
+        assertEquals(4, store.lastSeq(room));
+        assertEquals(fourth, store.before(room, Long.MAX_VALUE, 1).get(0));
+    }
+
+    @Test
+    void followingGivesTheOldestAfterASeqAPageAtATime() throws Exception {
+        HistoryStore store = open(0);
+        String room = Rooms.fresh();
+        append(store, room, 1, 30);
+        assertEquals(range(11, 20), seqs(store.following(room, 10, 10)));
+        assertEquals(range(26, 30), seqs(store.following(room, 25, 10)));
+        assertEquals(List.of(), seqs(store.following(room, 30, 10)));
+        assertEquals(List.of(), seqs(store.following(Rooms.fresh(), 0, 10)));
     }
 
     @Test

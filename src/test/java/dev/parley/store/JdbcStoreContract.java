@@ -2,7 +2,15 @@ package dev.parley.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.parley.protocol.ChatMessage;
 import dev.parley.support.Rooms;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -26,5 +34,26 @@ public abstract class JdbcStoreContract extends HistoryStoreContract {
         assertEquals(30, second.lastSeq(room));
         append(second, room, 31, 31);
         assertEquals(range(1, 31), seqs(second.after(room, 0, 1000).orElseThrow()));
+    }
+
+    /** Two stores on one database are two nodes: the database's sequence row keeps them from using one seq twice. */
+    @Test
+    void twoStoresOnOneDatabaseNeverGiveOneSeqTwice() throws Exception {
+        String room = Rooms.fresh();
+        HistoryStore[] nodes = {open(0), open(0)};
+        int each = 300;
+        List<CompletableFuture<ChatMessage>> stored = new ArrayList<>();
+        for (int i = 0; i < each; i++) {
+            for (HistoryStore node : nodes) { // interleaved, so both writers' commits contend for the room's row
+                stored.add(node.append(room, "ann", "m" + stored.size(), Instant.now()).toCompletableFuture());
+            }
+        }
+        Set<Long> seqs = new TreeSet<>();
+        for (CompletableFuture<ChatMessage> s : stored) {
+            seqs.add(s.get(60, TimeUnit.SECONDS).seq());
+        }
+        assertEquals(new TreeSet<>(range(1, 2L * each)), seqs, "every seq once, none skipped");
+        assertEquals(range(1, 2L * each), seqs(nodes[0].after(room, 0, 10_000).orElseThrow()));
+        assertEquals(2L * each, nodes[1].lastSeq(room));
     }
 }

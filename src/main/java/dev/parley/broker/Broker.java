@@ -1,0 +1,78 @@
+package dev.parley.broker;
+
+import dev.parley.protocol.Outbound;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What a node shares with the other nodes of its cluster: who is in which room (names
+ * are claimed here, atomically across nodes) and the events each node publishes for
+ * the others. The store stays the record: a lost event is a delay, never a loss, since
+ * a node fills what it missed from the store.
+ *
+ * <p>{@link LocalBroker} is one node alone; {@link RedisBroker} is a cluster. The calls
+ * that answer block for at most the broker's timeout and throw
+ * {@link BrokerException} when it cannot answer; {@link #publish} never blocks.
+ */
+public interface Broker extends AutoCloseable {
+
+    /** Where events of other nodes go; set once, before the first subscribe. */
+    void listen(Listener listener);
+
+    /**
+     * Claims {@code user} in {@code room} for this node, unless anyone holds it anywhere.
+     * The claim answers with the room's members (the claimant among them) and their count.
+     */
+    Claim claim(String room, String user);
+
+    /**
+     * Gives back a claim of this node. The stage completes with the room's member count
+     * after it (across nodes), or fails when the broker cannot answer; the broker then
+     * repairs it when it is back.
+     */
+    CompletionStage<Integer> release(String room, String user);
+
+    /** Whether another node holds {@code user} in {@code room}. */
+    boolean heldElsewhere(String room, String user);
+
+    /** The rooms with members, on every node, with their counts, sorted by name. */
+    List<Outbound.RoomCount> occupancy();
+
+    /** From now on this node receives the room's events from the others. */
+    void subscribe(String room);
+
+    /** This node has nobody in the room any more. */
+    void unsubscribe(String room);
+
+    /** Tells the other nodes; never blocks, a failure is logged (the others fill from the store). */
+    void publish(String room, Event event);
+
+    /** Whether other nodes share the store: a seq may then come back from another node as a duplicate. */
+    boolean clustered();
+
+    /** For the start-up line. */
+    String describe();
+
+    @Override
+    default void close() {
+    }
+
+    /** The result of a claim: taken, or the members now (sorted, the claimant among them) and how many. */
+    record Claim(boolean taken, List<String> users, int count) {
+        public static final Claim TAKEN = new Claim(true, List.of(), 0);
+    }
+
+    /** Receives the events other nodes publish, and hears when some may have been missed. */
+    interface Listener {
+        void event(String room, Event event);
+
+        /**
+         * Events of {@code room} may have been lost (the broker was away): the node reads
+         * from the store what it has not delivered. Null room: every room.
+         */
+        void resync(String room);
+
+        /** The broker found {@code user} gone from {@code room} (its node died, or left while the broker was away). */
+        void left(String room, String user, int count);
+    }
+}

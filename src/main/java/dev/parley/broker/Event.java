@@ -1,0 +1,39 @@
+package dev.parley.broker;
+
+/**
+ * What a node publishes for the others: an encoded frame and what they need to route it.
+ *
+ * @param kind  what it is
+ * @param seq   a message's seq, else 0
+ * @param user  who joined, left or types; for a direct message the recipient
+ * @param frame the frame as the clients get it, encoded once by the node it came from
+ */
+public record Event(Kind kind, long seq, String user, String frame) {
+
+    public enum Kind {
+        MESSAGE('m'), JOINED('j'), LEFT('l'), TYPING('t'), DIRECT('d');
+
+        final char code;
+
+        Kind(char code) {
+            this.code = code;
+        }
+
+        static Kind of(char code) {
+            for (Kind kind : values()) {
+                if (kind.code == code) {
+                    return kind;
+                }
+            }
+            throw new IllegalArgumentException("no event kind '" + code + "'");
+        }
+    }
+
+    public static Event message(long seq, String frame) {
+        return new Event(Kind.MESSAGE, seq, "", frame);
+    }
+
+    public static Event of(Kind kind, String user, String frame) {
+        return new Event(kind, 0, user, frame);
+    }
+}

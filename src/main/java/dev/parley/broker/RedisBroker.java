@@ -1,0 +1,459 @@
+package dev.parley.broker;
+
+import dev.parley.config.ClusterConfig;
+import dev.parley.protocol.Outbound;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A cluster through Redis (Lettuce: one shared connection for commands, one for
+ * subscriptions, both reconnecting by themselves).
+ *
+ * <p>Keys, under the cluster's name {@code P}: {@code P:members:<room>} (hash: user to
+ * the node holding it), {@code P:rooms} (hash: room to member count), {@code P:node:<id>}
+ * (set of "room\nuser" the node holds), {@code P:nodes} (sorted set: node to the time its
+ * liveness runs out, Redis' own clock). Claims, releases and the reaping of a dead node
+ * are Lua scripts, so each is atomic. Events go out on {@code P:room:<room>}.
+ *
+ * <p>A heartbeat every fifth of PARLEY_PRESENCE_TTL renews this node's liveness and reaps
+ * nodes whose liveness ran out: their members leave, and this node tells the rooms. A
+ * heartbeat that fails marks Redis away (one log line): calls that need an answer fail
+ * at once with {@link BrokerException} instead of waiting, and publishing stops, since
+ * the store has everything. The first heartbeat that works again marks it back (one
+ * line), writes this node's members again (Redis may have restarted empty, or missed
+ * departures) and has every room read what it missed from the store.
+ */
+public final class RedisBroker implements Broker {
+    private static final Logger LOG = Logger.getLogger(RedisBroker.class.getName());
+    /** Lettuce logs every reconnect attempt; Parley says once that Redis went and once that it came back. */
+    private static final Logger LETTUCE_RECONNECTS = Logger.getLogger("io.lettuce.core.protocol.ConnectionWatchdog");
+    private static final Duration TIMEOUT = Duration.ofSeconds(1);
+
+    private static final String NOW = "local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000) ";
+
+    /** ARGV: prefix, room, user, node. Returns {0} if taken, else {1, count, users...}. */
+    private static final String CLAIM = NOW + """
+            local members = ARGV[1] .. ':members:' .. ARGV[2]
+            local holder = redis.call('HGET', members, ARGV[3])
+            if holder then
+              local alive = redis.call('ZSCORE', ARGV[1] .. ':nodes', holder)
+              if holder == ARGV[4] or (alive and tonumber(alive) > now) then return {0} end
+              redis.call('SREM', ARGV[1] .. ':node:' .. holder, ARGV[2] .. '\\n' .. ARGV[3])
+            end
+            redis.call('HSET', members, ARGV[3], ARGV[4])
+            redis.call('SADD', ARGV[1] .. ':node:' .. ARGV[4], ARGV[2] .. '\\n' .. ARGV[3])
+            local count = redis.call('HLEN', members)
+            redis.call('HSET', ARGV[1] .. ':rooms', ARGV[2], count)
+            local users = redis.call('HKEYS', members)
+            local out = {1, count}
+            for i = 1, #users do out[#out + 1] = users[i] end
+            return out
+            """;
+
+    /** ARGV: prefix, room, user, node. Returns the count after, or -1 if the node did not hold it. */
+    private static final String RELEASE = """
+            local members = ARGV[1] .. ':members:' .. ARGV[2]
+            if redis.call('HGET', members, ARGV[3]) ~= ARGV[4] then return -1 end
+            redis.call('HDEL', members, ARGV[3])
+            redis.call('SREM', ARGV[1] .. ':node:' .. ARGV[4], ARGV[2] .. '\\n' .. ARGV[3])
+            local count = redis.call('HLEN', members)
+            if count == 0 then redis.call('HDEL', ARGV[1] .. ':rooms', ARGV[2])
+            else redis.call('HSET', ARGV[1] .. ':rooms', ARGV[2], count) end
+            return count
+            """;
+
+    /**
+     * Removes what a node holds (all of it, or with ARGV[4..] the entries it no longer
+     * holds: everything it holds but those). Shared by the reaper, a node leaving and a
+     * node writing its members again. Returns {room, user, count, ...} of those removed.
+     */
+    private static final String REMOVE = """
+            local function remove(prefix, node, keep)
+              local set = prefix .. ':node:' .. node
+              local out = {}
+              for _, entry in ipairs(redis.call('SMEMBERS', set)) do
+                if not keep[entry] then
+                  local cut = string.find(entry, '\\n', 1, true)
+                  local room = string.sub(entry, 1, cut - 1)
+                  local user = string.sub(entry, cut + 1)
+                  local members = prefix .. ':members:' .. room
+                  redis.call('SREM', set, entry)
+                  if redis.call('HGET', members, user) == node then
+                    redis.call('HDEL', members, user)
+                    local count = redis.call('HLEN', members)
+                    if count == 0 then redis.call('HDEL', prefix .. ':rooms', room)
+                    else redis.call('HSET', prefix .. ':rooms', room, count) end
+                    out[#out + 1] = room
+                    out[#out + 1] = user
+                    out[#out + 1] = count
+                  end
+                end
+              end
+              return out
+            end
+            """;
+
+    /** ARGV: prefix, node, ttl ms. Renews the node; returns {now, node, expiry, node, expiry, ...} of every node. */
+    private static final String HEARTBEAT = NOW + """
+            redis.call('ZADD', ARGV[1] .. ':nodes', now + tonumber(ARGV[3]), ARGV[2])
+            local out = {now}
+            local nodes = redis.call('ZRANGE', ARGV[1] .. ':nodes', 0, -1, 'WITHSCORES')
+            for i = 1, #nodes do out[#out + 1] = nodes[i] end
+            return out
+            """;
+
+    /** ARGV: prefix, dead node. Reaps it unless it came back; returns what was removed. */
+    private static final String REAP = NOW + REMOVE + """
+            local alive = redis.call('ZSCORE', ARGV[1] .. ':nodes', ARGV[2])
+            if alive and tonumber(alive) > now then return {} end
+            redis.call('ZREM', ARGV[1] .. ':nodes', ARGV[2])
+            return remove(ARGV[1], ARGV[2], {})
+            """;
+
+    /** ARGV: prefix, node. This node leaves the cluster: returns what was removed. */
+    private static final String LEAVE = REMOVE + """
+            redis.call('ZREM', ARGV[1] .. ':nodes', ARGV[2])
+            return remove(ARGV[1], ARGV[2], {})
+            """;
+
+    /**
+     * ARGV: prefix, node, ttl ms, then the "room\nuser" entries the node holds. Writes
+     * them again where nobody else holds the name, removes the rest of what Redis has for
+     * the node; returns what was removed.
+     */
+    private static final String RESTORE = NOW + REMOVE + """
+            redis.call('ZADD', ARGV[1] .. ':nodes', now + tonumber(ARGV[3]), ARGV[2])
+            local keep = {}
+            for i = 4, #ARGV do
+              local entry = ARGV[i]
+              local cut = string.find(entry, '\\n', 1, true)
+              local room = string.sub(entry, 1, cut - 1)
+              local user = string.sub(entry, cut + 1)
+              local members = ARGV[1] .. ':members:' .. room
+              local holder = redis.call('HGET', members, user)
+              if not holder or holder == ARGV[2] then
+                keep[entry] = true
+                redis.call('HSET', members, user, ARGV[2])
+                redis.call('SADD', ARGV[1] .. ':node:' .. ARGV[2], entry)
+                redis.call('HSET', ARGV[1] .. ':rooms', room, redis.call('HLEN', members))
+              end
+            end
+            return remove(ARGV[1], ARGV[2], keep)
+            """;
+
+    private final ClusterConfig config;
+    private final String prefix;
+    private final String node;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+    private final RedisCommands<String, String> redis;
+    private final StatefulRedisPubSubConnection<String, String> subscriptions;
+    private final ScheduledExecutorService heartbeat;
+    /** What this node holds, as "room\nuser": the truth Redis is repaired to when it is back. */
+    private final Set<String> held = ConcurrentHashMap.newKeySet();
+    private volatile Listener listener;
+    private volatile boolean away;
+    private Set<String> nodes = Set.of(); // heartbeat thread only: the live nodes at the last heartbeat
+
+    /**
+     * Connects to Redis and joins the cluster.
+     *
+     * @throws BrokerException if Redis cannot be reached now
+     */
+    public RedisBroker(ClusterConfig config) {
+        this.config = config;
+        this.prefix = config.name();
+        this.node = config.nodeId();
+        LETTUCE_RECONNECTS.setLevel(Level.WARNING);
+        client = RedisClient.create(RedisURI.create(config.redisUrl()));
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(TIMEOUT))
+                .socketOptions(SocketOptions.builder().connectTimeout(TIMEOUT).keepAlive(true).build())
+                .build());
+        try {
+            connection = client.connect();
+            redis = connection.sync();
+            subscriptions = client.connectPubSub();
+        } catch (RuntimeException e) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            throw new BrokerException("Cannot reach Redis at " + config.describeUrl() + ": " + rootMessage(e), e);
+        }
+        subscriptions.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String payload) {
+                received(channel, payload);
+            }
+
+            @Override
+            public void subscribed(String channel, long count) {
+                Listener to = listener;
+                if (to != null) { // also after a reconnect: what was published meanwhile is gone, the store has it
+                    to.resync(channel.substring(channelPrefix().length()));
+                }
+            }
+        });
+        beat();
+        heartbeat = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "parley-heartbeat");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long period = Math.max(500, config.presenceTtl().toMillis() / 5);
+        heartbeat.scheduleWithFixedDelay(this::beat, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void listen(Listener listener) {
+        this.listener = listener;
+    }
+
+    // ---- presence ----
+
+    @Override
+    public Claim claim(String room, String user) {
+        List<Object> answer = call(() -> redis.eval(CLAIM, ScriptOutputType.MULTI, new String[0], prefix, room, user, node));
+        if (((Number) answer.get(0)).intValue() == 0) {
+            return Claim.TAKEN;
+        }
+        held.add(entry(room, user));
+        List<String> users = new ArrayList<>(answer.size() - 2);
+        for (int i = 2; i < answer.size(); i++) {
+            users.add(String.valueOf(answer.get(i)));
+        }
+        users.sort(null);
+        return new Claim(false, users, ((Number) answer.get(1)).intValue());
+    }
+
+    @Override
+    public CompletionStage<Integer> release(String room, String user) {
+        held.remove(entry(room, user));
+        if (away) {
+            return CompletableFuture.failedStage(new BrokerException("Redis is away", null));
+        }
+        return connection.async().<Long>eval(RELEASE, ScriptOutputType.INTEGER, new String[0], prefix, room, user, node)
+                .thenApply(Long::intValue);
+    }
+
+    @Override
+    public boolean heldElsewhere(String room, String user) {
+        String holder = call(() -> redis.hget(prefix + ":members:" + room, user));
+        return holder != null && !holder.equals(node);
+    }
+
+    @Override
+    public List<Outbound.RoomCount> occupancy() {
+        Map<String, String> rooms = call(() -> redis.hgetall(prefix + ":rooms"));
+        List<Outbound.RoomCount> counts = new ArrayList<>(rooms.size());
+        new TreeMap<>(rooms).forEach((room, count) -> counts.add(new Outbound.RoomCount(room, Integer.parseInt(count))));
+        return counts;
+    }
+
+    // ---- events ----
+
+    @Override
+    public void subscribe(String room) {
+        call(() -> {
+            try {
+                subscriptions.async().subscribe(channelPrefix() + room).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return null;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new BrokerException("cannot subscribe to " + room + ": " + rootMessage(e), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BrokerException("interrupted", e);
+            }
+        });
+    }
+
+    @Override
+    public void unsubscribe(String room) {
+        if (!away) {
+            subscriptions.async().unsubscribe(channelPrefix() + room);
+        }
+    }
+
+    @Override
+    public void publish(String room, Event event) {
+        if (away) {
+            return; // the others read it from the store when Redis is back
+        }
+        connection.async().publish(channelPrefix() + room, BrokerWire.write(node, event))
+                .exceptionally(failure -> {
+                    LOG.log(Level.FINE, "publish to {0} failed: {1}", new Object[] {room, failure.getMessage()});
+                    return null;
+                });
+    }
+
+    private void received(String channel, String payload) {
+        Listener to = listener;
+        if (to == null || !channel.startsWith(channelPrefix())) {
+            return;
+        }
+        try {
+            BrokerWire.Received received = BrokerWire.read(payload);
+            if (!received.origin().equals(node)) { // this node delivered its own already
+                to.event(channel.substring(channelPrefix().length()), received.event());
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Ignoring an event on " + channel + " that is not Parley's", e);
+        }
+    }
+
+    private String channelPrefix() {
+        return prefix + ":room:";
+    }
+
+    // ---- liveness ----
+
+    /**
+     * Renews this node, reaps the dead ones, and when a node has died (whoever reaped
+     * it) has every room read the store: the dead node may have committed messages it
+     * never published.
+     */
+    private void beat() {
+        try {
+            List<Object> answer = redis.eval(HEARTBEAT, ScriptOutputType.MULTI, new String[0], prefix, node,
+                    String.valueOf(config.presenceTtl().toMillis()));
+            if (away) {
+                back();
+            }
+            long now = ((Number) answer.get(0)).longValue();
+            Set<String> alive = new java.util.HashSet<>();
+            for (int i = 1; i + 1 < answer.size(); i += 2) {
+                String other = String.valueOf(answer.get(i));
+                if (Double.parseDouble(String.valueOf(answer.get(i + 1))) > now || other.equals(node)) {
+                    alive.add(other);
+                } else {
+                    reap(other);
+                }
+            }
+            boolean someoneDied = !alive.containsAll(nodes);
+            nodes = alive;
+            Listener to = listener;
+            if (someoneDied && to != null) {
+                to.resync(null);
+            }
+        } catch (RuntimeException e) {
+            if (!away) {
+                away = true;
+                LOG.warning(() -> "Redis at " + config.describeUrl() + " is not answering (" + rootMessage(e)
+                        + "): joins get \"unavailable\"; messages are stored and delivered on this node, and reach the"
+                        + " other nodes when it is back");
+            }
+        }
+    }
+
+    /** Redis answers again: this node's members written again, every room reads what it missed. */
+    private void back() {
+        List<String> args = new ArrayList<>(held.size() + 3);
+        args.add(prefix);
+        args.add(node);
+        args.add(String.valueOf(config.presenceTtl().toMillis()));
+        args.addAll(held);
+        List<Object> removed = redis.eval(RESTORE, ScriptOutputType.MULTI, new String[0], args.toArray(new String[0]));
+        away = false;
+        LOG.info(() -> "Redis at " + config.describeUrl() + " is back: presence restored, rooms catching up from the store");
+        tellLeft(removed);
+        Listener to = listener;
+        if (to != null) {
+            to.resync(null);
+        }
+    }
+
+    private void reap(String dead) {
+        List<Object> removed = redis.eval(REAP, ScriptOutputType.MULTI, new String[0], prefix, dead);
+        if (!removed.isEmpty()) {
+            LOG.info(() -> "Node " + dead + " stopped answering; its " + removed.size() / 3 + " member(s) left");
+        }
+        tellLeft(removed);
+    }
+
+    private void tellLeft(List<Object> removed) {
+        Listener to = listener;
+        for (int i = 0; to != null && i + 2 < removed.size(); i += 3) {
+            to.left(String.valueOf(removed.get(i)), String.valueOf(removed.get(i + 1)),
+                    ((Number) removed.get(i + 2)).intValue());
+        }
+    }
+
+    // ---- plumbing ----
+
+    /** A call that needs an answer: at once a BrokerException while Redis is away, else the answer or one. */
+    private <T> T call(java.util.function.Supplier<T> command) {
+        if (away) {
+            throw new BrokerException("Redis is not answering", null);
+        }
+        try {
+            return command.get();
+        } catch (BrokerException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new BrokerException("Redis: " + rootMessage(e), e);
+        }
+    }
+
+    private static String entry(String room, String user) {
+        return room + "\n" + user;
+    }
+
+    @Override
+    public boolean clustered() {
+        return true;
+    }
+
+    @Override
+    public String describe() {
+        return "node " + node + " of \"" + prefix + "\" through Redis at " + config.describeUrl() + ", presence TTL "
+                + config.presenceTtl().toSeconds() + " s";
+    }
+
+    /** Leaves the cluster: this node's members are gone at once for the others, not after the TTL. */
+    @Override
+    public void close() {
+        heartbeat.shutdownNow();
+        try {
+            if (!away) {
+                held.clear();
+                tellLeft(redis.eval(LEAVE, ScriptOutputType.MULTI, new String[0], prefix, node));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "leaving the cluster failed", e);
+        } finally {
+            subscriptions.close();
+            connection.close();
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.toString() : root.getMessage();
+    }
+}

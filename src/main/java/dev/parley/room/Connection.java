@@ -1,0 +1,498 @@
+package dev.parley.room;
+
+import static dev.parley.protocol.ErrorCode.ALREADY_JOINED;
+import static dev.parley.protocol.ErrorCode.BAD_FRAME;
+import static dev.parley.protocol.ErrorCode.NAME_TAKEN;
+import static dev.parley.protocol.ErrorCode.NOT_JOINED;
+import static dev.parley.protocol.ErrorCode.NO_SUCH_USER;
+import static dev.parley.protocol.ErrorCode.RATE_LIMITED;
+import static dev.parley.protocol.ErrorCode.UNAVAILABLE;
+
+import dev.parley.broker.Broker;
+import dev.parley.broker.BrokerException;
+import dev.parley.broker.Event;
+import dev.parley.protocol.ChatMessage;
+import dev.parley.protocol.Inbound;
+import dev.parley.protocol.InboundType;
+import dev.parley.protocol.Outbound;
+import dev.parley.protocol.ProtocolException;
+import dev.parley.store.StoreException;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One chat connection, from its open to its close: admission, the idle clock, the rate
+ * limit, decoding, the join state machine and what each frame does. The endpoint hands
+ * it every frame; its room does the delivery.
+ *
+ * <p>States: {@code OPEN} (not joined; only frames allowed before a join), {@code JOINING}
+ * (name being claimed and welcome read; what the room delivers meanwhile is held),
+ * {@code JOINED}, {@code GONE} (departed, once, whatever the cause). A join that fails
+ * goes back to {@code OPEN}, so the client may try another name.
+ */
+public final class Connection {
+    private static final Logger LOG = Logger.getLogger(Connection.class.getName());
+
+    enum State { OPEN, JOINING, JOINED, GONE }
+
+    private final RoomRegistry registry;
+    private final String roomName;
+    private final Outbox outbox;
+    private final RateLimit rateLimit;
+    private volatile long lastHeard = System.nanoTime();
+    private String countedAt; // the address this connection counts against, set once at admission
+
+    // guarded by this; read without it by the room's fan-out (set before the connection is a member)
+    private volatile State state = State.OPEN;
+    private volatile String name;
+    private volatile Room room;
+    /** Messages up to this seq were in the welcome: the room's stream may still deliver some, and they are skipped. */
+    private long floor = -1;
+    private List<Event> held; // what the room delivered while joining
+    private long heldBytes;
+    private boolean heldTooMuch;
+
+    Connection(RoomRegistry registry, Session session, String roomName) {
+        this.registry = registry;
+        this.roomName = roomName;
+        this.outbox = new Outbox(session, registry.config().sendQueue(), registry.config().sendBuffer());
+        this.rateLimit = RateLimit.of(registry.config().rateLimit());
+    }
+
+    /** The room this connection asked for in its URL. */
+    public String roomName() {
+        return roomName;
+    }
+
+    /** The member's name, or null before a join was tried. */
+    public String name() {
+        return name;
+    }
+
+    public boolean isJoined() {
+        return state == State.JOINED;
+    }
+
+    Outbox outbox() {
+        return outbox;
+    }
+
+    String countedAt() {
+        return countedAt;
+    }
+
+    void countedAt(String address) {
+        countedAt = address;
+    }
+
+    /** How long the client has been silent, as of {@code now} (System.nanoTime). */
+    long silentFor(long now) {
+        return now - lastHeard;
+    }
+
+    // ---- frames from the client ----
+
+    public void receive(String frame) {
+        RateLimit.Verdict verdict = admit(utf8Length(frame, registry.config().maxFrameBytes()));
+        if (verdict == null) {
+            return;
+        }
+        try {
+            Inbound inbound = decode(frame);
+            if (verdict == RateLimit.Verdict.REFUSE) {
+                throw new ProtocolException(RATE_LIMITED, "Too many frames: wait a moment before sending more.",
+                        inbound.type(), cidOf(inbound));
+            }
+            handle(inbound);
+        } catch (ProtocolException e) {
+            LOG.log(Level.FINE, "{0}: {1}", new Object[] {this, e.getMessage()});
+            send(e.toFrame());
+        } catch (RuntimeException | Error e) { // Parley's own failure: this connection pays, its room goes on
+            LOG.log(Level.WARNING, "Closing " + this + " after an unexpected failure", e);
+            depart(CloseReasons.SERVER_ERROR);
+        }
+    }
+
+    public void receiveBinary(int length) {
+        if (admit(length) != null) {
+            send(new Outbound.Error(BAD_FRAME, "Frames are JSON text; binary frames are not accepted.", null));
+        }
+    }
+
+    /** The connection closed, whatever the cause. */
+    public void closed(CloseReason reason) {
+        LOG.log(Level.FINE, "{0} closed: {1}", new Object[] {this, reason});
+        depart(null);
+    }
+
+    /**
+     * What every frame goes through first: it counts for the idle check, a frame over the
+     * size limit closes with 1009, and it is taken from the rate limit.
+     *
+     * @return the rate limit's verdict, or null when the connection was closed for it
+     */
+    private RateLimit.Verdict admit(long bytes) {
+        lastHeard = System.nanoTime();
+        if (bytes > registry.config().maxFrameBytes()) {
+            depart(CloseReasons.TOO_BIG);
+            return null;
+        }
+        RateLimit.Verdict verdict = rateLimit.take();
+        if (verdict == RateLimit.Verdict.FLOODING) {
+            depart(CloseReasons.FLOODING);
+            return null;
+        }
+        return verdict;
+    }
+
+    private Inbound decode(String frame) throws ProtocolException {
+        Inbound inbound;
+        try {
+            inbound = registry.decoder().decode(frame);
+        } catch (ProtocolException e) {
+            // a frame this connection may not send at all gets the state error, even if malformed
+            ProtocolException stateError = stateError(e.type(), e.cid());
+            throw stateError != null ? stateError : e;
+        }
+        ProtocolException stateError = stateError(inbound.type(), cidOf(inbound));
+        if (stateError != null) {
+            throw stateError;
+        }
+        return inbound;
+    }
+
+    private ProtocolException stateError(InboundType type, String cid) {
+        if (type == null) {
+            return null;
+        }
+        State now = state;
+        if (now != State.JOINED && !type.allowedBeforeJoin()) {
+            return new ProtocolException(NOT_JOINED, "Send join first.", type, cid);
+        }
+        if (now == State.JOINED && type == InboundType.JOIN) {
+            return new ProtocolException(ALREADY_JOINED, "This connection has joined already.", type, cid);
+        }
+        return null;
+    }
+
+    private static String cidOf(Inbound inbound) {
+        if (inbound instanceof Inbound.Message message) {
+            return message.cid();
+        }
+        if (inbound instanceof Inbound.Direct direct) {
+            return direct.cid();
+        }
+        return null;
+    }
+
+    private void handle(Inbound inbound) throws ProtocolException {
+        if (inbound instanceof Inbound.Message message) {
+            message(message);
+        } else if (inbound instanceof Inbound.Typing) {
+            room.share(Event.of(Event.Kind.TYPING, name, registry.encoder().encode(new Outbound.Typing(roomName, name))),
+                    this);
+        } else if (inbound instanceof Inbound.Ping ping) {
+            send(new Outbound.Pong(ping.frame()));
+        } else if (inbound instanceof Inbound.Join join) {
+            join(join);
+        } else if (inbound instanceof Inbound.Direct direct) {
+            direct(direct);
+        } else if (inbound instanceof Inbound.History history) {
+            history(history);
+        } else if (inbound instanceof Inbound.Rooms) {
+            rooms();
+        } else {
+            throw new IllegalStateException("no handler for " + inbound);
+        }
+    }
+
+    // ---- join ----
+
+    private void join(Inbound.Join join) throws ProtocolException {
+        String user = join.user();
+        synchronized (this) {
+            if (state != State.OPEN) {
+                return; // gone; JOINED was refused by stateError, and frames of one connection come one at a time
+            }
+            state = State.JOINING;
+            name = user;
+            held = new ArrayList<>();
+        }
+        Room joined = null;
+        boolean claimed = false;
+        try {
+            joined = registry.enter(roomName, this);
+            room = joined;
+            Broker.Claim claim = registry.broker().claim(roomName, user);
+            if (claim.taken()) {
+                throw new ProtocolException(NAME_TAKEN, "The name \"" + user + "\" is in use in this room.",
+                        InboundType.JOIN, null);
+            }
+            claimed = true;
+            long position = joined.position();
+            Outbound.Welcome welcome = readWelcome(user, join, claim.users());
+            long newest = welcome.history().isEmpty() ? 0 : welcome.history().get(welcome.history().size() - 1).seq();
+            long sinceSeen = Boolean.TRUE.equals(welcome.recovered()) ? join.since().getAsLong() : 0;
+            if (joined.admit(this, registry.encoder().encode(welcome), welcome, Math.max(position, Math.max(newest, sinceSeen)),
+                    claim.count())) {
+                claimed = false; // the member's now: its departure gives it back
+                boolean slow;
+                synchronized (this) {
+                    slow = heldTooMuch;
+                }
+                if (slow) {
+                    slowConsumer();
+                }
+                return;
+            }
+        } catch (StoreException e) {
+            throw unavailable(InboundType.JOIN, null, e);
+        } catch (BrokerException e) {
+            throw unavailable(InboundType.JOIN, null, e);
+        } finally {
+            if (state != State.JOINED) {
+                failedJoin(joined, claimed);
+            }
+        }
+    }
+
+    /** Undoes a join that did not get through: out of the room, the claim given back, OPEN again unless gone. */
+    private void failedJoin(Room joined, boolean claimed) {
+        String user = name;
+        if (joined != null) {
+            joined.leave(this, false);
+        }
+        if (claimed) {
+            registry.broker().release(roomName, user);
+        }
+        synchronized (this) {
+            held = null;
+            heldBytes = 0;
+            heldTooMuch = false;
+            if (state == State.JOINING) {
+                state = State.OPEN;
+                name = null;
+                room = null;
+            }
+        }
+    }
+
+    private Outbound.Welcome readWelcome(String user, Inbound.Join join, List<String> users) {
+        Boolean recovered = null;
+        List<ChatMessage> history = null;
+        if (join.since().isPresent()) {
+            Optional<List<ChatMessage>> missed = registry.store().after(roomName, join.since().getAsLong(),
+                    registry.config().recoveryCap());
+            recovered = missed.isPresent();
+            history = missed.orElse(null);
+        }
+        if (history == null) {
+            history = registry.store().before(roomName, Long.MAX_VALUE, RoomRegistry.WELCOME_HISTORY);
+        }
+        return new Outbound.Welcome(roomName, user, users, history, recovered);
+    }
+
+    /**
+     * Called by the room, under its monitor: sends the welcome, then what was held but is
+     * not in the welcome already, and makes this connection a member. False if it
+     * departed meanwhile.
+     */
+    synchronized boolean welcomed(String frame, Outbound.Welcome welcome, long floor) {
+        if (state != State.JOINING) {
+            return false;
+        }
+        state = State.JOINED;
+        this.floor = floor;
+        boolean taken = outbox.offer(frame);
+        for (Event event : held) {
+            if (!taken) {
+                break;
+            }
+            boolean known = switch (event.kind()) {
+                case MESSAGE -> event.seq() <= floor;
+                case JOINED -> welcome.users().contains(event.user());
+                case LEFT -> !welcome.users().contains(event.user());
+                case TYPING, DIRECT -> false;
+            };
+            if (!known) {
+                taken = outbox.offer(event.frame());
+            }
+        }
+        held = null;
+        heldBytes = 0;
+        heldTooMuch |= !taken;
+        return true;
+    }
+
+    /** Called by the room, under its monitor, while this connection is joining. */
+    synchronized void hold(Event event) {
+        if (state != State.JOINING || heldTooMuch) {
+            return;
+        }
+        long bytes = 2L * event.frame().length();
+        if (held.size() >= registry.config().sendQueue() || heldBytes + bytes > registry.config().sendBuffer()) {
+            heldTooMuch = true; // a slow consumer before it even joined: closed once its welcome is out
+            return;
+        }
+        held.add(event);
+        heldBytes += bytes;
+    }
+
+    // ---- the other frames ----
+
+    /**
+     * The store gives the message its seq; once it is stored, the sender gets its ack and
+     * then the room the message, so the ack comes before the sender's own copy.
+     */
+    private void message(Inbound.Message message) {
+        Room in = room;
+        registry.store().append(roomName, name, message.text(), Instant.now()).whenComplete((stored, failure) -> {
+            try {
+                if (failure != null) {
+                    LOG.log(Level.FINE, "not stored: {0}", failure.getMessage());
+                    send(new Outbound.Error(UNAVAILABLE, "The message could not be stored; send it again.", message.cid()));
+                    return;
+                }
+                if (message.cid() != null) {
+                    send(new Outbound.Ack(message.cid(), stored.seq()));
+                }
+                in.committed(stored);
+            } catch (RuntimeException | Error e) { // on the store's thread, whose stage would swallow it: log it
+                LOG.log(Level.WARNING, "Delivery of " + roomName + "#" + (stored == null ? "?" : stored.seq()) + " failed", e);
+            }
+        });
+    }
+
+    private void direct(Inbound.Direct direct) throws ProtocolException {
+        String frame = registry.encoder().encode(
+                new Outbound.Direct(roomName, name, direct.to(), direct.text(), Instant.now()));
+        Connection target = room.connection(direct.to());
+        if (target != null) {
+            target.direct(frame);
+            if (target != this) {
+                deliver(frame);
+            }
+            return;
+        }
+        boolean elsewhere;
+        try {
+            elsewhere = registry.broker().heldElsewhere(roomName, direct.to());
+        } catch (BrokerException e) {
+            throw unavailable(InboundType.DIRECT, direct.cid(), e);
+        }
+        if (!elsewhere) {
+            throw new ProtocolException(NO_SUCH_USER, "Nobody named \"" + direct.to() + "\" is in this room.",
+                    InboundType.DIRECT, direct.cid());
+        }
+        registry.broker().publish(roomName, Event.of(Event.Kind.DIRECT, direct.to(), frame));
+        deliver(frame);
+    }
+
+    /** A direct message for this connection: held if it is still joining, so it follows the welcome. */
+    void direct(String frame) {
+        synchronized (this) {
+            if (state == State.JOINING) {
+                hold(Event.of(Event.Kind.DIRECT, name, frame));
+                return;
+            }
+        }
+        deliver(frame);
+    }
+
+    private void history(Inbound.History request) throws ProtocolException {
+        long before = request.before().orElse(Long.MAX_VALUE);
+        try {
+            send(new Outbound.History(roomName, registry.store().before(roomName, before, request.limit())));
+        } catch (StoreException e) {
+            throw unavailable(InboundType.HISTORY, null, e);
+        }
+    }
+
+    private void rooms() throws ProtocolException {
+        try {
+            send(new Outbound.Rooms(registry.broker().occupancy()));
+        } catch (BrokerException e) {
+            throw unavailable(InboundType.ROOMS, null, e);
+        }
+    }
+
+    private static ProtocolException unavailable(InboundType type, String cid, RuntimeException cause) {
+        LOG.log(Level.FINE, "unavailable: {0}", cause.getMessage());
+        String what = cause instanceof BrokerException ? "The cluster" : "The history store";
+        return new ProtocolException(UNAVAILABLE, what + " is unavailable right now; try again shortly.", type, cid);
+    }
+
+    // ---- frames to the client ----
+
+    /** Queues a frame; a connection that does not read is closed as a slow consumer. */
+    void deliver(String frame) {
+        if (!outbox.offer(frame)) {
+            slowConsumer();
+        }
+    }
+
+    /** A message of the room's stream: skipped if the welcome had it. Caller holds the room's monitor. */
+    boolean deliverMessage(long seq, String frame) {
+        return seq <= floor || outbox.offer(frame);
+    }
+
+    private void send(Outbound frame) {
+        deliver(registry.encoder().encode(frame));
+    }
+
+    /** One line per connection dropped for not reading: operators want to see those. */
+    void slowConsumer() {
+        LOG.log(Level.INFO, "Closing {0}: its queued frames ({1} at most, {2} KiB) were not read in time",
+                new Object[] {this, registry.config().sendQueue(), registry.config().sendBuffer() / 1024});
+        depart(CloseReasons.SLOW_CONSUMER);
+    }
+
+    // ---- departure ----
+
+    /**
+     * Leaves, once: out of the registry and its room, and the others hear {@code left}.
+     * Closes the connection with {@code close} unless that is null (it closed already).
+     */
+    void depart(CloseReason close) {
+        State was;
+        synchronized (this) {
+            was = state;
+            state = State.GONE;
+        }
+        if (was != State.GONE) {
+            registry.forget(this);
+        }
+        if (close != null) {
+            outbox.closeNow(close); // containers may call @OnClose, so depart again, from in here
+        }
+        Room in = room;
+        if (was == State.GONE || in == null || registry.shuttingDown()) {
+            return;
+        }
+        in.leave(this, was == State.JOINED); // a joining connection's claim is its join's to give back
+    }
+
+    /** The UTF-8 length of s, or some number above max as soon as it is clearly above. */
+    private static long utf8Length(String s, int max) {
+        int chars = s.length();
+        if (chars > max) {
+            return chars;
+        }
+        if ((long) chars * 3 <= max) {
+            return chars; // cannot be over: at most 3 bytes per UTF-16 unit
+        }
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + roomName + "/" + name + "]";
+    }
+}

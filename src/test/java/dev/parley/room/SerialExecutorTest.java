@@ -1,0 +1,107 @@
+package dev.parley.room;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class SerialExecutorTest {
+
+    /** A pool that runs what it is given only when the test says so. */
+    private static final class ManualPool implements java.util.concurrent.Executor {
+        final ArrayDeque<Runnable> submitted = new ArrayDeque<>();
+
+        @Override
+        public void execute(Runnable task) {
+            submitted.add(task);
+        }
+
+        void runAll() {
+            while (!submitted.isEmpty()) {
+                submitted.poll().run();
+            }
+        }
+    }
+
+    @Test
+    void tasksRunInOrderAndOneDrainIsScheduledAtATime() {
+        ManualPool pool = new ManualPool();
+        SerialExecutor serial = new SerialExecutor(pool);
+        List<Integer> ran = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            int n = i;
+            serial.execute(() -> ran.add(n));
+        }
+        assertEquals(1, pool.submitted.size(), "one drain for the five");
+        pool.runAll();
+        assertEquals(List.of(0, 1, 2, 3, 4), ran);
+        serial.execute(() -> ran.add(5));
+        assertEquals(1, pool.submitted.size(), "a new drain once the last one ended");
+        pool.runAll();
+        assertEquals(List.of(0, 1, 2, 3, 4, 5), ran);
+    }
+
+    @Test
+    void aFailingTaskDoesNotStopTheNext() {
+        ManualPool pool = new ManualPool();
+        SerialExecutor serial = new SerialExecutor(pool);
+        List<String> ran = new ArrayList<>();
+        serial.execute(() -> {
+            throw new IllegalStateException("a test's failure, logged on purpose");
+        });
+        serial.execute(() -> ran.add("next"));
+        pool.runAll();
+        assertEquals(List.of("next"), ran);
+    }
+
+    @Test
+    void neverTwoAtOnceOnARealPool() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            SerialExecutor serial = new SerialExecutor(pool);
+            AtomicInteger running = new AtomicInteger();
+            AtomicInteger overlaps = new AtomicInteger();
+            List<Integer> order = new ArrayList<>(); // only ever touched by one task at a time
+            int tasks = 20_000;
+            CountDownLatch done = new CountDownLatch(tasks);
+            Thread[] producers = new Thread[4];
+            for (int p = 0; p < producers.length; p++) {
+                int producer = p;
+                producers[p] = new Thread(() -> {
+                    for (int i = 0; i < tasks / producers.length; i++) {
+                        int n = producer * 1_000_000 + i;
+                        serial.execute(() -> {
+                            if (running.incrementAndGet() != 1) {
+                                overlaps.incrementAndGet();
+                            }
+                            order.add(n);
+                            running.decrementAndGet();
+                            done.countDown();
+                        });
+                    }
+                });
+                producers[p].start();
+            }
+            assertTrue(done.await(30, TimeUnit.SECONDS));
+            assertEquals(0, overlaps.get());
+            assertEquals(tasks, order.size());
+            for (int p = 0; p < producers.length; p++) { // each producer's tasks in the order it gave them
+                int producer = p;
+                List<Integer> own = order.stream().filter(n -> n / 1_000_000 == producer).toList();
+                for (int i = 0; i < own.size(); i++) {
+                    assertEquals(producer * 1_000_000 + i, own.get(i));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
