@@ -72,6 +72,12 @@ public interface Broker extends AutoCloseable {
          */
         void resync(String room);
 
+        /**
+         * The broker is back after it was away: every room reads what it missed, and tells
+         * the other nodes how far it got, since what it published meanwhile was dropped.
+         */
+        void back();
+
         /** The broker found {@code user} gone from {@code room} (its node died, or left while the broker was away). */
         void left(String room, String user, int count);
     }

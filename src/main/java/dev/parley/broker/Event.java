@@ -4,14 +4,14 @@ package dev.parley.broker;
  * What a node publishes for the others: an encoded frame and what they need to route it.
  *
  * @param kind  what it is
- * @param seq   a message's seq, else 0
+ * @param seq   a message's seq; for a tail, the last seq its node delivered in the room; else 0
  * @param user  who joined, left or types; for a direct message the recipient
  * @param frame the frame as the clients get it, encoded once by the node it came from
  */
 public record Event(Kind kind, long seq, String user, String frame) {
 
     public enum Kind {
-        MESSAGE('m'), JOINED('j'), LEFT('l'), TYPING('t'), DIRECT('d');
+        MESSAGE('m'), JOINED('j'), LEFT('l'), TYPING('t'), DIRECT('d'), TAIL('e');
 
         final char code;
 
@@ -31,6 +31,15 @@ public record Event(Kind kind, long seq, String user, String frame) {
 
     public static Event message(long seq, String frame) {
         return new Event(Kind.MESSAGE, seq, "", frame);
+    }
+
+    /**
+     * A node that was cut off from Redis says, when it is back, how far each of its rooms
+     * got: what it committed meanwhile never went out, and a node that is behind reads it
+     * from the store.
+     */
+    public static Event tail(long seq) {
+        return new Event(Kind.TAIL, seq, "", "");
     }
 
     public static Event of(Kind kind, String user, String frame) {

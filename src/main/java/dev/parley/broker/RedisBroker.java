@@ -3,6 +3,8 @@ package dev.parley.broker;
 import dev.parley.config.ClusterConfig;
 import dev.parley.protocol.Outbound;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
@@ -12,6 +14,9 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -166,15 +171,17 @@ public final class RedisBroker implements Broker {
     private final ClusterConfig config;
     private final String prefix;
     private final String node;
+    private final ClientResources resources;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final RedisCommands<String, String> redis;
     private final StatefulRedisPubSubConnection<String, String> subscriptions;
-    private final ScheduledExecutorService heartbeat;
+    private volatile ScheduledExecutorService heartbeat; // null until connected
     /** What this node holds, as "room\nuser": the truth Redis is repaired to when it is back. */
     private final Set<String> held = ConcurrentHashMap.newKeySet();
     private volatile Listener listener;
     private volatile boolean away;
+    private volatile boolean closing;
     private Set<String> nodes = Set.of(); // heartbeat thread only: the live nodes at the last heartbeat
 
     /**
@@ -187,19 +194,38 @@ public final class RedisBroker implements Broker {
         this.prefix = config.name();
         this.node = config.nodeId();
         LETTUCE_RECONNECTS.setLevel(Level.WARNING);
-        client = RedisClient.create(RedisURI.create(config.redisUrl()));
+        // a reconnect at most a second after the last try: a node notices Redis' return within about a second
+        resources = ClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), TIMEOUT, 2, TimeUnit.MILLISECONDS))
+                .build();
+        client = RedisClient.create(resources, RedisURI.create(config.redisUrl()));
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(TIMEOUT))
                 .socketOptions(SocketOptions.builder().connectTimeout(TIMEOUT).keepAlive(true).build())
                 .build());
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> lost) {
+                goneAway("the connection was lost");
+            }
+
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> made, SocketAddress address) {
+                ScheduledExecutorService beats = heartbeat;
+                if (beats != null && away) {
+                    beats.execute(RedisBroker.this::beat); // back at once (a restarted Redis has forgotten this node)
+                }
+            }
+        });
         try {
             connection = client.connect();
             redis = connection.sync();
             subscriptions = client.connectPubSub();
         } catch (RuntimeException e) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            resources.shutdown(0, 1, TimeUnit.SECONDS);
             throw new BrokerException("Cannot reach Redis at " + config.describeUrl() + ": " + rootMessage(e), e);
         }
         subscriptions.addListener(new RedisPubSubAdapter<>() {
@@ -339,6 +365,9 @@ public final class RedisBroker implements Broker {
             List<Object> answer = redis.eval(HEARTBEAT, ScriptOutputType.MULTI, new String[0], prefix, node,
                     String.valueOf(config.presenceTtl().toMillis()));
             if (away) {
+                if (!subscriptions.isOpen()) {
+                    return; // back only when events flow again too
+                }
                 back();
             }
             long now = ((Number) answer.get(0)).longValue();
@@ -358,12 +387,17 @@ public final class RedisBroker implements Broker {
                 to.resync(null);
             }
         } catch (RuntimeException e) {
-            if (!away) {
-                away = true;
-                LOG.warning(() -> "Redis at " + config.describeUrl() + " is not answering (" + rootMessage(e)
-                        + "): joins get \"unavailable\"; messages are stored and delivered on this node, and reach the"
-                        + " other nodes when it is back");
-            }
+            goneAway(rootMessage(e));
+        }
+    }
+
+    /** Redis went (a heartbeat failed, or a connection was lost): said once, until it is back. */
+    private synchronized void goneAway(String why) {
+        if (!away && !closing) {
+            away = true;
+            LOG.warning(() -> "Redis at " + config.describeUrl() + " is not answering (" + why
+                    + "): joins get \"unavailable\"; messages are stored and delivered on this node, and reach the"
+                    + " other nodes when it is back");
         }
     }
 
@@ -380,7 +414,7 @@ public final class RedisBroker implements Broker {
         tellLeft(removed);
         Listener to = listener;
         if (to != null) {
-            to.resync(null);
+            to.back();
         }
     }
 
@@ -434,6 +468,7 @@ public final class RedisBroker implements Broker {
     /** Leaves the cluster: this node's members are gone at once for the others, not after the TTL. */
     @Override
     public void close() {
+        closing = true;
         heartbeat.shutdownNow();
         try {
             if (!away) {
@@ -446,6 +481,7 @@ public final class RedisBroker implements Broker {
             subscriptions.close();
             connection.close();
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
         }
     }
 

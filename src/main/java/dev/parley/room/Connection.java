@@ -319,7 +319,7 @@ public final class Connection {
                 case MESSAGE -> event.seq() <= floor;
                 case JOINED -> welcome.users().contains(event.user());
                 case LEFT -> !welcome.users().contains(event.user());
-                case TYPING, DIRECT -> false;
+                case TYPING, DIRECT, TAIL -> false;
             };
             if (!known) {
                 taken = outbox.offer(event.frame());

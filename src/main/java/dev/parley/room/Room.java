@@ -48,6 +48,7 @@ final class Room {
     private final OrderedStream stream;
     private boolean retired;
     private boolean fillScheduled;
+    private boolean readAgain; // a resync came while a fill was on its way: read once more after it
 
     private volatile Connection[] members = NONE;
 
@@ -228,6 +229,11 @@ final class Room {
                         afterOffer();
                     }
                     case JOINED, LEFT, TYPING -> broadcast(event, null);
+                    case TAIL -> {
+                        if (stream.started() && event.seq() > stream.position()) {
+                            resync(); // the other node got further than this one heard
+                        }
+                    }
                     case DIRECT -> {
                         Connection target = connection(event.user());
                         if (target != null) {
@@ -302,10 +308,25 @@ final class Room {
         }
     }
 
+    /** Tells the other nodes how far this room got here (after the broker was away). */
+    void tellTail() {
+        long position;
+        synchronized (this) {
+            position = stream.position();
+        }
+        if (position > 0) {
+            registry.broker().publish(name, Event.tail(position));
+        }
+    }
+
     /** Events may have been lost: read what the store has after the position, gap or none. */
     void resync() {
         synchronized (this) {
-            if (fillScheduled || !stream.started()) {
+            if (!stream.started()) {
+                return;
+            }
+            if (fillScheduled) {
+                readAgain = true; // that fill may have read before what this resync is about was committed
                 return;
             }
             fillScheduled = true;
@@ -321,7 +342,7 @@ final class Room {
     private void read(boolean resync) {
         OrderedStream.Gap gap;
         synchronized (this) {
-            if (retired || (!resync && !stream.hasGap())) {
+            if (retired || (!resync && !stream.hasGap() && !readAgain)) {
                 fillScheduled = false;
                 return;
             }
@@ -334,7 +355,12 @@ final class Room {
             LOG.log(Level.FINE, "filling " + name + " failed, trying again", e);
             synchronized (this) {
                 fillScheduled = false;
-                afterOffer();
+                if (resync || readAgain) { // the store is away: try the resync again in a second
+                    readAgain = false;
+                    registry.schedule(this::resync, 1000);
+                } else {
+                    afterOffer();
+                }
             }
             return;
         }
@@ -346,7 +372,8 @@ final class Room {
             synchronized (this) {
                 stream.fill(gap, frames, FILL_PAGE, this::fanOut);
                 fillScheduled = false;
-                if (found.size() >= FILL_PAGE) {
+                if (found.size() >= FILL_PAGE || readAgain) {
+                    readAgain = false;
                     resync();
                 } else {
                     afterOffer();

@@ -254,6 +254,14 @@ public class RoomRegistry implements Broker.Listener {
     }
 
     @Override
+    public void back() {
+        for (Room room : rooms.values()) {
+            room.resync();
+            room.tellTail();
+        }
+    }
+
+    @Override
     public void left(String room, String user, int count) {
         Room active = rooms.get(room);
         if (active != null) {

@@ -2,6 +2,7 @@ package dev.parley.room;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,12 +33,12 @@ final class SerialExecutor implements Executor {
         }
         try {
             pool.execute(this::drain);
-        } catch (RuntimeException rejected) { // the pool is shutting down: nothing more runs
+        } catch (RejectedExecutionException shuttingDown) { // the node is stopping: nothing more runs
+            LOG.log(Level.FINE, "not run: the delivery pool is shut down");
             synchronized (this) {
                 tasks.clear();
                 running = false;
             }
-            throw rejected;
         }
     }
 

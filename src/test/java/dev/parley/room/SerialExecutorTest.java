@@ -63,6 +63,17 @@ class SerialExecutorTest {
     }
 
     @Test
+    void aPoolThatIsShutDownRunsNothingAndThrowsNothing() {
+        SerialExecutor serial = new SerialExecutor(task -> {
+            throw new java.util.concurrent.RejectedExecutionException("shut down");
+        });
+        List<String> ran = new ArrayList<>();
+        serial.execute(() -> ran.add("first"));
+        serial.execute(() -> ran.add("second")); // tried again, not stuck behind the first
+        assertEquals(List.of(), ran);
+    }
+
+    @Test
     void neverTwoAtOnceOnARealPool() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {

@@ -133,6 +133,23 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
     }
 
     /** The next frame, or empty if the connection closes before one comes. */
+    /** Asks for {@code rooms} and answers the count it gives {@code room}, 0 if it lists it not. */
+    public int countIn(String room) {
+        send(jakarta.json.Json.createObjectBuilder().add("type", "rooms").build());
+        return nextOf("rooms").getJsonArray("rooms").stream().map(JsonObject.class::cast)
+                .filter(r -> r.getString("room").equals(room)).mapToInt(r -> r.getInt("count")).findFirst().orElse(0);
+    }
+
+    /** The next frame if one arrives within {@code wait}. */
+    public java.util.Optional<JsonObject> poll(Duration wait) {
+        try {
+            return java.util.Optional.ofNullable(frames.poll(wait.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     public java.util.Optional<JsonObject> nextUnlessClosed() {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         try {

@@ -28,6 +28,13 @@ public final class ParleyCluster implements BeforeAllCallback, AfterAllCallback 
     private final List<ParleyNode> nodes = new ArrayList<>();
     private final AtomicInteger next = new AtomicInteger();
     private TestDatabase database;
+    private int databasePort; // 0: PostgreSQL's own
+
+    /** The nodes reach PostgreSQL through {@code port} on loopback (a {@link TcpProxy}), not directly. */
+    public ParleyCluster databaseThrough(int port) {
+        this.databasePort = port;
+        return this;
+    }
     private String redis;
 
     /** {@code size} nodes on the machine's Redis. */
@@ -74,7 +81,8 @@ public final class ParleyCluster implements BeforeAllCallback, AfterAllCallback 
             for (int i = 1; i <= size; i++) {
                 Map<String, String> node = new HashMap<>();
                 node.put("PARLEY_STORE", "jdbc");
-                node.put("PARLEY_JDBC_URL", database.jdbcUrl());
+                node.put("PARLEY_JDBC_URL", databasePort == 0 ? database.jdbcUrl()
+                        : database.jdbcUrl().replace("//127.0.0.1:5432/", "//127.0.0.1:" + databasePort + "/"));
                 node.put("PARLEY_JDBC_USER", database.user());
                 node.put("PARLEY_REDIS_URL", redis);
                 node.put("PARLEY_NODE_ID", "node-" + i);
