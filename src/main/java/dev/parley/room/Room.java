@@ -208,6 +208,11 @@ final class Room {
         tasks.execute(() -> {
             String frame = registry.encoder().encode(message);
             registry.broker().publish(name, Event.message(message.seq(), frame));
+            Room current = retired() ? registry.active(name) : null;
+            if (current != null && current != this) { // emptied meanwhile and made again: the new one's members get it
+                current.event(Event.message(message.seq(), frame));
+                return;
+            }
             synchronized (this) {
                 if (!registry.broker().clustered() && stream.started() && message.seq() <= stream.position()) {
                     stream.restart(message.seq(), frame, this::fanOut); // the store started the room over

@@ -218,6 +218,11 @@ public class RoomRegistry implements Broker.Listener {
         }
     }
 
+    /** The room of that name with members on this node now, or null. */
+    Room active(String name) {
+        return rooms.get(name);
+    }
+
     /** An empty room leaves the registry. Called under the room's monitor. */
     void retire(Room room) {
         if (rooms.remove(room.name(), room)) {
