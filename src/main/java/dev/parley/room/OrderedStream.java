@@ -85,6 +85,11 @@ final class OrderedStream {
         offer(seq, frame, delivery);
     }
 
+    /** A message was never offered (its room's delivery backlog was full): only a fill brings it. */
+    void missed() {
+        drops++;
+    }
+
     /** Whether messages are missing before held ones, or were dropped. */
     boolean hasGap() {
         return started() && (!held.isEmpty() || drops > dropsFilled);

@@ -13,6 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -36,11 +38,20 @@ final class Room {
     static final long GAP_WAIT_MILLIS = 200;
     /** Messages a fill reads at a time. */
     static final int FILL_PAGE = 500;
+    /**
+     * Committed messages waiting for the room's tasks, in bytes (two a char, and what a
+     * message and its task hold besides): beyond it a commit is not queued but left to
+     * the gap fill, so a room whose delivery falls behind its commits holds no more.
+     */
+    static final long MAX_BACKLOG = 16L * 1024 * 1024;
+    private static final long BACKLOG_OVERHEAD = 256;
 
     private final String name;
     private final RoomRegistry registry;
     private final SerialExecutor tasks;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final AtomicLong backlog = new AtomicLong();
+    private final AtomicBoolean missNoted = new AtomicBoolean();
 
     // guarded by this
     private final TreeMap<String, Connection> byName = new TreeMap<>();
@@ -205,7 +216,22 @@ final class Room {
 
     /** This node stored {@code message}: the others hear of it, and it goes out here in seq order. */
     void committed(ChatMessage message) {
+        long bytes = 2L * message.text().length() + BACKLOG_OVERHEAD;
+        if (backlog.addAndGet(bytes) > MAX_BACKLOG) { // delivery is behind: the gap fill reads it from the store
+            backlog.addAndGet(-bytes);
+            if (missNoted.compareAndSet(false, true)) {
+                tasks.execute(() -> {
+                    missNoted.set(false);
+                    synchronized (this) {
+                        stream.missed();
+                        afterOffer();
+                    }
+                });
+            }
+            return;
+        }
         tasks.execute(() -> {
+            backlog.addAndGet(-bytes);
             String frame = registry.encoder().encode(message);
             registry.broker().publish(name, Event.message(message.seq(), frame));
             Room current = retired() ? registry.active(name) : null;

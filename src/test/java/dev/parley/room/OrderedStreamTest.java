@@ -137,6 +137,20 @@ class OrderedStreamTest {
     }
 
     @Test
+    void aMessageThatWasNeverOfferedIsAGapThatAFillCloses() {
+        OrderedStream stream = new OrderedStream(100, 1 << 20);
+        stream.start(0, delivery);
+        offer(stream, 1);
+        stream.missed(); // 2 was committed, but its room's backlog was full
+        assertTrue(stream.hasGap());
+        OrderedStream.Gap gap = stream.gap();
+        assertEquals(new OrderedStream.Gap(1, Long.MAX_VALUE, 1), gap);
+        stream.fill(gap, found(2), 500, delivery);
+        assertEquals(List.of(1L, 2L), delivered);
+        assertFalse(stream.hasGap());
+    }
+
+    @Test
     void theBoundCountsBytesToo() {
         OrderedStream stream = new OrderedStream(100, 2 * 3); // three chars: one frame "f2"
         stream.start(0, delivery);
