@@ -32,7 +32,11 @@ export class Histogram {
   }
 }
 
-/** Opens connections with at most `concurrency` handshakes in flight; returns them and the rate. */
+/**
+ * Opens connections with at most `concurrency` handshakes in flight; returns them and the rate.
+ * A server of several nodes (`server.bases`) gets them in turn: consecutive users of a room
+ * on different nodes.
+ */
 export async function connectAll(server, specs, concurrency, onMessageFor) {
   const connect = drivers[server.protocol];
   const conns = new Array(specs.length);
@@ -42,7 +46,7 @@ export async function connectAll(server, specs, concurrency, onMessageFor) {
     while (next < specs.length) {
       const i = next++;
       const { room, user } = specs[i];
-      conns[i] = await connect(server.base, room, user, onMessageFor(i));
+      conns[i] = await connect(server.bases[i % server.bases.length], room, user, onMessageFor(i));
     }
   }
   await Promise.all(Array.from({ length: Math.min(concurrency, specs.length) }, worker));
@@ -58,10 +62,17 @@ export function population(prefix, rooms, users) {
   return specs;
 }
 
+/** Each part's CPU seconds from `before` to `after` ({ part: seconds }), as a share of `wallMs`. */
+function cpuShares(before, after, wallMs) {
+  if (before === null) return null;
+  return Object.fromEntries(Object.keys(before).map((part) => [part, (after[part] - before[part]) / (wallMs / 1000)]));
+}
+
 /**
  * One measured step: a fresh population, `deliveries` per second in all for `seconds`, then up
  * to `drainMs` for the stragglers. Latency is from the moment a message was due to be sent, so a
- * server (or generator) that falls behind cannot hide it.
+ * server (or generator) that falls behind cannot hide it. `serverCpuSeconds` gives the CPU
+ * seconds used so far by each part of the server ({ part: seconds }), or null.
  */
 export async function step(server, { rooms, users, deliveries, seconds, drainMs = 5000, label, serverCpuSeconds = () => null }) {
   const n = rooms * users;
@@ -111,7 +122,8 @@ export async function step(server, { rooms, users, deliveries, seconds, drainMs 
   }
   const cpu = process.cpuUsage(cpuBefore);
   const wall = performance.now() - t0;
-  const serverCpu = serverCpuBefore === null ? null : (serverCpuSeconds() - serverCpuBefore) / (wall / 1000);
+  const serverCpuParts = cpuShares(serverCpuBefore, serverCpuSeconds(), wall);
+  const serverCpu = serverCpuParts === null ? null : Object.values(serverCpuParts).reduce((a, b) => a + b, 0);
   const acks = conns.reduce((a, c) => a + c.acks, 0);
   const errors = conns.reduce((a, c) => a + c.errors, 0);
   conns.forEach((c) => c.close());
@@ -131,5 +143,6 @@ export async function step(server, { rooms, users, deliveries, seconds, drainMs 
     connectRate,
     generatorCpu: (cpu.user + cpu.system) / 1000 / wall,
     serverCpu,
+    serverCpuParts,
   };
 }

@@ -1,11 +1,13 @@
 // Parley vs the reference Socket.IO server, in one run: see docs/BENCHMARKS.md.
 //
 //   bench/run [--quick] [--rooms 100] [--users 20] [--seconds 8] [--servers parley,parley-h2,socketio]
+//             (also parley-cluster, parley-cluster2: need PostgreSQL at 127.0.0.1:5432 and redis-server)
 //             [--phases idle,capacity] [--rates 50000,75000] [--idle 9000] [--hold 15000]
 //             [--java-options "..."] [--parley-url ws://127.0.0.1:8080] [--json file]
 //
-// Each server under test runs pinned to core 0 (taskset), this generator to core 1 (bench/run).
-import { spawn } from 'node:child_process';
+// Each server under test runs pinned to core 0 (taskset), this generator to core 1 (bench/run);
+// a cluster target's nodes, its Redis and its database connections all on core 0.
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -58,73 +60,222 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function waitForHttp(url, child, what) {
+/** Runs a command-line tool (psql, createdb, redis-cli, taskset) to its end; returns its output. */
+const sh = (command, ...argv) => execFileSync(command, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+const exited = (child) => child.exitCode !== null || child.signalCode !== null;
+
+// what is still running or still exists, so that Ctrl-C leaves no server, Redis or database behind
+const children = new Set();
+const databasesToDrop = new Set();
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, async () => {
+    await Promise.all([...children].map(stopChild));
+    databasesToDrop.forEach(dropDatabase);
+    process.exit(130);
+  });
+}
+
+async function waitUntil(ready, child, what) {
   const until = Date.now() + 60_000;
   while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).status < 500) return;
-    } catch { /* not yet */ }
+    if (exited(child)) throw new Error(`${what} exited with ${child.exitCode ?? child.signalCode}`);
+    if (await ready()) return;
     await sleep(100);
   }
   throw new Error(`${what} did not start within 60 s`);
 }
 
-/** Starts one server pinned to core 0; resolves to { name, protocol, base, pid, stop() }. */
-async function start(name) {
-  if (args['parley-url'] && name.startsWith('parley')) {
-    return { name, protocol: 'parley', base: args['parley-url'].replace(/\/$/, ''), pid: null, stop: async () => {} };
+const httpAnswers = (url) => async () => {
+  try {
+    return (await fetch(url)).status < 500;
+  } catch {
+    return false; // not yet
   }
-  const port = await freePort();
-  let command;
-  let env = { ...process.env };
-  if (name === 'socketio') {
-    command = ['node', join(here, 'socketio-server.mjs'), String(port)];
-  } else {
-    const jar = join(root, 'target', 'parley-standalone.jar');
-    const javaOptions = args['java-options'].split(' ').filter(Boolean);
-    command = ['java', ...javaOptions, '-jar', jar];
-    env = {
-      ...env,
-      PARLEY_HOST: '127.0.0.1',
-      PARLEY_PORT: String(port),
-      PARLEY_STORE: name === 'parley-h2' ? 'jdbc' : 'memory',
-      PARLEY_DATA: mkdtempSync(join(tmpdir(), 'parley-bench-')),
-    };
+};
+
+const redisAnswers = (port) => async () => {
+  try {
+    return sh('redis-cli', '-h', '127.0.0.1', '-p', String(port), 'ping').trim() === 'PONG';
+  } catch {
+    return false; // not yet
   }
-  const child = spawn('taskset', ['-c', '0', ...command], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+};
+
+/** Starts `command` pinned to core 0 and waits until `ready()`; resolves to the child process. */
+async function startPinned(command, env, ready, what, cwd) {
+  const child = spawn('taskset', ['-c', '0', ...command], { env, cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   let stderr = '';
   child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
   try {
-    await waitForHttp(`http://127.0.0.1:${port}/${name === 'socketio' ? 'health' : ''}`, child, name);
+    await waitUntil(ready, child, what);
   } catch (e) {
     child.kill('SIGKILL');
     throw new Error(`${e.message}\n${stderr}`);
   }
+  return child;
+}
+
+async function stopChild(child) {
+  child.kill('SIGTERM');
+  await new Promise((r) => (exited(child) ? r() : child.once('exit', r)));
+}
+
+/** One standalone Parley node with the given settings; resolves to { child, base }. */
+async function startParley(name, settings) {
+  const port = await freePort();
+  const jar = join(root, 'target', 'parley-standalone.jar');
+  const javaOptions = args['java-options'].split(' ').filter(Boolean);
+  const env = {
+    ...process.env,
+    PARLEY_HOST: '127.0.0.1',
+    PARLEY_PORT: String(port),
+    PARLEY_DATA: mkdtempSync(join(tmpdir(), 'parley-bench-')),
+    ...settings,
+  };
+  const child = await startPinned(['java', ...javaOptions, '-jar', jar], env, httpAnswers(`http://127.0.0.1:${port}/`), name);
+  return { child, base: `ws://127.0.0.1:${port}` };
+}
+
+// The cluster targets: how many nodes each runs, on a database and a Redis of its own.
+const CLUSTERS = { 'parley-cluster': 1, 'parley-cluster2': 2 };
+const PG = ['-h', '127.0.0.1', '-U', 'postgres'];
+const POOL_SIZE = 8; // each node's connections to the database (StandaloneServer)
+let databases = 0;
+
+function createDatabase() {
+  const database = `parley_bench_${process.pid}_${++databases}`;
+  sh('createdb', ...PG, database);
+  databasesToDrop.add(database);
+  return database;
+}
+
+function dropDatabase(database) {
+  sh('dropdb', ...PG, '--if-exists', '--force', database);
+  databasesToDrop.delete(database);
+}
+
+/**
+ * The backends serving `database` (a node's pool fills after it is up), pinned to core 0
+ * like the servers. PostgreSQL's own processes (walwriter, checkpointer, …) serve every
+ * database on the machine and are left alone.
+ */
+async function pinBackends(database, expected) {
+  const query = `select pid from pg_stat_activity where datname = '${database}' and backend_type = 'client backend'`;
+  const until = Date.now() + 10_000;
+  let pids = [];
+  while (pids.length < expected && Date.now() < until) {
+    await sleep(200);
+    pids = sh('psql', ...PG, '-d', 'postgres', '-Atc', query).split('\n').filter(Boolean).map(Number);
+  }
+  if (pids.length < expected) console.log(`  (${pids.length} of ${expected} database connections open; those pinned)`);
+  pids.forEach((pid) => sh('taskset', '-a', '-cp', '0', String(pid)));
+  return pids;
+}
+
+/**
+ * `nodes` Parley nodes in cluster mode on a fresh PostgreSQL database and a throwaway Redis,
+ * each pinned to core 0; stop() stops the nodes and Redis and drops the database.
+ */
+async function startCluster(name, nodes) {
+  const undo = []; // run in reverse order
+  const stop = async () => {
+    while (undo.length) await undo.pop()();
+  };
+  try {
+    const database = createDatabase();
+    undo.push(async () => dropDatabase(database));
+    const redisPort = await freePort();
+    const redis = await startPinned(['redis-server', '--port', String(redisPort), '--bind', '127.0.0.1', '--save', '',
+      '--appendonly', 'no'], process.env, redisAnswers(redisPort), 'redis-server', mkdtempSync(join(tmpdir(), 'parley-redis-')));
+    undo.push(() => stopChild(redis));
+    const started = [];
+    for (let k = 1; k <= nodes; k++) { // one after the other: the first migrates the database
+      const node = await startParley(`${name} node ${k}`, {
+        PARLEY_STORE: 'jdbc',
+        PARLEY_JDBC_URL: `jdbc:postgresql://127.0.0.1:5432/${database}`,
+        PARLEY_JDBC_USER: 'postgres',
+        PARLEY_REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+        PARLEY_NODE_ID: `bench-${k}`,
+        PARLEY_CLUSTER_NAME: 'bench',
+      });
+      started.push(node);
+      undo.push(() => stopChild(node.child));
+    }
+    const backends = await pinBackends(database, nodes * POOL_SIZE);
+    return {
+      name,
+      protocol: 'parley',
+      bases: started.map((n) => n.base),
+      processes: [...started.map((n) => ({ part: 'parley', pid: n.child.pid })), { part: 'redis', pid: redis.pid },
+        ...backends.map((pid) => ({ part: 'postgres', pid }))],
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/**
+ * Starts one server pinned to core 0; resolves to { name, protocol, bases, processes, stop() }:
+ * `bases` the URLs its clients connect to (in turn), `processes` its parts' { part, pid }.
+ */
+async function start(name) {
+  if (args['parley-url'] && name.startsWith('parley')) {
+    return { name, protocol: 'parley', bases: [args['parley-url'].replace(/\/$/, '')], processes: [], stop: async () => {} };
+  }
+  if (CLUSTERS[name]) return startCluster(name, CLUSTERS[name]);
+  let child;
+  let base;
+  if (name === 'socketio') {
+    const port = await freePort();
+    child = await startPinned(['node', join(here, 'socketio-server.mjs'), String(port)], process.env,
+      httpAnswers(`http://127.0.0.1:${port}/health`), name);
+    base = `ws://127.0.0.1:${port}`;
+  } else {
+    ({ child, base } = await startParley(name, { PARLEY_STORE: name === 'parley-h2' ? 'jdbc' : 'memory' }));
+  }
   return {
     name,
     protocol: name === 'socketio' ? 'socketio' : 'parley',
-    base: `ws://127.0.0.1:${port}`,
-    pid: child.pid,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
-    },
+    bases: [base],
+    processes: [{ part: name === 'socketio' ? 'node' : 'parley', pid: child.pid }],
+    stop: () => stopChild(child),
   };
 }
 
-/** CPU seconds the server process has used (null when it is not ours to measure). */
+/** CPU seconds a process has used; 0 once it is gone. */
 function cpuSeconds(pid) {
-  if (!pid) return null;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  let stat;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return 0;
+  }
+  const fields = stat.split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
 }
 
-/** Resident set size of the server process in KiB (null when it is not ours to measure). */
-function rssKiB(pid) {
-  if (!pid) return null;
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
+/** CPU seconds the server's parts have used, { part: seconds } (null when they are not ours to measure). */
+function serverCpuSeconds(server) {
+  if (server.processes.length === 0) return null;
+  const parts = {};
+  for (const { part, pid } of server.processes) parts[part] = (parts[part] ?? 0) + cpuSeconds(pid);
+  return parts;
+}
+
+/**
+ * Resident set size of the server's processes in MiB, PostgreSQL's backends left out (most
+ * of theirs is the shared buffer pool); null when they are not ours to measure.
+ */
+function rssMiB(server) {
+  const own = server.processes.filter((p) => p.part !== 'postgres');
+  if (own.length === 0) return null;
+  return own.reduce((kib, { pid }) => kib + Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]), 0) / 1024;
 }
 
 // ---------- phases ----------
@@ -135,15 +286,15 @@ const roomsOf20 = (prefix, count) => population(prefix, Math.ceil(count / 20), 2
 /** Idle connections: set-up rate, RSS per connection, then holding `hold` in all while delivering. */
 async function idlePhase(server) {
   await sleep(1000);
-  const before = rssKiB(server.pid);
+  const before = rssMiB(server);
   let delivered = 0;
   const onMessageFor = () => () => { delivered++; };
   const first = await connectAll(server, roomsOf20('idle', config.idle), 200, onMessageFor);
   await sleep(2000);
-  const after = rssKiB(server.pid);
+  const after = rssMiB(server);
   const result = {
     connectRate: first.perSecond,
-    idleBytesPerConnection: before === null ? null : ((after - before) * 1024) / config.idle,
+    idleBytesPerConnection: before === null ? null : ((after - before) * 1024 * 1024) / config.idle,
   };
   let all = first.conns;
   if (config.hold > config.idle) {
@@ -157,7 +308,7 @@ async function idlePhase(server) {
     while (delivered < expected && Date.now() < until) await sleep(20);
     result.held = all.length;
     result.heldDelivered = `${delivered}/${expected}`;
-    result.heldRssMiB = server.pid ? rssKiB(server.pid) / 1024 : null;
+    result.heldRssMiB = rssMiB(server);
   }
   all.forEach((c) => c.close());
   return result;
@@ -165,33 +316,57 @@ async function idlePhase(server) {
 
 const passes = (r) => r.lost === 0 && r.outOfOrder === 0 && r.errors === 0 && r.p99 <= P99_LIMIT_MS;
 
-function printStep(server, r) {
-  const f = (x) => (Number.isFinite(x) ? x.toFixed(1) : '-');
-  console.log(`  ${server.name.padEnd(10)} offered ${String(r.offered).padStart(7)}/s delivered ${String(r.delivered)
-    .padStart(7)}/s  p50 ${f(r.p50).padStart(6)} p99 ${f(r.p99).padStart(7)} max ${f(r.max).padStart(7)} ms  lost ${r.lost
-  } order ${r.outOfOrder} err ${r.errors}  cpu server ${r.serverCpu === null ? '-' : (r.serverCpu * 100).toFixed(0)
-  }% generator ${(r.generatorCpu * 100).toFixed(0)}%  ${passes(r) ? 'ok' : 'FAIL'}`);
+/** " (parley 60 redis 5 postgres 30)": the shares of a server of several parts, in %. */
+function cpuParts(parts) {
+  if (!parts || Object.keys(parts).length < 2) return '';
+  return ` (${Object.entries(parts).map(([part, share]) => `${part} ${(share * 100).toFixed(0)}`).join(' ')})`;
 }
 
-/** Raises the load ×1.5 until a step fails, then bisects twice between the last pass and the fail. */
+function printStep(server, r) {
+  const f = (x) => (Number.isFinite(x) ? x.toFixed(1) : '-');
+  console.log(`  ${server.name.padEnd(15)} offered ${String(r.offered).padStart(7)}/s delivered ${String(r.delivered)
+    .padStart(7)}/s  p50 ${f(r.p50).padStart(6)} p99 ${f(r.p99).padStart(7)} max ${f(r.max).padStart(7)} ms  lost ${r.lost
+  } order ${r.outOfOrder} err ${r.errors}  cpu server ${r.serverCpu === null ? '-' : (r.serverCpu * 100).toFixed(0)
+  }%${cpuParts(r.serverCpuParts)} generator ${(r.generatorCpu * 100).toFixed(0)}%  ${passes(r) ? 'ok' : 'FAIL'}`);
+}
+
+/**
+ * Raises the load ×1.5 from 10,000 deliveries/s until a step fails (or lowers it ÷1.5 until one
+ * passes), then bisects twice between the last pass and the fail.
+ */
 async function capacityPhase(server) {
   const scenario = { rooms: config.rooms, users: config.users };
+  // a step that cannot even set up (a join refused) fails, and ends the search: its
+  // connections may still be open
   const measure = async (deliveries) => {
-    const r = await step(server, { ...scenario, deliveries, seconds: config.seconds, label: `s${Math.round(deliveries)}`,
-      serverCpuSeconds: () => cpuSeconds(server.pid) });
-    r.rssMiB = server.pid ? rssKiB(server.pid) / 1024 : null;
+    let r;
+    try {
+      r = await step(server, { ...scenario, deliveries, seconds: config.seconds, label: `s${Math.round(deliveries)}`,
+        serverCpuSeconds: () => serverCpuSeconds(server) });
+    } catch (e) {
+      console.log(`  ${server.name.padEnd(15)} offered ${String(deliveries).padStart(7)}/s  FAIL: ${e.message}`);
+      return { offered: deliveries, error: e.message };
+    }
+    r.rssMiB = rssMiB(server);
     printStep(server, r);
     return r;
   };
   // warm-up (JIT, pools), not counted
   await step(server, { ...scenario, deliveries: 2000, seconds: quick ? 1 : 3, label: 'warm' });
   if (quick) return { best: await measure(200) };
-  await step(server, { ...scenario, deliveries: 20_000, seconds: 4, label: 'warmer' });
+  if (CLUSTERS[server.name]) {
+    // a cluster node has more to compile (JDBC driver, Lettuce, Netty): C2 takes a third of
+    // the core for about 40 s, and with the short warm-up failed the first step
+    await step(server, { ...scenario, deliveries: 10_000, seconds: 30, label: 'warmer' });
+  } else {
+    await step(server, { ...scenario, deliveries: 20_000, seconds: 4, label: 'warmer' });
+  }
   if (args.rates) {
     let best = null;
     for (const rate of args.rates.split(',').map(Number)) {
       const r = await measure(rate);
       if (passes(r)) best = r;
+      if (r.error) break;
     }
     return { best };
   }
@@ -202,7 +377,13 @@ async function capacityPhase(server) {
     const r = await measure(rate);
     if (passes(r)) { best = r; rate = Math.round(rate * 1.5); } else fail = r;
   }
-  for (let i = 0; i < 2 && fail && best; i++) {
+  // a server that fails the first step: ÷1.5 until one passes
+  while (!best && !fail.error && rate >= 1500) {
+    rate = Math.round(rate / 1.5);
+    const r = await measure(rate);
+    if (passes(r)) best = r; else fail = r;
+  }
+  for (let i = 0; i < 2 && fail && !fail.error && best; i++) {
     const mid = Math.round((best.offered + fail.offered) / 2);
     const r = await measure(mid);
     if (passes(r)) best = r; else fail = r;
@@ -212,11 +393,8 @@ async function capacityPhase(server) {
 
 // ---------- the run ----------
 
-const results = {};
-console.log(`Scenario: ${config.rooms} rooms x ${config.users} users, ${config.seconds} s per step; `
-  + `idle ${config.idle}, hold ${config.hold}; p99 limit ${P99_LIMIT_MS} ms`);
-for (const name of config.servers) {
-  console.log(`\n${name}`);
+/** A server's idle phase and capacity phase, each in a fresh process (or cluster). */
+async function measureServer(name) {
   let server = await start(name);
   try {
     const phases = args.phases.split(',');
@@ -233,9 +411,23 @@ for (const name of config.servers) {
       server = await start(name);
       capacity = await capacityPhase(server);
     }
-    results[name] = { ...idle, capacity: capacity.best };
+    return { ...idle, capacity: capacity.best };
   } finally {
     await server.stop();
+  }
+}
+
+const results = {};
+console.log(`Scenario: ${config.rooms} rooms x ${config.users} users, ${config.seconds} s per step; `
+  + `idle ${config.idle}, hold ${config.hold}; p99 limit ${P99_LIMIT_MS} ms`);
+for (const name of config.servers) {
+  console.log(`\n${name}`);
+  try {
+    results[name] = await measureServer(name);
+  } catch (e) { // the others are still measured; the run fails at the end
+    console.log(`  failed: ${e.message}`);
+    results[name] = { failed: e.message };
+    process.exitCode = 1;
   }
 }
 
@@ -254,6 +446,8 @@ const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : '-');
 const cap = (name) => results[name]?.capacity?.delivered;
 console.log(`\ncapacity Parley (memory) / Socket.IO: ${ratio(cap('parley'), cap('socketio'))}`);
 console.log(`capacity Parley (H2) / Parley (memory): ${ratio(cap('parley-h2'), cap('parley'))}`);
+console.log(`capacity Parley cluster / Parley (memory): ${ratio(cap('parley-cluster'), cap('parley'))}`);
+console.log(`capacity 2 nodes / 1 cluster node: ${ratio(cap('parley-cluster2'), cap('parley-cluster'))}`);
 console.log(`idle memory Socket.IO / Parley: ${ratio(results.socketio?.idleBytesPerConnection, results.parley?.idleBytesPerConnection)}`);
 
 const out = args.json ?? join(root, 'target', 'bench', 'result.json');
