@@ -57,6 +57,7 @@ public record ParleyConfig(String host, int port, int maxFrameBytes, Duration id
      */
     public static ParleyConfig from(UnaryOperator<String> env, UnaryOperator<String> properties) {
         Settings s = new Settings(env, properties);
+        StoreConfig store = StoreConfig.from(s);
         return new ParleyConfig(
                 s.text("PARLEY_HOST", "0.0.0.0"),
                 s.integer("PARLEY_PORT", 8080, 0, 65535),
@@ -70,14 +71,14 @@ public record ParleyConfig(String host, int port, int maxFrameBytes, Duration id
                 s.origins("PARLEY_ALLOWED_ORIGINS"),
                 s.integer("PARLEY_MAX_CONNECTIONS", defaultMaxConnections(), 1, 10_000_000),
                 s.integer("PARLEY_MAX_CONNECTIONS_PER_IP", 0, 0, 10_000_000),
-                StoreConfig.from(s),
-                clusterOf(s));
+                store,
+                clusterOf(s, store));
     }
 
     /** Cluster mode's settings, checked against the store: the nodes must share a database. */
-    private static ClusterConfig clusterOf(Settings s) {
+    private static ClusterConfig clusterOf(Settings s, StoreConfig store) {
         ClusterConfig cluster = ClusterConfig.from(s);
-        if (cluster.enabled() && StoreConfig.from(s).kind() == StoreConfig.Kind.MEMORY) {
+        if (cluster.enabled() && store.kind() == StoreConfig.Kind.MEMORY) {
             throw new ConfigException("Cluster mode (PARLEY_REDIS_URL) needs PARLEY_STORE=jdbc on a database"
                     + " the nodes share (PostgreSQL), not the memory store");
         }

@@ -66,18 +66,9 @@ public final class Connection {
         this.rateLimit = RateLimit.of(registry.config().rateLimit());
     }
 
-    /** The room this connection asked for in its URL. */
-    public String roomName() {
-        return roomName;
-    }
-
     /** The member's name, or null before a join was tried. */
     public String name() {
         return name;
-    }
-
-    public boolean isJoined() {
-        return state == State.JOINED;
     }
 
     Outbox outbox() {

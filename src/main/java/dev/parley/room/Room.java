@@ -36,6 +36,8 @@ final class Room {
     private static final Connection[] NONE = new Connection[0];
     /** How long a gap may stay open before the room fills it from the store. */
     static final long GAP_WAIT_MILLIS = 200;
+    /** How long a join waits for the room another connection is starting. */
+    private static final long START_WAIT_MILLIS = 10_000;
     /** Messages a fill reads at a time. */
     static final int FILL_PAGE = 500;
     /**
@@ -94,7 +96,7 @@ final class Room {
     /** Waits for {@link #start} by another connection; throws what it threw. */
     void awaitStart() {
         try {
-            started.get(registry.waitMillis(), TimeUnit.MILLISECONDS);
+            started.get(START_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (TimeoutException e) {
@@ -203,10 +205,6 @@ final class Room {
         return null;
     }
 
-    int size() {
-        return members.length;
-    }
-
     /** Retired: emptied, out of the registry, and the room of nobody any more. */
     synchronized boolean retired() {
         return retired;
@@ -276,11 +274,17 @@ final class Room {
         });
     }
 
-    /** Queues an event's frame for every member (and joining connection) but {@code except}. Caller holds the monitor. */
+    /**
+     * Queues an event's frame for every member but {@code except}, and holds it for every
+     * joining connection. A message goes through {@link Connection#deliverMessage}, which
+     * skips what a member's welcome had. Caller holds the monitor.
+     */
     private void broadcast(Event event, Connection except) {
+        boolean message = event.kind() == Event.Kind.MESSAGE;
         List<Connection> slow = null;
         for (Connection member : members) {
-            if (member != except && !member.outbox().offer(event.frame())) {
+            if (member != except && !(message ? member.deliverMessage(event.seq(), event.frame())
+                    : member.outbox().offer(event.frame()))) {
                 slow = add(slow, member);
             }
         }
@@ -305,20 +309,9 @@ final class Room {
         }
     }
 
+    /** Where the stream delivers: one event per message, not per member. */
     private void fanOut(long seq, String frame) {
-        List<Connection> slow = null;
-        for (Connection member : members) {
-            if (!member.deliverMessage(seq, frame)) {
-                slow = add(slow, member);
-            }
-        }
-        if (!joining.isEmpty()) {
-            Event event = Event.message(seq, frame);
-            for (Connection c : joining) {
-                c.hold(event);
-            }
-        }
-        departSlow(slow);
+        broadcast(Event.message(seq, frame), null);
     }
 
     /** This node's members hear a member's event (typing), and the other nodes too. */

@@ -46,8 +46,6 @@ public class RoomRegistry implements Broker.Listener {
     private static final Pattern ROOM_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     /** How many stored messages a plain welcome carries. */
     public static final int WELCOME_HISTORY = 50;
-    /** How long a join waits for a room another connection is starting. */
-    private static final long ROOM_START_MILLIS = 10_000;
 
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
@@ -309,10 +307,6 @@ public class RoomRegistry implements Broker.Listener {
 
     ExecutorService fillPool() {
         return fill;
-    }
-
-    long waitMillis() {
-        return ROOM_START_MILLIS;
     }
 
     void schedule(Runnable task, long delayMillis) {
