@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -32,9 +32,10 @@ import org.flywaydb.core.Flyway;
  * History in a relational database (H2 or PostgreSQL, one schema, migrated by Flyway).
  *
  * <p>Group commit: appends go into a queue; one writer thread takes everything that
- * queued up while its previous commit ran and stores it in one transaction, then
- * completes the appends in order. So a message is committed before anyone hears of
- * it, and under load many messages share one commit.
+ * queued up while its previous commit ran (and, while messages keep coming, for a
+ * moment more) and stores it in one transaction, then completes the appends in order.
+ * So a message is committed before anyone hears of it, and under load many messages
+ * share one commit.
  *
  * <p>The database is the sequencer: in that transaction each room's row in
  * {@code parley_room} is raised by the number of its messages in the batch, and the
@@ -49,6 +50,15 @@ public final class JdbcHistoryStore implements HistoryStore {
     private static final int MAX_PENDING = 100_000;
     /** What waits for the writer at most, in bytes of text (two a character): a slow database refuses, never swells. */
     private static final long MAX_PENDING_BYTES = 64L * 1024 * 1024;
+    /**
+     * While messages keep coming (the last commit ended less than {@link #BUSY} ago) and
+     * few wait, the writer waits this long before it takes a batch, so that a commit holds
+     * several messages: a transaction, a statement and a round trip each cost about as much
+     * as the message they carry. Idle, a message is committed at once.
+     */
+    private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final long BUSY = 5 * GATHER_NANOS;
+    private static final int GATHERED = 8;
     /** Rooms whose row the writer remembers having seen. */
     private static final int MAX_ROOMS_REMEMBERED = 100_000;
 
@@ -57,6 +67,26 @@ public final class JdbcHistoryStore implements HistoryStore {
     private static final String NEW_ROOM = "insert into parley_room (room, last_seq) values (?, 0)";
     private static final String TAKE_SEQS = "update parley_room set last_seq = last_seq + ? where room = ?";
     private static final String LAST = "select last_seq from parley_room where room = ?";
+    /**
+     * A room's batch on PostgreSQL in one statement: raise the room's row, insert the
+     * messages under the seqs it gave (the arrays unnested in order), return the new last
+     * seq; no row returned means the room has no sequence row. With {@code keep}, the same
+     * statement trims the room: the delete sees the table as it was before the statement,
+     * so it removes older rows, and messages of the batch that would be trimmed at once
+     * (more than {@code keep} of them) are not inserted at all.
+     */
+    private static final String POSTGRES_TAKE_AND_INSERT = """
+            with taken as (update parley_room set last_seq = last_seq + ? where room = ? returning last_seq),
+            stored as (
+                insert into parley_message (room, seq, username, body, ts)
+                select ?, taken.last_seq - ? + m.n, m.username, m.body, m.ts
+                from taken, unnest(?::varchar[], ?::bytea[], ?::int8[]) with ordinality as m(username, body, ts, n)
+                where m.n > ?)
+            """;
+    private static final String POSTGRES_WRITE = POSTGRES_TAKE_AND_INSERT + "select last_seq from taken";
+    private static final String POSTGRES_WRITE_AND_TRIM = POSTGRES_TAKE_AND_INSERT
+            + ", trimmed as (delete from parley_message where room = ? and seq <= (select last_seq from taken) - ?)\n"
+            + "select last_seq from taken";
     private static final String FIRST = "select min(seq) from parley_message where room = ?";
     private static final String BEFORE =
             "select seq, username, body, ts from parley_message where room = ? and seq < ? order by seq desc limit ?";
@@ -66,6 +96,7 @@ public final class JdbcHistoryStore implements HistoryStore {
             "select seq, username, body, ts from parley_message where room = ? and seq > ? and seq <= ? order by seq";
 
     private final DataSource database;
+    private final boolean postgres;
     private final int keep;
     private final String description;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(MAX_PENDING);
@@ -96,7 +127,9 @@ public final class JdbcHistoryStore implements HistoryStore {
     public JdbcHistoryStore(DataSource database, int keep) {
         this.database = database;
         this.keep = keep;
-        this.description = migrate(database) + (keep == 0 ? ", every message kept" : ", " + keep + " messages kept per room");
+        String product = migrate(database);
+        this.postgres = product.startsWith("jdbc, PostgreSQL");
+        this.description = product + (keep == 0 ? ", every message kept" : ", " + keep + " messages kept per room");
         writer = new Thread(this::writeLoop, "parley-store-writer");
         writer.setDaemon(true);
         writer.start();
@@ -203,6 +236,7 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     private void writeLoop() {
         List<Pending> batch = new ArrayList<>();
+        long lastCommit = System.nanoTime() - BUSY;
         while (!closing || !queue.isEmpty()) {
             try {
                 Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
@@ -210,9 +244,13 @@ public final class JdbcHistoryStore implements HistoryStore {
                     continue;
                 }
                 batch.add(first);
+                if (System.nanoTime() - lastCommit < BUSY && queue.size() < GATHERED && !closing) {
+                    LockSupport.parkNanos(GATHER_NANOS);
+                }
                 queue.drainTo(batch, MAX_BATCH - 1);
                 pendingBytes.addAndGet(-batch.stream().mapToLong(Pending::bytes).sum());
                 write(batch);
+                lastCommit = System.nanoTime();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -264,25 +302,35 @@ public final class JdbcHistoryStore implements HistoryStore {
                 continue;
             }
             try (Connection connection = database.getConnection()) {
-                boolean exists;
-                try (PreparedStatement select = connection.prepareStatement(LAST)) {
-                    select.setString(1, room);
-                    try (ResultSet result = select.executeQuery()) {
-                        exists = result.next();
-                    }
-                }
-                if (!exists) {
-                    try (PreparedStatement insert = connection.prepareStatement(NEW_ROOM)) {
+                if (postgres) {
+                    try (PreparedStatement insert = connection.prepareStatement(NEW_ROOM + " on conflict do nothing")) {
                         insert.setString(1, room);
                         insert.executeUpdate();
-                    } catch (SQLException raced) {
-                        if (!isDuplicateKey(raced)) {
-                            throw raced;
-                        }
                     }
+                } else {
+                    addRoomRow(connection, room);
                 }
             }
             roomRows.put(room, Boolean.TRUE);
+        }
+    }
+
+    private static void addRoomRow(Connection connection, String room) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(LAST)) {
+            select.setString(1, room);
+            try (ResultSet result = select.executeQuery()) {
+                if (result.next()) {
+                    return;
+                }
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement(NEW_ROOM)) {
+            insert.setString(1, room);
+            insert.executeUpdate();
+        } catch (SQLException raced) {
+            if (!isDuplicateKey(raced)) {
+                throw raced;
+            }
         }
     }
 
@@ -291,67 +339,118 @@ public final class JdbcHistoryStore implements HistoryStore {
         return e.getSQLState() != null && e.getSQLState().startsWith("23");
     }
 
-    /** One transaction: takes each room's seqs, inserts the messages, trims. Returns them in byRoom's order. */
+    /**
+     * Stores a batch: takes each room's seqs, inserts the messages, trims. Returns them in
+     * byRoom's order. All rooms in one transaction, or, for one room on PostgreSQL, one
+     * statement in autocommit: one round trip for the whole commit.
+     */
     private List<ChatMessage> commit(TreeMap<String, List<Pending>> byRoom) throws SQLException {
         try (Connection connection = database.getConnection()) {
-            connection.setAutoCommit(false);
+            boolean oneStatement = postgres && byRoom.size() == 1;
+            connection.setAutoCommit(oneStatement);
             try {
                 List<ChatMessage> stored = new ArrayList<>();
-                Map<String, Long> lastSeqs = new HashMap<>();
-                try (PreparedStatement take = connection.prepareStatement(TAKE_SEQS);
-                     PreparedStatement read = connection.prepareStatement(LAST)) {
-                    for (Map.Entry<String, List<Pending>> room : byRoom.entrySet()) {
-                        take.setInt(1, room.getValue().size());
-                        take.setString(2, room.getKey());
-                        if (take.executeUpdate() != 1) {
-                            roomRows.remove(room.getKey());
-                            throw new SQLException("no sequence row for room " + room.getKey());
-                        }
-                        read.setString(1, room.getKey());
-                        long last;
-                        try (ResultSet result = read.executeQuery()) {
-                            result.next();
-                            last = result.getLong(1);
-                        }
-                        lastSeqs.put(room.getKey(), last);
-                        long seq = last - room.getValue().size();
-                        for (Pending p : room.getValue()) {
-                            stored.add(new ChatMessage(p.room(), ++seq, p.user(), p.text(), p.ts()));
-                        }
+                for (Map.Entry<String, List<Pending>> room : byRoom.entrySet()) {
+                    List<Pending> messages = room.getValue();
+                    long last = postgres ? writePostgres(connection, room.getKey(), messages)
+                            : writePortable(connection, room.getKey(), messages);
+                    long seq = last - messages.size();
+                    for (Pending p : messages) {
+                        stored.add(new ChatMessage(p.room(), ++seq, p.user(), p.text(), p.ts()));
                     }
                 }
-                try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-                    for (ChatMessage m : stored) {
-                        insert.setString(1, m.room());
-                        insert.setLong(2, m.seq());
-                        insert.setString(3, m.user());
-                        insert.setBytes(4, m.text().getBytes(StandardCharsets.UTF_8));
-                        insert.setLong(5, m.ts().toEpochMilli());
-                        insert.addBatch();
-                    }
-                    insert.executeBatch();
+                if (!oneStatement) {
+                    connection.commit();
                 }
-                if (keep > 0) {
-                    try (PreparedStatement trim = connection.prepareStatement(TRIM)) {
-                        for (Map.Entry<String, Long> room : lastSeqs.entrySet()) {
-                            trim.setString(1, room.getKey());
-                            trim.setLong(2, room.getValue() - keep);
-                            trim.addBatch();
-                        }
-                        trim.executeBatch();
-                    }
-                }
-                connection.commit();
                 return stored;
             } catch (SQLException | RuntimeException e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
+                if (!oneStatement) {
+                    try {
+                        connection.rollback();
+                    } catch (SQLException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
                 }
                 throw e;
             }
         }
+    }
+
+    /** One room's messages in one statement ({@link #POSTGRES_WRITE}); returns the room's new last seq. */
+    private long writePostgres(Connection connection, String room, List<Pending> messages) throws SQLException {
+        int n = messages.size();
+        String[] users = new String[n];
+        byte[][] bodies = new byte[n][];
+        Long[] times = new Long[n];
+        for (int i = 0; i < n; i++) {
+            Pending p = messages.get(i);
+            users[i] = p.user();
+            bodies[i] = p.text().getBytes(StandardCharsets.UTF_8);
+            times[i] = p.ts().toEpochMilli();
+        }
+        try (PreparedStatement write = connection.prepareStatement(keep > 0 ? POSTGRES_WRITE_AND_TRIM : POSTGRES_WRITE)) {
+            write.setInt(1, n);
+            write.setString(2, room);
+            write.setString(3, room);
+            write.setInt(4, n);
+            write.setArray(5, connection.createArrayOf("varchar", users));
+            write.setArray(6, connection.createArrayOf("bytea", bodies));
+            write.setArray(7, connection.createArrayOf("int8", times));
+            write.setInt(8, keep > 0 ? n - keep : 0);
+            if (keep > 0) {
+                write.setString(9, room);
+                write.setInt(10, keep);
+            }
+            try (ResultSet result = write.executeQuery()) {
+                if (!result.next()) {
+                    throw missingRow(room);
+                }
+                return result.getLong(1);
+            }
+        }
+    }
+
+    /** One room's messages in the open transaction, statement by statement; returns the room's new last seq. */
+    private long writePortable(Connection connection, String room, List<Pending> messages) throws SQLException {
+        long last;
+        try (PreparedStatement take = connection.prepareStatement(TAKE_SEQS);
+             PreparedStatement read = connection.prepareStatement(LAST)) {
+            take.setInt(1, messages.size());
+            take.setString(2, room);
+            if (take.executeUpdate() != 1) {
+                throw missingRow(room);
+            }
+            read.setString(1, room);
+            try (ResultSet result = read.executeQuery()) {
+                result.next();
+                last = result.getLong(1);
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            long seq = last - messages.size();
+            for (Pending p : messages) {
+                insert.setString(1, room);
+                insert.setLong(2, ++seq);
+                insert.setString(3, p.user());
+                insert.setBytes(4, p.text().getBytes(StandardCharsets.UTF_8));
+                insert.setLong(5, p.ts().toEpochMilli());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+        if (keep > 0) {
+            try (PreparedStatement trim = connection.prepareStatement(TRIM)) {
+                trim.setString(1, room);
+                trim.setLong(2, last - keep);
+                trim.executeUpdate();
+            }
+        }
+        return last;
+    }
+
+    private SQLException missingRow(String room) {
+        roomRows.remove(room);
+        return new SQLException("no sequence row for room " + room);
     }
 
     // ---- reading ----
