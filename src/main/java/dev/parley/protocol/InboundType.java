@@ -31,6 +31,14 @@ public enum InboundType {
         return BY_WIRE_NAME.get(wireName);
     }
 
+    /**
+     * Whether answering this may wait for the store or the broker (a query, a Redis call):
+     * then it is not answered on the thread that read it.
+     */
+    public boolean mayWait() {
+        return this == JOIN || this == HISTORY || this == ROOMS || this == DIRECT;
+    }
+
     /** Whether a client may send this before its {@code join} succeeded. */
     public boolean allowedBeforeJoin() {
         return this == JOIN || this == PING;

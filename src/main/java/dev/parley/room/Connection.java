@@ -21,9 +21,11 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -59,6 +61,14 @@ public final class Connection {
     private long heldBytes;
     private boolean heldTooMuch;
 
+    /** Frames that came while a frame that waits is answered; guarded by this. */
+    private record Waiting(String frame, RateLimit.Verdict verdict) {
+    }
+
+    private boolean answering; // a frame that waits is answered on the work pool; guarded by this
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    private long waitingBytes;
+
     Connection(RoomRegistry registry, Session session, String roomName) {
         this.registry = registry;
         this.roomName = roomName;
@@ -90,25 +100,114 @@ public final class Connection {
 
     // ---- frames from the client ----
 
+    /**
+     * A frame from the client. Frames are answered one at a time in the order they came;
+     * one that may wait for the store or the broker ({@link InboundType#mayWait}: a join,
+     * a history request) is answered on the registry's work pool, so the thread that read
+     * it (a selector thread on the standalone server) never waits, and the frames that
+     * come meanwhile wait behind it, up to the send queue's bounds.
+     */
     public void receive(String frame) {
         RateLimit.Verdict verdict = admit(utf8Length(frame, registry.config().maxFrameBytes()));
         if (verdict == null) {
             return;
         }
+        boolean later;
+        boolean tooMany = false;
+        synchronized (this) {
+            later = answering;
+            if (later) {
+                long bytes = 2L * frame.length();
+                tooMany = waiting.size() >= registry.config().sendQueue()
+                        || waitingBytes + bytes > registry.config().sendBuffer();
+                if (!tooMany) {
+                    waiting.add(new Waiting(frame, verdict));
+                    waitingBytes += bytes;
+                }
+            }
+        }
+        if (tooMany) {
+            LOG.log(Level.FINE, "{0}: too many frames while a join or history request was answered", this);
+            depart(CloseReasons.FLOODING);
+        } else if (!later) {
+            answer(frame, verdict); // nothing is being answered, so nothing else answers this connection's frames now
+        }
+    }
+
+    /**
+     * Answers a frame here, or, if it may wait, hands it to the work pool and returns
+     * true; the frames that come until it is answered are queued.
+     */
+    private boolean answer(String frame, RateLimit.Verdict verdict) {
+        if (state == State.GONE) {
+            return false;
+        }
+        Inbound inbound;
         try {
-            Inbound inbound = decode(frame);
+            inbound = decode(frame);
             if (verdict == RateLimit.Verdict.REFUSE) {
                 throw new ProtocolException(RATE_LIMITED, "Too many frames: wait a moment before sending more.",
                         inbound.type(), cidOf(inbound));
             }
+            if (inbound.type().mayWait()) {
+                Inbound slow = inbound;
+                synchronized (this) {
+                    answering = true;
+                }
+                registry.workPool().execute(() -> {
+                    handleSafely(slow);
+                    answerWaiting();
+                });
+                return true;
+            }
             handle(inbound);
         } catch (ProtocolException e) {
-            LOG.log(Level.FINE, "{0}: {1}", new Object[] {this, e.getMessage()});
-            send(e.toFrame());
-        } catch (RuntimeException | Error e) { // Parley's own failure: this connection pays, its room goes on
-            LOG.log(Level.WARNING, "Closing " + this + " after an unexpected failure", e);
-            depart(CloseReasons.SERVER_ERROR);
+            refused(e);
+        } catch (RejectedExecutionException e) { // shutting down
+            depart(CloseReasons.SHUTTING_DOWN);
+        } catch (RuntimeException | Error e) {
+            failed(e);
         }
+        return false;
+    }
+
+    private void handleSafely(Inbound inbound) {
+        try {
+            handle(inbound);
+        } catch (ProtocolException e) {
+            refused(e);
+        } catch (RuntimeException | Error e) {
+            failed(e);
+        }
+    }
+
+    /** After a frame that waited: the frames that came meanwhile, in order, until one waits again. */
+    private void answerWaiting() {
+        while (true) {
+            Waiting next;
+            synchronized (this) {
+                next = waiting.poll();
+                if (next == null) {
+                    answering = false;
+                    return;
+                }
+                waitingBytes -= 2L * next.frame().length();
+            }
+            if (answer(next.frame(), next.verdict())) {
+                return; // the next one that waits carries on from there
+            }
+        }
+    }
+
+    private void refused(ProtocolException e) {
+        LOG.log(Level.FINE, "{0}: {1}", new Object[] {this, e.getMessage()});
+        send(e.toFrame());
+    }
+
+    /** Parley's own failure: this connection pays, its room goes on. */
+    private void failed(Throwable e) {
+        LOG.log(Level.WARNING, "Closing " + this + " after an unexpected failure", e);
+        depart(CloseReasons.SERVER_ERROR);
     }
 
     public void receiveBinary(int length) {

@@ -46,6 +46,8 @@ public class RoomRegistry implements Broker.Listener {
     private static final Pattern ROOM_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     /** How many stored messages a plain welcome carries. */
     public static final int WELCOME_HISTORY = 50;
+    /** Joins and history requests answered at once, each waiting for a query or Redis at most its timeout. */
+    private static final int WORK_THREADS = 8;
 
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
@@ -59,6 +61,7 @@ public class RoomRegistry implements Broker.Listener {
     private ScheduledExecutorService timer;
     private ExecutorService delivery;
     private ExecutorService fill;
+    private ExecutorService work;
 
     protected RoomRegistry() {
         // for the CDI proxy
@@ -73,7 +76,8 @@ public class RoomRegistry implements Broker.Listener {
     }
 
     /**
-     * Starts the threads: the room deliveries' pool, the gap fills' pool, and the timer
+     * Starts the threads: the room deliveries' pool, the gap fills' pool, the pool for
+     * frames that wait for the store or the broker (joins, history), and the timer
      * that runs the idle check (Parley's own, so that every container closes a silent
      * connection alike: 1000 "idle timeout" after PARLEY_IDLE_TIMEOUT without a frame).
      */
@@ -83,6 +87,7 @@ public class RoomRegistry implements Broker.Listener {
         delivery = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 threads("parley-delivery"));
         fill = Executors.newFixedThreadPool(2, threads("parley-fill"));
+        work = Executors.newFixedThreadPool(WORK_THREADS, threads("parley-work"));
         long timeout = config.idleTimeout().toNanos();
         long period = Math.max(TimeUnit.MILLISECONDS.toNanos(100), Math.min(TimeUnit.SECONDS.toNanos(1), timeout / 10));
         timer.scheduleAtFixedRate(() -> closeIdle(timeout), period, period, TimeUnit.NANOSECONDS);
@@ -176,6 +181,7 @@ public class RoomRegistry implements Broker.Listener {
             timer.shutdownNow();
             delivery.shutdown();
             fill.shutdownNow();
+            work.shutdownNow();
         }
         for (Connection connection : connections) {
             connection.outbox().closeWhenDrained(CloseReasons.SHUTTING_DOWN);
@@ -307,6 +313,11 @@ public class RoomRegistry implements Broker.Listener {
 
     ExecutorService fillPool() {
         return fill;
+    }
+
+    /** Where frames that may wait for the store or the broker are answered (Connection). */
+    ExecutorService workPool() {
+        return work;
     }
 
     void schedule(Runnable task, long delayMillis) {

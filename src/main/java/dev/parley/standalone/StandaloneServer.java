@@ -23,7 +23,6 @@ import org.glassfish.grizzly.ConnectionProbe;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.strategies.SameThreadIOStrategy;
-import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
@@ -74,12 +73,11 @@ public final class StandaloneServer implements AutoCloseable {
 
             http = new HttpServer();
             listener = new NetworkListener("parley", config.host(), config.port());
-            // In memory nothing on a frame's path blocks (sends go through the outbox), so
-            // frames are handled on the selector thread that read them, without a hand-off.
-            // With a database a join or history request waits for its query: worker threads,
-            // so that a slow database does not hold up the selector's other connections.
-            listener.getTransport().setIOStrategy(database == null
-                    ? SameThreadIOStrategy.getInstance() : WorkerThreadIOStrategy.getInstance());
+            // Nothing on a frame's path waits: sends go through the outbox, and frames that
+            // wait for the store or the broker (a join, a history request) are answered on
+            // the registry's work pool. So frames are handled on the selector thread that
+            // read them, without a hand-off, whatever the store.
+            listener.getTransport().setIOStrategy(SameThreadIOStrategy.getInstance());
             int maxSockets = maxSockets(config.maxConnections());
             listener.getTransport().getConnectionMonitoringConfig().addProbes(new ConnectionProbe.Adapter() {
                 @Override

@@ -178,7 +178,7 @@ class ClusterFailureTest {
 
             redis.start();
             for (var node : cluster.nodes()) {
-                node.awaitLine(Pattern.compile("Redis at .* is back"), Duration.ofSeconds(15));
+                node.awaitLine(Pattern.compile("Redis at \\S+ is back"), Duration.ofSeconds(15));
             }
             Map<Long, String> atBob = readUpTo(bob, 20, 1);
             assertEquals("during20", atBob.get(20L));
@@ -212,6 +212,40 @@ class ClusterFailureTest {
             redis.resume();
             Map<Long, String> atBob = readUpTo(bob, 10, 1);
             assertEquals("paused10", atBob.get(10L));
+        }
+    }
+
+    /**
+     * A join waits for Redis (here one that never answers, up to the client's timeout):
+     * it holds up only its own connection. The others' frames are answered meanwhile; its
+     * own later frames wait and are answered after it, in order; and a client that keeps
+     * sending while it waits is closed once the send queue's worth is waiting.
+     */
+    @Test
+    void aJoinWaitingForRedisHoldsUpOnlyItsOwnConnection() {
+        try (ChatClient ann = ChatClient.join(cluster.node(1).chatUri(Rooms.fresh()), "ann");
+             ChatClient waits = ChatClient.connect(cluster.node(1).chatUri(Rooms.fresh()));
+             ChatClient floods = ChatClient.connect(cluster.node(1).chatUri(Rooms.fresh()))) {
+            redis.pause();
+            waits.send(Json.createObjectBuilder().add("type", "join").add("user", "bob").build());
+            waits.send(Json.createObjectBuilder().add("type", "ping").add("n", 1).build());
+            waits.send(Json.createObjectBuilder().add("type", "ping").add("n", 2).build());
+            floods.send(Json.createObjectBuilder().add("type", "join").add("user", "cyd").build());
+            ann.send(Json.createObjectBuilder().add("type", "ping").add("n", 3).build());
+            assertEquals(3, ann.next("pong").getInt("n"));
+            assertTrue(waits.poll(Duration.ZERO).isEmpty(), "ann's pong came while bob's join still waited");
+
+            String ping = Json.createObjectBuilder().add("type", "ping").build().toString();
+            for (int i = 0; i <= 1000 && floods.sendUnlessClosed(ping); i++) {
+                // the default send queue is 1000 frames
+            }
+            ChatClient.Closed closed = floods.awaitClose();
+            assertEquals(1008, closed.code());
+            assertEquals("flooding", closed.reason());
+
+            waits.nextError("unavailable");
+            assertEquals(1, waits.next("pong").getInt("n"));
+            assertEquals(2, waits.next("pong").getInt("n"));
         }
     }
 }
