@@ -173,9 +173,10 @@ public final class RedisBroker implements Broker {
     private final String node;
     private final ClientResources resources;
     private final RedisClient client;
-    private final StatefulRedisConnection<String, String> connection;
-    private final RedisCommands<String, String> redis;
-    private final StatefulRedisPubSubConnection<String, String> subscriptions;
+    // null until the first connection is made (Redis may be away at start-up); then kept, Lettuce reconnects them
+    private volatile StatefulRedisConnection<String, String> connection;
+    private volatile RedisCommands<String, String> redis;
+    private volatile StatefulRedisPubSubConnection<String, String> subscriptions;
     private volatile ScheduledExecutorService heartbeat; // null until connected
     /** What this node holds, as "room\nuser": the truth Redis is repaired to when it is back. */
     private final Set<String> held = ConcurrentHashMap.newKeySet();
@@ -185,9 +186,9 @@ public final class RedisBroker implements Broker {
     private Set<String> nodes = Set.of(); // heartbeat thread only: the live nodes at the last heartbeat
 
     /**
-     * Connects to Redis and joins the cluster.
-     *
-     * @throws BrokerException if Redis cannot be reached now
+     * Connects to Redis and joins the cluster; if Redis cannot be reached now, starts away
+     * (one WARNING line; joins answer {@code unavailable}) and keeps trying on the
+     * heartbeat's schedule.
      */
     public RedisBroker(ClusterConfig config) {
         this.config = config;
@@ -219,30 +220,9 @@ public final class RedisBroker implements Broker {
                 }
             }
         });
-        try {
-            connection = client.connect();
-            redis = connection.sync();
-            subscriptions = client.connectPubSub();
-        } catch (RuntimeException e) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
-            resources.shutdown(0, 1, TimeUnit.SECONDS);
-            throw new BrokerException("Cannot reach Redis at " + config.describeUrl() + ": " + rootMessage(e), e);
+        if (connect()) {
+            beat();
         }
-        subscriptions.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, String payload) {
-                received(channel, payload);
-            }
-
-            @Override
-            public void subscribed(String channel, long count) {
-                Listener to = listener;
-                if (to != null) { // also after a reconnect: what was published meanwhile is gone, the store has it
-                    to.resync(channel.substring(channelPrefix().length()));
-                }
-            }
-        });
-        beat();
         heartbeat = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "parley-heartbeat");
             thread.setDaemon(true);
@@ -250,6 +230,39 @@ public final class RedisBroker implements Broker {
         });
         long period = Math.max(500, config.presenceTtl().toMillis() / 5);
         heartbeat.scheduleWithFixedDelay(this::beat, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Makes the two connections, once; false (and away) if Redis cannot be reached now. */
+    private boolean connect() {
+        StatefulRedisConnection<String, String> made = null;
+        try {
+            made = client.connect();
+            StatefulRedisPubSubConnection<String, String> events = client.connectPubSub();
+            events.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String payload) {
+                    received(channel, payload);
+                }
+
+                @Override
+                public void subscribed(String channel, long count) {
+                    Listener to = listener;
+                    if (to != null) { // also after a reconnect: what was published meanwhile is gone, the store has it
+                        to.resync(channel.substring(channelPrefix().length()));
+                    }
+                }
+            });
+            subscriptions = events;
+            redis = made.sync();
+            connection = made; // last: the heartbeat takes a connection as the sign that both are made
+            return true;
+        } catch (RuntimeException e) {
+            if (made != null) {
+                made.closeAsync();
+            }
+            goneAway("cannot connect: " + rootMessage(e));
+            return false;
+        }
     }
 
     @Override
@@ -361,6 +374,9 @@ public final class RedisBroker implements Broker {
      * never published.
      */
     private void beat() {
+        if (connection == null && !connect()) {
+            return; // away since start-up: tried again at the next heartbeat
+        }
         try {
             List<Object> answer = redis.eval(HEARTBEAT, ScriptOutputType.MULTI, new String[0], prefix, node,
                     String.valueOf(config.presenceTtl().toMillis()));
@@ -478,8 +494,10 @@ public final class RedisBroker implements Broker {
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "leaving the cluster failed", e);
         } finally {
-            subscriptions.close();
-            connection.close();
+            if (connection != null) {
+                subscriptions.close();
+                connection.close();
+            }
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             resources.shutdown(0, 2, TimeUnit.SECONDS);
         }

@@ -198,6 +198,33 @@ class ClusterFailureTest {
     }
 
     @Test
+    void aNodeStartedWhileRedisIsDownJoinsTheClusterWhenRedisAnswers() {
+        String room = Rooms.fresh();
+        try (ChatClient ann = ChatClient.join(cluster.node(1).chatUri(room), "ann")) {
+            redis.kill();
+            cluster.node(3).restart(); // starts all the same
+            cluster.node(3).awaitLine(Pattern.compile("Redis at .* is not answering \\(cannot connect"), Duration.ofSeconds(10));
+            try (ChatClient early = ChatClient.connect(cluster.node(3).chatUri(room))) {
+                early.send(Json.createObjectBuilder().add("type", "join").add("user", "bob").build());
+                early.nextError("unavailable");
+            }
+
+            redis.start();
+            for (var node : cluster.nodes()) {
+                node.awaitLine(Pattern.compile("Redis at \\S+ is back"), Duration.ofSeconds(15));
+            }
+            try (ChatClient bob = ChatClient.connect(cluster.node(3).chatUri(room))) {
+                bob.send(Json.createObjectBuilder().add("type", "join").add("user", "bob").build());
+                assertEquals(List.of("ann", "bob"), bob.next("welcome").getJsonArray("users").stream()
+                        .map(v -> ((jakarta.json.JsonString) v).getString()).toList());
+                assertEquals("bob", ann.nextOf("joined").getString("user"));
+                bob.say("hello from node 3", "h1");
+                assertEquals("hello from node 3", ann.nextOf("message").getString("text"));
+            }
+        }
+    }
+
+    @Test
     void aRedisThatNeverAnswersStallsNoSend() {
         String room = Rooms.fresh();
         try (ChatClient ann = ChatClient.join(cluster.node(1).chatUri(room), "ann");
