@@ -21,10 +21,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One standalone Parley server as its own OS process ({@code java -cp <test class path>
- * dev.parley.standalone.Main}), so a test can kill it with SIGKILL, stop it with SIGTERM
- * and start it again. Its settings are PARLEY_* variables over the test defaults; none is
- * inherited from the test's own environment. Everything it prints (stdout and stderr)
+ * One Parley server as its own OS process, so a test can kill it with SIGKILL, stop it
+ * with SIGTERM and start it again: the standalone server ({@code java -cp <test class
+ * path> dev.parley.standalone.Main}), or the WAR in Payara Micro ({@link #payaraMicro}).
+ * Its settings are PARLEY_* variables over the test defaults; none is inherited from the
+ * test's own environment. Everything it prints (stdout and stderr)
  * is kept, the last {@value #KEPT_LINES} lines of the current run, for {@link #lines} and
  * {@link #awaitLine}.
  */
@@ -33,8 +34,15 @@ public final class ParleyNode implements AutoCloseable {
     public static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     static final int KEPT_LINES = 10_000;
     private static final Pattern LISTENING = Pattern.compile("listening on http://[^ ]+:(\\d+)/");
+    /** Micro's last start-up line, after the deployment, and the URL it listed before it. */
+    private static final Pattern PAYARA_READY = Pattern.compile("Payara Micro .* ready in");
+    private static final Pattern PAYARA_URL = Pattern.compile("http://[^ /]+:(\\d+)/parley");
+    private static final Duration PAYARA_START_TIMEOUT = Duration.ofSeconds(180);
 
     private final String name;
+    private final List<String> command;
+    private final Pattern listening;
+    private final String path;
     private final Map<String, String> settings = new HashMap<>();
     private volatile Process process;
     private volatile Output output = Output.none();
@@ -49,7 +57,15 @@ public final class ParleyNode implements AutoCloseable {
      * @param settings PARLEY_* variables over those defaults
      */
     public ParleyNode(String name, Map<String, String> settings) {
+        this(name, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()), LISTENING, "/", settings);
+    }
+
+    private ParleyNode(String name, List<String> command, Pattern listening, String path, Map<String, String> settings) {
         this.name = name;
+        this.command = List.copyOf(command);
+        this.listening = listening;
+        this.path = path;
         this.settings.put("PARLEY_HOST", "127.0.0.1");
         this.settings.put("PARLEY_PORT", "0");
         this.settings.put("PARLEY_RATE_LIMIT", "0");
@@ -57,6 +73,17 @@ public final class ParleyNode implements AutoCloseable {
             this.settings.put("PARLEY_DATA", freshFolder().toString());
         }
         this.settings.putAll(settings);
+    }
+
+    /**
+     * The WAR in Payara Micro, started by {@code command} (java, its options, {@code -jar}
+     * Micro and Micro's own options, which must deploy the WAR at /parley and listen on
+     * 127.0.0.1); the settings reach Parley as environment variables, as they would the
+     * standalone server. It counts as listening once Micro says it is ready, on the port
+     * of the URL it lists.
+     */
+    public static ParleyNode payaraMicro(String name, List<String> command, Map<String, String> settings) {
+        return new ParleyNode(name, command, PAYARA_READY, "/parley/", settings);
     }
 
     private static Path freshFolder() {
@@ -84,9 +111,7 @@ public final class ParleyNode implements AutoCloseable {
         if (isAlive()) {
             throw new IllegalStateException(name + " is running");
         }
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName());
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(variable -> variable.startsWith("PARLEY_"));
         builder.environment().putAll(settings);
         builder.redirectErrorStream(true);
@@ -117,15 +142,19 @@ public final class ParleyNode implements AutoCloseable {
 
     /** Waits for the line that says the process listens, and keeps its port. */
     void awaitListening() {
-        Optional<MatchResult> listening = output.await(LISTENING, START_TIMEOUT);
+        Duration timeout = listening == PAYARA_READY ? PAYARA_START_TIMEOUT : START_TIMEOUT;
+        Optional<MatchResult> listening = output.await(this.listening, timeout);
         if (listening.isEmpty()) {
             boolean ended = output.ended();
             kill();
             String why = ended ? "exited with " + process.exitValue() + " before listening"
-                    : "did not start within " + START_TIMEOUT.toSeconds() + " s";
+                    : "did not start within " + timeout.toSeconds() + " s";
             throw new AssertionError(name + " " + why + "; its output:\n" + String.join("\n", lines()));
         }
-        port = Integer.parseInt(listening.get().group(1));
+        MatchResult portIn = listening.get().groupCount() > 0 ? listening.get()
+                : output.await(PAYARA_URL, Duration.ZERO).orElseThrow(() -> new AssertionError(
+                        name + " listed no URL of Parley; its output:\n" + String.join("\n", lines())));
+        port = Integer.parseInt(portIn.group(1));
     }
 
     /** SIGKILL: no shutdown hook, no flush. Waits for the process to end. */
@@ -214,11 +243,11 @@ public final class ParleyNode implements AutoCloseable {
     }
 
     public URI httpUri() {
-        return URI.create("http://127.0.0.1:" + port() + "/");
+        return URI.create("http://127.0.0.1:" + port() + path);
     }
 
     public URI chatUri(String room) {
-        return URI.create("ws://127.0.0.1:" + port() + "/chat/" + room);
+        return URI.create("ws://127.0.0.1:" + port() + path + "chat/" + room);
     }
 
     /** What the current (or last) run printed so far, its last {@value #KEPT_LINES} lines. */

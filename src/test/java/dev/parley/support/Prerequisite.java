@@ -6,12 +6,12 @@ import org.junit.jupiter.api.Assumptions;
  * What a test needs from the machine (a PostgreSQL, a Redis, a binary): where it is
  * missing the test is skipped, saying why; with CI=true it fails instead.
  */
-final class Prerequisite {
+public final class Prerequisite {
     private Prerequisite() {
     }
 
     /** Never returns: aborts the test, or with CI=true throws an AssertionError. */
-    static <V> V missing(String why, Throwable cause) {
+    public static <V> V missing(String why, Throwable cause) {
         if ("true".equals(System.getenv("CI"))) {
             throw new AssertionError(why + ": required in CI", cause);
         }
