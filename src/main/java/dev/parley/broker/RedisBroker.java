@@ -180,6 +180,8 @@ public final class RedisBroker implements Broker {
     private volatile ScheduledExecutorService heartbeat; // null until connected
     /** What this node holds, as "room\nuser": the truth Redis is repaired to when it is back. */
     private final Set<String> held = ConcurrentHashMap.newKeySet();
+    /** Rooms unsubscribed while Redis was away: Lettuce subscribes its channels again on reconnect, back() undoes that. */
+    private final Set<String> leftWhileAway = ConcurrentHashMap.newKeySet();
     private volatile Listener listener;
     private volatile boolean away;
     private volatile boolean closing;
@@ -315,6 +317,7 @@ public final class RedisBroker implements Broker {
 
     @Override
     public void subscribe(String room) {
+        leftWhileAway.remove(room);
         call(() -> {
             try {
                 subscriptions.async().subscribe(channelPrefix() + room).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -330,7 +333,9 @@ public final class RedisBroker implements Broker {
 
     @Override
     public void unsubscribe(String room) {
-        if (!away) {
+        if (away) {
+            leftWhileAway.add(room);
+        } else {
             subscriptions.async().unsubscribe(channelPrefix() + room);
         }
     }
@@ -425,6 +430,10 @@ public final class RedisBroker implements Broker {
         args.add(String.valueOf(config.presenceTtl().toMillis()));
         args.addAll(held);
         List<Object> removed = redis.eval(RESTORE, ScriptOutputType.MULTI, new String[0], args.toArray(new String[0]));
+        for (String room : leftWhileAway) { // still away: no room subscribes meanwhile
+            leftWhileAway.remove(room);
+            subscriptions.async().unsubscribe(channelPrefix() + room);
+        }
         away = false;
         LOG.info(() -> "Redis at " + config.describeUrl() + " is back: presence restored, rooms catching up from the store");
         tellLeft(removed);

@@ -225,6 +225,27 @@ class ClusterFailureTest {
     }
 
     @Test
+    void aRoomEmptiedWhileRedisWasAwayIsNotSubscribedAgainWhenItIsBack() throws Exception {
+        String room = Rooms.fresh();
+        String channel = cluster.clusterName() + ":room:" + room;
+        ChatClient ann = ChatClient.join(cluster.node(1).chatUri(room), "ann");
+        assertEquals(1, redis.subscribers(channel));
+        redis.kill();
+        cluster.node(1).awaitLine(Pattern.compile("Redis at .* is not answering"), Duration.ofSeconds(10));
+        ann.closeNormally(); // the room empties on node-1 while it cannot unsubscribe
+
+        redis.start();
+        cluster.node(1).awaitLine(Pattern.compile("Redis at \\S+ is back"), Duration.ofSeconds(15));
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos(); // the UNSUBSCRIBE is on its way
+        long subscribers = redis.subscribers(channel);
+        while (subscribers > 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            subscribers = redis.subscribers(channel);
+        }
+        assertEquals(0, subscribers, "node-1 took back the subscription Lettuce renewed on reconnect");
+    }
+
+    @Test
     void aRedisThatNeverAnswersStallsNoSend() {
         String room = Rooms.fresh();
         try (ChatClient ann = ChatClient.join(cluster.node(1).chatUri(room), "ann");

@@ -182,6 +182,23 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** How many clients subscribe to {@code channel} now (PUBSUB NUMSUB). */
+    public long subscribers(String channel) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(address(), (int) PROBE_TIMEOUT.toMillis());
+            socket.setSoTimeout((int) PROBE_TIMEOUT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(("PUBSUB NUMSUB " + channel + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String reply = String.join("\n", in.readLine(), in.readLine(), in.readLine(), in.readLine()); // *2 $n channel :k
+            if (!reply.startsWith("*2\n") || !reply.contains("\n:")) {
+                throw new IOException("PUBSUB NUMSUB answered " + reply);
+            }
+            return Long.parseLong(reply.substring(reply.lastIndexOf(":") + 1));
+        }
+    }
+
     private static Optional<Path> executable() {
         return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
                 .filter(directory -> !directory.isEmpty())
