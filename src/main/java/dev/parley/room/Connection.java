@@ -142,20 +142,18 @@ public final class Connection {
         if (state == State.GONE) {
             return false;
         }
-        Inbound inbound;
         try {
-            inbound = decode(frame);
+            Inbound inbound = decode(frame);
             if (verdict == RateLimit.Verdict.REFUSE) {
                 throw new ProtocolException(RATE_LIMITED, "Too many frames: wait a moment before sending more.",
                         inbound.type(), cidOf(inbound));
             }
             if (inbound.type().mayWait()) {
-                Inbound slow = inbound;
                 synchronized (this) {
                     answering = true;
                 }
                 registry.workPool().execute(() -> {
-                    handleSafely(slow);
+                    handleSafely(inbound);
                     answerWaiting();
                 });
                 return true;
