@@ -7,6 +7,7 @@ import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -59,6 +60,13 @@ public final class JdbcHistoryStore implements HistoryStore {
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final long BUSY = 5 * GATHER_NANOS;
     private static final int GATHERED = 8;
+    /**
+     * Nodes that start together on a new PostgreSQL database migrate it one at a time,
+     * under this advisory lock: Flyway's own leaves a window while it creates its history
+     * table, in which a second node fails ("... already exists, and is empty").
+     */
+    private static final long MIGRATION_LOCK = 0x7061726c6579L; // "parley"
+    private static final int MIGRATION_LOCK_WAIT_SECONDS = 60;
     /** Rooms whose row the writer remembers having seen. */
     private static final int MAX_ROOMS_REMEMBERED = 100_000;
 
@@ -136,21 +144,37 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     private static String migrate(DataSource database) {
-        try {
-            Flyway.configure(JdbcHistoryStore.class.getClassLoader())
-                    .dataSource(database)
-                    .locations("classpath:db/migration")
-                    .table("parley_schema_history")
-                    .baselineOnMigrate(true)
-                    .load()
-                    .migrate();
-            try (Connection connection = database.getConnection()) {
-                DatabaseMetaData meta = connection.getMetaData();
-                return "jdbc, " + meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion().split(" ")[0]
-                        + " at " + meta.getURL();
+        try (Connection lock = database.getConnection()) {
+            boolean postgres = lock.getMetaData().getDatabaseProductName().equals("PostgreSQL");
+            if (postgres) {
+                run(lock, "set lock_timeout = '" + MIGRATION_LOCK_WAIT_SECONDS + "s'");
+                run(lock, "select pg_advisory_lock(" + MIGRATION_LOCK + ")");
+                run(lock, "reset lock_timeout");
             }
+            try {
+                Flyway.configure(JdbcHistoryStore.class.getClassLoader())
+                        .dataSource(database)
+                        .locations("classpath:db/migration")
+                        .table("parley_schema_history")
+                        .baselineOnMigrate(true)
+                        .load()
+                        .migrate();
+            } finally {
+                if (postgres) {
+                    run(lock, "select pg_advisory_unlock(" + MIGRATION_LOCK + ")");
+                }
+            }
+            DatabaseMetaData meta = lock.getMetaData();
+            return "jdbc, " + meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion().split(" ")[0]
+                    + " at " + meta.getURL();
         } catch (SQLException | RuntimeException e) {
             throw new StoreException("Cannot use the database: " + rootMessage(e), e);
+        }
+    }
+
+    private static void run(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
         }
     }
 

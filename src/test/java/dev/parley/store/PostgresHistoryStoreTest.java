@@ -1,12 +1,25 @@
 package dev.parley.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.zaxxer.hikari.HikariDataSource;
+import dev.parley.support.Rooms;
+import dev.parley.support.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The contract on PostgreSQL at 127.0.0.1:5432, database {@code test}. Skipped, and
@@ -50,5 +63,40 @@ class PostgresHistoryStoreTest extends JdbcStoreContract {
     @Override
     protected DataSource database() {
         return database;
+    }
+
+    /** Nodes of a new cluster start together: each migrates the fresh database, or finds it migrated. */
+    @Test
+    void storesOpenedTogetherOnAFreshDatabaseAllStart() throws Exception {
+        int nodes = 4;
+        try (TestDatabase fresh = TestDatabase.create(); HikariDataSource pool = new HikariDataSource()) {
+            pool.setJdbcUrl(fresh.jdbcUrl());
+            pool.setUsername(fresh.user());
+            pool.setMaximumPoolSize(2 * nodes);
+            pool.setConnectionTimeout(3000);
+            ExecutorService starting = Executors.newFixedThreadPool(nodes);
+            try {
+                CyclicBarrier together = new CyclicBarrier(nodes);
+                List<Future<HistoryStore>> opened = new ArrayList<>();
+                for (int i = 0; i < nodes; i++) {
+                    opened.add(starting.submit(() -> {
+                        together.await(10, TimeUnit.SECONDS);
+                        return new JdbcHistoryStore(pool, 0);
+                    }));
+                }
+                List<HistoryStore> stores = new ArrayList<>();
+                for (Future<HistoryStore> store : opened) {
+                    stores.add(store.get(60, TimeUnit.SECONDS));
+                }
+                String room = Rooms.fresh();
+                for (HistoryStore store : stores) {
+                    store.append(room, "ann", "hello", Instant.now()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+                }
+                assertEquals(nodes, stores.get(0).lastSeq(room));
+                stores.forEach(HistoryStore::close);
+            } finally {
+                starting.shutdownNow();
+            }
+        }
     }
 }
