@@ -28,11 +28,12 @@ import javax.management.ObjectName;
  * @param maxConnectionsPerIp chat connections from one address at most, 0 for no limit; beyond it 1013
  * @param store         where history is kept
  * @param cluster       the cluster this node belongs to, if any
+ * @param jsonLogs      standalone: log records as JSON lines (PARLEY_LOG_FORMAT=json), for log shippers
  */
 public record ParleyConfig(String host, int port, int maxFrameBytes, Duration idleTimeout, int sendQueue,
                            int sendBuffer, int recoveryCap, int rateLimit, Duration requestTimeout,
                            AllowedOrigins allowedOrigins, int maxConnections, int maxConnectionsPerIp,
-                           StoreConfig store, ClusterConfig cluster) {
+                           StoreConfig store, ClusterConfig cluster, boolean jsonLogs) {
 
     public static final int MIN_RECOVERY_CAP = 1000;
     public static final int BURST_SECONDS = 5;
@@ -72,7 +73,8 @@ public record ParleyConfig(String host, int port, int maxFrameBytes, Duration id
                 s.integer("PARLEY_MAX_CONNECTIONS", defaultMaxConnections(), 1, 10_000_000),
                 s.integer("PARLEY_MAX_CONNECTIONS_PER_IP", 0, 0, 10_000_000),
                 store,
-                clusterOf(s, store));
+                clusterOf(s, store),
+                s.choice("PARLEY_LOG_FORMAT", "text", "text", "json").equals("json"));
     }
 
     /** Cluster mode's settings, checked against the store: the nodes must share a database. */

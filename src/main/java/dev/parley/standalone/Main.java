@@ -5,6 +5,7 @@ import dev.parley.config.ParleyConfig;
 import dev.parley.room.RoomRegistry;
 import dev.parley.store.StoreException;
 import java.io.IOException;
+import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -29,6 +30,11 @@ public final class Main {
             System.err.println("parley: " + e.getMessage());
             System.exit(2);
             return;
+        }
+        if (config.jsonLogs()) {
+            for (Handler handler : Logger.getLogger("").getHandlers()) {
+                handler.setFormatter(new JsonLogFormatter());
+            }
         }
         StandaloneServer server;
         try {

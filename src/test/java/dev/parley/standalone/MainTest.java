@@ -4,13 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.support.ParleyNode;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The runner as a user starts it: a bad setting stops start-up with one clear line. */
+/** The runner as a user starts it: a bad setting stops start-up with one clear line; its log lines. */
 class MainTest {
 
     private static Process start(String variable, String value) throws IOException {
@@ -40,6 +46,19 @@ class MainTest {
     void aBadSettingStopsStartUpWithAMessageNamingIt() throws Exception {
         assertEquals(new Ended(2, "parley: PARLEY_MAX_FRAME must be an integer from 1024 to 16777216, not \"lots\""),
                 startExpectingFailure("PARLEY_MAX_FRAME", "lots"));
+    }
+
+    @Test
+    void withJsonLogsEveryLineIsAJsonObject() {
+        try (ParleyNode node = new ParleyNode("json-logs", Map.of("PARLEY_STORE", "memory", "PARLEY_LOG_FORMAT", "json"))) {
+            node.start();
+            List<JsonObject> lines = node.lines().stream()
+                    .map(line -> Json.createReader(new StringReader(line)).readObject()).toList();
+            JsonObject listening = lines.stream().filter(line -> line.getString("message").startsWith("Parley listening on"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no start line in " + lines));
+            assertEquals("INFO", listening.getString("level"));
+            assertEquals(StandaloneServer.class.getName(), listening.getString("logger"));
+        }
     }
 
     @Test
