@@ -183,6 +183,7 @@ public class RoomRegistry implements Broker.Listener {
             fill.shutdownNow();
             work.shutdownNow();
         }
+        LOG.info(() -> "Parley stopping: closing " + connections.size() + " connection(s) with 1001");
         for (Connection connection : connections) {
             connection.outbox().closeWhenDrained(CloseReasons.SHUTTING_DOWN);
         }
