@@ -177,7 +177,7 @@ public final class RedisBroker implements Broker {
     private volatile StatefulRedisConnection<String, String> connection;
     private volatile RedisCommands<String, String> redis;
     private volatile StatefulRedisPubSubConnection<String, String> subscriptions;
-    private volatile ScheduledExecutorService heartbeat; // null until connected
+    private volatile ScheduledExecutorService heartbeat; // null until the constructor has made it
     /** What this node holds, as "room\nuser": the truth Redis is repaired to when it is back. */
     private final Set<String> held = ConcurrentHashMap.newKeySet();
     /** Rooms unsubscribed while Redis was away: Lettuce subscribes its channels again on reconnect, back() undoes that. */
