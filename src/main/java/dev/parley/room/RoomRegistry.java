@@ -173,9 +173,12 @@ public class RoomRegistry implements Broker.Listener {
         }
     }
 
-    /** Closes every connection with 1001. */
+    /** Closes every connection with 1001; once (the standalone server calls it before CDI does). */
     @PreDestroy
-    public void shutdown() {
+    public synchronized void shutdown() {
+        if (shuttingDown) {
+            return;
+        }
         shuttingDown = true;
         if (timer != null) {
             timer.shutdownNow();

@@ -11,6 +11,12 @@ import java.util.logging.Logger;
 
 /** {@code java -jar target/parley-standalone.jar}: settings come from PARLEY_* variables. */
 public final class Main {
+    static { // before the first logger below: the log manager is chosen when one is first made
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", ParleyLogManager.class.getName());
+        }
+    }
+
     /** Held so the levels stick: JUL keeps loggers only weakly. */
     private static final Logger[] QUIET = {
         Logger.getLogger("org.glassfish"), Logger.getLogger("org.jboss.weld"), Logger.getLogger("org.jboss.logging"),
@@ -48,7 +54,10 @@ public final class Main {
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "parley-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            ParleyLogManager.resetAtLast();
+        }, "parley-shutdown"));
         Thread.currentThread().join();
     }
 
