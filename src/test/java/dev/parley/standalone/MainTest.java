@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.support.ChatClient;
 import dev.parley.support.ParleyNode;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -58,6 +59,21 @@ class MainTest {
                     .findFirst().orElseThrow(() -> new AssertionError("no start line in " + lines));
             assertEquals("INFO", listening.getString("level"));
             assertEquals(StandaloneServer.class.getName(), listening.getString("logger"));
+        }
+    }
+
+    /** The line comes from Parley's shutdown hook, which JUL's own would leave without a handler (ParleyLogManager). */
+    @Test
+    void stoppingSaysSoInOneLine() {
+        try (ParleyNode node = new ParleyNode("stop-line", Map.of("PARLEY_STORE", "memory"))) {
+            node.start();
+            try (ChatClient ann = ChatClient.join(node.chatUri("lobby"), "ann")) {
+                node.stop();
+                assertEquals(1001, ann.awaitClose().code());
+            }
+            assertEquals(1, node.lines().stream().filter(line -> line.matches(
+                    ".* INFO dev.parley.room.RoomRegistry: Parley stopping: closing 1 connection\\(s\\) with 1001")).count(),
+                    () -> String.join("\n", node.lines()));
         }
     }
 

@@ -166,11 +166,15 @@ public final class ParleyNode implements AutoCloseable {
         }
     }
 
-    /** SIGTERM, as Ctrl-C: the server closes its connections and ends; killed if it takes over 30 s. */
+    /**
+     * SIGTERM, as Ctrl-C: the server closes its connections and ends; killed if it takes
+     * over 30 s. What it prints while it stops is kept: the signal goes through the
+     * ProcessHandle, since Process.destroy() also closes our end of its output at once.
+     */
     public void stop() {
         Process running = process;
         if (running != null && running.isAlive()) {
-            running.destroy();
+            running.toHandle().destroy();
             if (!waitFor(running, STOP_TIMEOUT)) {
                 running.destroyForcibly();
             }
@@ -184,7 +188,7 @@ public final class ParleyNode implements AutoCloseable {
     void terminate() {
         Process running = process;
         if (running != null) {
-            running.destroy();
+            running.toHandle().destroy();
         }
     }
 
