@@ -42,6 +42,7 @@ public final class ParleyNode implements AutoCloseable {
     private final String name;
     private final List<String> command;
     private final Pattern listening;
+    private final Duration startTimeout;
     private final String path;
     private final Map<String, String> settings = new HashMap<>();
     private volatile Process process;
@@ -58,13 +59,15 @@ public final class ParleyNode implements AutoCloseable {
      */
     public ParleyNode(String name, Map<String, String> settings) {
         this(name, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()), LISTENING, "/", settings);
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()), LISTENING, START_TIMEOUT, "/", settings);
     }
 
-    private ParleyNode(String name, List<String> command, Pattern listening, String path, Map<String, String> settings) {
+    private ParleyNode(String name, List<String> command, Pattern listening, Duration startTimeout, String path,
+                       Map<String, String> settings) {
         this.name = name;
         this.command = List.copyOf(command);
         this.listening = listening;
+        this.startTimeout = startTimeout;
         this.path = path;
         this.settings.put("PARLEY_HOST", "127.0.0.1");
         this.settings.put("PARLEY_PORT", "0");
@@ -83,7 +86,7 @@ public final class ParleyNode implements AutoCloseable {
      * of the URL it lists.
      */
     public static ParleyNode payaraMicro(String name, List<String> command, Map<String, String> settings) {
-        return new ParleyNode(name, command, PAYARA_READY, "/parley/", settings);
+        return new ParleyNode(name, command, PAYARA_READY, PAYARA_START_TIMEOUT, "/parley/", settings);
     }
 
     private static Path freshFolder() {
@@ -142,7 +145,7 @@ public final class ParleyNode implements AutoCloseable {
 
     /** Waits for the line that says the process listens, and keeps its port. */
     void awaitListening() {
-        Duration timeout = listening == PAYARA_READY ? PAYARA_START_TIMEOUT : START_TIMEOUT;
+        Duration timeout = startTimeout;
         Optional<MatchResult> listening = output.await(this.listening, timeout);
         if (listening.isEmpty()) {
             boolean ended = output.ended();

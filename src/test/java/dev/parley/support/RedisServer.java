@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -167,35 +169,38 @@ public final class RedisServer implements AutoCloseable {
      * reply within {@code timeout} a SocketTimeoutException.
      */
     public static String ping(InetSocketAddress address, Duration timeout) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(address, (int) timeout.toMillis());
-            socket.setSoTimeout((int) timeout.toMillis());
-            OutputStream out = socket.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            String reply = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
-                    .readLine();
-            if (reply == null) {
-                throw new IOException("connection closed without a reply to PING");
-            }
-            return reply;
+        List<String> reply = inline(address, "PING", 1, timeout);
+        if (reply.get(0) == null) {
+            throw new IOException("connection closed without a reply to PING");
         }
+        return reply.get(0);
     }
 
     /** How many clients subscribe to {@code channel} now (PUBSUB NUMSUB). */
     public long subscribers(String channel) throws IOException {
+        List<String> reply = inline(address(), "PUBSUB NUMSUB " + channel, 4, PROBE_TIMEOUT); // *2 $n channel :k
+        String last = reply.get(3);
+        if (!"*2".equals(reply.get(0)) || last == null || !last.startsWith(":")) {
+            throw new IOException("PUBSUB NUMSUB answered " + reply);
+        }
+        return Long.parseLong(last.substring(1));
+    }
+
+    /** Sends one inline command on a new connection and reads {@code lines} reply lines (null past the end). */
+    private static List<String> inline(InetSocketAddress address, String command, int lines, Duration timeout)
+            throws IOException {
         try (Socket socket = new Socket()) {
-            socket.connect(address(), (int) PROBE_TIMEOUT.toMillis());
-            socket.setSoTimeout((int) PROBE_TIMEOUT.toMillis());
+            socket.connect(address, (int) timeout.toMillis());
+            socket.setSoTimeout((int) timeout.toMillis());
             OutputStream out = socket.getOutputStream();
-            out.write(("PUBSUB NUMSUB " + channel + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-            String reply = String.join("\n", in.readLine(), in.readLine(), in.readLine(), in.readLine()); // *2 $n channel :k
-            if (!reply.startsWith("*2\n") || !reply.contains("\n:")) {
-                throw new IOException("PUBSUB NUMSUB answered " + reply);
+            List<String> reply = new ArrayList<>(lines);
+            for (int i = 0; i < lines; i++) {
+                reply.add(in.readLine());
             }
-            return Long.parseLong(reply.substring(reply.lastIndexOf(":") + 1));
+            return reply;
         }
     }
 
