@@ -50,6 +50,11 @@ public interface Broker extends AutoCloseable {
     /** Whether other nodes share the store: a seq may then come back from another node as a duplicate. */
     boolean clustered();
 
+    /** Whether the broker answers now (health checks): a cluster node whose Redis is away does not. */
+    default boolean available() {
+        return true;
+    }
+
     /** For the start-up line. */
     String describe();
 

@@ -2,6 +2,7 @@ package dev.parley.broker;
 
 import dev.parley.config.ConfigException;
 import dev.parley.config.ParleyConfig;
+import dev.parley.ops.Monitoring;
 import dev.parley.store.HistoryStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -13,7 +14,7 @@ public class BrokerProducer {
 
     @Produces
     @ApplicationScoped
-    Broker broker(ParleyConfig config, HistoryStore store) {
+    Broker broker(ParleyConfig config, HistoryStore store, Monitoring monitoring) {
         if (!config.cluster().enabled()) {
             return new LocalBroker();
         }
@@ -21,7 +22,7 @@ public class BrokerProducer {
             throw new ConfigException("Cluster mode (PARLEY_REDIS_URL) needs a database the nodes share (PostgreSQL);"
                     + " the store is " + store.describe());
         }
-        return new RedisBroker(config.cluster());
+        return new RedisBroker(config.cluster(), monitoring.meters());
     }
 
     void close(@Disposes Broker broker) {

@@ -16,6 +16,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import dev.parley.ops.Meters;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -184,6 +185,7 @@ public final class RedisBroker implements Broker {
     private final Set<String> leftWhileAway = ConcurrentHashMap.newKeySet();
     private volatile Listener listener;
     private volatile boolean away;
+    private final Meters meters;
     private volatile boolean closing;
     private Set<String> nodes = Set.of(); // heartbeat thread only: the live nodes at the last heartbeat
 
@@ -192,8 +194,9 @@ public final class RedisBroker implements Broker {
      * (one WARNING line; joins answer {@code unavailable}) and keeps trying on the
      * heartbeat's schedule.
      */
-    public RedisBroker(ClusterConfig config) {
+    public RedisBroker(ClusterConfig config, Meters meters) {
         this.config = config;
+        this.meters = meters;
         this.prefix = config.name();
         this.node = config.nodeId();
         LETTUCE_RECONNECTS.setLevel(Level.WARNING);
@@ -341,12 +344,19 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
+    public boolean available() {
+        return !away;
+    }
+
+    @Override
     public void publish(String room, Event event) {
         if (away) {
+            meters.publishFailed();
             return; // the others read it from the store when Redis is back
         }
         connection.async().publish(channelPrefix() + room, BrokerWire.write(node, event))
                 .exceptionally(failure -> {
+                    meters.publishFailed();
                     LOG.log(Level.FINE, "publish to {0} failed: {1}", new Object[] {room, failure.getMessage()});
                     return null;
                 });
@@ -446,6 +456,7 @@ public final class RedisBroker implements Broker {
     private void reap(String dead) {
         List<Object> removed = redis.eval(REAP, ScriptOutputType.MULTI, new String[0], prefix, dead);
         if (!removed.isEmpty()) {
+            meters.presenceExpired();
             LOG.info(() -> "Node " + dead + " stopped answering; its " + removed.size() / 3 + " member(s) left");
         }
         tellLeft(removed);

@@ -29,11 +29,12 @@ import javax.management.ObjectName;
  * @param store         where history is kept
  * @param cluster       the cluster this node belongs to, if any
  * @param jsonLogs      standalone: log records as JSON lines (PARLEY_LOG_FORMAT=json), for log shippers
+ * @param ops           metrics, health and the admin view
  */
 public record ParleyConfig(String host, int port, int maxFrameBytes, Duration idleTimeout, int sendQueue,
                            int sendBuffer, int recoveryCap, int rateLimit, Duration requestTimeout,
                            AllowedOrigins allowedOrigins, int maxConnections, int maxConnectionsPerIp,
-                           StoreConfig store, ClusterConfig cluster, boolean jsonLogs) {
+                           StoreConfig store, ClusterConfig cluster, boolean jsonLogs, OpsConfig ops) {
 
     public static final int MIN_RECOVERY_CAP = 1000;
     public static final int BURST_SECONDS = 5;
@@ -74,7 +75,8 @@ public record ParleyConfig(String host, int port, int maxFrameBytes, Duration id
                 s.integer("PARLEY_MAX_CONNECTIONS_PER_IP", 0, 0, 10_000_000),
                 store,
                 clusterOf(s, store),
-                s.choice("PARLEY_LOG_FORMAT", "text", "text", "json").equals("json"));
+                s.choice("PARLEY_LOG_FORMAT", "text", "text", "json").equals("json"),
+                OpsConfig.from(s));
     }
 
     /** Cluster mode's settings, checked against the store: the nodes must share a database. */

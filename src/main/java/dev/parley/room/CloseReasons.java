@@ -2,6 +2,7 @@ package dev.parley.room;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
+import java.util.List;
 
 /** The reasons Parley closes a connection with, as PROTOCOL.md's close codes. */
 public final class CloseReasons {
@@ -15,6 +16,10 @@ public final class CloseReasons {
     public static final CloseReason ORIGIN_NOT_ALLOWED = new CloseReason(CloseCodes.VIOLATED_POLICY, "origin not allowed");
     public static final CloseReason TRY_AGAIN_LATER = new CloseReason(CloseCodes.TRY_AGAIN_LATER, "try again later");
     public static final CloseReason SERVER_ERROR = new CloseReason(CloseCodes.UNEXPECTED_CONDITION, "server error");
+
+    /** Every reason above. */
+    public static final List<CloseReason> ALL = List.of(BAD_ROOM, IDLE, FLOODING, SLOW_CONSUMER, TOO_BIG, PROTOCOL_ERROR,
+            SHUTTING_DOWN, ORIGIN_NOT_ALLOWED, TRY_AGAIN_LATER, SERVER_ERROR);
 
     private CloseReasons() {
     }

@@ -209,6 +209,7 @@ public final class Connection {
     }
 
     public void receiveBinary(int length) {
+        registry.meters().receivedBinary();
         if (admit(length) != null) {
             send(new Outbound.Error(BAD_FRAME, "Frames are JSON text; binary frames are not accepted.", null));
         }
@@ -245,10 +246,16 @@ public final class Connection {
         try {
             inbound = registry.decoder().decode(frame);
         } catch (ProtocolException e) {
+            if (e.type() != null) {
+                registry.meters().received(e.type());
+            } else {
+                registry.meters().receivedInvalid();
+            }
             // a frame this connection may not send at all gets the state error, even if malformed
             ProtocolException stateError = stateError(e.type(), e.cid());
             throw stateError != null ? stateError : e;
         }
+        registry.meters().received(inbound.type());
         ProtocolException stateError = stateError(inbound.type(), cidOf(inbound));
         if (stateError != null) {
             throw stateError;
@@ -448,7 +455,9 @@ public final class Connection {
                     send(new Outbound.Error(UNAVAILABLE, "The message could not be stored; send it again.", message.cid()));
                     return;
                 }
+                registry.meters().stored();
                 if (message.cid() != null) {
+                    registry.meters().acked();
                     send(new Outbound.Ack(message.cid(), stored.seq()));
                 }
                 in.committed(stored);
@@ -532,6 +541,9 @@ public final class Connection {
     }
 
     private void send(Outbound frame) {
+        if (frame instanceof Outbound.Error error) {
+            registry.meters().error(error.code());
+        }
         deliver(registry.encoder().encode(frame));
     }
 
@@ -558,6 +570,9 @@ public final class Connection {
             registry.forget(this);
         }
         if (close != null) {
+            if (was != State.GONE) {
+                registry.meters().closed(close);
+            }
             outbox.closeNow(close); // containers may call @OnClose, so depart again, from in here
         }
         Room in = room;

@@ -4,6 +4,7 @@ import dev.parley.broker.Event;
 import dev.parley.protocol.ChatMessage;
 import dev.parley.protocol.Outbound;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -74,6 +75,11 @@ final class Room {
 
     String name() {
         return name;
+    }
+
+    /** This node's members of the room now. */
+    int memberCount() {
+        return members.length;
     }
 
     // ---- start: subscribed, then the position read, before anyone joins ----
@@ -245,6 +251,7 @@ final class Room {
                 }
                 afterOffer();
             }
+            registry.meters().latency(ChronoUnit.NANOS.between(message.ts(), Instant.now()));
         });
     }
 
@@ -282,6 +289,10 @@ final class Room {
     private void broadcast(Event event, Connection except) {
         boolean message = event.kind() == Event.Kind.MESSAGE;
         List<Connection> slow = null;
+        Connection[] members = this.members;
+        if (message) {
+            registry.meters().delivered(members.length);
+        }
         for (Connection member : members) {
             if (member != except && !(message ? member.deliverMessage(event.seq(), event.frame())
                     : member.outbox().offer(event.frame()))) {
@@ -405,6 +416,7 @@ final class Room {
             }
         });
         if (!found.isEmpty()) {
+            registry.meters().gapFilled(found.size());
             LOG.log(Level.FINE, "{0}: filled {1} message(s) after {2}", new Object[] {name, found.size(), gap.after()});
         }
     }

@@ -5,6 +5,8 @@ import static dev.parley.protocol.ErrorCode.BAD_ROOM;
 import dev.parley.broker.Broker;
 import dev.parley.broker.Event;
 import dev.parley.config.ParleyConfig;
+import dev.parley.ops.Meters;
+import dev.parley.ops.Monitoring;
 import dev.parley.protocol.InboundDecoder;
 import dev.parley.protocol.Outbound;
 import dev.parley.protocol.OutboundEncoder;
@@ -16,10 +18,12 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
+import io.micrometer.core.instrument.Gauge;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -57,6 +61,7 @@ public class RoomRegistry implements Broker.Listener {
     private HistoryStore store;
     private Broker broker;
     private Admission admission;
+    private Meters meters;
     private volatile boolean shuttingDown;
     private ScheduledExecutorService timer;
     private ExecutorService delivery;
@@ -68,11 +73,12 @@ public class RoomRegistry implements Broker.Listener {
     }
 
     @Inject
-    public RoomRegistry(ParleyConfig config, HistoryStore store, Broker broker) {
+    public RoomRegistry(ParleyConfig config, HistoryStore store, Broker broker, Monitoring monitoring) {
         this.config = config;
         this.store = store;
         this.broker = broker;
         this.admission = new Admission(config);
+        this.meters = monitoring.meters();
     }
 
     /**
@@ -92,6 +98,22 @@ public class RoomRegistry implements Broker.Listener {
         long period = Math.max(TimeUnit.MILLISECONDS.toNanos(100), Math.min(TimeUnit.SECONDS.toNanos(1), timeout / 10));
         timer.scheduleAtFixedRate(() -> closeIdle(timeout), period, period, TimeUnit.NANOSECONDS);
         broker.listen(this);
+        CloseReasons.ALL.forEach(meters::declare);
+        Gauge.builder("parley.connections", connections, Set::size).tag("transport", "websocket")
+                .description("Chat connections open on this node").register(meters.registry());
+        Gauge.builder("parley.rooms", rooms, Map::size).description("Rooms with members on this node")
+                .register(meters.registry());
+        Gauge.builder("parley.members", this, RoomRegistry::members).description("Members of rooms on this node")
+                .register(meters.registry());
+    }
+
+    /** Members of this node's rooms now (a connection still joining is not one yet). */
+    int members() {
+        int members = 0;
+        for (Room room : rooms.values()) {
+            members += room.memberCount();
+        }
+        return members;
     }
 
     private static ThreadFactory threads(String name) {
@@ -139,14 +161,18 @@ public class RoomRegistry implements Broker.Listener {
         Connection connection = new Connection(this, session, roomName);
         CloseReason refused;
         if (shuttingDown) {
+            meters.closed(CloseReasons.SHUTTING_DOWN);
             connection.outbox().closeNow(CloseReasons.SHUTTING_DOWN);
         } else if ((refused = admission.admit(connection, session)) != null) {
             LOG.log(Level.FINE, "{0} refused: {1}", new Object[] {connection, refused.getReasonPhrase()});
+            meters.closed(refused);
             connection.outbox().closeNow(refused);
         } else if (!ROOM_NAME.matcher(roomName).matches()) {
             admission.release(connection);
+            meters.error(BAD_ROOM);
             connection.outbox().offer(encoder.encode(
                     new Outbound.Error(BAD_ROOM, "A room name matches [a-z0-9][a-z0-9_-]{0,63}.", null)));
+            meters.closed(CloseReasons.BAD_ROOM);
             connection.outbox().closeWhenDrained(CloseReasons.BAD_ROOM);
         } else {
             connections.add(connection);
@@ -188,8 +214,14 @@ public class RoomRegistry implements Broker.Listener {
         }
         LOG.info(() -> "Parley stopping: closing " + connections.size() + " connection(s) with 1001");
         for (Connection connection : connections) {
+            meters.closed(CloseReasons.SHUTTING_DOWN);
             connection.outbox().closeWhenDrained(CloseReasons.SHUTTING_DOWN);
         }
+    }
+
+    /** Chat connections open on this node now. */
+    public int connectionCount() {
+        return connections.size();
     }
 
     /** The rooms with at least one member, on every node, sorted by name, with their member counts. */
@@ -297,6 +329,10 @@ public class RoomRegistry implements Broker.Listener {
 
     Broker broker() {
         return broker;
+    }
+
+    Meters meters() {
+        return meters;
     }
 
     InboundDecoder decoder() {

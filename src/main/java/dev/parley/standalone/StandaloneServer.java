@@ -2,6 +2,8 @@ package dev.parley.standalone;
 
 import dev.parley.config.ParleyConfig;
 import dev.parley.endpoint.ChatEndpoint;
+import dev.parley.ops.Health;
+import dev.parley.ops.OpsPages;
 import dev.parley.room.RoomRegistry;
 import dev.parley.config.StoreConfig;
 import com.zaxxer.hikari.HikariConfig;
@@ -12,6 +14,7 @@ import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -20,7 +23,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.ConnectionProbe;
+import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.http.server.Response;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.strategies.SameThreadIOStrategy;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
@@ -44,6 +50,8 @@ public final class StandaloneServer implements AutoCloseable {
     private final WeldContainer cdi;
     private final HistoryStore store;
     private final RoomRegistry registry;
+    private final Health health;
+    private final Duration shutdownGrace;
     private final TyrusServerContainer websockets;
     private final HttpServer http;
     private final NetworkListener listener;
@@ -66,6 +74,8 @@ public final class StandaloneServer implements AutoCloseable {
             store = cdi.select(HistoryStore.class).get();
             store.describe(); // opens (and migrates) the database now, not at the first message
             registry = cdi.select(RoomRegistry.class).get();
+            health = cdi.select(Health.class).get();
+            shutdownGrace = config.ops().shutdownGrace();
             websockets = new EngineContainer(config.maxFrameBytes());
             websockets.setDefaultMaxTextMessageBufferSize(config.maxFrameBytes());
             websockets.setDefaultMaxBinaryMessageBufferSize(config.maxFrameBytes());
@@ -101,7 +111,8 @@ public final class StandaloneServer implements AutoCloseable {
             listener.registerAddOn(new HandshakeCheck());
             listener.registerAddOn(new WebSocketAddOn(websockets, CONTEXT_PATH));
             http.addListener(listener);
-            http.getServerConfiguration().addHttpHandler(new WebClientHandler(), "/");
+            http.getServerConfiguration().addHttpHandler(
+                    new Router(new OpsHandler(cdi.select(OpsPages.class).get()), new WebClientHandler()), "/");
             http.getServerConfiguration().setDefaultErrorPageGenerator((request, status, reason, description, e) -> "");
             http.start();
         } catch (IOException | DeploymentException | RuntimeException e) {
@@ -192,11 +203,24 @@ public final class StandaloneServer implements AutoCloseable {
     }
 
     /**
-     * Closes every connection with 1001, waits (at most a moment) until the peers have
-     * closed their sockets, so the close frames are not cut off, then stops.
+     * Reports not ready, and with chat connections open waits PARLEY_SHUTDOWN_GRACE, so
+     * that a load balancer stops sending new ones; then closes every connection with 1001,
+     * waits (at most a moment) until the peers have closed their sockets, so the close
+     * frames are not cut off, and stops.
      */
     @Override
     public void close() {
+        health.drain();
+        int open = registry.connectionCount();
+        if (open > 0 && !shutdownGrace.isZero()) {
+            LOG.info(() -> "Parley draining: not ready from now on; closing " + open + " connection(s) in "
+                    + shutdownGrace.toSeconds() + " s");
+            try {
+                Thread.sleep(shutdownGrace.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         registry.shutdown();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SHUTDOWN_GRACE_MILLIS);
         while (!sockets.isEmpty() && System.nanoTime() < deadline) {
@@ -212,6 +236,30 @@ public final class StandaloneServer implements AutoCloseable {
         websockets.stop();
         cdi.shutdown(); // the store stores what is still queued
         closeDatabase();
+    }
+
+    /**
+     * Every HTTP request: metrics and health to their handler, the rest to the web client's.
+     * One handler at "/" rather than one mapping each: Grizzly's mapper answers a path it
+     * cannot normalize ("/../x") with 500 once it holds more than one.
+     */
+    private static final class Router extends HttpHandler {
+        private final OpsHandler ops;
+        private final WebClientHandler web;
+
+        Router(OpsHandler ops, WebClientHandler web) {
+            this.ops = ops;
+            this.web = web;
+        }
+
+        @Override
+        public void service(Request request, Response response) throws Exception {
+            if (OpsHandler.serves(request.getRequestURI())) {
+                ops.service(request, response);
+            } else {
+                web.service(request, response);
+            }
+        }
     }
 
     /**

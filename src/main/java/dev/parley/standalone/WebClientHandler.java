@@ -108,7 +108,7 @@ final class WebClientHandler extends HttpHandler {
      * HTTP/1.1, as RFC 9110 allows; Grizzly would otherwise treat the exchange as upgraded
      * and leave out the content headers.
      */
-    private static void ignoreUpgrade(Request request, Response response) {
+    static void ignoreUpgrade(Request request, Response response) {
         if (request.getRequest().isUpgrade()) {
             request.getRequest().getUpgradeDC().recycle();
             request.getRequest().setIgnoreContentModifiers(false);

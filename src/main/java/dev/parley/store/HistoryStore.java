@@ -42,6 +42,14 @@ public interface HistoryStore extends AutoCloseable {
     /** Whether nodes of a cluster can share this store: a server database, not memory or an embedded file. */
     boolean shareable();
 
+    /**
+     * Asks the database whether it answers (health checks); waits at most a few seconds.
+     *
+     * @throws StoreException if it does not
+     */
+    default void check() {
+    }
+
     /** What this store is, for the start-up line, for example "memory (10000 per room)". */
     String describe();
 

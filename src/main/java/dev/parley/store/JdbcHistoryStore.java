@@ -1,5 +1,6 @@
 package dev.parley.store;
 
+import dev.parley.ops.Meters;
 import dev.parley.protocol.ChatMessage;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -118,6 +119,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     });
     private final Thread writer;
     private volatile boolean closing;
+    private final Meters meters;
     private boolean failing; // writer thread only: the last commit failed
 
     private record Pending(String room, String user, String text, Instant ts, CompletableFuture<ChatMessage> stored) {
@@ -133,7 +135,17 @@ public final class JdbcHistoryStore implements HistoryStore {
      * @throws StoreException if the database cannot be reached or migrated
      */
     public JdbcHistoryStore(DataSource database, int keep) {
+        this(database, keep, Meters.none());
+    }
+
+    /**
+     * @param keep   messages kept per room, 0 for all
+     * @param meters where the writer counts its commits
+     * @throws StoreException if the database cannot be reached or migrated
+     */
+    public JdbcHistoryStore(DataSource database, int keep, Meters meters) {
         this.database = database;
+        this.meters = meters;
         this.keep = keep;
         String product = migrate(database);
         this.postgres = product.startsWith("jdbc, PostgreSQL");
@@ -186,6 +198,18 @@ public final class JdbcHistoryStore implements HistoryStore {
     @Override
     public String describe() {
         return description;
+    }
+
+    /** A connection from the pool, validated by the driver (PostgreSQL: an empty query), in two seconds at most. */
+    @Override
+    public void check() {
+        try (Connection connection = database.getConnection()) {
+            if (!connection.isValid(2)) {
+                throw new StoreException("the database did not answer in 2 s", null);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("the database is not answering: " + rootMessage(e), e);
+        }
     }
 
     @Override
@@ -294,10 +318,13 @@ public final class JdbcHistoryStore implements HistoryStore {
             byRoom.computeIfAbsent(pending.room(), room -> new ArrayList<>()).add(pending);
         }
         List<ChatMessage> stored;
+        long start = System.nanoTime();
         try {
             addRoomRows(byRoom.keySet());
             stored = commit(byRoom);
+            meters.committed(batch.size(), System.nanoTime() - start);
         } catch (SQLException | RuntimeException e) {
+            meters.commitFailed();
             if (!failing) {
                 LOG.log(Level.WARNING, "History store: cannot commit, messages are refused until the database is back: {0}",
                         rootMessage(e));

@@ -2,6 +2,7 @@ package dev.parley.store;
 
 import dev.parley.config.ParleyConfig;
 import dev.parley.config.StoreConfig;
+import dev.parley.ops.Monitoring;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
@@ -14,12 +15,12 @@ public class StoreProducer {
 
     @Produces
     @ApplicationScoped
-    HistoryStore store(ParleyConfig config, @ChatDatabase Instance<DataSource> database) {
+    HistoryStore store(ParleyConfig config, @ChatDatabase Instance<DataSource> database, Monitoring monitoring) {
         StoreConfig store = config.store();
         if (store.kind() == StoreConfig.Kind.MEMORY) {
             return new MemoryHistoryStore(store.keep(), store.memoryBytes());
         }
-        return new JdbcHistoryStore(database.get(), store.keep());
+        return new JdbcHistoryStore(database.get(), store.keep(), monitoring.meters());
     }
 
     void close(@Disposes HistoryStore store) {

@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.support.ChatClient;
+import dev.parley.support.Http;
 import dev.parley.support.ParleyCluster;
 import dev.parley.support.Rooms;
 import dev.parley.support.TcpProxy;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +49,10 @@ class ClusterDatabaseOutageTest {
             assertEquals("before", bob.nextOf("message").getString("text"));
 
             DATABASE.cut();
+            URI ready = CLUSTER.node(1).httpUri().resolve("/health/ready");
+            HttpResponse<String> down = Http.awaitGet(ready, Duration.ofSeconds(10), r -> r.statusCode() == 503);
+            assertEquals(503, down.statusCode(), down.body());
+            assertTrue(down.body().contains("{\"name\":\"store\",\"status\":\"DOWN\""), down.body());
             for (ChatClient sender : new ChatClient[] {ann, bob}) {
                 sender.say("lost", "x");
                 JsonObject refused = sender.nextError("unavailable");
@@ -57,6 +65,8 @@ class ClusterDatabaseOutageTest {
             bob.assertNothingPending(); // nothing refused was delivered
 
             DATABASE.restore();
+            HttpResponse<String> up = Http.awaitGet(ready, Duration.ofSeconds(10), r -> r.statusCode() == 200);
+            assertEquals(200, up.statusCode(), up.body());
             long seq = 0;
             String text = null;
             for (int attempt = 1; seq == 0; attempt++) { // until the pools have found the database again

@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.support.ChatClient;
+import dev.parley.support.Http;
 import dev.parley.support.ParleyCluster;
 import dev.parley.support.RedisServer;
 import dev.parley.support.Rooms;
+import dev.parley.support.Scrape;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -168,9 +172,20 @@ class ClusterFailureTest {
             ann.nextOf("joined");
             redis.kill();
             cluster.node(1).awaitLine(Pattern.compile("Redis at .* is not answering"), Duration.ofSeconds(10));
+            URI ready = cluster.node(1).httpUri().resolve("/health/ready");
+            HttpResponse<String> away = Http.awaitGet(ready, Duration.ofSeconds(5), r -> r.statusCode() == 503);
+            assertEquals(503, away.statusCode(), away.body());
+            assertTrue(away.body().contains("{\"name\":\"cluster\",\"status\":\"DOWN\""), away.body());
 
+            URI metrics = cluster.node(1).httpUri().resolve("/metrics");
+            Scrape before = Scrape.of(metrics);
             List<Long> acked = sendAll(ann, "during", 20);
             assertEquals(20, acked.size(), "the store answers, so every send is acked");
+            // a message is published after its ack, by the room's delivery task
+            double missed = Scrape.await(metrics, Duration.ofSeconds(5),
+                    now -> now.since(before, "parley_broker_publish_errors_total") >= 20)
+                    .since(before, "parley_broker_publish_errors_total");
+            assertTrue(missed >= 20, missed + " publications Redis missed counted, of 20 at least");
             try (ChatClient late = ChatClient.connect(cluster.node(3).chatUri(room))) {
                 late.send(Json.createObjectBuilder().add("type", "join").add("user", "dan").build());
                 late.nextError("unavailable"); // a name cannot be claimed without Redis
@@ -180,6 +195,8 @@ class ClusterFailureTest {
             for (var node : cluster.nodes()) {
                 node.awaitLine(Pattern.compile("Redis at \\S+ is back"), Duration.ofSeconds(15));
             }
+            HttpResponse<String> back = Http.awaitGet(ready, Duration.ofSeconds(5), r -> r.statusCode() == 200);
+            assertEquals(200, back.statusCode(), back.body());
             Map<Long, String> atBob = readUpTo(bob, 20, 1);
             assertEquals("during20", atBob.get(20L));
 

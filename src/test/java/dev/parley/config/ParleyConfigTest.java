@@ -1,6 +1,7 @@
 package dev.parley.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +37,7 @@ class ParleyConfigTest {
         assertEquals("java:comp/DefaultDataSource", config.store().datasource());
         assertTrue(config.store().standaloneUrl().startsWith("jdbc:h2:file:"), config.store().standaloneUrl());
         assertTrue(config.store().standaloneUrl().contains("/data/parley;"), config.store().standaloneUrl());
+        assertEquals(new OpsConfig(Duration.ofSeconds(5), null, null), config.ops(), "metrics open, admin view off");
     }
 
     @Test
@@ -49,12 +51,15 @@ class ParleyConfigTest {
                 Map.entry("PARLEY_MAX_CONNECTIONS", "500"), Map.entry("PARLEY_MAX_CONNECTIONS_PER_IP", "7"),
                 Map.entry("PARLEY_STORE", "Memory"), Map.entry("PARLEY_HISTORY_MEMORY_MB", "64"),
                 Map.entry("PARLEY_NODE_ID", "node-7"), Map.entry("PARLEY_PRESENCE_TTL", "9"),
-                Map.entry("PARLEY_CLUSTER_NAME", "team"), Map.entry("PARLEY_LOG_FORMAT", "JSON")), Map.of());
+                Map.entry("PARLEY_CLUSTER_NAME", "team"), Map.entry("PARLEY_LOG_FORMAT", "JSON"),
+                Map.entry("PARLEY_SHUTDOWN_GRACE", "0"), Map.entry("PARLEY_METRICS_TOKEN", "scrape-me-0123456789"),
+                Map.entry("PARLEY_ADMIN_TOKEN", "admin-0123456789abcdef")), Map.of());
         assertEquals(new ParleyConfig("127.0.0.1", 9000, 4096, Duration.ofSeconds(5), 30, 65536, 2000, 0,
                 Duration.ofSeconds(3), AllowedOrigins.parse("https://chat.example.com,https://*.example.org:8443"),
                 500, 7, new StoreConfig(StoreConfig.Kind.MEMORY, 20, Path.of("./data"), null, null, null,
                         "java:comp/DefaultDataSource", 64L * 1024 * 1024),
-                new ClusterConfig(null, "node-7", Duration.ofSeconds(9), "team"), true), config);
+                new ClusterConfig(null, "node-7", Duration.ofSeconds(9), "team"), true,
+                new OpsConfig(Duration.ZERO, "scrape-me-0123456789", "admin-0123456789abcdef")), config);
     }
 
     @Test
@@ -156,5 +161,15 @@ class ParleyConfigTest {
     void anEmptyHostIsRefused() {
         ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("PARLEY_HOST", " "), Map.of()));
         assertTrue(e.getMessage().startsWith("PARLEY_HOST"), e.getMessage());
+    }
+
+    @Test
+    void aShortTokenIsRefusedAndNoTokenIsEverPrinted() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> load(Map.of("PARLEY_ADMIN_TOKEN", "secret"), Map.of()));
+        assertTrue(e.getMessage().startsWith("PARLEY_ADMIN_TOKEN must be at least 16"), e.getMessage());
+        assertFalse(e.getMessage().contains("secret"), e.getMessage());
+        ParleyConfig config = load(Map.of("PARLEY_METRICS_TOKEN", "0123456789abcdef-scrape"), Map.of());
+        assertFalse(config.toString().contains("0123456789abcdef-scrape"), config.toString());
     }
 }

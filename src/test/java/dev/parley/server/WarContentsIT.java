@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
 /**
  * What target/parley.war carries in WEB-INF/lib: only what the application server does
  * not provide (Flyway with its Jackson, Lettuce with Netty, Reactor and SLF4J for cluster
- * mode). A jar of the standalone server (Tyrus, Grizzly, Weld, Parsson, HikariCP, the JDBC
- * drivers, the Jakarta APIs) or any new transitive dependency fails this until it is
- * meant: add it below, or keep it out in pom.xml.
+ * mode, Micrometer with its Prometheus registry). A jar of the standalone server (Tyrus,
+ * Grizzly, Weld, Parsson, HikariCP, the JDBC drivers, the Jakarta APIs) or any new
+ * transitive dependency fails this until it is meant: add it below, or give it the
+ * provided scope in pom.xml.
  */
 class WarContentsIT {
     /** Artifact names (the jar's name without its version) the WAR is meant to carry. */
@@ -28,7 +29,11 @@ class WarContentsIT {
             "lettuce-core", "redis-authx-core", "reactor-core", "reactive-streams",
             "netty-buffer", "netty-codec-base", "netty-codec-dns", "netty-common", "netty-handler", "netty-resolver",
             "netty-resolver-dns", "netty-transport", "netty-transport-native-unix-common",
-            "slf4j-api", "slf4j-jdk14");
+            "slf4j-api", "slf4j-jdk14",
+            "micrometer-commons", "micrometer-core", "micrometer-observation", "micrometer-registry-prometheus",
+            "HdrHistogram", "jspecify", "prometheus-metrics-config", "prometheus-metrics-core",
+            "prometheus-metrics-exposition-formats", "prometheus-metrics-exposition-textformats",
+            "prometheus-metrics-model", "prometheus-metrics-tracer-common");
     private static final Pattern JAR = Pattern.compile("WEB-INF/lib/(.+?)-\\d[^/]*\\.jar");
 
     @Test

@@ -1,14 +1,24 @@
 package dev.parley.standalone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.support.ChatClient;
+import dev.parley.support.Http;
+import dev.parley.support.ParleyNode;
 import dev.parley.support.Rooms;
 import dev.parley.support.StandaloneParley;
 import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** Stopping the server closes every connection with 1001, joined or not. */
+/**
+ * Stopping the server closes every connection with 1001, joined or not; with
+ * connections open it first reports not ready for PARLEY_SHUTDOWN_GRACE.
+ */
 class ShutdownTest {
 
     @Test
@@ -29,6 +39,27 @@ class ShutdownTest {
             }
         } finally {
             server.stop();
+        }
+    }
+
+    @Test
+    void aStoppingNodeReportsNotReadyForItsGraceBeforeItClosesConnections() throws Exception {
+        try (ParleyNode node = new ParleyNode("draining", Map.of("PARLEY_STORE", "memory", "PARLEY_SHUTDOWN_GRACE", "3"))) {
+            node.start();
+            URI ready = node.httpUri().resolve("/health/ready");
+            assertEquals(200, Http.get(ready).statusCode());
+            try (ChatClient ann = ChatClient.join(node.chatUri(Rooms.fresh()), "ann")) {
+                CompletableFuture<Void> stopped = CompletableFuture.runAsync(node::stop);
+                HttpResponse<String> draining = Http.awaitGet(ready, Duration.ofSeconds(5), r -> r.statusCode() == 503);
+                assertEquals(503, draining.statusCode(), draining.body());
+                assertTrue(draining.body().contains("\"detail\":\"shutting down\""), draining.body());
+                assertTrue(ann.awaitClose(Duration.ZERO).isEmpty(), "still connected while not ready");
+                ann.say("still here", "c1").awaitAck("c1"); // and still served
+                assertEquals(1001, ann.awaitClose().code());
+                stopped.get();
+            }
+            assertTrue(node.lines().stream().anyMatch(line -> line.contains(
+                    "Parley draining: not ready from now on; closing 1 connection(s) in 3 s")), () -> String.join("\n", node.lines()));
         }
     }
 }

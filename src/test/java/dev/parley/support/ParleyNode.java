@@ -72,6 +72,7 @@ public final class ParleyNode implements AutoCloseable {
         this.settings.put("PARLEY_HOST", "127.0.0.1");
         this.settings.put("PARLEY_PORT", "0");
         this.settings.put("PARLEY_RATE_LIMIT", "0");
+        this.settings.put("PARLEY_SHUTDOWN_GRACE", "0"); // ShutdownTest times the grace
         if (!settings.containsKey("PARLEY_DATA")) {
             this.settings.put("PARLEY_DATA", freshFolder().toString());
         }
@@ -87,6 +88,18 @@ public final class ParleyNode implements AutoCloseable {
      */
     public static ParleyNode payaraMicro(String name, List<String> command, Map<String, String> settings) {
         return new ParleyNode(name, command, PAYARA_READY, PAYARA_START_TIMEOUT, "/parley/", settings);
+    }
+
+    /**
+     * The standalone server as the distribution starts it: {@code home/bin/parley} (which
+     * reads {@code home/conf/parley.env}), run by this JVM's java; the settings are
+     * environment variables over the file's.
+     */
+    public static ParleyNode distribution(String name, Path home, Map<String, String> settings) {
+        Map<String, String> environment = new HashMap<>(settings);
+        environment.put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        return new ParleyNode(name, List.of(home.resolve("bin/parley").toString()), LISTENING, START_TIMEOUT, "/",
+                environment);
     }
 
     private static Path freshFolder() {

@@ -31,6 +31,7 @@ public final class StandaloneParley implements BeforeAllCallback, AfterAllCallba
         this.settings.put("PARLEY_HOST", "127.0.0.1");
         this.settings.put("PARLEY_PORT", "0");
         this.settings.put("PARLEY_RATE_LIMIT", "0");
+        this.settings.put("PARLEY_SHUTDOWN_GRACE", "0"); // ShutdownTest times the grace
         this.settings.put("PARLEY_DATA", freshFolder().toString());
         this.settings.putAll(settings);
     }

@@ -1,0 +1,51 @@
+package dev.parley.standalone;
+
+import dev.parley.ops.OpsPages;
+import dev.parley.web.PageHeaders;
+import java.io.IOException;
+import java.util.Set;
+import org.glassfish.grizzly.http.Method;
+import org.glassfish.grizzly.http.server.HttpHandler;
+import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.http.server.Response;
+import org.glassfish.grizzly.http.util.HttpStatus;
+
+/** Serves {@link OpsPages} (metrics and health) on the standalone server's listener. */
+final class OpsHandler extends HttpHandler {
+    private static final Set<String> PATHS = Set.of(OpsPages.METRICS, OpsPages.LIVE, OpsPages.READY);
+
+    private final OpsPages pages;
+
+    OpsHandler(OpsPages pages) {
+        this.pages = pages;
+    }
+
+    static boolean serves(String path) {
+        return PATHS.contains(path);
+    }
+
+    @Override
+    public void service(Request request, Response response) throws IOException {
+        PageHeaders.ALL.forEach(response::setHeader);
+        response.setHeader("Cache-Control", "no-store");
+        if (request.getMethod() != Method.GET && request.getMethod() != Method.HEAD) {
+            response.setHeader("Allow", "GET, HEAD");
+            response.sendError(HttpStatus.METHOD_NOT_ALLOWED_405.getStatusCode());
+            return;
+        }
+        WebClientHandler.ignoreUpgrade(request, response);
+        OpsPages.Answer answer = pages.answer(request.getRequestURI(), request.getHeader("Authorization"));
+        if (answer == null) {
+            response.sendError(HttpStatus.NOT_FOUND_404.getStatusCode());
+            return;
+        }
+        answer.headers().forEach(response::setHeader);
+        byte[] body = answer.bytes();
+        response.setStatus(answer.status());
+        response.setContentType(answer.contentType());
+        response.setContentLength(body.length);
+        if (request.getMethod() == Method.GET) {
+            response.getOutputStream().write(body);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.parley.web;
+
+import dev.parley.ops.OpsPages;
+import jakarta.inject.Inject;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/** The WAR's {@code /parley/metrics}, {@code /parley/health/live} and {@code /parley/health/ready} ({@link OpsPages}). */
+@WebServlet(urlPatterns = {OpsPages.METRICS, OpsPages.LIVE, OpsPages.READY})
+public class OpsServlet extends HttpServlet {
+    @Inject
+    private OpsPages pages;
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        OpsPages.Answer answer = pages.answer(request.getServletPath(), request.getHeader("Authorization"));
+        if (answer == null) {
+            response.sendError(HttpServletResponse.SC_NOT_FOUND);
+            return;
+        }
+        response.setHeader("Cache-Control", "no-store");
+        answer.headers().forEach(response::setHeader);
+        byte[] body = answer.bytes();
+        response.setStatus(answer.status());
+        response.setContentType(answer.contentType());
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+}

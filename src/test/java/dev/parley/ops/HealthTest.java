@@ -1,0 +1,132 @@
+package dev.parley.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.broker.LocalBroker;
+import dev.parley.protocol.ChatMessage;
+import dev.parley.store.HistoryStore;
+import dev.parley.store.StoreException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Readiness from the store's last answer, a store that hangs, and draining; with a store that fails on demand. */
+class HealthTest {
+    /** A store that only answers checks: failing, or hanging until released, when told to. */
+    private static final class FlakyStore implements HistoryStore {
+        volatile boolean down;
+        volatile CountDownLatch hang;
+
+        @Override
+        public long lastSeq(String room) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletionStage<ChatMessage> append(String room, String user, String text, Instant ts) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<ChatMessage> before(String room, long before, int limit) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<ChatMessage> following(String room, long since, int limit) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<List<ChatMessage>> after(String room, long since, int max) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean shareable() {
+            return false;
+        }
+
+        @Override
+        public String describe() {
+            return "flaky";
+        }
+
+        @Override
+        public void check() {
+            CountDownLatch latch = hang;
+            if (latch != null) {
+                try {
+                    latch.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (down) {
+                throw new StoreException("connection refused");
+            }
+        }
+    }
+
+    private final FlakyStore store = new FlakyStore();
+    private final Health health = new Health(store, new LocalBroker());
+
+    @AfterEach
+    void stop() {
+        CountDownLatch latch = store.hang;
+        if (latch != null) {
+            latch.countDown();
+        }
+        health.stop();
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (!condition.getAsBoolean()) {
+            assertTrue(Instant.now().isBefore(deadline), what);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Test
+    void readyFollowsTheStoresAnswersAndSaysWhy() {
+        health.start();
+        assertTrue(health.ready().up(), "checked at start: " + health.ready());
+        store.down = true;
+        await(() -> !health.ready().up(), "down after the next check");
+        assertEquals(new Health.Check("store", false, "connection refused"), health.ready().checks().get(0));
+        assertTrue(health.ready().json().contains("\"detail\":\"connection refused\""), health.ready().json());
+        assertTrue(health.live().up(), "a node whose database is down is still alive");
+        store.down = false;
+        await(() -> health.ready().up(), "up again after the next check");
+    }
+
+    @Test
+    void aStoreThatDoesNotAnswerCountsAsDown() {
+        health.start();
+        store.hang = new CountDownLatch(1);
+        await(() -> !health.ready().up(), "down once the check has hung for " + Health.STORE_TIMEOUT_MILLIS + " ms");
+        assertTrue(health.ready().checks().get(0).detail().startsWith("no answer for"), health.ready().toString());
+    }
+
+    @Test
+    void aDrainingNodeIsNotReady() {
+        health.start();
+        health.drain();
+        Health.Report report = health.ready();
+        assertFalse(report.up());
+        assertEquals(new Health.Check("accepting", false, "shutting down"), report.checks().get(report.checks().size() - 1));
+    }
+}

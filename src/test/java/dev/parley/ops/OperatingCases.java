@@ -1,0 +1,135 @@
+package dev.parley.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.support.ChatClient;
+import dev.parley.support.Http;
+import dev.parley.support.Rooms;
+import dev.parley.support.Scrape;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Metrics and health as an operator reads them, against any running Parley: a subclass
+ * says where (the standalone server, or the WAR in WildFly or Payara). Counters are
+ * node-wide, so each case reads them before and after its own traffic and asserts the
+ * difference; the suites run one case at a time.
+ */
+public abstract class OperatingCases {
+    private static final int MESSAGES = 7;
+
+    /** ws://…/chat/{room} on the server under test. */
+    protected abstract URI chatUri(String room);
+
+    /** The application's own URL for {@code path} ("metrics", "health/ready"). */
+    protected abstract URI appUri(String path);
+
+    /** Whether the server stores in a database (its writer's commits are counted then). */
+    protected abstract boolean jdbcStore();
+
+    /** Whether the server is a cluster node (a "cluster" check then). */
+    protected abstract boolean clustered();
+
+    protected Scrape scrape() {
+        return Scrape.of(appUri("metrics"));
+    }
+
+    @Test
+    void sentMessagesMoveTheirCountersByWhatWasSent() {
+        String room = Rooms.fresh();
+        try (ChatClient ann = ChatClient.join(chatUri(room), "ann");
+             ChatClient bob = ChatClient.join(chatUri(room), "bob")) {
+            ann.nextOf("joined");
+            Scrape before = scrape();
+            assertTrue(before.value("parley_connections{transport=\"websocket\"}") >= 2, "both connections count");
+            assertTrue(before.value("parley_members") >= 2, "both are members");
+            assertTrue(before.value("parley_rooms") >= 1, "the room counts");
+
+            for (int i = 1; i <= MESSAGES; i++) {
+                ann.say("m" + i, "c" + i).awaitAck("c" + i);
+            }
+            for (int i = 1; i <= MESSAGES; i++) {
+                assertEquals("m" + i, bob.nextOf("message").getString("text"));
+                assertEquals("m" + i, ann.nextOf("message").getString("text"));
+            }
+            Scrape after = scrape();
+            assertEquals(MESSAGES, after.since(before, "parley_frames_received_total{type=\"message\"}"));
+            assertEquals(MESSAGES, after.since(before, "parley_messages_stored_total"));
+            assertEquals(MESSAGES, after.since(before, "parley_acks_total"));
+            assertEquals(2 * MESSAGES, after.since(before, "parley_deliveries_total"), "each to ann and bob");
+            assertEquals(MESSAGES, after.since(before, "parley_delivery_latency_seconds_count"), "one sample a message");
+            assertTrue(after.value("parley_delivery_latency_seconds_bucket{le=\"10.0\"}")
+                    >= after.value("parley_delivery_latency_seconds_count") - before.value(
+                            "parley_delivery_latency_seconds_count"), "the histogram has buckets");
+            if (jdbcStore()) {
+                assertEquals(MESSAGES, after.since(before, "parley_store_batch_messages_sum"), "every message committed");
+                double commits = after.since(before, "parley_store_commit_seconds_count");
+                assertTrue(commits >= 1 && commits <= MESSAGES, commits + " commits");
+            }
+        }
+    }
+
+    @Test
+    void refusedFramesCountByErrorCodeAndParleysClosesByReason() {
+        Scrape before = scrape();
+        try (ChatClient eve = ChatClient.connect(chatUri(Rooms.fresh()))) {
+            eve.send("{not json");
+            eve.nextError("bad-json");
+            eve.send(Json.createObjectBuilder().add("type", "message").add("text", "hi").build());
+            eve.nextError("not-joined");
+        }
+        try (ChatClient lost = ChatClient.connect(chatUri("Not-A-Room"))) {
+            lost.nextError("bad-room");
+            assertEquals(1008, lost.awaitClose().code());
+        }
+        Scrape after = scrape();
+        assertEquals(1, after.since(before, "parley_errors_total{code=\"bad-json\"}"));
+        assertEquals(1, after.since(before, "parley_errors_total{code=\"not-joined\"}"));
+        assertEquals(1, after.since(before, "parley_errors_total{code=\"bad-room\"}"));
+        assertEquals(1, after.since(before, "parley_frames_received_total{type=\"invalid\"}"));
+        assertEquals(1, after.since(before, "parley_frames_received_total{type=\"message\"}"));
+        assertEquals(1, after.since(before, "parley_closes_total{code=\"1008\",reason=\"bad room\"}"));
+    }
+
+    @Test
+    void theScrapeCarriesTheJvmAndTheProcess() {
+        Scrape now = scrape();
+        assertTrue(now.value("jvm_memory_used_bytes{area=\"heap\",id=\"" + heapPool(now) + "\"}") > 0);
+        assertTrue(now.value("process_uptime_seconds") > 0);
+        assertTrue(now.value("jvm_threads_live_threads") > 0);
+    }
+
+    /** Some heap pool's name (they differ by collector). */
+    private static String heapPool(Scrape scrape) {
+        return scrape.text().lines().filter(line -> line.startsWith("jvm_memory_used_bytes{area=\"heap\""))
+                .map(line -> line.replaceAll(".*id=\"([^\"]+)\".*", "$1")).findFirst()
+                .orElseThrow(() -> new AssertionError("no heap pool in the scrape"));
+    }
+
+    @Test
+    void aHealthyNodeIsLiveAndReadyWithEveryCheckUp() {
+        HttpResponse<String> live = Http.get(appUri("health/live"));
+        assertEquals(200, live.statusCode(), live.body());
+        assertEquals("UP", json(live).getString("status"));
+
+        HttpResponse<String> ready = Http.get(appUri("health/ready"));
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertTrue(ready.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+        JsonObject report = json(ready);
+        assertEquals("UP", report.getString("status"));
+        List<String> checks = report.getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                .map(check -> check.getString("name") + "=" + check.getString("status")).toList();
+        assertEquals(clustered() ? List.of("store=UP", "cluster=UP", "accepting=UP") : List.of("store=UP", "accepting=UP"),
+                checks);
+    }
+
+    static JsonObject json(HttpResponse<String> response) {
+        return Json.createReader(new StringReader(response.body())).readObject();
+    }
+}
