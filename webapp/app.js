@@ -21,6 +21,11 @@ const CLOSE_TEXT = {
   1011: 'The server hit an unexpected error.',
   1013: 'The server is busy.',
 };
+// Closes by an administrator (the admin view): the client does not reconnect after them.
+const MODERATION_TEXT = {
+  'removed by an administrator': 'An administrator removed you from this room.',
+  'room closed': 'An administrator closed this room.',
+};
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -189,8 +194,13 @@ function onClose(ev) {
   state.historyInFlight = false;
   stopTimers();
   clearTypers();
-  // A policy close before we ever got in (bad room, origin, auth) will not get better by retrying.
+  // A policy close before we ever got in (bad room, origin, auth) will not get better by retrying,
+  // nor will one by an administrator (PROTOCOL.md, Parley's additions): say so, and stay out.
   if (ev.code === 1008 && !wasJoined) state.fatal = true;
+  if (ev.code === 1008 && MODERATION_TEXT[ev.reason]) {
+    state.fatal = true;
+    state.fatalText = MODERATION_TEXT[ev.reason];
+  }
   if (ev.code === 1009) failOversized();
   for (const item of outboxFor(state.room)) item.el.querySelector('.state').textContent = 'waiting for the connection';
   const why = (CLOSE_TEXT[ev.code] || `The connection closed (code ${ev.code}).`) + (ev.reason ? ` (${ev.reason})` : '');

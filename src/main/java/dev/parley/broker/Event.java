@@ -5,13 +5,17 @@ package dev.parley.broker;
  *
  * @param kind  what it is
  * @param seq   a message's seq; for a tail, the last seq its node delivered in the room; else 0
- * @param user  who joined, left or types; for a direct message the recipient
+ * @param user  who joined, left or types; for a direct message the recipient; for a kick who is removed
  * @param frame the frame as the clients get it, encoded once by the node it came from
  */
 public record Event(Kind kind, long seq, String user, String frame) {
 
     public enum Kind {
-        MESSAGE('m'), JOINED('j'), LEFT('l'), TYPING('t'), DIRECT('d'), TAIL('e');
+        MESSAGE('m'), JOINED('j'), LEFT('l'), TYPING('t'), DIRECT('d'), TAIL('e'),
+        /** An administrator removed {@code user}: the node holding that member closes it. */
+        KICK('k'),
+        /** An administrator closed the room: every node closes its members of it. */
+        CLOSED('c');
 
         final char code;
 

@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import jakarta.websocket.CloseReason;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -178,5 +180,42 @@ public final class Meters {
 
     public void presenceExpired() {
         presenceExpiries.increment();
+    }
+
+    // ---- read back, for the admin view's samples ----
+
+    public double storedTotal() {
+        return stored.count();
+    }
+
+    public double deliveredTotal() {
+        return deliveries.count();
+    }
+
+    /** The delivery latency buckets' upper bounds in seconds, ascending, ending with +Inf. */
+    public double[] latencyBounds() {
+        double[] bounds = new double[LATENCY_BUCKETS.length + 1];
+        for (int i = 0; i < LATENCY_BUCKETS.length; i++) {
+            bounds[i] = LATENCY_BUCKETS[i].toNanos() / 1e9;
+        }
+        bounds[LATENCY_BUCKETS.length] = Double.POSITIVE_INFINITY;
+        return bounds;
+    }
+
+    /** The delivery latency samples so far at or under each of {@link #latencyBounds()}. */
+    public double[] latencyBuckets() {
+        HistogramSnapshot snapshot = latency.takeSnapshot();
+        CountAtBucket[] buckets = snapshot.histogramCounts();
+        double[] counts = new double[LATENCY_BUCKETS.length + 1];
+        for (int i = 0; i < LATENCY_BUCKETS.length; i++) {
+            long bound = LATENCY_BUCKETS[i].toNanos();
+            for (CountAtBucket bucket : buckets) {
+                if ((long) bucket.bucket(TimeUnit.NANOSECONDS) == bound) {
+                    counts[i] = bucket.count();
+                }
+            }
+        }
+        counts[LATENCY_BUCKETS.length] = snapshot.count();
+        return counts;
     }
 }

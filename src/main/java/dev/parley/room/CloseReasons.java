@@ -17,9 +17,14 @@ public final class CloseReasons {
     public static final CloseReason TRY_AGAIN_LATER = new CloseReason(CloseCodes.TRY_AGAIN_LATER, "try again later");
     public static final CloseReason SERVER_ERROR = new CloseReason(CloseCodes.UNEXPECTED_CONDITION, "server error");
 
+    /** An administrator disconnected the member (the admin view). */
+    public static final CloseReason REMOVED = new CloseReason(CloseCodes.VIOLATED_POLICY, "removed by an administrator");
+    /** An administrator closed the room: its members are closed, and so is every join until it is reopened. */
+    public static final CloseReason ROOM_CLOSED = new CloseReason(CloseCodes.VIOLATED_POLICY, "room closed");
+
     /** Every reason above. */
     public static final List<CloseReason> ALL = List.of(BAD_ROOM, IDLE, FLOODING, SLOW_CONSUMER, TOO_BIG, PROTOCOL_ERROR,
-            SHUTTING_DOWN, ORIGIN_NOT_ALLOWED, TRY_AGAIN_LATER, SERVER_ERROR);
+            SHUTTING_DOWN, ORIGIN_NOT_ALLOWED, TRY_AGAIN_LATER, SERVER_ERROR, REMOVED, ROOM_CLOSED);
 
     private CloseReasons() {
     }

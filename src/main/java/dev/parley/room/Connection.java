@@ -2,6 +2,7 @@ package dev.parley.room;
 
 import static dev.parley.protocol.ErrorCode.ALREADY_JOINED;
 import static dev.parley.protocol.ErrorCode.BAD_FRAME;
+import static dev.parley.protocol.ErrorCode.BAD_ROOM;
 import static dev.parley.protocol.ErrorCode.NAME_TAKEN;
 import static dev.parley.protocol.ErrorCode.NOT_JOINED;
 import static dev.parley.protocol.ErrorCode.NO_SUCH_USER;
@@ -325,6 +326,12 @@ public final class Connection {
         try {
             joined = registry.enter(roomName, this);
             room = joined;
+            if (joined.closedToJoins()) { // by an administrator: said, then closed, as for a bad room name
+                send(new Outbound.Error(BAD_ROOM, "This room was closed by an administrator.", null));
+                registry.meters().closed(CloseReasons.ROOM_CLOSED);
+                outbox.closeWhenDrained(CloseReasons.ROOM_CLOSED);
+                return;
+            }
             Broker.Claim claim = registry.broker().claim(roomName, user);
             if (claim.taken()) {
                 throw new ProtocolException(NAME_TAKEN, "The name \"" + user + "\" is in use in this room.",
@@ -414,7 +421,7 @@ public final class Connection {
                 case MESSAGE -> event.seq() <= floor;
                 case JOINED -> welcome.users().contains(event.user());
                 case LEFT -> !welcome.users().contains(event.user());
-                case TYPING, DIRECT, TAIL -> false;
+                case TYPING, DIRECT, TAIL, KICK, CLOSED -> false;
             };
             if (!known) {
                 taken = outbox.offer(event.frame());

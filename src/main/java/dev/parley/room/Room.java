@@ -65,6 +65,7 @@ final class Room {
     private boolean readAgain; // a resync came while a fill was on its way: read once more after it
 
     private volatile Connection[] members = NONE;
+    private volatile boolean closed; // by an administrator: joins are refused
 
     Room(String name, RoomRegistry registry) {
         this.name = name;
@@ -82,12 +83,47 @@ final class Room {
         return members.length;
     }
 
+    /** This node's members' names, sorted. */
+    synchronized List<String> memberNames() {
+        return new ArrayList<>(byName.keySet());
+    }
+
+    /** Whether an administrator closed the room: a join is refused. */
+    boolean closedToJoins() {
+        return closed;
+    }
+
+    // ---- moderation (the admin view) ----
+
+    /** Closes {@code user}'s connection here, member or joining, with 1008; false if it has none here. */
+    boolean kick(String user) {
+        Connection target = connection(user);
+        if (target == null) {
+            return false;
+        }
+        target.depart(CloseReasons.REMOVED);
+        return true;
+    }
+
+    /** Refuses joins from now on and closes every connection here, member or joining; how many. */
+    int closeAll() {
+        List<Connection> all;
+        synchronized (this) {
+            closed = true;
+            all = new ArrayList<>(byName.values());
+            all.addAll(joining);
+        }
+        all.forEach(connection -> connection.depart(CloseReasons.ROOM_CLOSED));
+        return all.size();
+    }
+
     // ---- start: subscribed, then the position read, before anyone joins ----
 
     /** Run by the connection that made the room: subscribes, then starts delivery after the store's last seq. */
     void start() {
         try {
             registry.broker().subscribe(name);
+            closed = registry.store().closed(name);
             long last = registry.store().lastSeq(name);
             synchronized (this) {
                 stream.start(last, this::fanOut);
@@ -258,6 +294,14 @@ final class Room {
     /** An event of another node. */
     void event(Event event) {
         tasks.execute(() -> {
+            if (event.kind() == Event.Kind.KICK) {
+                kick(event.user());
+                return;
+            }
+            if (event.kind() == Event.Kind.CLOSED) {
+                closeAll();
+                return;
+            }
             synchronized (this) {
                 switch (event.kind()) {
                     case MESSAGE -> {
@@ -270,6 +314,7 @@ final class Room {
                             resync(); // the other node got further than this one heard
                         }
                     }
+                    case KICK, CLOSED -> throw new IllegalStateException("handled above");
                     case DIRECT -> {
                         Connection target = connection(event.user());
                         if (target != null) {

@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.Gauge;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -222,6 +223,72 @@ public class RoomRegistry implements Broker.Listener {
     /** Chat connections open on this node now. */
     public int connectionCount() {
         return connections.size();
+    }
+
+    // ---- moderation, for the admin view ----
+
+    /** A room with members on this node, and their names. */
+    public record RoomView(String name, List<String> members) {
+    }
+
+    /** Where {@link #disconnect} found the member. */
+    public enum Found { HERE, ELSEWHERE, NOBODY }
+
+    public static boolean validRoomName(String name) {
+        return ROOM_NAME.matcher(name).matches();
+    }
+
+    /** This node's rooms with their members, by name. */
+    public List<RoomView> roomsHere() {
+        return rooms.values().stream().map(room -> new RoomView(room.name(), room.memberNames()))
+                .filter(room -> !room.members().isEmpty()).sorted(Comparator.comparing(RoomView::name)).toList();
+    }
+
+    /**
+     * Closes {@code user}'s connection to {@code room} with 1008 "removed by an
+     * administrator": here, or in cluster mode on the node that holds it (through the
+     * broker). Its room hears {@code left} as for any departure.
+     *
+     * @throws dev.parley.broker.BrokerException if the cluster cannot tell where the member is
+     */
+    public Found disconnect(String room, String user) {
+        Room active = rooms.get(room);
+        if (active != null && active.kick(user)) {
+            return Found.HERE;
+        }
+        if (broker.clustered() && broker.heldElsewhere(room, user)) {
+            broker.publish(room, Event.of(Event.Kind.KICK, user, ""));
+            return Found.ELSEWHERE;
+        }
+        return Found.NOBODY;
+    }
+
+    /**
+     * Closes the room: marked in the store (so every node refuses joins when the room
+     * starts there, also after a restart), its connections here closed with 1008 "room
+     * closed", and the other nodes told to close theirs.
+     *
+     * @return the connections closed on this node
+     * @throws dev.parley.store.StoreException if the store cannot mark it
+     */
+    public int closeRoom(String room) {
+        store.markClosed(room, true);
+        Room active = rooms.get(room);
+        int closed = active == null ? 0 : active.closeAll();
+        broker.publish(room, Event.of(Event.Kind.CLOSED, "", ""));
+        LOG.info(() -> "Room " + room + " closed by an administrator (" + closed + " connection(s) here)");
+        return closed;
+    }
+
+    /** Lets joins into a closed room again. */
+    public void reopenRoom(String room) {
+        store.markClosed(room, false);
+        LOG.info(() -> "Room " + room + " reopened by an administrator");
+    }
+
+    /** The closed rooms, by name, at most a thousand. */
+    public List<String> closedRooms() {
+        return store.closedRooms(1000);
     }
 
     /** The rooms with at least one member, on every node, sorted by name, with their member counts. */

@@ -1,5 +1,6 @@
 package dev.parley.standalone;
 
+import dev.parley.admin.AdminApi;
 import dev.parley.config.ParleyConfig;
 import dev.parley.endpoint.ChatEndpoint;
 import dev.parley.ops.Health;
@@ -56,6 +57,7 @@ public final class StandaloneServer implements AutoCloseable {
     private final HttpServer http;
     private final NetworkListener listener;
     private final RequestDeadline requestDeadline;
+    private AdminHandler admin; // made with the listener
     private final Set<Connection<?>> sockets = ConcurrentHashMap.newKeySet();
 
     private StandaloneServer(ParleyConfig config) throws IOException {
@@ -111,8 +113,10 @@ public final class StandaloneServer implements AutoCloseable {
             listener.registerAddOn(new HandshakeCheck());
             listener.registerAddOn(new WebSocketAddOn(websockets, CONTEXT_PATH));
             http.addListener(listener);
+            WebClientHandler web = new WebClientHandler();
+            admin = new AdminHandler(cdi.select(AdminApi.class).get(), web);
             http.getServerConfiguration().addHttpHandler(
-                    new Router(new OpsHandler(cdi.select(OpsPages.class).get()), new WebClientHandler()), "/");
+                    new Router(new OpsHandler(cdi.select(OpsPages.class).get()), admin, web), "/");
             http.getServerConfiguration().setDefaultErrorPageGenerator((request, status, reason, description, e) -> "");
             http.start();
         } catch (IOException | DeploymentException | RuntimeException e) {
@@ -232,6 +236,7 @@ public final class StandaloneServer implements AutoCloseable {
             }
         }
         http.shutdownNow();
+        admin.close();
         requestDeadline.close();
         websockets.stop();
         cdi.shutdown(); // the store stores what is still queued
@@ -239,23 +244,28 @@ public final class StandaloneServer implements AutoCloseable {
     }
 
     /**
-     * Every HTTP request: metrics and health to their handler, the rest to the web client's.
+     * Every HTTP request: metrics and health, the admin view, or else the web client.
      * One handler at "/" rather than one mapping each: Grizzly's mapper answers a path it
      * cannot normalize ("/../x") with 500 once it holds more than one.
      */
     private static final class Router extends HttpHandler {
         private final OpsHandler ops;
+        private final AdminHandler admin;
         private final WebClientHandler web;
 
-        Router(OpsHandler ops, WebClientHandler web) {
+        Router(OpsHandler ops, AdminHandler admin, WebClientHandler web) {
             this.ops = ops;
+            this.admin = admin;
             this.web = web;
         }
 
         @Override
         public void service(Request request, Response response) throws Exception {
-            if (OpsHandler.serves(request.getRequestURI())) {
+            String path = request.getRequestURI();
+            if (OpsHandler.serves(path)) {
                 ops.service(request, response);
+            } else if (AdminHandler.serves(path)) {
+                admin.service(request, response);
             } else {
                 web.service(request, response);
             }

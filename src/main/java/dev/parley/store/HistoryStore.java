@@ -39,6 +39,15 @@ public interface HistoryStore extends AutoCloseable {
      */
     Optional<List<ChatMessage>> after(String room, long since, int max);
 
+    /** Whether an administrator closed the room (nobody may join it until it is reopened). */
+    boolean closed(String room);
+
+    /** Closes the room to joins, or reopens it; remembered across restarts by a durable store. */
+    void markClosed(String room, boolean closed);
+
+    /** The closed rooms, sorted, at most {@code limit}. */
+    List<String> closedRooms(int limit);
+
     /** Whether nodes of a cluster can share this store: a server database, not memory or an embedded file. */
     boolean shareable();
 

@@ -76,6 +76,9 @@ public final class JdbcHistoryStore implements HistoryStore {
     private static final String NEW_ROOM = "insert into parley_room (room, last_seq) values (?, 0)";
     private static final String TAKE_SEQS = "update parley_room set last_seq = last_seq + ? where room = ?";
     private static final String LAST = "select last_seq from parley_room where room = ?";
+    private static final String CLOSED = "select closed from parley_room where room = ?";
+    private static final String SET_CLOSED = "update parley_room set closed = ? where room = ?";
+    private static final String CLOSED_ROOMS = "select room from parley_room where closed = true order by room";
     /**
      * A room's batch on PostgreSQL in one statement: raise the room's row, insert the
      * messages under the seqs it gave (the arrays unnested in order), return the new last
@@ -502,6 +505,49 @@ public final class JdbcHistoryStore implements HistoryStore {
     private SQLException missingRow(String room) {
         roomRows.remove(room);
         return new SQLException("no sequence row for room " + room);
+    }
+
+    // ---- closed rooms ----
+
+    @Override
+    public boolean closed(String room) {
+        return query(CLOSED, room, select -> {
+            try (ResultSet result = select.executeQuery()) {
+                return result.next() && result.getBoolean(1);
+            }
+        });
+    }
+
+    /** On the room's sequence row, made here if the room has none yet (as the writer would). */
+    @Override
+    public void markClosed(String room, boolean closed) {
+        try (Connection connection = database.getConnection()) {
+            addRoomRow(connection, room);
+            try (PreparedStatement update = connection.prepareStatement(SET_CLOSED)) {
+                update.setBoolean(1, closed);
+                update.setString(2, room);
+                update.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Cannot " + (closed ? "close" : "reopen") + " the room: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<String> closedRooms(int limit) {
+        try (Connection connection = database.getConnection();
+             PreparedStatement select = connection.prepareStatement(CLOSED_ROOMS)) {
+            select.setMaxRows(limit);
+            List<String> rooms = new ArrayList<>();
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    rooms.add(result.getString(1));
+                }
+            }
+            return rooms;
+        } catch (SQLException e) {
+            throw new StoreException("Cannot read the closed rooms: " + e.getMessage(), e);
+        }
     }
 
     // ---- reading ----

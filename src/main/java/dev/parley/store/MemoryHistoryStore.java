@@ -7,8 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
  * History in memory, gone at restart: at most {@code keep} messages per room, and at
@@ -54,6 +56,9 @@ public final class MemoryHistoryStore implements HistoryStore {
     private final LinkedHashMap<String, RoomLog> rooms = new LinkedHashMap<>(16, 0.75f, true);
     private final LinkedHashMap<String, Long> tombstones = new LinkedHashMap<>(16, 0.75f, true);
     private long weight;
+    /** Rooms an administrator closed (not a client's to grow; bounded all the same). */
+    private final Set<String> closedRooms = new ConcurrentSkipListSet<>();
+    static final int MAX_CLOSED_ROOMS = 100_000;
 
     /**
      * @param keep  messages kept per room; 0 keeps all
@@ -134,6 +139,27 @@ public final class MemoryHistoryStore implements HistoryStore {
             long last = tombstone == null ? 0 : tombstone;
             return since == last ? Optional.of(List.of()) : Optional.empty();
         }
+    }
+
+    @Override
+    public boolean closed(String room) {
+        return closedRooms.contains(room);
+    }
+
+    @Override
+    public void markClosed(String room, boolean closed) {
+        if (!closed) {
+            closedRooms.remove(room);
+        } else if (closedRooms.size() >= MAX_CLOSED_ROOMS) {
+            throw new StoreException("Cannot close more than " + MAX_CLOSED_ROOMS + " rooms");
+        } else {
+            closedRooms.add(room);
+        }
+    }
+
+    @Override
+    public List<String> closedRooms(int limit) {
+        return closedRooms.stream().limit(limit).toList();
     }
 
     @Override

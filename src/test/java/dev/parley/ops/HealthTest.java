@@ -51,6 +51,21 @@ class HealthTest {
         }
 
         @Override
+        public boolean closed(String room) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void markClosed(String room, boolean closed) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<String> closedRooms(int limit) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public boolean shareable() {
             return false;
         }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The web client's files are read once, at start; a request for anything else leaves nothing behind. */
 class WebClientHandlerTest {
-    private static final Set<String> WEB_CLIENT = Set.of("/index.html", "/app.js", "/style.css", "/favicon.svg");
+    private static final Set<String> WEB_CLIENT = Set.of("/index.html", "/app.js", "/style.css", "/favicon.svg",
+            "/admin/index.html", "/admin/admin.js", "/admin/admin.css");
 
     @Test
     void requestsForMissingFilesAreNotRemembered() {

@@ -21,21 +21,52 @@ public final class Http {
         if (headers.length > 0) {
             request.headers(headers);
         }
+        return send(request.build(), "GET " + uri);
+    }
+
+    /**
+     * Sends once more if the connection was closed before any answer: the server closes a
+     * keep-alive connection idle for PARLEY_REQUEST_TIMEOUT, and the JDK's client retries a
+     * request on such a connection only when it is idempotent (a browser retries a POST too).
+     */
+    private static HttpResponse<String> send(HttpRequest request, String what) {
         try {
-            return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            try {
+                return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException stale) {
+                return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            }
         } catch (IOException e) {
-            throw new AssertionError("GET " + uri + " failed", e);
+            throw new AssertionError(what + " failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
     }
 
-    /** GETs {@code uri} every 100 ms until an answer passes {@code test}, for {@code wait} at most; the last answer otherwise. */
-    public static HttpResponse<String> awaitGet(URI uri, Duration wait, Predicate<HttpResponse<String>> test) {
+    /**
+     * POSTs {@code body} as JSON, in HTTP/1.1 as browsers and curl do (the client's default
+     * would offer an h2c upgrade, which the standalone server refuses for a request with a body).
+     */
+    public static HttpResponse<String> post(URI uri, String body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).version(HttpClient.Version.HTTP_1_1)
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request.build(), "POST " + uri);
+    }
+
+    /**
+     * GETs {@code uri} (with {@code headers}) every 100 ms until an answer passes {@code test},
+     * for {@code wait} at most; the last answer otherwise.
+     */
+    public static HttpResponse<String> awaitGet(URI uri, Duration wait, Predicate<HttpResponse<String>> test,
+                                                String... headers) {
         Instant deadline = Instant.now().plus(wait);
         while (true) {
-            HttpResponse<String> response = get(uri);
+            HttpResponse<String> response = get(uri, headers);
             if (test.test(response) || Instant.now().isAfter(deadline)) {
                 return response;
             }

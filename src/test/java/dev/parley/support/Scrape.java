@@ -42,9 +42,14 @@ public final class Scrape {
 
     /** Scrapes every 100 ms until a scrape passes {@code test}, for {@code wait} at most; the last scrape otherwise. */
     public static Scrape await(URI metrics, Duration wait, Predicate<Scrape> test) {
+        return await(metrics, null, wait, test);
+    }
+
+    /** {@link #await(URI, Duration, Predicate)} with a bearer token (null: none). */
+    public static Scrape await(URI metrics, String token, Duration wait, Predicate<Scrape> test) {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
-            Scrape scrape = of(metrics);
+            Scrape scrape = of(metrics, token);
             if (test.test(scrape) || System.nanoTime() > deadline) {
                 return scrape;
             }

@@ -1,0 +1,163 @@
+package dev.parley.standalone;
+
+import dev.parley.admin.AdminApi;
+import dev.parley.ops.OpsPages;
+import dev.parley.web.PageHeaders;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.glassfish.grizzly.ReadHandler;
+import org.glassfish.grizzly.http.Method;
+import org.glassfish.grizzly.http.io.NIOInputStream;
+import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.http.server.Response;
+
+/**
+ * The admin view on the standalone server: its page (the web client's files under
+ * {@code admin/}) and its API ({@link AdminApi}), both 404 unless PARLEY_ADMIN_TOKEN is set.
+ * Requests arrive on a selector thread, which must never wait: a request's body is read as
+ * it comes (at most {@link AdminApi#MAX_BODY} bytes), and the API, which may ask the store
+ * or Redis, answers on a thread of its own with a short queue (beyond it 503).
+ */
+final class AdminHandler implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(AdminHandler.class.getName());
+    private static final String API = AdminApi.PREFIX + "api/";
+
+    private final AdminApi api;
+    private final WebClientHandler web;
+    private final ExecutorService work = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(32),
+            task -> {
+                Thread thread = new Thread(task, "parley-admin");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    AdminHandler(AdminApi api, WebClientHandler web) {
+        this.api = api;
+        this.web = web;
+    }
+
+    static boolean serves(String path) {
+        return path.equals("/admin") || path.startsWith(AdminApi.PREFIX);
+    }
+
+    void service(Request request, Response response) throws Exception {
+        String path = request.getRequestURI();
+        if (!api.enabled()) {
+            PageHeaders.ALL.forEach(response::setHeader);
+            response.sendError(404); // off, not open
+            return;
+        }
+        if (path.equals("/admin")) {
+            PageHeaders.ALL.forEach(response::setHeader);
+            response.setHeader("Location", AdminApi.PREFIX);
+            response.setStatus(301);
+            return;
+        }
+        if (!path.startsWith(API)) {
+            web.service(request, response);
+            return;
+        }
+        boolean upgrade = request.getRequest().isUpgrade();
+        WebClientHandler.ignoreUpgrade(request, response);
+        Method method = request.getMethod();
+        if (method != Method.GET && method != Method.POST) {
+            OpsHandler.send(request, response, new OpsPages.Answer(405, "application/json",
+                    "{\"error\":\"method not allowed\"}", Map.of("Allow", "GET, POST")));
+            return;
+        }
+        if (upgrade && method == Method.POST) {
+            // Grizzly hands the body of a request that offers an upgrade (h2c, as the JDK's
+            // HttpClient does) to the upgraded protocol, not to us: refused at once, never left waiting
+            OpsHandler.send(request, response, new OpsPages.Answer(400, "application/json",
+                    "{\"error\":\"send this request without Upgrade (HTTP/1.1)\"}", Map.of("Connection", "close")));
+            return;
+        }
+        if (request.getContentLengthLong() > AdminApi.MAX_BODY) {
+            OpsHandler.send(request, response, tooLarge());
+            return;
+        }
+        response.suspend();
+        if (method == Method.GET) {
+            answer(request, response, null);
+            return;
+        }
+        NIOInputStream in = request.getNIOInputStream();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        in.notifyAvailable(new ReadHandler() {
+            @Override
+            public void onDataAvailable() throws Exception {
+                if (take()) {
+                    in.notifyAvailable(this);
+                }
+            }
+
+            @Override
+            public void onAllDataRead() throws Exception {
+                if (take()) {
+                    answer(request, response, body.toString(StandardCharsets.UTF_8));
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                LOG.log(Level.FINE, "admin request body failed", t);
+                response.resume();
+            }
+
+            /** What has come so far; false (and 413) once it is more than a body may be. */
+            private boolean take() throws IOException {
+                byte[] chunk = new byte[in.readyData()];
+                int read = in.read(chunk);
+                if (read > 0) {
+                    body.write(chunk, 0, read);
+                }
+                if (body.size() > AdminApi.MAX_BODY) {
+                    finish(request, response, tooLarge());
+                    return false;
+                }
+                return true;
+            }
+        });
+    }
+
+    private void answer(Request request, Response response, String body) {
+        String method = request.getMethod().getMethodString();
+        String path = request.getRequestURI();
+        String authorization = request.getHeader("Authorization");
+        try {
+            work.execute(() -> finish(request, response, api.handle(method, path, authorization, body)));
+        } catch (RejectedExecutionException e) {
+            finish(request, response, new OpsPages.Answer(503, "application/json", "{\"error\":\"busy, try again\"}",
+                    Map.of("Retry-After", "1")));
+        }
+    }
+
+    private static void finish(Request request, Response response, OpsPages.Answer answer) {
+        try {
+            OpsHandler.send(request, response, answer);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "admin answer failed", e);
+        } finally {
+            response.resume();
+        }
+    }
+
+    private static OpsPages.Answer tooLarge() {
+        return new OpsPages.Answer(413, "application/json", "{\"error\":\"a request body is at most "
+                + AdminApi.MAX_BODY + " bytes\"}", Map.of("Connection", "close"));
+    }
+
+    @Override
+    public void close() {
+        work.shutdownNow();
+    }
+}
