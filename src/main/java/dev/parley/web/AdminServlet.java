@@ -1,7 +1,6 @@
 package dev.parley.web;
 
 import dev.parley.admin.AdminApi;
-import dev.parley.ops.OpsPages;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -41,13 +40,6 @@ public class AdminServlet extends HttpServlet {
 
     private void answer(HttpServletRequest request, HttpServletResponse response, String body) throws IOException {
         String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-        OpsPages.Answer answer = api.handle(request.getMethod(), path, request.getHeader("Authorization"), body);
-        response.setHeader("Cache-Control", "no-store");
-        answer.headers().forEach(response::setHeader);
-        byte[] bytes = answer.bytes();
-        response.setStatus(answer.status());
-        response.setContentType(answer.contentType());
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
+        OpsServlet.write(api.handle(request.getMethod(), path, request.getHeader("Authorization"), body), response);
     }
 }

@@ -21,6 +21,11 @@ public class OpsServlet extends HttpServlet {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
             return;
         }
+        write(answer, response);
+    }
+
+    /** Writes one of the ops answers (this servlet's, {@link AdminServlet}'s): never cached. */
+    static void write(OpsPages.Answer answer, HttpServletResponse response) throws IOException {
         response.setHeader("Cache-Control", "no-store");
         answer.headers().forEach(response::setHeader);
         byte[] body = answer.bytes();

@@ -49,6 +49,8 @@ class WebClientBrowserTest {
 
         alice.send("sent with the button");
         alice.sendWithEnter("sent with Enter");
+        // a reply: sent once bob has read both, or the server may order it between them
+        assertThat(bob.deliveredMessages()).hasText(new String[] {"sent with the button", "sent with Enter"});
         bob.sendWithEnter("and a reply");
 
         String[] conversation = {"sent with the button", "sent with Enter", "and a reply"};

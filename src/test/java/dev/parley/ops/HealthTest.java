@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.broker.LocalBroker;
 import dev.parley.protocol.ChatMessage;
 import dev.parley.store.HistoryStore;
+import dev.parley.support.Poll;
 import dev.parley.store.StoreException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -104,15 +106,7 @@ class HealthTest {
     }
 
     private static void await(BooleanSupplier condition, String what) {
-        Instant deadline = Instant.now().plusSeconds(10);
-        while (!condition.getAsBoolean()) {
-            assertTrue(Instant.now().isBefore(deadline), what);
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
+        assertTrue(Poll.until(condition::getAsBoolean, Boolean::booleanValue, Duration.ofSeconds(10)), what);
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.parley.server;
 
 import dev.parley.admin.AdminCases;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URL;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -31,10 +30,6 @@ class DeployedAdminIT extends AdminCases {
 
     @Override
     protected URI appUri(String path) {
-        try {
-            return base.toURI().resolve(path);
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return Deployments.appUri(base, path);
     }
 }

@@ -2,7 +2,6 @@ package dev.parley.server;
 
 import dev.parley.ops.OperatingCases;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URL;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -31,11 +30,7 @@ class DeployedOperatingIT extends OperatingCases {
 
     @Override
     protected URI appUri(String path) {
-        try {
-            return base.toURI().resolve(path);
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return Deployments.appUri(base, path);
     }
 
     @Override

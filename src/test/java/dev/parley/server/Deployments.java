@@ -20,6 +20,11 @@ final class Deployments {
         return ShrinkWrap.create(ZipImporter.class, "parley.war").importFrom(war).as(WebArchive.class);
     }
 
+    /** The deployment's own URL for {@code path} ("metrics", "admin/api/rooms"), {@code base} being http://…/parley/. */
+    static URI appUri(URL base, String path) {
+        return URI.create(base.toExternalForm()).resolve(path);
+    }
+
     /** ws://…/parley/chat/{room} for the deployment at {@code base} (http://…/parley/). */
     static URI chatUri(URL base, String room) {
         return URI.create(base.toExternalForm().replaceFirst("^http", "ws") + "chat/" + room);

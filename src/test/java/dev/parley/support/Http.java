@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.function.Predicate;
 
 /** Plain HTTP requests of the tests, each with a timeout. */
@@ -59,23 +58,11 @@ public final class Http {
     }
 
     /**
-     * GETs {@code uri} (with {@code headers}) every 100 ms until an answer passes {@code test},
+     * GETs {@code uri} (with {@code headers}) until an answer passes {@code test} ({@link Poll}),
      * for {@code wait} at most; the last answer otherwise.
      */
     public static HttpResponse<String> awaitGet(URI uri, Duration wait, Predicate<HttpResponse<String>> test,
                                                 String... headers) {
-        Instant deadline = Instant.now().plus(wait);
-        while (true) {
-            HttpResponse<String> response = get(uri, headers);
-            if (test.test(response) || Instant.now().isAfter(deadline)) {
-                return response;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        return Poll.until(() -> get(uri, headers), test, wait);
     }
 }

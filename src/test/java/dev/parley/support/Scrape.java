@@ -40,26 +40,14 @@ public final class Scrape {
         return new Scrape(response.body());
     }
 
-    /** Scrapes every 100 ms until a scrape passes {@code test}, for {@code wait} at most; the last scrape otherwise. */
+    /** Scrapes ({@link Poll}) until a scrape passes {@code test}, for {@code wait} at most; the last scrape otherwise. */
     public static Scrape await(URI metrics, Duration wait, Predicate<Scrape> test) {
         return await(metrics, null, wait, test);
     }
 
     /** {@link #await(URI, Duration, Predicate)} with a bearer token (null: none). */
     public static Scrape await(URI metrics, String token, Duration wait, Predicate<Scrape> test) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
-            Scrape scrape = of(metrics, token);
-            if (test.test(scrape) || System.nanoTime() > deadline) {
-                return scrape;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        return Poll.until(() -> of(metrics, token), test, wait);
     }
 
     public static Scrape of(URI metrics) {
