@@ -44,7 +44,7 @@ class DeployedHttpLimitsIT {
 
     @Test
     void aRequestThatNeverCompletesIsClosedByTheContainersTimeout() throws Exception {
-        URI page = base.toURI();
+        URI page = Deployments.root(base);
         try (RawConnection half = new RawConnection(page); RawConnection silent = new RawConnection(page)) {
             half.send("GET " + page.getPath() + " HTTP/1.1\r\nHost: " + page.getHost() + "\r\n");
             assertTrue(half.endsWithin(CLOSED_WITHIN), "a half request stays open");
@@ -69,9 +69,9 @@ class DeployedHttpLimitsIT {
     }
 
     @Test
-    void dripFedHeadersAreCutOnWildFly() throws IOException, java.net.URISyntaxException {
+    void dripFedHeadersAreCutOnWildFly() throws IOException {
         Assumptions.assumeFalse(onPayara(), "Payara's timer restarts with every byte: docs/CONTAINERS.md");
-        URI page = base.toURI();
+        URI page = Deployments.root(base);
         try (RawConnection drip = new RawConnection(page)) {
             byte[] request = ("GET " + page.getPath() + " HTTP/1.1\r\nHost: " + page.getHost() + "\r\nX-Slow: "
                     + "a".repeat(200) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);

@@ -20,13 +20,31 @@ final class Deployments {
         return ShrinkWrap.create(ZipImporter.class, "parley.war").importFrom(war).as(WebArchive.class);
     }
 
-    /** The deployment's own URL for {@code path} ("metrics", "admin/api/rooms"), {@code base} being http://…/parley/. */
-    static URI appUri(URL base, String path) {
-        return URI.create(base.toExternalForm()).resolve(path);
+    /**
+     * http://host:port/{context}/ from the injected deployment URL's host and port: Payara's
+     * URL came once without its context root (ws://localhost:8231chat/…).
+     */
+    static URI root(URL base, String context) {
+        return URI.create(base.getProtocol() + "://" + base.getHost() + ":" + base.getPort() + "/" + context + "/");
     }
 
-    /** ws://…/parley/chat/{room} for the deployment at {@code base} (http://…/parley/). */
+    /** http://…/parley/ */
+    static URI root(URL base) {
+        return root(base, "parley");
+    }
+
+    /** The deployment's own URL for {@code path} ("metrics", "admin/api/rooms"), under /parley/. */
+    static URI appUri(URL base, String path) {
+        return root(base).resolve(path);
+    }
+
+    /** ws://…/parley/chat/{room}. */
     static URI chatUri(URL base, String room) {
-        return URI.create(base.toExternalForm().replaceFirst("^http", "ws") + "chat/" + room);
+        return chatUri(root(base), room);
+    }
+
+    /** ws://…/{context}/chat/{room} for the deployment at {@code root} (http://…/{context}/). */
+    static URI chatUri(URI root, String room) {
+        return URI.create(root.toString().replaceFirst("^http", "ws") + "chat/" + room);
     }
 }

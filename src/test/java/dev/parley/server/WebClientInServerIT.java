@@ -8,7 +8,6 @@ import dev.parley.support.ChatPage;
 import dev.parley.support.Chromium;
 import dev.parley.support.Rooms;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,7 +43,7 @@ class WebClientInServerIT {
     void thePageAndItsFilesCarryTheSecurityHeaders() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         for (String file : new String[] {"", "app.js", "style.css", "no-such-file"}) {
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(base.toURI().resolve(file)).build(),
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(Deployments.root(base).resolve(file)).build(),
                     HttpResponse.BodyHandlers.discarding());
             PageHeaders.ALL.forEach((name, value) ->
                     assertEquals(Optional.of(value), response.headers().firstValue(name), file + ": " + name));
@@ -52,8 +51,8 @@ class WebClientInServerIT {
     }
 
     @Test
-    void twoUsersChatThroughTheDeployedPage() throws URISyntaxException {
-        URI page = base.toURI().resolve("#" + Rooms.fresh());
+    void twoUsersChatThroughTheDeployedPage() {
+        URI page = Deployments.root(base).resolve("#" + Rooms.fresh());
         ChatPage alice = chromium.open(page).join("alice");
         ChatPage bob = chromium.open(page).join("bob");
         assertThat(alice.members()).hasText(new String[] {"alice (you)", "bob"});
