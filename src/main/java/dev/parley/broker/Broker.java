@@ -20,19 +20,23 @@ public interface Broker extends AutoCloseable {
     void listen(Listener listener);
 
     /**
-     * Claims {@code user} in {@code room} for this node, unless anyone holds it anywhere.
-     * The claim answers with the room's members (the claimant among them) and their count.
+     * Claims {@code user} in {@code room} for one connection of this node. Refused when
+     * anyone holds the name anywhere, unless names are shared (identity on, a broker made
+     * so: one user, several connections), when it adds this connection to the user's. The
+     * claim answers with the room's members (the claimant among them), their count, and
+     * whether this is the user's first connection in the room.
      */
     Claim claim(String room, String user);
 
     /**
-     * Gives back a claim of this node. The stage completes with the room's member count
-     * after it (across nodes), or fails when the broker cannot answer; the broker then
-     * repairs it when it is back.
+     * Gives back one connection's claim of this node. The stage completes with the room's
+     * member count after it (across nodes) if that was the user's last connection in the
+     * room, with -1 if it was not (or held nothing), or fails when the broker cannot
+     * answer; the broker then repairs it when it is back.
      */
     CompletionStage<Integer> release(String room, String user);
 
-    /** Whether another node holds {@code user} in {@code room}. */
+    /** Whether another node holds a connection of {@code user} in {@code room}. */
     boolean heldElsewhere(String room, String user);
 
     /** The rooms with members, on every node, with their counts, sorted by name. */
@@ -62,9 +66,13 @@ public interface Broker extends AutoCloseable {
     default void close() {
     }
 
-    /** The result of a claim: taken, or the members now (sorted, the claimant among them) and how many. */
-    record Claim(boolean taken, List<String> users, int count) {
-        public static final Claim TAKEN = new Claim(true, List.of(), 0);
+    /**
+     * The result of a claim: taken, or the members now (sorted, the claimant among them),
+     * how many, and whether the claim is the user's first connection (then the room hears
+     * {@code joined}).
+     */
+    record Claim(boolean taken, List<String> users, int count, boolean first) {
+        public static final Claim TAKEN = new Claim(true, List.of(), 0, false);
     }
 
     /** Receives the events other nodes publish, and hears when some may have been missed. */

@@ -5,13 +5,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** One node alone: presence in this process, nothing to publish to. */
 public final class LocalBroker implements Broker {
-    private final Map<String, TreeSet<String>> rooms = new TreeMap<>(); // guarded by this; sorted, as occupancy answers
+    private final boolean sharedNames;
+    /** Room to user to the user's connections; guarded by this; sorted, as occupancy answers. */
+    private final Map<String, TreeMap<String, Integer>> rooms = new TreeMap<>();
+
+    /** Names unique per room, as without identity. */
+    public LocalBroker() {
+        this(false);
+    }
+
+    /** @param sharedNames identity on: a user may hold several connections in a room */
+    public LocalBroker(boolean sharedNames) {
+        this.sharedNames = sharedNames;
+    }
 
     @Override
     public void listen(Listener listener) {
@@ -20,19 +31,27 @@ public final class LocalBroker implements Broker {
 
     @Override
     public synchronized Claim claim(String room, String user) {
-        TreeSet<String> users = rooms.computeIfAbsent(room, r -> new TreeSet<>());
-        if (!users.add(user)) {
+        TreeMap<String, Integer> users = rooms.computeIfAbsent(room, r -> new TreeMap<>());
+        Integer connections = users.get(user);
+        if (connections != null && !sharedNames) {
             return Claim.TAKEN;
         }
-        return new Claim(false, new ArrayList<>(users), users.size());
+        users.put(user, connections == null ? 1 : connections + 1);
+        return new Claim(false, new ArrayList<>(users.keySet()), users.size(), connections == null);
     }
 
     @Override
     public synchronized CompletionStage<Integer> release(String room, String user) {
-        TreeSet<String> users = rooms.get(room);
-        if (users == null || !users.remove(user)) {
+        TreeMap<String, Integer> users = rooms.get(room);
+        Integer connections = users == null ? null : users.get(user);
+        if (connections == null) {
             return CompletableFuture.completedStage(-1);
         }
+        if (connections > 1) {
+            users.put(user, connections - 1);
+            return CompletableFuture.completedStage(-1); // the user is still here
+        }
+        users.remove(user);
         if (users.isEmpty()) {
             rooms.remove(room);
         }

@@ -38,10 +38,12 @@ import java.util.logging.Logger;
  * subscriptions, both reconnecting by themselves).
  *
  * <p>Keys, under the cluster's name {@code P}: {@code P:members:<room>} (hash: user to
- * the node holding it), {@code P:rooms} (hash: room to member count), {@code P:node:<id>}
- * (set of "room\nuser" the node holds), {@code P:nodes} (sorted set: node to the time its
- * liveness runs out, Redis' own clock). Claims, releases and the reaping of a dead node
- * are Lua scripts, so each is atomic. Events go out on {@code P:room:<room>}.
+ * the nodes holding it, one entry per connection, space separated: one node, once, unless
+ * identity lets a user hold several connections), {@code P:rooms} (hash: room to member
+ * count), {@code P:node:<id>} (set of "room\nuser" the node holds), {@code P:nodes}
+ * (sorted set: node to the time its liveness runs out, Redis' own clock). Claims,
+ * releases and the reaping of a dead node are Lua scripts, so each is atomic. Events go
+ * out on {@code P:room:<room>}.
  *
  * <p>A heartbeat every fifth of PARLEY_PRESENCE_TTL renews this node's liveness and reaps
  * nodes whose liveness ran out: their members leave, and this node tells the rooms. A
@@ -59,43 +61,81 @@ public final class RedisBroker implements Broker {
 
     private static final String NOW = "local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000) ";
 
-    /** ARGV: prefix, room, user, node. Returns {0} if taken, else {1, count, users...}. */
-    private static final String CLAIM = NOW + """
-            local members = ARGV[1] .. ':members:' .. ARGV[2]
-            local holder = redis.call('HGET', members, ARGV[3])
-            if holder then
-              local alive = redis.call('ZSCORE', ARGV[1] .. ':nodes', holder)
-              if holder == ARGV[4] or (alive and tonumber(alive) > now) then return {0} end
-              redis.call('SREM', ARGV[1] .. ':node:' .. holder, ARGV[2] .. '\\n' .. ARGV[3])
+    /**
+     * A user's holders: the value of the members hash, one node id per connection, space
+     * separated (one entry without identity). {@code without(holders, node)} is the list
+     * with that node's entries dropped, and how many were dropped.
+     */
+    private static final String HOLDERS = """
+            local function without(holders, node)
+              local kept, dropped = {}, 0
+              for holder in string.gmatch(holders, '%S+') do
+                if holder == node then dropped = dropped + 1 else kept[#kept + 1] = holder end
+              end
+              return kept, dropped
             end
-            redis.call('HSET', members, ARGV[3], ARGV[4])
+            local function count(prefix, room)
+              local members = prefix .. ':members:' .. room
+              local n = redis.call('HLEN', members)
+              if n == 0 then redis.call('HDEL', prefix .. ':rooms', room)
+              else redis.call('HSET', prefix .. ':rooms', room, n) end
+              return n
+            end
+            """;
+
+    /**
+     * ARGV: prefix, room, user, node, shared ("1": identity on, a user may hold several
+     * connections). Holders on dead nodes are dropped first. Returns {0} if taken, else
+     * {1, count, first (1 or 0), users...}.
+     */
+    private static final String CLAIM = NOW + HOLDERS + """
+            local members = ARGV[1] .. ':members:' .. ARGV[2]
+            local holders = redis.call('HGET', members, ARGV[3])
+            local kept = {}
+            if holders then
+              for holder in string.gmatch(holders, '%S+') do
+                local alive = redis.call('ZSCORE', ARGV[1] .. ':nodes', holder)
+                if holder == ARGV[4] or (alive and tonumber(alive) > now) then kept[#kept + 1] = holder
+                else redis.call('SREM', ARGV[1] .. ':node:' .. holder, ARGV[2] .. '\\n' .. ARGV[3]) end
+              end
+              if #kept > 0 and ARGV[5] ~= '1' then return {0} end
+            end
+            local first = (#kept == 0) and 1 or 0
+            kept[#kept + 1] = ARGV[4]
+            redis.call('HSET', members, ARGV[3], table.concat(kept, ' '))
             redis.call('SADD', ARGV[1] .. ':node:' .. ARGV[4], ARGV[2] .. '\\n' .. ARGV[3])
-            local count = redis.call('HLEN', members)
-            redis.call('HSET', ARGV[1] .. ':rooms', ARGV[2], count)
-            local users = redis.call('HKEYS', members)
-            local out = {1, count}
-            for i = 1, #users do out[#out + 1] = users[i] end
+            local out = {1, count(ARGV[1], ARGV[2]), first}
+            for _, user in ipairs(redis.call('HKEYS', members)) do out[#out + 1] = user end
             return out
             """;
 
-    /** ARGV: prefix, room, user, node. Returns the count after, or -1 if the node did not hold it. */
-    private static final String RELEASE = """
+    /**
+     * ARGV: prefix, room, user, node. Gives back one connection of the node's. Returns the
+     * count after if that was the user's last connection anywhere, else -1.
+     */
+    private static final String RELEASE = HOLDERS + """
             local members = ARGV[1] .. ':members:' .. ARGV[2]
-            if redis.call('HGET', members, ARGV[3]) ~= ARGV[4] then return -1 end
+            local holders = redis.call('HGET', members, ARGV[3])
+            if not holders then return -1 end
+            local kept, dropped = without(holders, ARGV[4])
+            if dropped == 0 then return -1 end
+            for i = 2, dropped do kept[#kept + 1] = ARGV[4] end
+            if dropped == 1 then redis.call('SREM', ARGV[1] .. ':node:' .. ARGV[4], ARGV[2] .. '\\n' .. ARGV[3]) end
+            if #kept > 0 then
+              redis.call('HSET', members, ARGV[3], table.concat(kept, ' '))
+              return -1
+            end
             redis.call('HDEL', members, ARGV[3])
-            redis.call('SREM', ARGV[1] .. ':node:' .. ARGV[4], ARGV[2] .. '\\n' .. ARGV[3])
-            local count = redis.call('HLEN', members)
-            if count == 0 then redis.call('HDEL', ARGV[1] .. ':rooms', ARGV[2])
-            else redis.call('HSET', ARGV[1] .. ':rooms', ARGV[2], count) end
-            return count
+            return count(ARGV[1], ARGV[2])
             """;
 
     /**
      * Removes what a node holds (all of it, or with ARGV[4..] the entries it no longer
      * holds: everything it holds but those). Shared by the reaper, a node leaving and a
-     * node writing its members again. Returns {room, user, count, ...} of those removed.
+     * node writing its members again. Returns {room, user, count, ...} of the users who
+     * left with it (those with no connection on another node).
      */
-    private static final String REMOVE = """
+    private static final String REMOVE = HOLDERS + """
             local function remove(prefix, node, keep)
               local set = prefix .. ':node:' .. node
               local out = {}
@@ -106,14 +146,17 @@ public final class RedisBroker implements Broker {
                   local user = string.sub(entry, cut + 1)
                   local members = prefix .. ':members:' .. room
                   redis.call('SREM', set, entry)
-                  if redis.call('HGET', members, user) == node then
-                    redis.call('HDEL', members, user)
-                    local count = redis.call('HLEN', members)
-                    if count == 0 then redis.call('HDEL', prefix .. ':rooms', room)
-                    else redis.call('HSET', prefix .. ':rooms', room, count) end
-                    out[#out + 1] = room
-                    out[#out + 1] = user
-                    out[#out + 1] = count
+                  local holders = redis.call('HGET', members, user)
+                  if holders then
+                    local kept, dropped = without(holders, node)
+                    if #kept == 0 then
+                      redis.call('HDEL', members, user)
+                      out[#out + 1] = room
+                      out[#out + 1] = user
+                      out[#out + 1] = count(prefix, room)
+                    elseif dropped > 0 then
+                      redis.call('HSET', members, user, table.concat(kept, ' '))
+                    end
                   end
                 end
               end
@@ -145,25 +188,32 @@ public final class RedisBroker implements Broker {
             """;
 
     /**
-     * ARGV: prefix, node, ttl ms, then the "room\nuser" entries the node holds. Writes
-     * them again where nobody else holds the name, removes the rest of what Redis has for
-     * the node; returns what was removed.
+     * ARGV: prefix, node, ttl ms, shared ("1" or "0"), then "room\nuser\nconnections" for
+     * what the node holds. Writes them again (without identity only where nobody else
+     * holds the name), removes the rest of what Redis has for the node; returns what was
+     * removed.
      */
     private static final String RESTORE = NOW + REMOVE + """
             redis.call('ZADD', ARGV[1] .. ':nodes', now + tonumber(ARGV[3]), ARGV[2])
             local keep = {}
-            for i = 4, #ARGV do
-              local entry = ARGV[i]
-              local cut = string.find(entry, '\\n', 1, true)
-              local room = string.sub(entry, 1, cut - 1)
-              local user = string.sub(entry, cut + 1)
+            for i = 5, #ARGV do
+              local held = ARGV[i]
+              local cut = string.find(held, '\\n', 1, true)
+              local cut2 = string.find(held, '\\n', cut + 1, true)
+              local room = string.sub(held, 1, cut - 1)
+              local user = string.sub(held, cut + 1, cut2 - 1)
+              local connections = tonumber(string.sub(held, cut2 + 1))
+              local entry = room .. '\\n' .. user
               local members = ARGV[1] .. ':members:' .. room
-              local holder = redis.call('HGET', members, user)
-              if not holder or holder == ARGV[2] then
+              local holders = redis.call('HGET', members, user)
+              local others = {}
+              if holders then others = without(holders, ARGV[2]) end
+              if #others == 0 or ARGV[4] == '1' then
                 keep[entry] = true
-                redis.call('HSET', members, user, ARGV[2])
+                for j = 1, connections do others[#others + 1] = ARGV[2] end
+                redis.call('HSET', members, user, table.concat(others, ' '))
                 redis.call('SADD', ARGV[1] .. ':node:' .. ARGV[2], entry)
-                redis.call('HSET', ARGV[1] .. ':rooms', room, redis.call('HLEN', members))
+                count(ARGV[1], room)
               end
             end
             return remove(ARGV[1], ARGV[2], keep)
@@ -179,8 +229,9 @@ public final class RedisBroker implements Broker {
     private volatile RedisCommands<String, String> redis;
     private volatile StatefulRedisPubSubConnection<String, String> subscriptions;
     private volatile ScheduledExecutorService heartbeat; // null until the constructor has made it
-    /** What this node holds, as "room\nuser": the truth Redis is repaired to when it is back. */
-    private final Set<String> held = ConcurrentHashMap.newKeySet();
+    /** What this node holds, "room\nuser" to its connections: the truth Redis is repaired to when it is back. */
+    private final Map<String, Integer> held = new ConcurrentHashMap<>();
+    private final boolean sharedNames;
     /** Rooms unsubscribed while Redis was away: Lettuce subscribes its channels again on reconnect, back() undoes that. */
     private final Set<String> leftWhileAway = ConcurrentHashMap.newKeySet();
     private volatile Listener listener;
@@ -193,9 +244,12 @@ public final class RedisBroker implements Broker {
      * Connects to Redis and joins the cluster; if Redis cannot be reached now, starts away
      * (one WARNING line; joins answer {@code unavailable}) and keeps trying on the
      * heartbeat's schedule.
+     *
+     * @param sharedNames identity on: a user may hold several connections in a room, on any nodes
      */
-    public RedisBroker(ClusterConfig config, Meters meters) {
+    public RedisBroker(ClusterConfig config, boolean sharedNames, Meters meters) {
         this.config = config;
+        this.sharedNames = sharedNames;
         this.meters = meters;
         this.prefix = config.name();
         this.node = config.nodeId();
@@ -279,22 +333,23 @@ public final class RedisBroker implements Broker {
 
     @Override
     public Claim claim(String room, String user) {
-        List<Object> answer = call(() -> redis.eval(CLAIM, ScriptOutputType.MULTI, new String[0], prefix, room, user, node));
+        List<Object> answer = call(() -> redis.eval(CLAIM, ScriptOutputType.MULTI, new String[0], prefix, room, user, node,
+                sharedNames ? "1" : "0"));
         if (((Number) answer.get(0)).intValue() == 0) {
             return Claim.TAKEN;
         }
-        held.add(entry(room, user));
-        List<String> users = new ArrayList<>(answer.size() - 2);
-        for (int i = 2; i < answer.size(); i++) {
+        held.merge(entry(room, user), 1, Integer::sum);
+        List<String> users = new ArrayList<>(answer.size() - 3);
+        for (int i = 3; i < answer.size(); i++) {
             users.add(String.valueOf(answer.get(i)));
         }
         users.sort(null);
-        return new Claim(false, users, ((Number) answer.get(1)).intValue());
+        return new Claim(false, users, ((Number) answer.get(1)).intValue(), ((Number) answer.get(2)).intValue() == 1);
     }
 
     @Override
     public CompletionStage<Integer> release(String room, String user) {
-        held.remove(entry(room, user));
+        held.computeIfPresent(entry(room, user), (entry, connections) -> connections > 1 ? connections - 1 : null);
         if (away) {
             return CompletableFuture.failedStage(new BrokerException("Redis is away", null));
         }
@@ -304,8 +359,15 @@ public final class RedisBroker implements Broker {
 
     @Override
     public boolean heldElsewhere(String room, String user) {
-        String holder = call(() -> redis.hget(prefix + ":members:" + room, user));
-        return holder != null && !holder.equals(node);
+        String holders = call(() -> redis.hget(prefix + ":members:" + room, user));
+        if (holders != null) {
+            for (String holder : holders.split(" ")) {
+                if (!holder.equals(node)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Override
@@ -434,11 +496,12 @@ public final class RedisBroker implements Broker {
 
     /** Redis answers again: this node's members written again, every room reads what it missed. */
     private void back() {
-        List<String> args = new ArrayList<>(held.size() + 3);
+        List<String> args = new ArrayList<>(held.size() + 4);
         args.add(prefix);
         args.add(node);
         args.add(String.valueOf(config.presenceTtl().toMillis()));
-        args.addAll(held);
+        args.add(sharedNames ? "1" : "0");
+        held.forEach((entry, connections) -> args.add(entry + "\n" + connections));
         List<Object> removed = redis.eval(RESTORE, ScriptOutputType.MULTI, new String[0], args.toArray(new String[0]));
         for (String room : leftWhileAway) { // still away: no room subscribes meanwhile
             leftWhileAway.remove(room);

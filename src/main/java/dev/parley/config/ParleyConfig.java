@@ -3,6 +3,7 @@ package dev.parley.config;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 import java.util.function.UnaryOperator;
 import javax.management.JMException;
 import javax.management.ObjectName;
@@ -30,11 +31,14 @@ import javax.management.ObjectName;
  * @param cluster       the cluster this node belongs to, if any
  * @param jsonLogs      standalone: log records as JSON lines (PARLEY_LOG_FORMAT=json), for log shippers
  * @param ops           metrics, health and the admin view
+ * @param identity      who users are: off, or tokens that name them
+ * @param tls           standalone: the key and certificate for https and wss, or null for plain http
  */
 public record ParleyConfig(String host, int port, int maxFrameBytes, Duration idleTimeout, int sendQueue,
                            int sendBuffer, int recoveryCap, int rateLimit, Duration requestTimeout,
                            AllowedOrigins allowedOrigins, int maxConnections, int maxConnectionsPerIp,
-                           StoreConfig store, ClusterConfig cluster, boolean jsonLogs, OpsConfig ops) {
+                           StoreConfig store, ClusterConfig cluster, boolean jsonLogs, OpsConfig ops,
+                           IdentityConfig identity, TlsConfig tls) {
 
     public static final int MIN_RECOVERY_CAP = 1000;
     public static final int BURST_SECONDS = 5;
@@ -48,8 +52,17 @@ public record ParleyConfig(String host, int port, int maxFrameBytes, Duration id
 
     /** From this process's environment and system properties. */
     public static ParleyConfig fromEnvironment() {
+        return fromEnvironment(new Properties());
+    }
+
+    /**
+     * From this process's environment and system properties, over a deployment's own
+     * settings ({@code PARLEY_*} names, as a WAR's {@code WEB-INF/classes/parley.properties}
+     * has them): what the server's environment sets wins.
+     */
+    public static ParleyConfig fromEnvironment(Properties deployment) {
         Map<String, String> env = System.getenv();
-        return from(env::get, System::getProperty);
+        return from(name -> env.getOrDefault(name, deployment.getProperty(name)), System::getProperty);
     }
 
     /**
@@ -76,7 +89,9 @@ public record ParleyConfig(String host, int port, int maxFrameBytes, Duration id
                 store,
                 clusterOf(s, store),
                 s.choice("PARLEY_LOG_FORMAT", "text", "text", "json").equals("json"),
-                OpsConfig.from(s));
+                OpsConfig.from(s),
+                IdentityConfig.from(s),
+                TlsConfig.from(s));
     }
 
     /** Cluster mode's settings, checked against the store: the nodes must share a database. */

@@ -11,8 +11,11 @@ public sealed interface Inbound {
 
     InboundType type();
 
-    /** {@code join}: {@code user} is already trimmed and valid. */
-    record Join(String user, OptionalLong since) implements Inbound {
+    /**
+     * {@code join}: without identity {@code user} is already trimmed and valid and
+     * {@code token} null; with identity {@code user} is null and {@code token} as sent.
+     */
+    record Join(String user, OptionalLong since, String token) implements Inbound {
         public InboundType type() {
             return InboundType.JOIN;
         }
@@ -29,6 +32,13 @@ public sealed interface Inbound {
     record Direct(String to, String text, String cid) implements Inbound {
         public InboundType type() {
             return InboundType.DIRECT;
+        }
+    }
+
+    /** {@code auth} (Parley's addition): a fresh token for a joined connection; {@code cid} may be null. */
+    record Auth(String token, String cid) implements Inbound {
+        public InboundType type() {
+            return InboundType.AUTH;
         }
     }
 

@@ -5,6 +5,7 @@ import static dev.parley.protocol.ErrorCode.BAD_NAME;
 import static dev.parley.protocol.ErrorCode.BAD_TEXT;
 import static dev.parley.protocol.ErrorCode.NO_SUCH_USER;
 import static dev.parley.protocol.ErrorCode.TOO_LONG;
+import static dev.parley.protocol.ErrorCode.UNAUTHORIZED;
 import static dev.parley.protocol.ErrorCode.UNKNOWN_TYPE;
 
 import jakarta.json.JsonArray;
@@ -35,13 +36,20 @@ public final class InboundDecoder {
     public static final int DEFAULT_LIMIT = 50;
 
     private final JsonParserFactory parsers;
+    private final boolean tokens;
 
+    /** Without identity: {@code join} names its user. */
     public InboundDecoder() {
-        this(JsonProvider.provider());
+        this(JsonProvider.provider(), false);
     }
 
-    public InboundDecoder(JsonProvider json) {
+    /**
+     * @param tokens whether identity is on: then {@code join} must carry a string {@code token}
+     *               (else {@code unauthorized}), and its {@code user}, if any, is ignored
+     */
+    public InboundDecoder(JsonProvider json, boolean tokens) {
         this.parsers = json.createParserFactory(Map.of());
+        this.tokens = tokens;
     }
 
     public Inbound decode(String frame) throws ProtocolException {
@@ -59,7 +67,10 @@ public final class InboundDecoder {
         }
         switch (type) {
             case JOIN:
-                return new Inbound.Join(name(json, cid), nonNegative(json, "since", type, cid));
+                return tokens ? new Inbound.Join(null, nonNegative(json, "since", type, cid), token(json, type, cid))
+                        : new Inbound.Join(name(json, cid), nonNegative(json, "since", type, cid), null);
+            case AUTH:
+                return new Inbound.Auth(token(json, type, cid), checkedCid(json, type, cid));
             case MESSAGE:
                 return new Inbound.Message(text(json, type, cid), checkedCid(json, type, cid));
             case DIRECT:
@@ -102,7 +113,29 @@ public final class InboundDecoder {
         if (!(value instanceof JsonString)) {
             throw new ProtocolException(BAD_NAME, "join needs a string member \"user\".", InboundType.JOIN, cid);
         }
-        String raw = ((JsonString) value).getString();
+        return validName(((JsonString) value).getString(), cid);
+    }
+
+    /** A token as sent (its checks are the identity's); missing or not a string: unauthorized. */
+    private static String token(JsonObject json, InboundType type, String cid) throws ProtocolException {
+        JsonValue value = json.get("token");
+        if (!(value instanceof JsonString) || !Unicode.isValid(((JsonString) value).getString())) {
+            throw new ProtocolException(UNAUTHORIZED, type == InboundType.JOIN
+                    ? "This server names users by signed tokens: join needs a string member \"token\"."
+                    : "auth needs a string member \"token\".", type, cid);
+        }
+        return ((JsonString) value).getString();
+    }
+
+    /**
+     * The name a raw {@code user} gives by the name rules (trimmed, NFC, 1 to
+     * {@value #MAX_NAME} characters, nothing invisible or controlling), or {@code bad-name}.
+     */
+    public static String validName(String raw) throws ProtocolException {
+        return validName(raw, null);
+    }
+
+    private static String validName(String raw, String cid) throws ProtocolException {
         if (!Unicode.isValid(raw)) {
             throw new ProtocolException(BAD_NAME, "A name must be valid Unicode (no unpaired surrogates).",
                     InboundType.JOIN, cid);

@@ -10,11 +10,13 @@ public enum InboundType {
     TYPING("typing"),
     HISTORY("history"),
     ROOMS("rooms"),
-    PING("ping");
+    PING("ping"),
+    /** Parley's addition: a fresh token. */
+    AUTH("auth");
 
     private static final Map<String, InboundType> BY_WIRE_NAME = Map.of(
             "join", JOIN, "message", MESSAGE, "direct", DIRECT, "typing", TYPING,
-            "history", HISTORY, "rooms", ROOMS, "ping", PING);
+            "history", HISTORY, "rooms", ROOMS, "ping", PING, "auth", AUTH);
 
     private final String wireName;
 
@@ -36,7 +38,7 @@ public enum InboundType {
      * then it is not answered on the thread that read it.
      */
     public boolean mayWait() {
-        return this == JOIN || this == HISTORY || this == ROOMS || this == DIRECT;
+        return this == JOIN || this == HISTORY || this == ROOMS || this == DIRECT || this == AUTH; // auth: a key fetch
     }
 
     /** Whether a client may send this before its {@code join} succeeded. */

@@ -6,7 +6,7 @@ import java.util.List;
 
 /** A server frame. {@link OutboundEncoder} is the only place that turns these into JSON. */
 public sealed interface Outbound permits ChatMessage, Outbound.Welcome, Outbound.Joined, Outbound.Left,
-        Outbound.Ack, Outbound.Direct, Outbound.Typing, Outbound.History, Outbound.Rooms, Outbound.Pong,
+        Outbound.Ack, Outbound.AuthAck, Outbound.Direct, Outbound.Typing, Outbound.History, Outbound.Rooms, Outbound.Pong,
         Outbound.Error {
 
     /** {@code recovered} is null when the join had no {@code since}. */
@@ -21,6 +21,13 @@ public sealed interface Outbound permits ChatMessage, Outbound.Welcome, Outbound
     }
 
     record Ack(String cid, long seq) implements Outbound {
+    }
+
+    /**
+     * Parley's addition: the answer to {@code auth}, an {@code ack} with the frame's cid (if
+     * it had one) and no seq, and when the new token expires.
+     */
+    record AuthAck(String cid, Instant expires) implements Outbound {
     }
 
     record Direct(String room, String from, String to, String text, Instant ts) implements Outbound {

@@ -55,6 +55,13 @@ public final class OutboundEncoder {
         } else if (frame instanceof Outbound.Ack) {
             Outbound.Ack ack = (Outbound.Ack) frame;
             json.write("type", "ack").write("cid", ack.cid()).write("seq", ack.seq());
+        } else if (frame instanceof Outbound.AuthAck) {
+            Outbound.AuthAck ack = (Outbound.AuthAck) frame;
+            json.write("type", "ack");
+            if (ack.cid() != null) {
+                json.write("cid", ack.cid());
+            }
+            json.write("expires", timestamp(ack.expires()));
         } else if (frame instanceof Outbound.Typing) {
             Outbound.Typing typing = (Outbound.Typing) frame;
             json.write("type", "typing").write("room", typing.room()).write("user", typing.user());

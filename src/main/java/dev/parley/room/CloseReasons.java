@@ -22,9 +22,15 @@ public final class CloseReasons {
     /** An administrator closed the room: its members are closed, and so is every join until it is reopened. */
     public static final CloseReason ROOM_CLOSED = new CloseReason(CloseCodes.VIOLATED_POLICY, "room closed");
 
+    /** Identity on: a join without a valid token, or one for a room the token does not allow. */
+    public static final CloseReason UNAUTHORIZED = new CloseReason(CloseCodes.VIOLATED_POLICY, "unauthorized");
+    /** Identity on: the connection's token expired and no fresh one came in an {@code auth} frame. */
+    public static final CloseReason TOKEN_EXPIRED = new CloseReason(CloseCodes.VIOLATED_POLICY, "token expired");
+
     /** Every reason above. */
     public static final List<CloseReason> ALL = List.of(BAD_ROOM, IDLE, FLOODING, SLOW_CONSUMER, TOO_BIG, PROTOCOL_ERROR,
-            SHUTTING_DOWN, ORIGIN_NOT_ALLOWED, TRY_AGAIN_LATER, SERVER_ERROR, REMOVED, ROOM_CLOSED);
+            SHUTTING_DOWN, ORIGIN_NOT_ALLOWED, TRY_AGAIN_LATER, SERVER_ERROR, REMOVED, ROOM_CLOSED, UNAUTHORIZED,
+            TOKEN_EXPIRED);
 
     private CloseReasons() {
     }

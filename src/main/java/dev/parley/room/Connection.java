@@ -7,11 +7,14 @@ import static dev.parley.protocol.ErrorCode.NAME_TAKEN;
 import static dev.parley.protocol.ErrorCode.NOT_JOINED;
 import static dev.parley.protocol.ErrorCode.NO_SUCH_USER;
 import static dev.parley.protocol.ErrorCode.RATE_LIMITED;
+import static dev.parley.protocol.ErrorCode.UNAUTHORIZED;
 import static dev.parley.protocol.ErrorCode.UNAVAILABLE;
 
 import dev.parley.broker.Broker;
 import dev.parley.broker.BrokerException;
 import dev.parley.broker.Event;
+import dev.parley.identity.Identity;
+import dev.parley.identity.TokenException;
 import dev.parley.protocol.ChatMessage;
 import dev.parley.protocol.Inbound;
 import dev.parley.protocol.InboundType;
@@ -56,6 +59,8 @@ public final class Connection {
     private volatile State state = State.OPEN;
     private volatile String name;
     private volatile Room room;
+    private volatile Identity identity; // identity on: what the token of the join, or of the last auth, says
+    private boolean refusing; // an error went out and the connection closes after it; guarded by this
     /** Messages up to this seq were in the welcome: the room's stream may still deliver some, and they are skipped. */
     private long floor = -1;
     private List<Event> held; // what the room delivered while joining
@@ -200,7 +205,24 @@ public final class Connection {
 
     private void refused(ProtocolException e) {
         LOG.log(Level.FINE, "{0}: {1}", new Object[] {this, e.getMessage()});
-        send(e.toFrame());
+        if (e.code() == UNAUTHORIZED && e.type() == InboundType.JOIN) {
+            refuse(e.toFrame(), CloseReasons.UNAUTHORIZED); // a join without a valid token is not tried again here
+        } else {
+            send(e.toFrame());
+        }
+    }
+
+    /** Sends the error, then closes with {@code reason} once it is out; once. */
+    private void refuse(Outbound.Error error, CloseReason reason) {
+        synchronized (this) {
+            if (refusing) {
+                return;
+            }
+            refusing = true;
+        }
+        send(error);
+        registry.meters().closed(reason);
+        outbox.closeWhenDrained(reason);
     }
 
     /** Parley's own failure: this connection pays, its room goes on. */
@@ -216,9 +238,17 @@ public final class Connection {
         }
     }
 
-    /** The connection closed, whatever the cause. */
+    /**
+     * The connection closed, whatever the cause. A 1009 here is the container's: it closed
+     * a frame over the limit before Parley saw it (the standalone server's frame guard
+     * counts its own).
+     */
     public void closed(CloseReason reason) {
         LOG.log(Level.FINE, "{0} closed: {1}", new Object[] {this, reason});
+        if (reason != null && reason.getCloseCode().getCode() == CloseReason.CloseCodes.TOO_BIG.getCode()
+                && state != State.GONE) {
+            registry.meters().closed(CloseReasons.TOO_BIG);
+        }
         depart(null);
     }
 
@@ -304,6 +334,8 @@ public final class Connection {
             history(history);
         } else if (inbound instanceof Inbound.Rooms) {
             rooms();
+        } else if (inbound instanceof Inbound.Auth auth) {
+            auth(auth);
         } else {
             throw new IllegalStateException("no handler for " + inbound);
         }
@@ -313,12 +345,18 @@ public final class Connection {
 
     private void join(Inbound.Join join) throws ProtocolException {
         String user = join.user();
+        Identity verified = null;
+        if (registry.tokens().enabled()) {
+            verified = identify(join.token(), InboundType.JOIN, null);
+            user = verified.user();
+        }
         synchronized (this) {
             if (state != State.OPEN) {
                 return; // gone; JOINED was refused by stateError, and frames of one connection come one at a time
             }
             state = State.JOINING;
             name = user;
+            identity = verified;
             held = new ArrayList<>();
         }
         Room joined = null;
@@ -343,7 +381,7 @@ public final class Connection {
             long newest = welcome.history().isEmpty() ? 0 : welcome.history().get(welcome.history().size() - 1).seq();
             long sinceSeen = Boolean.TRUE.equals(welcome.recovered()) ? join.since().getAsLong() : 0;
             if (joined.admit(this, registry.encoder().encode(welcome), welcome, Math.max(position, Math.max(newest, sinceSeen)),
-                    claim.count())) {
+                    claim.count(), claim.first())) {
                 claimed = false; // the member's now: its departure gives it back
                 boolean slow;
                 synchronized (this) {
@@ -382,6 +420,7 @@ public final class Connection {
                 state = State.OPEN;
                 name = null;
                 room = null;
+                identity = null;
             }
         }
     }
@@ -474,29 +513,33 @@ public final class Connection {
         });
     }
 
+    /**
+     * To every connection of the user {@code to} names, here and on other nodes (with
+     * identity on a user may have several), and a copy to this connection.
+     */
     private void direct(Inbound.Direct direct) throws ProtocolException {
         String frame = registry.encoder().encode(
                 new Outbound.Direct(roomName, name, direct.to(), direct.text(), Instant.now()));
-        Connection target = room.connection(direct.to());
-        if (target != null) {
-            target.direct(frame);
-            if (target != this) {
-                deliver(frame);
+        List<Connection> here = room.connections(direct.to());
+        boolean elsewhere = false;
+        if (here.isEmpty() || registry.tokens().enabled()) { // without identity a name is on one node only
+            try {
+                elsewhere = registry.broker().heldElsewhere(roomName, direct.to());
+            } catch (BrokerException e) {
+                throw unavailable(InboundType.DIRECT, direct.cid(), e);
             }
-            return;
         }
-        boolean elsewhere;
-        try {
-            elsewhere = registry.broker().heldElsewhere(roomName, direct.to());
-        } catch (BrokerException e) {
-            throw unavailable(InboundType.DIRECT, direct.cid(), e);
-        }
-        if (!elsewhere) {
+        if (here.isEmpty() && !elsewhere) {
             throw new ProtocolException(NO_SUCH_USER, "Nobody named \"" + direct.to() + "\" is in this room.",
                     InboundType.DIRECT, direct.cid());
         }
-        registry.broker().publish(roomName, Event.of(Event.Kind.DIRECT, direct.to(), frame));
-        deliver(frame);
+        here.forEach(target -> target.direct(frame));
+        if (elsewhere) {
+            registry.broker().publish(roomName, Event.of(Event.Kind.DIRECT, direct.to(), frame));
+        }
+        if (!here.contains(this)) {
+            deliver(frame);
+        }
     }
 
     /** A direct message for this connection: held if it is still joining, so it follows the welcome. */
@@ -519,11 +562,61 @@ public final class Connection {
         }
     }
 
+    /** The rooms with members; with identity on, only those this connection's token may join. */
     private void rooms() throws ProtocolException {
+        List<Outbound.RoomCount> rooms;
         try {
-            send(new Outbound.Rooms(registry.broker().occupancy()));
+            rooms = registry.broker().occupancy();
         } catch (BrokerException e) {
             throw unavailable(InboundType.ROOMS, null, e);
+        }
+        Identity who = identity;
+        if (who != null) {
+            rooms = rooms.stream().filter(r -> who.rooms().allows(r.room())).toList();
+        }
+        send(new Outbound.Rooms(rooms));
+    }
+
+    // ---- identity ----
+
+    /** The identity a token gives, if it may be in this room; else unauthorized. */
+    private Identity identify(String token, InboundType type, String cid) throws ProtocolException {
+        Identity verified;
+        try {
+            verified = registry.tokens().verify(token);
+        } catch (TokenException e) {
+            throw new ProtocolException(UNAUTHORIZED, e.getMessage(), type, cid);
+        }
+        if (!verified.rooms().allows(roomName)) {
+            throw new ProtocolException(UNAUTHORIZED, "Your token does not let you into this room.", type, cid);
+        }
+        return verified;
+    }
+
+    /**
+     * A fresh token for this connection: it must name the same user and allow this room;
+     * from now on the connection lasts until it expires. A refused one changes nothing.
+     */
+    private void auth(Inbound.Auth auth) throws ProtocolException {
+        if (!registry.tokens().enabled()) {
+            throw new ProtocolException(UNAUTHORIZED, "This server takes no tokens: users name themselves.",
+                    InboundType.AUTH, auth.cid());
+        }
+        Identity fresh = identify(auth.token(), InboundType.AUTH, auth.cid());
+        if (!fresh.user().equals(name)) {
+            throw new ProtocolException(UNAUTHORIZED, "The token names another user than this connection's.",
+                    InboundType.AUTH, auth.cid());
+        }
+        identity = fresh;
+        send(new Outbound.AuthAck(auth.cid(), fresh.expires()));
+    }
+
+    /** Closes a member whose token expired at {@code now} (the registry's periodic check). */
+    void expireIfDue(Instant now) {
+        Identity who = identity;
+        if (who != null && who.expiredAt(now) && state == State.JOINED) {
+            LOG.log(Level.FINE, "{0}: token expired", this);
+            refuse(new Outbound.Error(UNAUTHORIZED, "Your token expired.", null), CloseReasons.TOKEN_EXPIRED);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.parley.protocol.Outbound;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -57,7 +58,8 @@ final class Room {
     private final AtomicBoolean missNoted = new AtomicBoolean();
 
     // guarded by this
-    private final TreeMap<String, Connection> byName = new TreeMap<>();
+    /** Members by name: one connection each, or with identity on as many as the user opened. */
+    private final TreeMap<String, Connection[]> byName = new TreeMap<>();
     private final Set<Connection> joining = new LinkedHashSet<>();
     private final OrderedStream stream;
     private boolean retired;
@@ -78,7 +80,7 @@ final class Room {
         return name;
     }
 
-    /** This node's members of the room now. */
+    /** This node's member connections of the room now. */
     int memberCount() {
         return members.length;
     }
@@ -95,14 +97,11 @@ final class Room {
 
     // ---- moderation (the admin view) ----
 
-    /** Closes {@code user}'s connection here, member or joining, with 1008; false if it has none here. */
+    /** Closes {@code user}'s connections here, members or joining, with 1008; false if it has none here. */
     boolean kick(String user) {
-        Connection target = connection(user);
-        if (target == null) {
-            return false;
-        }
-        target.depart(CloseReasons.REMOVED);
-        return true;
+        List<Connection> targets = connections(user);
+        targets.forEach(target -> target.depart(CloseReasons.REMOVED));
+        return !targets.isEmpty();
     }
 
     /** Refuses joins from now on and closes every connection here, member or joining; how many. */
@@ -110,7 +109,7 @@ final class Room {
         List<Connection> all;
         synchronized (this) {
             closed = true;
-            all = new ArrayList<>(byName.values());
+            all = new ArrayList<>(List.of(members));
             all.addAll(joining);
         }
         all.forEach(connection -> connection.depart(CloseReasons.ROOM_CLOSED));
@@ -167,11 +166,12 @@ final class Room {
 
     /**
      * Sends the welcome, then what was held for the connection, and makes it a member;
-     * then tells the others it joined. False if it left meanwhile.
+     * then, if it is the user's first connection ({@code first}), tells the others it
+     * joined. False if it left meanwhile.
      */
-    boolean admit(Connection connection, String welcome, Outbound.Welcome content, long floor, int count) {
-        Event joined = Event.of(Event.Kind.JOINED, connection.name(),
-                registry.encoder().encode(new Outbound.Joined(name, connection.name(), count, Instant.now())));
+    boolean admit(Connection connection, String welcome, Outbound.Welcome content, long floor, int count, boolean first) {
+        Event joined = first ? Event.of(Event.Kind.JOINED, connection.name(),
+                registry.encoder().encode(new Outbound.Joined(name, connection.name(), count, Instant.now()))) : null;
         synchronized (this) {
             if (!joining.remove(connection)) {
                 return false;
@@ -180,24 +180,72 @@ final class Room {
                 retireIfEmpty();
                 return false;
             }
-            byName.put(connection.name(), connection);
-            members = byName.values().toArray(NONE);
-            broadcast(joined, connection);
+            byName.merge(connection.name(), new Connection[] {connection}, Room::plus);
+            members = all();
+            if (joined != null) {
+                broadcast(joined, connection);
+            }
         }
-        registry.broker().publish(name, joined);
+        if (joined != null) {
+            registry.broker().publish(name, joined);
+        }
         return true;
     }
 
+    private static Connection[] plus(Connection[] those, Connection[] more) {
+        Connection[] both = Arrays.copyOf(those, those.length + more.length);
+        System.arraycopy(more, 0, both, those.length, more.length);
+        return both;
+    }
+
+    /** Every member connection, for the fan-out. Caller holds the monitor. */
+    private Connection[] all() {
+        int n = 0;
+        for (Connection[] user : byName.values()) {
+            n += user.length;
+        }
+        Connection[] all = new Connection[n];
+        int i = 0;
+        for (Connection[] user : byName.values()) {
+            System.arraycopy(user, 0, all, i, user.length);
+            i += user.length;
+        }
+        return all;
+    }
+
+    /** Takes {@code connection} out of its user's; true if it was there. Caller holds the monitor. */
+    private boolean removeMember(Connection connection) {
+        Connection[] user = byName.get(connection.name());
+        if (user == null) {
+            return false;
+        }
+        for (int i = 0; i < user.length; i++) {
+            if (user[i] == connection) {
+                if (user.length == 1) {
+                    byName.remove(connection.name());
+                } else {
+                    Connection[] rest = new Connection[user.length - 1];
+                    System.arraycopy(user, 0, rest, 0, i);
+                    System.arraycopy(user, i + 1, rest, i, user.length - i - 1);
+                    byName.put(connection.name(), rest);
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
-     * The connection leaves (joined or still joining). A member's claim is given back and
-     * the others hear {@code left}; the last one out retires the room.
+     * The connection leaves (joined or still joining). A member's claim is given back and,
+     * if it was the user's last connection, the others hear {@code left}; the last one out
+     * retires the room.
      */
     void leave(Connection connection, boolean member) {
         synchronized (this) {
             boolean held = joining.remove(connection);
-            boolean removed = member && byName.remove(connection.name(), connection);
+            boolean removed = member && removeMember(connection);
             if (removed) {
-                members = byName.values().toArray(NONE);
+                members = all();
             }
             if (!held && !removed) {
                 return;
@@ -209,7 +257,7 @@ final class Room {
             registry.broker().release(name, user).whenComplete((count, failure) -> {
                 int left = failure != null ? members.length : count;
                 if (failure == null && count < 0) {
-                    return; // not held (any more): its left went out already
+                    return; // the user has other connections, or its left went out already
                 }
                 left(user, left);
             });
@@ -233,18 +281,16 @@ final class Room {
         }
     }
 
-    /** A connection of this room, member or joining, by name. */
-    synchronized Connection connection(String user) {
-        Connection member = byName.get(user);
-        if (member != null) {
-            return member;
-        }
+    /** The connections of {@code user} here, members and joining. */
+    synchronized List<Connection> connections(String user) {
+        Connection[] members = byName.get(user);
+        List<Connection> found = new ArrayList<>(members == null ? List.of() : List.of(members));
         for (Connection c : joining) {
             if (user.equals(c.name())) {
-                return c;
+                found.add(c);
             }
         }
-        return null;
+        return found;
     }
 
     /** Retired: emptied, out of the registry, and the room of nobody any more. */
@@ -315,12 +361,7 @@ final class Room {
                         }
                     }
                     case KICK, CLOSED -> throw new IllegalStateException("handled above");
-                    case DIRECT -> {
-                        Connection target = connection(event.user());
-                        if (target != null) {
-                            target.direct(event.frame());
-                        }
-                    }
+                    case DIRECT -> connections(event.user()).forEach(target -> target.direct(event.frame()));
                 }
             }
         });
@@ -329,9 +370,14 @@ final class Room {
     /**
      * Queues an event's frame for every member but {@code except}, and holds it for every
      * joining connection. A message goes through {@link Connection#deliverMessage}, which
-     * skips what a member's welcome had. Caller holds the monitor.
+     * skips what a member's welcome had; {@code typing} skips every connection of the user
+     * typing (a user's other tabs). Caller holds the monitor.
      */
     private void broadcast(Event event, Connection except) {
+        if (event.kind() == Event.Kind.TYPING && byName.containsKey(event.user())) {
+            broadcastTyping(event);
+            return;
+        }
         boolean message = event.kind() == Event.Kind.MESSAGE;
         List<Connection> slow = null;
         Connection[] members = this.members;
@@ -346,6 +392,22 @@ final class Room {
         }
         for (Connection c : joining) {
             if (c != except) {
+                c.hold(event);
+            }
+        }
+        departSlow(slow);
+    }
+
+    /** {@code typing} of a user with connections here: not to any of them. Caller holds the monitor. */
+    private void broadcastTyping(Event event) {
+        List<Connection> slow = null;
+        for (Connection member : members) {
+            if (!event.user().equals(member.name()) && !member.outbox().offer(event.frame())) {
+                slow = add(slow, member);
+            }
+        }
+        for (Connection c : joining) {
+            if (!event.user().equals(c.name())) {
                 c.hold(event);
             }
         }

@@ -5,6 +5,7 @@ import static dev.parley.protocol.ErrorCode.BAD_ROOM;
 import dev.parley.broker.Broker;
 import dev.parley.broker.Event;
 import dev.parley.config.ParleyConfig;
+import dev.parley.identity.Tokens;
 import dev.parley.ops.Meters;
 import dev.parley.ops.Monitoring;
 import dev.parley.protocol.InboundDecoder;
@@ -17,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.json.spi.JsonProvider;
 import jakarta.websocket.CloseReason;
 import io.micrometer.core.instrument.Gauge;
 import jakarta.websocket.Session;
@@ -56,13 +58,14 @@ public class RoomRegistry implements Broker.Listener {
 
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
-    private final InboundDecoder decoder = new InboundDecoder();
+    private InboundDecoder decoder;
     private final OutboundEncoder encoder = new OutboundEncoder();
     private ParleyConfig config;
     private HistoryStore store;
     private Broker broker;
     private Admission admission;
     private Meters meters;
+    private Tokens tokens;
     private volatile boolean shuttingDown;
     private ScheduledExecutorService timer;
     private ExecutorService delivery;
@@ -74,8 +77,10 @@ public class RoomRegistry implements Broker.Listener {
     }
 
     @Inject
-    public RoomRegistry(ParleyConfig config, HistoryStore store, Broker broker, Monitoring monitoring) {
+    public RoomRegistry(ParleyConfig config, HistoryStore store, Broker broker, Monitoring monitoring, Tokens tokens) {
         this.config = config;
+        this.tokens = tokens;
+        this.decoder = new InboundDecoder(JsonProvider.provider(), tokens.enabled());
         this.store = store;
         this.broker = broker;
         this.admission = new Admission(config);
@@ -86,7 +91,8 @@ public class RoomRegistry implements Broker.Listener {
      * Starts the threads: the room deliveries' pool, the gap fills' pool, the pool for
      * frames that wait for the store or the broker (joins, history), and the timer
      * that runs the idle check (Parley's own, so that every container closes a silent
-     * connection alike: 1000 "idle timeout" after PARLEY_IDLE_TIMEOUT without a frame).
+     * connection alike: 1000 "idle timeout" after PARLEY_IDLE_TIMEOUT without a frame)
+     * and, with identity on, closes the members whose token expired.
      */
     @PostConstruct
     void start() {
@@ -97,7 +103,7 @@ public class RoomRegistry implements Broker.Listener {
         work = Executors.newFixedThreadPool(WORK_THREADS, threads("parley-work"));
         long timeout = config.idleTimeout().toNanos();
         long period = Math.max(TimeUnit.MILLISECONDS.toNanos(100), Math.min(TimeUnit.SECONDS.toNanos(1), timeout / 10));
-        timer.scheduleAtFixedRate(() -> closeIdle(timeout), period, period, TimeUnit.NANOSECONDS);
+        timer.scheduleAtFixedRate(() -> sweep(timeout), period, period, TimeUnit.NANOSECONDS);
         broker.listen(this);
         CloseReasons.ALL.forEach(meters::declare);
         Gauge.builder("parley.connections", connections, Set::size).tag("transport", "websocket")
@@ -126,13 +132,16 @@ public class RoomRegistry implements Broker.Listener {
         };
     }
 
-    private void closeIdle(long timeout) {
+    private void sweep(long timeout) {
         try {
             long now = System.nanoTime();
+            Instant wallClock = tokens.enabled() ? Instant.now() : null;
             for (Connection connection : connections) {
                 if (connection.silentFor(now) > timeout) {
                     LOG.log(Level.FINE, "{0} idle", connection);
                     connection.depart(CloseReasons.IDLE);
+                } else if (wallClock != null) {
+                    connection.expireIfDue(wallClock);
                 }
             }
         } catch (RuntimeException e) { // keep checking: a failure here must not end the schedule
@@ -146,7 +155,7 @@ public class RoomRegistry implements Broker.Listener {
      */
     void openStoreAtStart(@Observes @Initialized(ApplicationScoped.class) Object started) {
         STARTUP.info(() -> "Parley ready (chat at /chat/{room}); store: " + store.describe() + "; cluster: "
-                + broker.describe() + "; " + config.describeLimits());
+                + broker.describe() + "; identity: " + tokens.describe() + "; " + config.describeLimits());
     }
 
     // ---- connection lifecycle, called by the endpoint ----
@@ -400,6 +409,10 @@ public class RoomRegistry implements Broker.Listener {
 
     Meters meters() {
         return meters;
+    }
+
+    Tokens tokens() {
+        return tokens;
     }
 
     InboundDecoder decoder() {

@@ -52,12 +52,12 @@ final class AdminHandler implements AutoCloseable {
     void service(Request request, Response response) throws Exception {
         String path = request.getRequestURI();
         if (!api.enabled()) {
-            PageHeaders.ALL.forEach(response::setHeader);
+            PageHeaders.set(response::setHeader, request.isSecure());
             response.sendError(404); // off, not open
             return;
         }
         if (path.equals("/admin")) {
-            PageHeaders.ALL.forEach(response::setHeader);
+            PageHeaders.set(response::setHeader, request.isSecure());
             response.setHeader("Location", AdminApi.PREFIX);
             response.setStatus(301);
             return;

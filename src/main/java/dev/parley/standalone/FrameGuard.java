@@ -4,6 +4,7 @@ import dev.parley.room.CloseReasons;
 import dev.parley.standalone.FrameHeaderReader.Violation;
 import jakarta.websocket.CloseReason;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 import org.glassfish.grizzly.Grizzly;
 import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
@@ -28,9 +29,12 @@ final class FrameGuard extends AboveHttpCodec {
             Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(FrameGuard.class.getName() + ".frames");
 
     private final int maxFrameBytes;
+    private final Consumer<CloseReason> closed;
 
-    FrameGuard(int maxFrameBytes) {
+    /** @param closed told of every connection it closes (the metrics' closes by reason) */
+    FrameGuard(int maxFrameBytes, Consumer<CloseReason> closed) {
         this.maxFrameBytes = maxFrameBytes;
+        this.closed = closed;
     }
 
     @Override
@@ -55,7 +59,9 @@ final class FrameGuard extends AboveHttpCodec {
         if (violation == null) {
             return ctx.getInvokeAction();
         }
-        refuse(ctx, violation == Violation.TOO_BIG ? CloseReasons.TOO_BIG : CloseReasons.PROTOCOL_ERROR);
+        CloseReason reason = violation == Violation.TOO_BIG ? CloseReasons.TOO_BIG : CloseReasons.PROTOCOL_ERROR;
+        closed.accept(reason);
+        refuse(ctx, reason);
         return ctx.getStopAction();
     }
 

@@ -9,7 +9,10 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** {@code java -jar target/parley-standalone.jar}: settings come from PARLEY_* variables. */
+/**
+ * {@code java -jar target/parley-standalone.jar}: settings come from PARLEY_* variables.
+ * {@code ... token --user NAME} prints a token instead ({@link TokenCommand}).
+ */
 public final class Main {
     static { // before the first logger below: the log manager is chosen when one is first made
         if (System.getProperty("java.util.logging.manager") == null) {
@@ -37,6 +40,11 @@ public final class Main {
             System.exit(2);
             return;
         }
+        if (args.length > 0) {
+            System.exit(args[0].equals("token") ? TokenCommand.run(args, config.identity(), System.out, System.err)
+                    : usage(args[0]));
+            return;
+        }
         if (config.jsonLogs()) {
             for (Handler handler : Logger.getLogger("").getHandlers()) {
                 handler.setFormatter(new JsonLogFormatter());
@@ -59,6 +67,12 @@ public final class Main {
             ParleyLogManager.resetAtLast();
         }, "parley-shutdown"));
         Thread.currentThread().join();
+    }
+
+    private static int usage(String arg) {
+        System.err.println("parley: unknown command " + arg + "\nusage: parley (no arguments: start the server)\n       "
+                + TokenCommand.USAGE);
+        return 2;
     }
 
     /** One line per record; the libraries' own start-up chatter only when it is a warning. */

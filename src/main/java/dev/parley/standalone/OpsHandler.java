@@ -26,7 +26,7 @@ final class OpsHandler extends HttpHandler {
 
     @Override
     public void service(Request request, Response response) throws IOException {
-        PageHeaders.ALL.forEach(response::setHeader);
+        PageHeaders.set(response::setHeader, request.isSecure());
         response.setHeader("Cache-Control", "no-store");
         if (request.getMethod() != Method.GET && request.getMethod() != Method.HEAD) {
             response.setHeader("Allow", "GET, HEAD");
@@ -43,7 +43,7 @@ final class OpsHandler extends HttpHandler {
 
     /** Writes an answer: Parley's page headers, no caching, its status, headers and body. */
     static void send(Request request, Response response, OpsPages.Answer answer) throws IOException {
-        PageHeaders.ALL.forEach(response::setHeader);
+        PageHeaders.set(response::setHeader, request.isSecure());
         response.setHeader("Cache-Control", "no-store");
         WebClientHandler.ignoreUpgrade(request, response);
         answer.headers().forEach(response::setHeader);

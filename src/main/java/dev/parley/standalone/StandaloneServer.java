@@ -5,6 +5,8 @@ import dev.parley.config.ParleyConfig;
 import dev.parley.endpoint.ChatEndpoint;
 import dev.parley.ops.Health;
 import dev.parley.ops.OpsPages;
+import dev.parley.ops.Meters;
+import dev.parley.ops.Monitoring;
 import dev.parley.room.RoomRegistry;
 import dev.parley.config.StoreConfig;
 import com.zaxxer.hikari.HikariConfig;
@@ -29,6 +31,7 @@ import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.grizzly.strategies.SameThreadIOStrategy;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
@@ -56,6 +59,7 @@ public final class StandaloneServer implements AutoCloseable {
     private final TyrusServerContainer websockets;
     private final HttpServer http;
     private final NetworkListener listener;
+    private final boolean secure;
     private final RequestDeadline requestDeadline;
     private AdminHandler admin; // made with the listener
     private final Set<Connection<?>> sockets = ConcurrentHashMap.newKeySet();
@@ -85,6 +89,11 @@ public final class StandaloneServer implements AutoCloseable {
 
             http = new HttpServer();
             listener = new NetworkListener("parley", config.host(), config.port());
+            secure = config.tls() != null;
+            if (secure) { // https and wss on the one port
+                listener.setSecure(true);
+                listener.setSSLEngineConfig(new SSLEngineConfigurator(config.tls().context(), false, false, false));
+            }
             // Nothing on a frame's path waits: sends go through the outbox, and frames that
             // wait for the store or the broker (a join, a history request) are answered on
             // the registry's work pool. So frames are handled on the selector thread that
@@ -109,7 +118,8 @@ public final class StandaloneServer implements AutoCloseable {
             // WebSocket idleness is Parley's to judge, HTTP's is the request deadline's
             listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
             listener.registerAddOn(requestDeadline);
-            listener.registerAddOn(new FrameGuard(config.maxFrameBytes()));
+            Meters meters = cdi.select(Monitoring.class).get().meters();
+            listener.registerAddOn(new FrameGuard(config.maxFrameBytes(), meters::closed));
             listener.registerAddOn(new HandshakeCheck());
             listener.registerAddOn(new WebSocketAddOn(websockets, CONTEXT_PATH));
             http.addListener(listener);
@@ -131,8 +141,9 @@ public final class StandaloneServer implements AutoCloseable {
             }
             throw new IOException(e.getMessage(), e);
         }
-        LOG.info(() -> "Parley listening on http://" + config.host() + ":" + port() + "/ (chat at /chat/{room}); store: "
-                + store.describe() + "; " + config.describeLimits());
+        LOG.info(() -> "Parley listening on " + (secure ? "https" : "http") + "://" + config.host() + ":" + port()
+                + "/ (chat at /chat/{room})" + (secure ? "; TLS with " + config.tls().cert() + " (" + config.tls().subject()
+                + ")" : "") + "; store: " + store.describe() + "; " + config.describeLimits());
     }
 
     /**
@@ -197,13 +208,13 @@ public final class StandaloneServer implements AutoCloseable {
         return listener.getPort();
     }
 
-    /** ws://127.0.0.1:PORT/chat/ROOM */
+    /** ws://127.0.0.1:PORT/chat/ROOM (wss with TLS) */
     public URI chatUri(String room) {
-        return URI.create("ws://127.0.0.1:" + port() + "/chat/" + room);
+        return URI.create((secure ? "wss" : "ws") + "://127.0.0.1:" + port() + "/chat/" + room);
     }
 
     public URI httpUri() {
-        return URI.create("http://127.0.0.1:" + port() + "/");
+        return URI.create((secure ? "https" : "http") + "://127.0.0.1:" + port() + "/");
     }
 
     /**

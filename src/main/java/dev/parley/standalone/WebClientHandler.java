@@ -63,7 +63,7 @@ final class WebClientHandler extends HttpHandler {
 
     @Override
     public void service(Request request, Response response) throws IOException {
-        PageHeaders.ALL.forEach(response::setHeader);
+        PageHeaders.set(response::setHeader, request.isSecure());
         if (request.getMethod() != Method.GET && request.getMethod() != Method.HEAD) {
             response.setHeader("Allow", "GET, HEAD");
             response.sendError(HttpStatus.METHOD_NOT_ALLOWED_405.getStatusCode());

@@ -20,6 +20,17 @@ public final class PageHeaders {
             "X-Content-Type-Options", "nosniff",
             "X-Frame-Options", "DENY");
 
+    /** Over TLS: browsers keep to https for the host for a year. */
+    public static final String STRICT_TRANSPORT_SECURITY = "max-age=31536000";
+
     private PageHeaders() {
+    }
+
+    /** Sets {@link #ALL}, and {@code Strict-Transport-Security} on a response to a request that came over TLS. */
+    public static void set(java.util.function.BiConsumer<String, String> header, boolean secure) {
+        ALL.forEach(header);
+        if (secure) {
+            header.accept("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
+        }
     }
 }

@@ -20,7 +20,7 @@ public class PageHeadersFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        PageHeaders.ALL.forEach(response::setHeader);
+        PageHeaders.set(response::setHeader, request.isSecure());
         chain.doFilter(request, response);
     }
 }

@@ -10,19 +10,40 @@ import org.junit.jupiter.api.Test;
 
 class LocalBrokerTest {
 
+    private static int release(Broker broker, String room, String user) throws Exception {
+        return broker.release(room, user).toCompletableFuture().get();
+    }
+
     @Test
     void aNameIsClaimedOncePerRoomAndTheClaimAnswersTheMembers() throws Exception {
         LocalBroker broker = new LocalBroker();
-        assertEquals(new Broker.Claim(false, List.of("bob"), 1), broker.claim("lobby", "bob"));
-        assertEquals(new Broker.Claim(false, List.of("ann", "bob"), 2), broker.claim("lobby", "ann"));
+        assertEquals(new Broker.Claim(false, List.of("bob"), 1, true), broker.claim("lobby", "bob"));
+        assertEquals(new Broker.Claim(false, List.of("ann", "bob"), 2, true), broker.claim("lobby", "ann"));
         assertTrue(broker.claim("lobby", "ann").taken());
         assertFalse(broker.claim("other", "ann").taken(), "names are per room");
         assertEquals(List.of(new Outbound.RoomCount("lobby", 2), new Outbound.RoomCount("other", 1)), broker.occupancy());
 
-        assertEquals(1, broker.release("lobby", "ann").toCompletableFuture().get());
-        assertEquals(-1, broker.release("lobby", "ann").toCompletableFuture().get(), "released once");
-        assertEquals(0, broker.release("other", "ann").toCompletableFuture().get());
+        assertEquals(1, release(broker, "lobby", "ann"));
+        assertEquals(-1, release(broker, "lobby", "ann"), "released once");
+        assertEquals(0, release(broker, "other", "ann"));
         assertEquals(List.of(new Outbound.RoomCount("lobby", 1)), broker.occupancy(), "an empty room is not listed");
         assertFalse(broker.claim("lobby", "ann").taken(), "free again");
+    }
+
+    /** Identity on: one user, several connections; the user counts once and leaves with the last. */
+    @Test
+    void sharedNamesCountTheUsersConnectionsAndOnlyTheLastReleaseIsADeparture() throws Exception {
+        LocalBroker broker = new LocalBroker(true);
+        assertTrue(broker.claim("lobby", "ada").first());
+        assertEquals(new Broker.Claim(false, List.of("ada"), 1, false), broker.claim("lobby", "ada"));
+        assertEquals(new Broker.Claim(false, List.of("ada", "bob"), 2, true), broker.claim("lobby", "bob"));
+        assertFalse(broker.claim("lobby", "ada").first(), "a third tab");
+        assertEquals(List.of(new Outbound.RoomCount("lobby", 2)), broker.occupancy(), "users, not connections");
+
+        assertEquals(-1, release(broker, "lobby", "ada"), "two tabs remain");
+        assertEquals(-1, release(broker, "lobby", "ada"), "one tab remains");
+        assertEquals(1, release(broker, "lobby", "ada"), "the last tab: ada left, bob remains");
+        assertEquals(-1, release(broker, "lobby", "ada"));
+        assertTrue(broker.claim("lobby", "ada").first(), "back: a first connection again");
     }
 }

@@ -59,7 +59,8 @@ class ParleyConfigTest {
                 500, 7, new StoreConfig(StoreConfig.Kind.MEMORY, 20, Path.of("./data"), null, null, null,
                         "java:comp/DefaultDataSource", 64L * 1024 * 1024),
                 new ClusterConfig(null, "node-7", Duration.ofSeconds(9), "team"), true,
-                new OpsConfig(Duration.ZERO, "scrape-me-0123456789", "admin-0123456789abcdef")), config);
+                new OpsConfig(Duration.ZERO, "scrape-me-0123456789", "admin-0123456789abcdef"), IdentityConfig.off(),
+                null), config);
     }
 
     @Test
@@ -171,5 +172,48 @@ class ParleyConfigTest {
         assertFalse(e.getMessage().contains("secret"), e.getMessage());
         ParleyConfig config = load(Map.of("PARLEY_METRICS_TOKEN", "0123456789abcdef-scrape"), Map.of());
         assertFalse(config.toString().contains("0123456789abcdef-scrape"), config.toString());
+    }
+
+    @Test
+    void identityIsOffByDefaultAndTheSecretIsNeverPrinted() {
+        assertFalse(ParleyConfig.defaults().identity().enabled());
+        String secret = "s3cret-of-at-least-thirty-two-bytes!";
+        ParleyConfig config = load(Map.of("PARLEY_TOKEN_SECRET", secret), Map.of());
+        assertTrue(config.identity().enabled());
+        assertEquals("tokens signed with HS256", config.identity().describe());
+        assertFalse(config.toString().contains(secret), config.toString());
+    }
+
+    @Test
+    void identityTakesOneKeyOfEnoughBytes() {
+        ConfigException two = assertThrows(ConfigException.class, () -> load(Map.of("PARLEY_TOKEN_SECRET",
+                "s3cret-of-at-least-thirty-two-bytes!", "PARLEY_TOKEN_JWKS_URL", "https://idp.example/certs"), Map.of()));
+        assertTrue(two.getMessage().startsWith("Set one of PARLEY_TOKEN_SECRET"), two.getMessage());
+        ConfigException shortSecret = assertThrows(ConfigException.class,
+                () -> load(Map.of("PARLEY_TOKEN_SECRET", "short"), Map.of()));
+        assertTrue(shortSecret.getMessage().startsWith("PARLEY_TOKEN_SECRET must be at least 32 bytes"));
+        assertFalse(shortSecret.getMessage().contains("short"));
+        ConfigException url = assertThrows(ConfigException.class,
+                () -> load(Map.of("PARLEY_TOKEN_JWKS_URL", "file:///etc/keys"), Map.of()));
+        assertTrue(url.getMessage().startsWith("PARLEY_TOKEN_JWKS_URL must be an http or https URL"));
+        ConfigException issuerAlone = assertThrows(ConfigException.class,
+                () -> load(Map.of("PARLEY_TOKEN_ISSUER", "https://idp.example"), Map.of()));
+        assertTrue(issuerAlone.getMessage().contains("need a key"), issuerAlone.getMessage());
+    }
+
+    @Test
+    void aPublicKeyFileThatIsMissingOrNotAKeyStopsStartUpWithOneLine() throws Exception {
+        ConfigException missing = assertThrows(ConfigException.class,
+                () -> load(Map.of("PARLEY_TOKEN_PUBLIC_KEY", "/nonexistent/key.pem"), Map.of()));
+        assertTrue(missing.getMessage().startsWith("PARLEY_TOKEN_PUBLIC_KEY: cannot read /nonexistent/key.pem"));
+        java.nio.file.Path notAKey = java.nio.file.Files.createTempFile("parley-", ".pem");
+        java.nio.file.Files.writeString(notAKey, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+        ConfigException wrong = assertThrows(ConfigException.class,
+                () -> load(Map.of("PARLEY_TOKEN_PUBLIC_KEY", notAKey.toString()), Map.of()));
+        assertTrue(wrong.getMessage().contains("holds no \"BEGIN PUBLIC KEY\" PEM block"), wrong.getMessage());
+        java.nio.file.Files.writeString(notAKey, "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
+        ConfigException garbage = assertThrows(ConfigException.class,
+                () -> load(Map.of("PARLEY_TOKEN_PUBLIC_KEY", notAKey.toString()), Map.of()));
+        assertTrue(garbage.getMessage().contains("neither an RSA nor an EC public key"), garbage.getMessage());
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.support.ChatClient;
 import dev.parley.support.Http;
+import dev.parley.support.Poll;
 import dev.parley.support.Rooms;
 import dev.parley.support.Scrape;
 import jakarta.json.Json;
@@ -95,6 +96,20 @@ public abstract class OperatingCases {
         assertEquals(1, after.since(before, "parley_frames_received_total{type=\"invalid\"}"));
         assertEquals(1, after.since(before, "parley_frames_received_total{type=\"message\"}"));
         assertEquals(1, after.since(before, "parley_closes_total{code=\"1008\",reason=\"bad room\"}"));
+    }
+
+    /** The container (or the standalone server's frame guard) closes it before Parley reads it: still counted, once. */
+    @Test
+    void aFrameOverTheLimitCountsOnceAsTooBig() {
+        String series = "parley_closes_total{code=\"1009\",reason=\"frame too big\"}";
+        Scrape before = scrape();
+        try (ChatClient big = ChatClient.join(chatUri(Rooms.fresh()), "big")) {
+            big.sendUnlessClosed(Json.createObjectBuilder().add("type", "message").add("text", "x".repeat(20_000)).build()
+                    .toString());
+            assertEquals(1009, big.awaitClose().code());
+        }
+        Scrape after = Poll.until(this::scrape, s -> s.since(before, series) >= 1, java.time.Duration.ofSeconds(10));
+        assertEquals(1, after.since(before, series));
     }
 
     @Test

@@ -121,4 +121,27 @@ class InboundDecoderTest {
             throw new AssertionError(frame + ": " + e.code() + " " + e.getMessage());
         }
     }
+
+    @Test
+    void withIdentityOnAJoinNeedsAStringTokenAndItsUserIsIgnored() throws ProtocolException {
+        InboundDecoder tokens = new InboundDecoder(jakarta.json.spi.JsonProvider.provider(), true);
+        Inbound.Join join = (Inbound.Join) tokens.decode("{\"type\":\"join\",\"user\":\"\\ud800\",\"token\":\"t.k.n\"}");
+        assertEquals("t.k.n", join.token());
+        assertNull(join.user());
+        for (String frame : new String[] {"{\"type\":\"join\",\"user\":\"ada\"}", "{\"type\":\"join\",\"token\":7}",
+                "{\"type\":\"join\",\"token\":\"\\ud800\"}"}) {
+            ProtocolException e = assertThrows(ProtocolException.class, () -> tokens.decode(frame), frame);
+            assertEquals(ErrorCode.UNAUTHORIZED, e.code());
+            assertEquals(InboundType.JOIN, e.type());
+        }
+    }
+
+    @Test
+    void anAuthCarriesItsTokenAndCid() throws ProtocolException {
+        Inbound.Auth auth = (Inbound.Auth) decoder.decode("{\"type\":\"auth\",\"token\":\"t.k.n\",\"cid\":\"r1\"}");
+        assertEquals("t.k.n", auth.token());
+        assertEquals("r1", auth.cid());
+        assertRefused(ErrorCode.UNAUTHORIZED, "r2", "{\"type\":\"auth\",\"cid\":\"r2\"}");
+        assertRefused(ErrorCode.BAD_JSON, null, "{\"type\":\"auth\",\"token\":\"t\",\"cid\":5}");
+    }
 }

@@ -3,7 +3,9 @@ package dev.parley.server;
 import java.io.File;
 import java.net.URI;
 import java.net.URL;
+import dev.parley.support.TestTokens;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
@@ -18,6 +20,19 @@ final class Deployments {
             throw new IllegalStateException(war + " is missing: the WAR is built in the package phase");
         }
         return ShrinkWrap.create(ZipImporter.class, "parley.war").importFrom(war).as(WebArchive.class);
+    }
+
+    /** WEB-INF/classes/parley.properties of {@link #identityWar}: the identity suites' key, issuer and audience. */
+    static final String IDENTITY_SETTINGS = "PARLEY_TOKEN_SECRET=" + TestTokens.SECRET + "\nPARLEY_TOKEN_ISSUER="
+            + TestTokens.ISSUER + "\nPARLEY_TOKEN_AUDIENCE=" + TestTokens.AUDIENCE + "\n";
+
+    /**
+     * The same WAR as parley-identity.war (context root /parley-identity), identity turned on
+     * by settings it carries itself, so that the other suites' deployment keeps identity off.
+     */
+    static WebArchive identityWar() {
+        WebArchive war = ShrinkWrap.create(WebArchive.class, "parley-identity.war").merge(parleyWar());
+        return war.addAsResource(new StringAsset(IDENTITY_SETTINGS), "parley.properties");
     }
 
     /**

@@ -26,7 +26,7 @@ class WarContentsIT {
     private static final List<String> MEANT = List.of(
             "flyway-core", "flyway-database-postgresql",
             "jackson-annotations", "jackson-core", "jackson-databind", "jackson-dataformat-toml", "jackson-datatype-jsr310",
-            "lettuce-core", "redis-authx-core", "reactor-core", "reactive-streams",
+            "lettuce-core", "redis-authx-core", "nimbus-jose-jwt", "reactor-core", "reactive-streams",
             "netty-buffer", "netty-codec-base", "netty-codec-dns", "netty-common", "netty-handler", "netty-resolver",
             "netty-resolver-dns", "netty-transport", "netty-transport-native-unix-common",
             "slf4j-api", "slf4j-jdk14",

@@ -52,9 +52,14 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
 
     /** Connects with these request headers (an {@code Origin}, say). */
     public static ChatClient connect(URI uri, java.util.Map<String, String> headers) {
+        return connect(HTTP, uri, headers);
+    }
+
+    /** Connects through {@code http} (one that trusts a test's certificate, for wss). */
+    public static ChatClient connect(java.net.http.HttpClient http, URI uri, java.util.Map<String, String> headers) {
         ChatClient client = new ChatClient();
         try {
-            WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(TIMEOUT);
+            WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(TIMEOUT);
             headers.forEach(builder::header);
             client.socket = builder.buildAsync(uri, client).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {

@@ -1,0 +1,63 @@
+package dev.parley.standalone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parley.config.ParleyConfig;
+import dev.parley.identity.Identity;
+import dev.parley.identity.Tokens;
+import dev.parley.support.TestTokens;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code parley token}: what it prints is a token the same settings accept. */
+class TokenCommandTest {
+    private static final ParleyConfig CONFIG = ParleyConfig.from(Map.of("PARLEY_TOKEN_SECRET", TestTokens.SECRET,
+            "PARLEY_TOKEN_ISSUER", TestTokens.ISSUER, "PARLEY_TOKEN_AUDIENCE", TestTokens.AUDIENCE)::get, name -> null);
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(ParleyConfig config, String... args) {
+        return TokenCommand.run(args, config.identity(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theTokenItPrintsIsAcceptedForItsUserRoomsAndTime() throws Exception {
+        Instant before = Instant.now();
+        assertEquals(0, run(CONFIG, "token", "--user", "ada", "--rooms", "team-*, lobby", "--ttl", "15m"));
+        Identity identity = new Tokens(CONFIG).verify(out.toString(StandardCharsets.UTF_8).strip());
+        assertEquals("ada", identity.user());
+        assertTrue(identity.rooms().allows("team-red") && identity.rooms().allows("lobby"));
+        assertTrue(!identity.rooms().allows("lobby2") && !identity.rooms().allows("other"));
+        Duration ttl = Duration.between(before, identity.expires());
+        assertTrue(ttl.compareTo(Duration.ofMinutes(14)) > 0 && ttl.compareTo(Duration.ofMinutes(16)) < 0, ttl.toString());
+    }
+
+    @Test
+    void withoutRoomsTheTokenGoesEverywhereForAnHour() throws Exception {
+        assertEquals(0, run(CONFIG, "token", "--user", "bob"));
+        Identity identity = new Tokens(CONFIG).verify(out.toString(StandardCharsets.UTF_8).strip());
+        assertTrue(identity.rooms().allows("anything"));
+        assertTrue(Duration.between(Instant.now(), identity.expires()).compareTo(Duration.ofMinutes(59)) > 0);
+    }
+
+    @Test
+    void mistakesGetOneLineAndStatus2() {
+        assertEquals(2, run(CONFIG, "token"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--user is required"));
+        assertEquals(2, run(CONFIG, "token", "--user", " ada"));
+        assertEquals(2, run(CONFIG, "token", "--user", "ada", "--ttl", "soon"));
+        assertEquals(2, run(CONFIG, "token", "--user", "ada", "--colour", "red"));
+        assertEquals(2, run(CONFIG, "token", "--user"));
+        assertEquals(2, run(ParleyConfig.defaults(), "token", "--user", "ada"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("needs PARLEY_TOKEN_SECRET"));
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
+    }
+}
