@@ -12,6 +12,7 @@ const TYPING_SHOW_MS = 4000;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 15000;
 const NAME_KEY = 'parley.name';
+const REFRESH_LEAD_MS = 60000;       // a fresh token is fetched this long before the current one expires
 const CLOSE_TEXT = {
   1000: 'The server closed the connection.',
   1001: 'The server is shutting down.',
@@ -36,7 +37,7 @@ const ui = {
   roomInput: $('room-input'), roomError: $('room-error'),
   members: $('members'), memberCount: $('member-count'), notices: $('notices'),
   joinCard: $('join-card'), joinRoom: $('join-room'), joinForm: $('join-form'),
-  nameInput: $('name-input'), nameError: $('name-error'),
+  nameInput: $('name-input'), nameError: $('name-error'), nameLabel: $('name-label'), joinSub: $('join-sub'),
   chatPane: $('chat-pane'), scroller: $('log-scroll'), loadOlder: $('load-older'),
   items: $('log-items'), outbox: $('log-outbox'), typing: $('typing'),
   composer: $('composer'), message: $('message-input'), hint: $('message-hint'),
@@ -58,6 +59,7 @@ const state = {
   exhausted: false,    // no older history left on the server
   historyInFlight: false,
   attempts: 0,
+  connects: 0,         // connect() calls so far: one that waited for a token gives way to a later one
   reconnectAt: 0,
   ghostRetries: 0,
   timers: {},
@@ -66,6 +68,17 @@ const state = {
   lastTypingSent: 0,
   dmTo: null,
   outboxes: new Map(), // room -> [{cid, kind, to, text, sent, el}], kept until ack or failure
+};
+
+// With identity on (config.json says so) the server names users by signed tokens: the page takes
+// one from its fragment (#room&token=…, removed from the address bar at once) or fetches one from
+// the operator's token URL with the browser's cookies, and fetches a fresh one before it expires.
+const identity = {
+  on: false,
+  tokenUrl: null,
+  token: null,         // the JWT the next join (or auth) sends
+  exp: 0,              // its exp, in ms; 0 if it has none we can read
+  timer: 0,
 };
 
 // ---------- small helpers ----------
@@ -139,11 +152,24 @@ function send(frame) {
   return true;
 }
 
-function connect() {
+async function connect() {
   stopTimers();
   state.fatal = false;
   state.fatalText = '';
   setStatus('connecting');
+  const attempt = ++state.connects;
+  if (identity.on && identity.tokenUrl && (!identity.token || identity.exp - Date.now() < 30000)) {
+    try {
+      await fetchToken();
+    } catch (e) {
+      if (attempt !== state.connects) return;
+      notice(`Cannot sign in: ${e.message}.`);
+      if (state.wanted) scheduleReconnect(); else setStatus('offline');
+      return;
+    }
+    if (attempt !== state.connects) return; // another connect (a room switch) took over meanwhile
+    if (!state.wanted) { setStatus('offline'); return; }
+  }
   let ws;
   try {
     ws = new WebSocket(socketUrl(state.room));
@@ -162,7 +188,7 @@ function connect() {
 }
 
 function sendJoin() {
-  const frame = { type: 'join', user: state.name };
+  const frame = identity.on ? { type: 'join', token: identity.token || '' } : { type: 'join', user: state.name };
   if (state.roomJoined) frame.since = state.maxSeq;
   send(frame);
 }
@@ -197,6 +223,10 @@ function onClose(ev) {
   // A policy close before we ever got in (bad room, origin, auth) will not get better by retrying,
   // nor will one by an administrator (PROTOCOL.md, Parley's additions): say so, and stay out.
   if (ev.code === 1008 && !wasJoined) state.fatal = true;
+  if (ev.code === 1008 && ev.reason === 'token expired' && !identity.tokenUrl) {
+    state.fatal = true;
+    state.fatalText = 'Your sign-in has expired: open the chat from your application again.';
+  }
   if (ev.code === 1008 && MODERATION_TEXT[ev.reason]) {
     state.fatal = true;
     state.fatalText = MODERATION_TEXT[ev.reason];
@@ -282,6 +312,7 @@ function onWelcome(f) {
   send({ type: 'rooms' });
   flushOutbox();
   scrollToBottom();
+  scheduleRefresh();
   if (!reconnect) ui.message.focus();
 }
 
@@ -395,6 +426,12 @@ function onRooms(f) {
 function onError(f) {
   const text = f.message || f.code || 'Something went wrong.';
   if (f.code === 'bad-name' || f.code === 'name-taken') { onNameError(f, text); return; }
+  if (f.code === 'unauthorized' && f.cid && f.cid.startsWith('auth-')) return; // a refresh refused: the token in use goes on
+  if (f.code === 'unauthorized' && state.joined && identity.tokenUrl) {
+    // our token ran out before a fresh one came: the server closes, and the reconnect fetches one
+    identity.token = null;
+    return;
+  }
   if (f.code === 'bad-room' || f.code === 'unauthorized') {
     // The server closes with 1008 next; onClose shows this text once.
     state.fatal = true;
@@ -709,7 +746,7 @@ function updateView() {
   ui.chatPane.hidden = !state.session;
   ui.roomForm.hidden = !state.session;
   ui.me.hidden = !state.session;
-  ui.meName.textContent = state.session ? state.name : '';
+  ui.meName.textContent = !state.session ? '' : identity.on ? `Signed in as ${state.name}` : state.name;
   ui.roomName.textContent = state.room;
   ui.joinRoom.textContent = `#${state.room}`;
   document.title = `#${state.room} · Parley`;
@@ -745,12 +782,26 @@ function switchRoom(room) {
   else setStatus('offline');
 }
 
+// The fragment: the room, and with identity perhaps a token: #room, #room&token=…, #token=….
+function fragment() {
+  let room = '';
+  let token = null;
+  for (const part of location.hash.slice(1).split('&')) {
+    if (part.startsWith('token=')) token = part.slice(6);
+    else if (part && !room) {
+      try { room = decodeURIComponent(part); } catch { room = '\u0000'; } // not a valid room
+    }
+  }
+  return { room: room || 'lobby', token };
+}
+
 function roomFromHash() {
-  try { return decodeURIComponent(location.hash.slice(1)) || 'lobby'; } catch { return ''; }
+  return fragment().room;
 }
 
 function onHashChange() {
-  const room = roomFromHash();
+  const { room, token } = fragment();
+  if (token) { takeToken(token); history.replaceState(null, '', `#${room}`); }
   if (room === state.room) return;
   if (!ROOM_RE.test(room)) {
     notice('Room names use a–z, 0–9, "_" and "-" (up to 64 characters, starting with a letter or digit).');
@@ -784,6 +835,13 @@ function nameProblem(name) {
 
 function onJoinSubmit(e) {
   e.preventDefault();
+  if (identity.on) {
+    state.wanted = true;
+    const ws = state.ws;
+    if (ws && ws.readyState === WebSocket.OPEN && !state.joined) { setStatus('connecting'); sendJoin(); }
+    else if (!ws || ws.readyState > WebSocket.OPEN) connect();
+    return;
+  }
   const name = ui.nameInput.value.trim();
   const problem = nameProblem(name);
   showFieldError(ui.nameError, problem);
@@ -797,6 +855,7 @@ function onJoinSubmit(e) {
 }
 
 function leave() {
+  clearTimeout(identity.timer);
   state.wanted = false;
   state.session = false;
   closeSocket();
@@ -805,6 +864,74 @@ function leave() {
   updateView();
   ui.nameInput.value = state.name;
   ui.nameInput.focus();
+}
+
+// ---------- identity ----------
+
+function takeToken(token) {
+  identity.token = token;
+  identity.exp = 0;
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+    if (typeof payload.exp === 'number') identity.exp = payload.exp * 1000;
+  } catch { /* not ours to judge: the server says whether it is a token */ }
+}
+
+// A token from the token URL: JSON {"token": "…"} or the token as text.
+async function fetchToken() {
+  let response;
+  try {
+    response = await fetch(identity.tokenUrl, { credentials: 'include', cache: 'no-store' });
+  } catch {
+    throw new Error('the sign-in service cannot be reached');
+  }
+  if (!response.ok) throw new Error(`the sign-in service answered ${response.status}`);
+  const json = (response.headers.get('content-type') || '').includes('json');
+  const token = json ? (await response.json()).token : (await response.text()).trim();
+  if (typeof token !== 'string' || !token) throw new Error('the sign-in service gave no token');
+  takeToken(token);
+}
+
+// Before the token expires: a fresh one, sent as `auth` on the open connection.
+function scheduleRefresh() {
+  clearTimeout(identity.timer);
+  if (!identity.on || !identity.tokenUrl || !identity.exp) return;
+  const left = identity.exp - Date.now();
+  identity.timer = setTimeout(refreshToken, Math.max(1000, left > 2 * REFRESH_LEAD_MS ? left - REFRESH_LEAD_MS : left / 2));
+}
+
+async function refreshToken() {
+  try {
+    await fetchToken();
+  } catch {
+    identity.timer = setTimeout(refreshToken, 10000); // the server closes us if the token runs out first
+    return;
+  }
+  if (state.joined) send({ type: 'auth', token: identity.token, cid: `auth-${newCid()}` });
+  scheduleRefresh();
+}
+
+// config.json: whether this server signs users in with tokens (an older server has none: no).
+async function loadSettings() {
+  try {
+    const response = await fetch('config.json', { cache: 'no-store' });
+    if (!response.ok) return;
+    const settings = await response.json();
+    identity.on = settings.identity === true;
+    identity.tokenUrl = typeof settings.tokenUrl === 'string' ? settings.tokenUrl : null;
+  } catch { /* identity stays off */ }
+}
+
+function startSignedIn() {
+  ui.nameLabel.hidden = true;
+  ui.nameInput.hidden = true;
+  if (!identity.token && !identity.tokenUrl) {
+    ui.joinSub.textContent = 'This chat needs a sign-in: open it from your application.';
+    return;
+  }
+  ui.joinSub.textContent = 'Your application signs you in: no name to pick.';
+  state.wanted = true;
+  connect();
 }
 
 function toggleSidebar() {
@@ -818,10 +945,13 @@ function closeSidebar() {
   if (ui.sidebar.classList.contains('open')) toggleSidebar();
 }
 
-function init() {
-  const room = roomFromHash();
-  if (ROOM_RE.test(room)) state.room = room;
-  else {
+async function init() {
+  const { room, token } = fragment();
+  if (token) takeToken(token);
+  if (ROOM_RE.test(room)) {
+    state.room = room;
+    if (token) history.replaceState(null, '', `#${room}`); // the token leaves the address bar at once
+  } else {
     history.replaceState(null, '', '#lobby');
     notice('That room name is not valid, so you are in #lobby.');
   }
@@ -840,7 +970,9 @@ function init() {
   window.addEventListener('online', reconnectNow);
   updateView();
   setStatus('offline');
-  ui.nameInput.focus();
+  await loadSettings();
+  if (identity.on) startSignedIn();
+  else ui.nameInput.focus();
 }
 
 init();

@@ -24,15 +24,19 @@ import java.util.regex.Pattern;
  * @param jwks      {@code PARLEY_TOKEN_JWKS_URL}: an identity provider's JWKS document (RS256 and ES256 keys)
  * @param issuer    {@code PARLEY_TOKEN_ISSUER}: if set, a token's {@code iss} must be exactly this
  * @param audience  {@code PARLEY_TOKEN_AUDIENCE}: if set, a token's {@code aud} must be this or hold it
+ * @param tokenUrl  {@code PARLEY_TOKEN_URL}: where the web client gets a token, with the browser's cookies
+ *                  (an http(s) URL, or a path on the page's own host); null: only from the page's
+ *                  {@code #token=} fragment
  */
-public record IdentityConfig(String secret, PublicKey publicKey, URI jwks, String issuer, String audience) {
+public record IdentityConfig(String secret, PublicKey publicKey, URI jwks, String issuer, String audience,
+                             String tokenUrl) {
     /** HS256 takes a key of at least 256 bits (RFC 7518 3.2). */
     static final int MIN_SECRET_BYTES = 32;
     private static final Pattern PEM = Pattern.compile(
             "-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\\s]+)-----END PUBLIC KEY-----");
 
     public static IdentityConfig off() {
-        return new IdentityConfig(null, null, null, null, null);
+        return new IdentityConfig(null, null, null, null, null, null);
     }
 
     static IdentityConfig from(Settings s) {
@@ -50,12 +54,14 @@ public record IdentityConfig(String secret, PublicKey publicKey, URI jwks, Strin
         }
         String issuer = blankToNull(s.optional("PARLEY_TOKEN_ISSUER"));
         String audience = blankToNull(s.optional("PARLEY_TOKEN_AUDIENCE"));
-        if (set == 0 && (issuer != null || audience != null)) {
-            throw new ConfigException("PARLEY_TOKEN_ISSUER and PARLEY_TOKEN_AUDIENCE need a key to check tokens with:"
-                    + " PARLEY_TOKEN_SECRET, PARLEY_TOKEN_PUBLIC_KEY or PARLEY_TOKEN_JWKS_URL");
+        String tokenUrl = blankToNull(s.optional("PARLEY_TOKEN_URL"));
+        if (set == 0 && (issuer != null || audience != null || tokenUrl != null)) {
+            throw new ConfigException("PARLEY_TOKEN_ISSUER, PARLEY_TOKEN_AUDIENCE and PARLEY_TOKEN_URL need a key to check"
+                    + " tokens with: PARLEY_TOKEN_SECRET, PARLEY_TOKEN_PUBLIC_KEY or PARLEY_TOKEN_JWKS_URL");
         }
         return new IdentityConfig(secret, keyFile == null ? null : publicKey(Path.of(keyFile)),
-                jwks == null ? null : jwksUrl(jwks), issuer, audience);
+                jwks == null ? null : httpUrl("PARLEY_TOKEN_JWKS_URL", jwks), issuer, audience,
+                tokenUrl == null ? null : tokenUrl(tokenUrl));
     }
 
     /** Whether tokens name the users. */
@@ -82,7 +88,7 @@ public record IdentityConfig(String secret, PublicKey publicKey, URI jwks, Strin
         return value == null || value.isBlank() ? null : value.strip();
     }
 
-    private static URI jwksUrl(String value) {
+    private static URI httpUrl(String variable, String value) {
         try {
             URI uri = URI.create(value);
             if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
@@ -91,7 +97,32 @@ public record IdentityConfig(String secret, PublicKey publicKey, URI jwks, Strin
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        throw new ConfigException("PARLEY_TOKEN_JWKS_URL must be an http or https URL, not \"" + value + "\"");
+        throw new ConfigException(variable + " must be an http or https URL, not \"" + value + "\"");
+    }
+
+    /** An http(s) URL, or a path on the page's host ("/auth/chat-token"). */
+    private static String tokenUrl(String value) {
+        if (value.startsWith("/") && !value.startsWith("//")) {
+            try {
+                URI.create(value);
+                return value;
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("PARLEY_TOKEN_URL: \"" + value + "\" is not a valid path");
+            }
+        }
+        return httpUrl("PARLEY_TOKEN_URL", value).toString();
+    }
+
+    /**
+     * The origin the web client fetches tokens from when it is not the page's own
+     * ("https://login.example.com"), for the page's Content-Security-Policy; else null.
+     */
+    public String tokenOrigin() {
+        if (tokenUrl == null || tokenUrl.startsWith("/")) {
+            return null;
+        }
+        URI uri = URI.create(tokenUrl);
+        return uri.getScheme() + "://" + uri.getRawAuthority();
     }
 
     /** An RSA or EC public key from a PEM file ("BEGIN PUBLIC KEY", as openssl writes one). */

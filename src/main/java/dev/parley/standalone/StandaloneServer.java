@@ -123,7 +123,7 @@ public final class StandaloneServer implements AutoCloseable {
             listener.registerAddOn(new HandshakeCheck());
             listener.registerAddOn(new WebSocketAddOn(websockets, CONTEXT_PATH));
             http.addListener(listener);
-            WebClientHandler web = new WebClientHandler();
+            WebClientHandler web = new WebClientHandler(config.identity());
             admin = new AdminHandler(cdi.select(AdminApi.class).get(), web);
             http.getServerConfiguration().addHttpHandler(
                     new Router(new OpsHandler(cdi.select(OpsPages.class).get()), admin, web), "/");

@@ -1,11 +1,14 @@
 package dev.parley.standalone;
 
+import dev.parley.config.IdentityConfig;
+import dev.parley.web.ClientSettings;
 import dev.parley.web.PageHeaders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -48,22 +51,36 @@ final class WebClientHandler extends HttpHandler {
 
     /** By request path ("/app.js"). */
     private final Map<String, Asset> files;
+    private final String tokenOrigin;
 
     record Asset(byte[] body, String type, String etag) {
     }
 
     WebClientHandler() {
-        this(WebClientHandler.class.getClassLoader());
+        this(WebClientHandler.class.getClassLoader(), IdentityConfig.off());
+    }
+
+    /** The web client, with its {@code config.json} ({@link ClientSettings}) for {@code identity}. */
+    WebClientHandler(IdentityConfig identity) {
+        this(WebClientHandler.class.getClassLoader(), identity);
     }
 
     /** @param loader whose {@code webapp/} folder to serve, a directory or a folder in a jar */
     WebClientHandler(ClassLoader loader) {
-        files = load(loader.getResource(ROOT));
+        this(loader, IdentityConfig.off());
+    }
+
+    private WebClientHandler(ClassLoader loader, IdentityConfig identity) {
+        Map<String, Asset> found = new HashMap<>(load(loader.getResource(ROOT)));
+        byte[] settings = ClientSettings.json(identity).getBytes(StandardCharsets.UTF_8);
+        found.put("/" + ClientSettings.FILE, new Asset(settings, TYPES.get("json"), etag(settings)));
+        files = Map.copyOf(found);
+        tokenOrigin = identity.tokenOrigin();
     }
 
     @Override
     public void service(Request request, Response response) throws IOException {
-        PageHeaders.set(response::setHeader, request.isSecure());
+        PageHeaders.set(response::setHeader, request.isSecure(), tokenOrigin);
         if (request.getMethod() != Method.GET && request.getMethod() != Method.HEAD) {
             response.setHeader("Allow", "GET, HEAD");
             response.sendError(HttpStatus.METHOD_NOT_ALLOWED_405.getStatusCode());

@@ -1,6 +1,7 @@
 package dev.parley.web;
 
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The security headers every response of the web client carries, in the standalone
@@ -27,8 +28,21 @@ public final class PageHeaders {
     }
 
     /** Sets {@link #ALL}, and {@code Strict-Transport-Security} on a response to a request that came over TLS. */
-    public static void set(java.util.function.BiConsumer<String, String> header, boolean secure) {
+    public static void set(BiConsumer<String, String> header, boolean secure) {
+        set(header, secure, null);
+    }
+
+    /**
+     * As {@link #set(BiConsumer, boolean)}, the policy's {@code connect-src} also naming
+     * {@code connectOrigin} when it is not null: where the web client fetches its tokens
+     * (PARLEY_TOKEN_URL on another host).
+     */
+    public static void set(BiConsumer<String, String> header, boolean secure, String connectOrigin) {
         ALL.forEach(header);
+        if (connectOrigin != null) {
+            header.accept("Content-Security-Policy",
+                    CONTENT_SECURITY_POLICY.replace("connect-src 'self'", "connect-src 'self' " + connectOrigin));
+        }
         if (secure) {
             header.accept("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
         }

@@ -1,5 +1,7 @@
 package dev.parley.web;
 
+import dev.parley.config.ParleyConfig;
+import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -16,11 +18,13 @@ import java.io.IOException;
  */
 @WebFilter(urlPatterns = "/*", asyncSupported = true)
 public class PageHeadersFilter extends HttpFilter {
+    @Inject
+    private ParleyConfig config;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        PageHeaders.set(response::setHeader, request.isSecure());
+        PageHeaders.set(response::setHeader, request.isSecure(), config.identity().tokenOrigin());
         chain.doFilter(request, response);
     }
 }

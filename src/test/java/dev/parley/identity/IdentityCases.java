@@ -78,6 +78,16 @@ public abstract class IdentityCases {
         }
     }
 
+    /** The web client reads it before it connects, to sign in instead of asking for a name. */
+    @Test
+    void thePageIsToldThatUsersSignInWithTokens() {
+        java.net.http.HttpResponse<String> settings = dev.parley.support.Http.get(appUri("config.json"));
+        assertEquals(200, settings.statusCode(), settings.body());
+        JsonObject json = Json.createReader(new java.io.StringReader(settings.body())).readObject();
+        assertTrue(json.getBoolean("identity"), settings.body());
+        assertTrue(json.isNull("tokenUrl"), settings.body());
+    }
+
     @Test
     void aJoinWithoutATokenIsUnauthorizedAndClosed() {
         try (ChatClient client = ChatClient.connect(chatUri(Rooms.fresh()))) {

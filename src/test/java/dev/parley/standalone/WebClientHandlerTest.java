@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The web client's files are read once, at start; a request for anything else leaves nothing behind. */
 class WebClientHandlerTest {
     private static final Set<String> WEB_CLIENT = Set.of("/index.html", "/app.js", "/style.css", "/favicon.svg",
-            "/admin/index.html", "/admin/admin.js", "/admin/admin.css");
+            "/admin/index.html", "/admin/admin.js", "/admin/admin.css", "/config.json");
 
     @Test
     void requestsForMissingFilesAreNotRemembered() {
@@ -31,6 +31,12 @@ class WebClientHandlerTest {
         }
         assertTrue(handler.find("/app.js").isPresent());
         assertTrue(handler.paths().equals(WEB_CLIENT), () -> handler.paths().size() + " paths remembered");
+    }
+
+    @Test
+    void theClientSettingsSayWhetherUsersSignInWithTokens() {
+        assertEquals("{\"identity\":false,\"tokenUrl\":null}",
+                new String(new WebClientHandler().find("/config.json").orElseThrow().body(), StandardCharsets.UTF_8));
     }
 
     @Test
@@ -48,7 +54,7 @@ class WebClientHandlerTest {
         }
         try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
             WebClientHandler handler = new WebClientHandler(loader);
-            assertEquals(Set.of("/index.html", "/js/app.js"), handler.paths());
+            assertEquals(Set.of("/index.html", "/js/app.js", "/config.json"), handler.paths());
             assertArrayEquals("webapp/js/app.js".getBytes(StandardCharsets.UTF_8), handler.find("/js/app.js").orElseThrow().body());
             assertEquals("text/javascript; charset=utf-8", handler.find("/js/app.js").orElseThrow().type());
         }
