@@ -22,6 +22,9 @@ const CLOSE_TEXT = {
   1011: 'The server hit an unexpected error.',
   1013: 'The server is busy.',
 };
+// Codes whose sentence above already says what the server's reason would: 1001 "server shutting
+// down", 1009 "frame too big", 1013 "try again later".
+const SAYS_IT_ALL = new Set([1001, 1009, 1013]);
 // Closes by an administrator (the admin view): the client does not reconnect after them.
 const MODERATION_TEXT = {
   'removed by an administrator': 'An administrator removed you from this room.',
@@ -60,6 +63,7 @@ const state = {
   historyInFlight: false,
   attempts: 0,
   connects: 0,         // connect() calls so far: one that waited for a token gives way to a later one
+  pinned: true,        // the log follows new messages (see following())
   reconnectAt: 0,
   ghostRetries: 0,
   timers: {},
@@ -233,7 +237,9 @@ function onClose(ev) {
   }
   if (ev.code === 1009) failOversized();
   for (const item of outboxFor(state.room)) item.el.querySelector('.state').textContent = 'waiting for the connection';
-  const why = (CLOSE_TEXT[ev.code] || `The connection closed (code ${ev.code}).`) + (ev.reason ? ` (${ev.reason})` : '');
+  // the reason only where it adds to the code's own sentence ("idle timeout", "flooding"), not where it repeats it
+  const why = (CLOSE_TEXT[ev.code] || `The connection closed (code ${ev.code}).`)
+    + (ev.reason && !SAYS_IT_ALL.has(ev.code) ? ` (${ev.reason})` : '');
   if (wasJoined || ev.code === 1008 || ev.code === 1009) sysLine(why);
   if (state.fatal) notice(`Cannot join #${state.room}: ${state.fatalText || ev.reason || why}`);
   if (state.fatal || !state.wanted) setStatus('offline');
@@ -325,7 +331,7 @@ function onPresence(f) {
 }
 
 function onMessage(f) {
-  const stick = isNearBottom() || f.user === state.name;
+  const stick = following() || f.user === state.name;
   addMessage(f);
   if (stick) scrollToBottom();
 }
@@ -382,7 +388,7 @@ function acknowledge(item, seq) {
 }
 
 function onDirect(f) {
-  const stick = isNearBottom();
+  const stick = following();
   const el = messageEl(f.from, f.text, f.ts, f.to);
   const mine = f.from === state.name &&
     outboxFor(state.room).find((i) => i.kind === 'direct' && i.sent && i.to === f.to && i.text === f.text);
@@ -639,7 +645,7 @@ function pendingEl(item) {
 }
 
 function sysLine(text, ts) {
-  const stick = isNearBottom();
+  const stick = following();
   const el = h('div', 'sys');
   el.append(h('span', '', text));
   if (ts) el.append(' ', timeEl(ts));
@@ -732,9 +738,20 @@ function updateLoadOlder() {
   if (hadFocus && ui.loadOlder.hidden) ui.scroller.focus();
 }
 
-function isNearBottom() {
+// Whether the log follows new messages: true while the reader is at (or near) the bottom. Kept as
+// state, set only when the reader scrolls, because a resize reflows the log (narrower is taller)
+// without the reader having moved: then the log is brought back to the bottom.
+function following() {
+  return state.pinned;
+}
+
+function atBottom() {
   const s = ui.scroller;
   return s.scrollHeight - s.scrollTop - s.clientHeight < 80;
+}
+
+function followAfterResize() {
+  if (state.pinned) scrollToBottom();
 }
 
 function scrollToBottom() {
@@ -762,7 +779,7 @@ function resetRoom() {
   clearTypers();
   Object.assign(state, {
     seqEls: new Map(), maxSeq: 0, roomJoined: false, exhausted: false,
-    historyInFlight: false, members: new Set(), attempts: 0,
+    historyInFlight: false, members: new Set(), attempts: 0, pinned: true,
   });
   setDirect(null);
   renderMembers();
@@ -967,6 +984,10 @@ async function init() {
   ui.reconnectNow.addEventListener('click', reconnectNow);
   ui.sidebarToggle.addEventListener('click', toggleSidebar);
   window.addEventListener('hashchange', onHashChange);
+  ui.scroller.addEventListener('scroll', () => { state.pinned = atBottom(); }, { passive: true });
+  const resized = new ResizeObserver(followAfterResize);
+  resized.observe(ui.scroller);
+  resized.observe(ui.items);
   window.addEventListener('online', reconnectNow);
   updateView();
   setStatus('offline');

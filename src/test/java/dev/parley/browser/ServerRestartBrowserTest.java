@@ -39,6 +39,8 @@ class ServerRestartBrowserTest {
 
         SERVER.stop();
         assertThat(alice.status()).hasText(Pattern.compile("Reconnecting in \\d+ s"));
+        // said once, not "The server is shutting down. (server shutting down)"
+        assertThat(alice.log().locator(".sys").last()).hasText("The server is shutting down.");
         assertThat(bob.status()).hasText(Pattern.compile("Reconnecting in \\d+ s"));
         alice.send("written while the server was down");
         assertThat(alice.log().locator(".msg.pending")).containsText("waiting for the connection");

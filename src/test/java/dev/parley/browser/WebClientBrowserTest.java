@@ -215,4 +215,35 @@ class WebClientBrowserTest {
             page.screenshot(Path.of("target", "screenshots", "main-" + width + ".png"));
         }
     }
+
+    /** The arrow beside the toggle is drawn by CSS and must not be read out as part of its name. */
+    @Test
+    void theSidebarToggleIsNamedWithoutItsArrow() {
+        ChatPage phone = chromium.open(SERVER.webClient(room), 375, 740).join("pat");
+        assertThat(phone.button("Show people & rooms")).isVisible();
+        phone.button("Show people & rooms").click();
+        assertThat(phone.button("Hide people & rooms")).isVisible();
+    }
+
+    /** Following the newest message survives the window getting narrower (the log reflows taller). */
+    @Test
+    void theConversationKeepsFollowingNewMessagesAfterTheWindowNarrows() {
+        ChatPage reader = chromium.open(SERVER.webClient(room), 1280, 800).join("reader");
+        try (ChatClient writer = ChatClient.join(SERVER.chatUri(room), "writer")) {
+            String line = "a line long enough to wrap several times in a narrow window, ".repeat(3);
+            for (int i = 1; i <= 30; i++) {
+                writer.say(line + i, "c" + i).awaitAck("c" + i);
+            }
+            assertThat(reader.deliveredMessages()).hasCount(30);
+            assertThat(reader.deliveredMessages().last()).isInViewport();
+
+            reader.page().setViewportSize(375, 740);
+            assertThat(reader.deliveredMessages().last()).isInViewport();
+            for (int i = 31; i <= 33; i++) {
+                writer.say(line + i, "c" + i).awaitAck("c" + i);
+            }
+            assertThat(reader.deliveredMessages()).hasCount(33);
+            assertThat(reader.deliveredMessages().last()).isInViewport();
+        }
+    }
 }
