@@ -78,7 +78,7 @@ public final class Connection {
     Connection(RoomRegistry registry, Session session, String roomName) {
         this.registry = registry;
         this.roomName = roomName;
-        this.outbox = new Outbox(session, registry.config().sendQueue(), registry.config().sendBuffer());
+        this.outbox = new Outbox(new WebSocketPeer(session), registry.config().sendQueue(), registry.config().sendBuffer());
         this.rateLimit = RateLimit.of(registry.config().rateLimit());
     }
 

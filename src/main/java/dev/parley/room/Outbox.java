@@ -1,12 +1,8 @@
 package dev.parley.room;
 
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.RemoteEndpoint;
-import jakarta.websocket.SendHandler;
-import jakarta.websocket.SendResult;
-import jakarta.websocket.Session;
-import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -19,15 +15,14 @@ import java.util.logging.Logger;
  * however large (a {@code history} reply can be megabytes), so a connection holds at most
  * the frame in flight, the byte bound, and one more frame.
  *
- * <p>A container may complete a send inside {@code sendText} itself (Tyrus does when the
+ * <p>A container may complete a send inside {@link Peer#send} itself (Tyrus does when the
  * socket takes the frame at once). The pump loop notices that and carries on in the same
  * frame of the stack instead of recursing, so a long queue cannot overflow the stack.
  */
 final class Outbox {
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
 
-    private final Session session;
-    private final RemoteEndpoint.Async remote;
+    private final Peer peer;
     private final int capacity;
     private final long maxBytes;
 
@@ -38,9 +33,8 @@ final class Outbox {
     private boolean closed;
     private CloseReason closeWhenDrained;
 
-    Outbox(Session session, int capacity, long maxBytes) {
-        this.session = session;
-        this.remote = session.getAsyncRemote();
+    Outbox(Peer peer, int capacity, long maxBytes) {
+        this.peer = peer;
         this.capacity = capacity;
         this.maxBytes = maxBytes;
     }
@@ -108,32 +102,32 @@ final class Outbox {
         while (frame != null) {
             Send send = new Send();
             try {
-                remote.sendText(frame, send);
+                peer.send(frame, send);
             } catch (RuntimeException | Error e) {
                 // usually the session closed under us; whatever it was, this send failed, and
                 // only this connection pays for it: it closes, its room goes on
-                send.onResult(new SendResult(e));
+                send.accept(e);
             }
             CloseReason drained;
             synchronized (this) {
                 send.returned = true;
-                if (send.result == null || send.handled) {
+                if (!send.completed || send.handled) {
                     return; // a container thread completes it and carries on pumping
                 }
-                frame = next(send.result);
+                frame = next(send.failure);
                 drained = takeDrainedClose();
             }
             close(drained);
         }
     }
 
-    /** After a completed send: what to send next, or null. Caller holds the lock. */
-    private String next(SendResult result) {
-        if (!result.isOK()) {
+    /** After a completed send (failed if {@code failure} is not null): what to send next, or null. Caller holds the lock. */
+    private String next(Throwable failure) {
+        if (failure != null) {
             // usually the peer is gone and the container closes the session anyway; if it
             // is not (a container refusing the send), close it, or the member would stay
             // in its room hearing nothing
-            LOG.log(Level.FINE, "send failed", result.getException());
+            LOG.log(Level.FINE, "send failed", failure);
             queue = null;
             queuedBytes = 0;
             if (closeWhenDrained == null) {
@@ -159,37 +153,32 @@ final class Outbox {
     }
 
     private void close(CloseReason reason) {
-        if (reason == null) {
-            return;
-        }
-        try {
-            if (session.isOpen()) {
-                session.close(reason);
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.FINE, "close failed", e);
+        if (reason != null) {
+            peer.close(reason);
         }
     }
 
-    /** The handler of one send: tells a completion inside sendText from a later one. */
-    private final class Send implements SendHandler {
+    /** The completion of one send: tells a completion inside {@link Peer#send} from a later one. */
+    private final class Send implements Consumer<Throwable> {
         private final Thread caller = Thread.currentThread();
         // guarded by Outbox.this
-        private SendResult result;
-        private boolean returned; // sendText has returned to pump
-        private boolean handled;  // this handler, not pump, moved the queue on
+        private boolean completed;
+        private Throwable failure;
+        private boolean returned; // send has returned to pump
+        private boolean handled;  // this completion, not pump, moved the queue on
 
         @Override
-        public void onResult(SendResult sendResult) {
+        public void accept(Throwable sendFailure) {
             String frame;
             CloseReason drained;
             synchronized (Outbox.this) {
-                result = sendResult;
+                completed = true;
+                failure = sendFailure;
                 if (!returned && Thread.currentThread() == caller) {
-                    return; // inside sendText: pump carries on when it returns
+                    return; // inside send: pump carries on when it returns
                 }
                 handled = true;
-                frame = next(sendResult);
+                frame = next(sendFailure);
                 drained = takeDrainedClose();
             }
             close(drained);

@@ -6,25 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.RemoteEndpoint;
-import jakarta.websocket.SendHandler;
-import jakarta.websocket.SendResult;
-import jakarta.websocket.Session;
 import java.io.IOException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.MalformedInputException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
-/** The outbox against a fake session whose sends complete when the test says. */
+/** The outbox against a fake peer whose sends complete when the test says. */
 class OutboxTest {
 
-    /** A session that records what was sent and closed; sends complete inline or on {@link #complete}. */
-    private static final class FakeSession {
+    /** A peer that records what was sent and closed; sends complete inline or on {@link #complete}. */
+    private static final class FakePeer implements Peer {
         final List<String> sent = new ArrayList<>();
-        final ArrayDeque<SendHandler> pending = new ArrayDeque<>();
+        final ArrayDeque<Consumer<Throwable>> pending = new ArrayDeque<>();
         boolean inline;
         RuntimeException throwRuntime;
         Error throwError;
@@ -32,62 +28,47 @@ class OutboxTest {
         int depth;
         int maxDepth;
 
-        final Session session = (Session) Proxy.newProxyInstance(Session.class.getClassLoader(),
-                new Class<?>[] {Session.class}, (proxy, method, args) -> {
-                    switch (method.getName()) {
-                        case "getAsyncRemote":
-                            return remote();
-                        case "isOpen":
-                            return closed == null;
-                        case "close":
-                            closed = (CloseReason) args[0];
-                            return null;
-                        default:
-                            throw new UnsupportedOperationException(method.getName());
-                    }
-                });
+        @Override
+        public void send(String frame, Consumer<Throwable> done) {
+            if (throwError != null) {
+                throw throwError;
+            }
+            if (throwRuntime != null) {
+                throw throwRuntime;
+            }
+            sent.add(frame);
+            if (inline) {
+                depth++;
+                maxDepth = Math.max(maxDepth, depth);
+                done.accept(null);
+                depth--;
+            } else {
+                pending.add(done);
+            }
+        }
 
-        private RemoteEndpoint.Async remote() {
-            return (RemoteEndpoint.Async) Proxy.newProxyInstance(Session.class.getClassLoader(),
-                    new Class<?>[] {RemoteEndpoint.Async.class}, (proxy, method, args) -> {
-                        if (!method.getName().equals("sendText") || args.length != 2) {
-                            throw new UnsupportedOperationException(method.getName());
-                        }
-                        if (throwError != null) {
-                            throw throwError;
-                        }
-                        if (throwRuntime != null) {
-                            throw throwRuntime;
-                        }
-                        sent.add((String) args[0]);
-                        SendHandler handler = (SendHandler) args[1];
-                        if (inline) {
-                            depth++;
-                            maxDepth = Math.max(maxDepth, depth);
-                            handler.onResult(new SendResult());
-                            depth--;
-                        } else {
-                            pending.add(handler);
-                        }
-                        return null;
-                    });
+        @Override
+        public void close(CloseReason reason) {
+            if (closed == null) {
+                closed = reason;
+            }
         }
 
         /** Completes the oldest pending send, as a container thread would. */
         void complete() {
-            pending.remove().onResult(new SendResult());
+            pending.remove().accept(null);
         }
 
         void fail() {
-            pending.remove().onResult(new SendResult(new IOException("broken pipe")));
+            pending.remove().accept(new IOException("broken pipe"));
         }
     }
 
-    private final FakeSession fake = new FakeSession();
+    private final FakePeer fake = new FakePeer();
 
     @Test
     void framesGoOutOneAtATimeInOrder() {
-        Outbox outbox = new Outbox(fake.session, 10, 1 << 20);
+        Outbox outbox = new Outbox(fake, 10, 1 << 20);
         for (int i = 1; i <= 3; i++) {
             assertTrue(outbox.offer("f" + i));
         }
@@ -103,7 +84,7 @@ class OutboxTest {
 
     @Test
     void inlineCompletionsDoNotRecurse() {
-        Outbox outbox = new Outbox(fake.session, 100_000, Long.MAX_VALUE);
+        Outbox outbox = new Outbox(fake, 100_000, Long.MAX_VALUE);
         assertTrue(outbox.offer("first")); // stays in flight
         for (int i = 0; i < 50_000; i++) {
             assertTrue(outbox.offer("q" + i));
@@ -116,7 +97,7 @@ class OutboxTest {
 
     @Test
     void moreFramesThanTheQueueHoldsAreRefused() {
-        Outbox outbox = new Outbox(fake.session, 2, 1 << 20);
+        Outbox outbox = new Outbox(fake, 2, 1 << 20);
         assertTrue(outbox.offer("in flight"));
         assertTrue(outbox.offer("q1"));
         assertTrue(outbox.offer("q2"));
@@ -125,13 +106,13 @@ class OutboxTest {
 
     @Test
     void moreBytesThanTheBufferHoldsAreRefusedButOneLargeFrameIsTaken() {
-        Outbox outbox = new Outbox(fake.session, 1000, 1000); // 500 chars' worth
+        Outbox outbox = new Outbox(fake, 1000, 1000); // 500 chars' worth
         assertTrue(outbox.offer("in flight"));
         assertTrue(outbox.offer("x".repeat(2000)), "one frame is taken when nothing waits, however large");
         assertFalse(outbox.offer("y"), "then nothing more");
 
-        FakeSession other = new FakeSession();
-        Outbox small = new Outbox(other.session, 1000, 1000);
+        FakePeer other = new FakePeer();
+        Outbox small = new Outbox(other, 1000, 1000);
         assertTrue(small.offer("in flight"));
         assertTrue(small.offer("a".repeat(300)));
         assertTrue(small.offer("b".repeat(200)), "exactly 1000 bytes queued");
@@ -140,7 +121,7 @@ class OutboxTest {
 
     @Test
     void sentFramesFreeTheirBytes() {
-        Outbox outbox = new Outbox(fake.session, 1000, 1000);
+        Outbox outbox = new Outbox(fake, 1000, 1000);
         assertTrue(outbox.offer("in flight"));
         for (int round = 0; round < 100; round++) {
             assertTrue(outbox.offer("a".repeat(200)));
@@ -152,7 +133,7 @@ class OutboxTest {
 
     @Test
     void aSendThatThrowsAnErrorClosesThisConnectionAndLeavesNothingStuck() {
-        Outbox outbox = new Outbox(fake.session, 10, 1 << 20);
+        Outbox outbox = new Outbox(fake, 10, 1 << 20);
         fake.throwError = new Error(new MalformedInputException(1));
         assertTrue(outbox.offer("poison"), "the offer itself never throws");
         assertEquals(CloseReasons.SERVER_ERROR, fake.closed);
@@ -163,7 +144,7 @@ class OutboxTest {
 
     @Test
     void aSendThatThrowsWhileOthersWaitClosesOnce() {
-        Outbox outbox = new Outbox(fake.session, 10, 1 << 20);
+        Outbox outbox = new Outbox(fake, 10, 1 << 20);
         outbox.offer("one");
         outbox.offer("two");
         fake.throwRuntime = new IllegalStateException("closed");
@@ -175,7 +156,7 @@ class OutboxTest {
 
     @Test
     void aFailedSendClosesTheConnection() {
-        Outbox outbox = new Outbox(fake.session, 10, 1 << 20);
+        Outbox outbox = new Outbox(fake, 10, 1 << 20);
         outbox.offer("one");
         outbox.offer("two");
         fake.fail();
@@ -185,7 +166,7 @@ class OutboxTest {
 
     @Test
     void closeWhenDrainedSendsWhatWaitsThenCloses() {
-        Outbox outbox = new Outbox(fake.session, 10, 1 << 20);
+        Outbox outbox = new Outbox(fake, 10, 1 << 20);
         outbox.offer("one");
         outbox.offer("two");
         outbox.closeWhenDrained(CloseReasons.SHUTTING_DOWN);
