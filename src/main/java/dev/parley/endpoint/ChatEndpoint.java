@@ -1,6 +1,9 @@
 package dev.parley.endpoint;
 
+import dev.parley.config.ParleyConfig;
+import dev.parley.room.CloseReasons;
 import dev.parley.room.Connection;
+import dev.parley.room.Handshake;
 import dev.parley.room.RoomRegistry;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
@@ -11,7 +14,11 @@ import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The chat socket: lifecycle only. One instance per connection (the WebSocket default),
@@ -21,14 +28,30 @@ import java.nio.ByteBuffer;
 @ServerEndpoint(value = "/chat/{room}", configurator = ChatHandshake.class)
 public class ChatEndpoint {
 
+    private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
+
     @Inject
     RoomRegistry registry;
 
+    @Inject
+    ParleyConfig config;
+
     private Connection connection;
 
+    /** What the registry needs of the WebSocket: a peer to send through, and the handshake's headers and address. */
     @OnOpen
     public void open(Session session, @PathParam("room") String room) {
-        connection = registry.open(session, room);
+        // Parley closes idle connections itself (the registry's sweep), so the container's
+        // timeout is off (negative: none). Not 0: for a session without a timeout Tyrus
+        // schedules a timer task on every frame sent or received
+        session.setMaxIdleTimeout(-1);
+        session.setMaxTextMessageBufferSize(config.maxFrameBytes());
+        session.setMaxBinaryMessageBufferSize(config.maxFrameBytes());
+        Map<String, Object> headers = session.getUserProperties();
+        Handshake handshake = new Handshake(headers.get(ChatHandshake.SEEN) != null,
+                (String) headers.get(ChatHandshake.ORIGIN), (String) headers.get(ChatHandshake.HOST),
+                config.maxConnectionsPerIp() > 0 ? SessionAddress.of(session) : null);
+        connection = registry.open(new WebSocketPeer(session), handshake, room);
     }
 
     @OnMessage
@@ -48,8 +71,23 @@ public class ChatEndpoint {
         }
     }
 
+    /**
+     * The container reports a failure of the connection. A failure before the connection
+     * existed is Parley's own (its {@code open} failed): logged, and the connection closed
+     * with 1011, since nothing would ever close it. Any later one the container closes the
+     * connection for, so it is only noted.
+     */
     @OnError
     public void error(Session session, Throwable failure) {
-        registry.failed(session, connection, failure);
+        if (connection != null) {
+            LOG.log(Level.FINE, connection + " failed", failure);
+            return;
+        }
+        LOG.log(Level.WARNING, "A connection to " + session.getRequestURI() + " failed to open", failure);
+        try {
+            session.close(CloseReasons.SERVER_ERROR);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "close failed", e);
+        }
     }
 }

@@ -22,7 +22,6 @@ import dev.parley.protocol.Outbound;
 import dev.parley.protocol.ProtocolException;
 import dev.parley.store.StoreException;
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.Session;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -75,10 +74,10 @@ public final class Connection {
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private long waitingBytes;
 
-    Connection(RoomRegistry registry, Session session, String roomName) {
+    Connection(RoomRegistry registry, Peer peer, String roomName) {
         this.registry = registry;
         this.roomName = roomName;
-        this.outbox = new Outbox(new WebSocketPeer(session), registry.config().sendQueue(), registry.config().sendBuffer());
+        this.outbox = new Outbox(peer, registry.config().sendQueue(), registry.config().sendBuffer());
         this.rateLimit = RateLimit.of(registry.config().rateLimit());
     }
 

@@ -5,10 +5,10 @@ import java.util.function.Consumer;
 
 /**
  * Where one connection's frames go, as its {@link Outbox} sees it: a WebSocket session
- * today ({@link WebSocketPeer}), an HTTP event stream next (issue 18). Nothing of the
+ * today ({@code endpoint.WebSocketPeer}), an HTTP event stream next (issue 18). Nothing of the
  * protocol lives here; close reasons keep PROTOCOL.md's WebSocket codes.
  */
-interface Peer {
+public interface Peer {
     /**
      * Sends one text frame without waiting; {@code done} is told once, with null when the
      * frame is written or with the failure. It may be told inside this call (Tyrus does

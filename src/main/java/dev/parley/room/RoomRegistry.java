@@ -21,8 +21,6 @@ import jakarta.inject.Inject;
 import jakarta.json.spi.JsonProvider;
 import jakarta.websocket.CloseReason;
 import io.micrometer.core.instrument.Gauge;
-import jakarta.websocket.Session;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -161,19 +159,13 @@ public class RoomRegistry implements Broker.Listener {
     // ---- connection lifecycle, called by the endpoint ----
 
     /** A new connection to {@code roomName}; the endpoint hands it the connection's frames. */
-    public Connection open(Session session, String roomName) {
-        // Parley closes idle connections itself (see start), so the container's timeout is
-        // off (negative: none). Not 0: for a session without a timeout Tyrus schedules a
-        // timer task on every frame sent or received
-        session.setMaxIdleTimeout(-1);
-        session.setMaxTextMessageBufferSize(config.maxFrameBytes());
-        session.setMaxBinaryMessageBufferSize(config.maxFrameBytes());
-        Connection connection = new Connection(this, session, roomName);
+    public Connection open(Peer peer, Handshake handshake, String roomName) {
+        Connection connection = new Connection(this, peer, roomName);
         CloseReason refused;
         if (shuttingDown) {
             meters.closed(CloseReasons.SHUTTING_DOWN);
             connection.outbox().closeNow(CloseReasons.SHUTTING_DOWN);
-        } else if ((refused = admission.admit(connection, session)) != null) {
+        } else if ((refused = admission.admit(connection, handshake)) != null) {
             LOG.log(Level.FINE, "{0} refused: {1}", new Object[] {connection, refused.getReasonPhrase()});
             meters.closed(refused);
             connection.outbox().closeNow(refused);
@@ -188,25 +180,6 @@ public class RoomRegistry implements Broker.Listener {
             connections.add(connection);
         }
         return connection;
-    }
-
-    /**
-     * The container reports a failure of the connection. A failure before the connection
-     * existed is Parley's own (its {@code open} failed): logged, and the connection closed
-     * with 1011, since nothing would ever close it. Any later one the container closes the
-     * connection for, so it is only noted.
-     */
-    public void failed(Session session, Connection connection, Throwable failure) {
-        if (connection != null) {
-            LOG.log(Level.FINE, connection + " failed", failure);
-            return;
-        }
-        LOG.log(Level.WARNING, "A connection to " + session.getRequestURI() + " failed to open", failure);
-        try {
-            session.close(CloseReasons.SERVER_ERROR);
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.FINE, "close failed", e);
-        }
     }
 
     /** Closes every connection with 1001; once (the standalone server calls it before CDI does). */

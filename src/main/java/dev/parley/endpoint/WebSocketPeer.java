@@ -1,5 +1,6 @@
-package dev.parley.room;
+package dev.parley.endpoint;
 
+import dev.parley.room.Peer;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
