@@ -1,17 +1,11 @@
 package dev.parley.config;
 
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.spec.InvalidKeySpecException;
+import java.security.interfaces.ECPublicKey;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.Base64;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Who users are: off (anyone picks a free name, as PROTOCOL.md has it), or signed tokens
@@ -32,8 +26,6 @@ public record IdentityConfig(String secret, PublicKey publicKey, URI jwks, Strin
                              String tokenUrl) {
     /** HS256 takes a key of at least 256 bits (RFC 7518 3.2). */
     static final int MIN_SECRET_BYTES = 32;
-    private static final Pattern PEM = Pattern.compile(
-            "-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\\s]+)-----END PUBLIC KEY-----");
 
     public static IdentityConfig off() {
         return new IdentityConfig(null, null, null, null, null, null);
@@ -127,34 +119,19 @@ public record IdentityConfig(String secret, PublicKey publicKey, URI jwks, Strin
 
     /** An RSA or EC public key from a PEM file ("BEGIN PUBLIC KEY", as openssl writes one). */
     static PublicKey publicKey(Path file) {
-        String pem;
-        try {
-            pem = Files.readString(file, StandardCharsets.US_ASCII);
-        } catch (IOException | RuntimeException e) {
-            throw new ConfigException("PARLEY_TOKEN_PUBLIC_KEY: cannot read " + file + " (" + e.getMessage() + ")");
-        }
-        Matcher m = PEM.matcher(pem);
-        if (!m.find()) {
+        byte[] der = PemFiles.block(PemFiles.read("PARLEY_TOKEN_PUBLIC_KEY", file), "PUBLIC KEY");
+        if (der == null) {
             throw new ConfigException("PARLEY_TOKEN_PUBLIC_KEY: " + file + " holds no \"BEGIN PUBLIC KEY\" PEM block"
                     + " (openssl pkey -pubout writes one)");
         }
-        byte[] der = Base64.getMimeDecoder().decode(m.group(1));
-        for (String algorithm : new String[] {"RSA", "EC"}) {
-            try {
-                PublicKey key = KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));
-                if (key instanceof java.security.interfaces.ECPublicKey ec && ec.getParams().getCurve().getField()
-                        .getFieldSize() != 256) {
-                    throw new ConfigException("PARLEY_TOKEN_PUBLIC_KEY: " + file
-                            + " is an EC key on another curve than P-256 (ES256)");
-                }
-                return key;
-            } catch (InvalidKeySpecException e) {
-                // try the next algorithm
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+        PublicKey key = PemFiles.rsaOrEc(der, (factory, bytes) -> factory.generatePublic(new X509EncodedKeySpec(bytes)));
+        if (key == null) {
+            throw new ConfigException("PARLEY_TOKEN_PUBLIC_KEY: " + file + " is neither an RSA nor an EC public key");
         }
-        throw new ConfigException("PARLEY_TOKEN_PUBLIC_KEY: " + file + " is neither an RSA nor an EC public key");
+        if (key instanceof ECPublicKey ec && ec.getParams().getCurve().getField().getFieldSize() != 256) {
+            throw new ConfigException("PARLEY_TOKEN_PUBLIC_KEY: " + file + " is an EC key on another curve than P-256 (ES256)");
+        }
+        return key;
     }
 
     @Override

@@ -3,22 +3,16 @@ package dev.parley.config;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
 import java.util.Collection;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
@@ -34,8 +28,6 @@ import javax.net.ssl.SSLContext;
  * @param context the server's SSLContext with that key and chain
  */
 public record TlsConfig(Path cert, String subject, SSLContext context) {
-    private static final Pattern PKCS8 = Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
-
     /** Null when neither setting is there: plain HTTP. */
     static TlsConfig from(Settings s) {
         String cert = s.optional("PARLEY_TLS_CERT");
@@ -72,7 +64,7 @@ public record TlsConfig(Path cert, String subject, SSLContext context) {
     }
 
     private static Certificate[] chain(Path file) {
-        byte[] pem = read("PARLEY_TLS_CERT", file);
+        byte[] pem = PemFiles.read("PARLEY_TLS_CERT", file);
         try {
             Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
                     .generateCertificates(new ByteArrayInputStream(pem));
@@ -86,23 +78,16 @@ public record TlsConfig(Path cert, String subject, SSLContext context) {
     }
 
     private static PrivateKey privateKey(Path file) {
-        String pem = new String(read("PARLEY_TLS_KEY", file), StandardCharsets.US_ASCII);
-        Matcher m = PKCS8.matcher(pem);
-        if (!m.find()) {
+        byte[] der = PemFiles.block(PemFiles.read("PARLEY_TLS_KEY", file), "PRIVATE KEY");
+        if (der == null) {
             throw new ConfigException("PARLEY_TLS_KEY: " + file + " holds no \"BEGIN PRIVATE KEY\" block (an unencrypted"
                     + " PKCS#8 key; openssl pkcs8 -topk8 -nocrypt -in key.pem converts one)");
         }
-        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(m.group(1)));
-        for (String algorithm : new String[] {"RSA", "EC"}) {
-            try {
-                return KeyFactory.getInstance(algorithm).generatePrivate(spec);
-            } catch (InvalidKeySpecException e) {
-                // the next
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
+        PrivateKey key = PemFiles.rsaOrEc(der, (factory, bytes) -> factory.generatePrivate(new PKCS8EncodedKeySpec(bytes)));
+        if (key == null) {
+            throw new ConfigException("PARLEY_TLS_KEY: " + file + " is neither an RSA nor an EC private key");
         }
-        throw new ConfigException("PARLEY_TLS_KEY: " + file + " is neither an RSA nor an EC private key");
+        return key;
     }
 
     /** Whether the key signs what the certificate's public key verifies. */
@@ -120,14 +105,6 @@ public record TlsConfig(Path cert, String subject, SSLContext context) {
             return verify.verify(signature);
         } catch (GeneralSecurityException e) {
             return false; // another key type than the certificate's
-        }
-    }
-
-    private static byte[] read(String variable, Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException | RuntimeException e) {
-            throw new ConfigException(variable + ": cannot read " + file + " (" + e.getMessage() + ")");
         }
     }
 
