@@ -235,6 +235,10 @@ public final class RedisBroker implements Broker {
     /** Rooms unsubscribed while Redis was away: Lettuce subscribes its channels again on reconnect, back() undoes that. */
     private final Set<String> leftWhileAway = ConcurrentHashMap.newKeySet();
     private volatile Listener listener;
+    private volatile Forwarded forwarded;
+    /** Forwarded requests of this node waiting for their answers, by correlation number; bounded. */
+    private final Map<Long, CompletableFuture<Integer>> forwarding = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong correlations = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean away;
     private final Meters meters;
     private volatile boolean closing;
@@ -306,12 +310,13 @@ public final class RedisBroker implements Broker {
                 @Override
                 public void subscribed(String channel, long count) {
                     Listener to = listener;
-                    if (to != null) { // also after a reconnect: what was published meanwhile is gone, the store has it
+                    if (to != null && !channel.equals(nodeChannel(node))) { // also after a reconnect: what was published meanwhile is gone, the store has it
                         to.resync(channel.substring(channelPrefix().length()));
                     }
                 }
             });
             subscriptions = events;
+            events.sync().subscribe(nodeChannel(node)); // forwarded requests of the HTTP transport (Lettuce renews it)
             redis = made.sync();
             connection = made; // last: the heartbeat takes a connection as the sign that both are made
             return true;
@@ -424,7 +429,75 @@ public final class RedisBroker implements Broker {
                 });
     }
 
+    // ---- forwarded requests of the HTTP transport ----
+
+    /** At most this many forwarded requests of this node wait for answers; beyond it a request fails at once. */
+    private static final int MAX_FORWARDING = 10_000;
+    private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
+
+    @Override
+    public void answerForwarded(Forwarded answerer) {
+        this.forwarded = answerer;
+    }
+
+    /**
+     * Publishes the request on the holding node's channel: {@code q <n> <from> <kind>
+     * <connection> <room>}, a line break, the frame. Nobody listening there: 404 at once.
+     */
+    @Override
+    public CompletionStage<Integer> forward(String to, Forward request) {
+        CompletableFuture<Integer> answer = new CompletableFuture<>();
+        if (away || forwarding.size() >= MAX_FORWARDING) {
+            answer.completeExceptionally(new BrokerException("cannot forward now: Redis is away or too many requests wait", null));
+            return answer;
+        }
+        long n = correlations.incrementAndGet();
+        forwarding.put(n, answer);
+        answer.orTimeout(FORWARD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).whenComplete((status, e) -> forwarding.remove(n));
+        String payload = "q " + n + " " + node + " " + request.kind() + " " + request.connection() + " " + request.room()
+                + "\n" + request.frame();
+        connection.async().publish(nodeChannel(to), payload).whenComplete((listeners, e) -> {
+            if (e != null) {
+                answer.completeExceptionally(e);
+            } else if (listeners == 0) {
+                answer.complete(404); // no such node (any more)
+            }
+        });
+        return answer;
+    }
+
+    /** A request another node forwarded here, answered on its channel; or the answer to one of ours. */
+    private void forwardedHere(String payload) {
+        int line = payload.indexOf('\n');
+        String[] head = (line < 0 ? payload : payload.substring(0, line)).split(" ");
+        if (head.length == 3 && head[0].equals("r")) {
+            CompletableFuture<Integer> answer = forwarding.remove(Long.parseLong(head[1]));
+            if (answer != null) {
+                answer.complete(Integer.parseInt(head[2]));
+            }
+            return;
+        }
+        Forwarded answerer = forwarded;
+        if (head.length != 6 || !head[0].equals("q") || head[3].length() != 1 || line < 0 || answerer == null) {
+            throw new IllegalArgumentException("not a forwarded request");
+        }
+        int status = answerer.answer(new Forward(head[3].charAt(0), head[4], head[5], payload.substring(line + 1)));
+        connection.async().publish(nodeChannel(head[2]), "r " + head[1] + " " + status);
+    }
+
+    private String nodeChannel(String id) {
+        return prefix + ":node:" + id;
+    }
+
     private void received(String channel, String payload) {
+        if (channel.equals(nodeChannel(node))) {
+            try {
+                forwardedHere(payload);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Ignoring a forwarded request that is not Parley's", e);
+            }
+            return;
+        }
         Listener to = listener;
         if (to == null || !channel.startsWith(channelPrefix())) {
             return;

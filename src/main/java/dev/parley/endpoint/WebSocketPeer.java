@@ -33,6 +33,11 @@ final class WebSocketPeer implements Peer {
     }
 
     @Override
+    public String transport() {
+        return "websocket";
+    }
+
+    @Override
     public void close(CloseReason reason) {
         try {
             if (session.isOpen()) {

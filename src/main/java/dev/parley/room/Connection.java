@@ -28,6 +28,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -49,6 +50,9 @@ public final class Connection {
 
     private final RoomRegistry registry;
     private final String roomName;
+    private final Peer peer;
+    /** What the transport said the client has seen (Handshake#lastSeen): a join's since by default. */
+    private final long lastSeen;
     private final Outbox outbox;
     private final RateLimit rateLimit;
     private volatile long lastHeard = System.nanoTime();
@@ -74,9 +78,11 @@ public final class Connection {
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private long waitingBytes;
 
-    Connection(RoomRegistry registry, Peer peer, String roomName) {
+    Connection(RoomRegistry registry, Peer peer, String roomName, long lastSeen) {
         this.registry = registry;
         this.roomName = roomName;
+        this.peer = peer;
+        this.lastSeen = lastSeen;
         this.outbox = new Outbox(peer, registry.config().sendQueue(), registry.config().sendBuffer());
         this.rateLimit = RateLimit.of(registry.config().rateLimit());
     }
@@ -84,6 +90,11 @@ public final class Connection {
     /** The member's name, or null before a join was tried. */
     public String name() {
         return name;
+    }
+
+    /** The transport's name ({@link Peer#transport}). */
+    String transport() {
+        return peer.transport();
     }
 
     Outbox outbox() {
@@ -230,6 +241,11 @@ public final class Connection {
         depart(CloseReasons.SERVER_ERROR);
     }
 
+    /** A frame over the size limit that the transport did not read whole (an HTTP body): closed with 1009. */
+    public void receiveOversized() {
+        admit(Long.MAX_VALUE);
+    }
+
     public void receiveBinary(int length) {
         registry.meters().receivedBinary();
         if (admit(length) != null) {
@@ -342,7 +358,9 @@ public final class Connection {
 
     // ---- join ----
 
-    private void join(Inbound.Join join) throws ProtocolException {
+    private void join(Inbound.Join asked) throws ProtocolException {
+        Inbound.Join join = asked.since().isEmpty() && lastSeen >= 0
+                ? new Inbound.Join(asked.user(), OptionalLong.of(lastSeen), asked.token()) : asked;
         String user = join.user();
         Identity verified = null;
         if (registry.tokens().enabled()) {

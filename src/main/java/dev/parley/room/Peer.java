@@ -5,8 +5,8 @@ import java.util.function.Consumer;
 
 /**
  * Where one connection's frames go, as its {@link Outbox} sees it: a WebSocket session
- * today ({@code endpoint.WebSocketPeer}), an HTTP event stream next (issue 18). Nothing of the
- * protocol lives here; close reasons keep PROTOCOL.md's WebSocket codes.
+ * ({@code endpoint.WebSocketPeer}) or an HTTP event stream ({@code sse.SseStream}). Nothing of
+ * the protocol lives here; close reasons keep PROTOCOL.md's WebSocket codes.
  */
 public interface Peer {
     /**
@@ -19,4 +19,7 @@ public interface Peer {
 
     /** Closes with this reason; a failure to close is the peer's to log. */
     void close(CloseReason reason);
+
+    /** The transport's name in metrics: {@code websocket} or {@code sse}. */
+    String transport();
 }

@@ -104,8 +104,12 @@ public class RoomRegistry implements Broker.Listener {
         timer.scheduleAtFixedRate(() -> sweep(timeout), period, period, TimeUnit.NANOSECONDS);
         broker.listen(this);
         CloseReasons.ALL.forEach(meters::declare);
-        Gauge.builder("parley.connections", connections, Set::size).tag("transport", "websocket")
-                .description("Chat connections open on this node").register(meters.registry());
+        for (String transport : List.of("websocket", "sse")) {
+            Gauge.builder("parley.connections", connections, open -> open.stream()
+                    .filter(connection -> connection.transport().equals(transport)).count())
+                    .tag("transport", transport).description("Chat connections open on this node")
+                    .register(meters.registry());
+        }
         Gauge.builder("parley.rooms", rooms, Map::size).description("Rooms with members on this node")
                 .register(meters.registry());
         Gauge.builder("parley.members", this, RoomRegistry::members).description("Members of rooms on this node")
@@ -160,7 +164,7 @@ public class RoomRegistry implements Broker.Listener {
 
     /** A new connection to {@code roomName}; the endpoint hands it the connection's frames. */
     public Connection open(Peer peer, Handshake handshake, String roomName) {
-        Connection connection = new Connection(this, peer, roomName);
+        Connection connection = new Connection(this, peer, roomName, handshake.lastSeen());
         CloseReason refused;
         if (shuttingDown) {
             meters.closed(CloseReasons.SHUTTING_DOWN);

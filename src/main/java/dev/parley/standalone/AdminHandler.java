@@ -3,7 +3,6 @@ package dev.parley.standalone;
 import dev.parley.admin.AdminApi;
 import dev.parley.ops.OpsPages;
 import dev.parley.web.PageHeaders;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -14,9 +13,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.glassfish.grizzly.ReadHandler;
 import org.glassfish.grizzly.http.Method;
-import org.glassfish.grizzly.http.io.NIOInputStream;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 
@@ -85,46 +82,19 @@ final class AdminHandler implements AutoCloseable {
             OpsHandler.send(request, response, tooLarge());
             return;
         }
-        response.suspend();
         if (method == Method.GET) {
+            response.suspend();
             answer(request, response, null);
             return;
         }
-        NIOInputStream in = request.getNIOInputStream();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        in.notifyAvailable(new ReadHandler() {
-            @Override
-            public void onDataAvailable() throws Exception {
-                if (take()) {
-                    in.notifyAvailable(this);
-                }
+        RequestBody.read(request, response, AdminApi.MAX_BODY, (body, suspended) -> {
+            if (!suspended) {
+                response.suspend(); // answered on the admin thread
             }
-
-            @Override
-            public void onAllDataRead() throws Exception {
-                if (take()) {
-                    answer(request, response, body.toString(StandardCharsets.UTF_8));
-                }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                LOG.log(Level.FINE, "admin request body failed", t);
-                response.resume();
-            }
-
-            /** What has come so far; false (and 413) once it is more than a body may be. */
-            private boolean take() throws IOException {
-                byte[] chunk = new byte[in.readyData()];
-                int read = in.read(chunk);
-                if (read > 0) {
-                    body.write(chunk, 0, read);
-                }
-                if (body.size() > AdminApi.MAX_BODY) {
-                    finish(request, response, tooLarge());
-                    return false;
-                }
-                return true;
+            if (body.length > AdminApi.MAX_BODY) {
+                finish(request, response, tooLarge());
+            } else {
+                answer(request, response, new String(body, StandardCharsets.UTF_8));
             }
         });
     }

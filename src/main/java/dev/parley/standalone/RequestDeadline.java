@@ -17,8 +17,8 @@ import org.glassfish.grizzly.http.HttpResponsePacket;
  * been answered within the timeout of the connection's accept, or of the end of the
  * previous response on a keep-alive connection; an idle keep-alive connection is closed
  * when it runs out. It is a deadline, not an idle timer: bytes that trickle in do not
- * put it off. A connection that was upgraded (a 101 written) is no longer watched; the
- * chat's idle check is its timer.
+ * put it off. A connection that was upgraded (a 101 written) or that carries an event
+ * stream (the HTTP transport) is no longer watched; the chat's idle check is its timer.
  *
  * <p>Sits in the listener's chain just above the HTTP codec, so it sees every response
  * head going out; a sweep twice a second closes the connections past their deadline.
@@ -49,13 +49,19 @@ final class RequestDeadline extends AboveHttpCodec implements AutoCloseable {
     public NextAction handleWrite(FilterChainContext ctx) {
         HttpResponsePacket response = response(ctx);
         if (response != null) {
-            if (response.getStatus() == 101) {
+            if (response.getStatus() == 101 || isEventStream(response)) {
                 deadlines.remove(ctx.getConnection());
             } else if (((HttpContent) ctx.getMessage()).isLast()) { // the whole response is out
                 deadlines.replace(ctx.getConnection(), System.nanoTime() + timeoutNanos);
             }
         }
         return ctx.getInvokeAction();
+    }
+
+    /** The HTTP transport's stream: an answer that lasts as long as its connection, watched by the chat's idle check. */
+    private static boolean isEventStream(HttpResponsePacket response) {
+        String type = response.getContentType();
+        return response.getStatus() == 200 && type != null && type.startsWith("text/event-stream");
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.parley.ops.OpsPages;
 import dev.parley.ops.Meters;
 import dev.parley.ops.Monitoring;
 import dev.parley.room.RoomRegistry;
+import dev.parley.sse.SseTransport;
 import dev.parley.config.StoreConfig;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -62,6 +63,7 @@ public final class StandaloneServer implements AutoCloseable {
     private final boolean secure;
     private final RequestDeadline requestDeadline;
     private AdminHandler admin; // made with the listener
+    private SseHandler sse;
     private final Set<Connection<?>> sockets = ConcurrentHashMap.newKeySet();
 
     private StandaloneServer(ParleyConfig config) throws IOException {
@@ -125,8 +127,9 @@ public final class StandaloneServer implements AutoCloseable {
             http.addListener(listener);
             WebClientHandler web = new WebClientHandler(config.identity());
             admin = new AdminHandler(cdi.select(AdminApi.class).get(), web);
+            sse = new SseHandler(cdi.select(SseTransport.class).get());
             http.getServerConfiguration().addHttpHandler(
-                    new Router(new OpsHandler(cdi.select(OpsPages.class).get()), admin, web), "/");
+                    new Router(new OpsHandler(cdi.select(OpsPages.class).get()), admin, sse, web), "/");
             http.getServerConfiguration().setDefaultErrorPageGenerator((request, status, reason, description, e) -> "");
             http.start();
         } catch (IOException | DeploymentException | RuntimeException e) {
@@ -255,18 +258,20 @@ public final class StandaloneServer implements AutoCloseable {
     }
 
     /**
-     * Every HTTP request: metrics and health, the admin view, or else the web client.
+     * Every HTTP request: metrics and health, the admin view, the HTTP transport, or else the web client.
      * One handler at "/" rather than one mapping each: Grizzly's mapper answers a path it
      * cannot normalize ("/../x") with 500 once it holds more than one.
      */
     private static final class Router extends HttpHandler {
         private final OpsHandler ops;
         private final AdminHandler admin;
+        private final SseHandler sse;
         private final WebClientHandler web;
 
-        Router(OpsHandler ops, AdminHandler admin, WebClientHandler web) {
+        Router(OpsHandler ops, AdminHandler admin, SseHandler sse, WebClientHandler web) {
             this.ops = ops;
             this.admin = admin;
+            this.sse = sse;
             this.web = web;
         }
 
@@ -277,6 +282,8 @@ public final class StandaloneServer implements AutoCloseable {
                 ops.service(request, response);
             } else if (AdminHandler.serves(path)) {
                 admin.service(request, response);
+            } else if (SseHandler.serves(path)) {
+                sse.service(request, response);
             } else {
                 web.service(request, response);
             }

@@ -40,6 +40,15 @@ public abstract class DeliveryCases {
     }
 
     /**
+     * Whether the reader may find no close at all (1006) as well: over the HTTP transport
+     * the stalled stream's close event goes out if the container still takes it, else the
+     * response is dropped after 5 s, and which depends on how much the container buffered.
+     */
+    protected boolean stalledReaderMayBeDropped() {
+        return chatUri("lobby").getScheme().startsWith("http");
+    }
+
+    /**
      * Fifty clients send at once, with at most 200 messages on their way at any time: a
      * message counts until all fifty have it, the way a room of real users is paced by
      * people reading. Every member receives all 5000 in seq order. (A window on acks
@@ -158,7 +167,10 @@ public abstract class DeliveryCases {
             assertEquals(messages, readerSaw.get(120, TimeUnit.SECONDS));
 
             // the stalled client, reading again, finds how the server closed it
-            assertEquals(closeCodeSeenByAStalledReader(), stalled.closeCode());
+            int code = stalled.closeCode();
+            if (!(stalledReaderMayBeDropped() && code == 1006)) {
+                assertEquals(closeCodeSeenByAStalledReader(), code);
+            }
         } finally {
             pool.shutdownNow();
         }

@@ -29,6 +29,11 @@ class OutboxTest {
         int maxDepth;
 
         @Override
+        public String transport() {
+            return "fake";
+        }
+
+        @Override
         public void send(String frame, Consumer<Throwable> done) {
             if (throwError != null) {
                 throw throwError;

@@ -62,4 +62,9 @@ final class Deployments {
     static URI chatUri(URI root, String room) {
         return URI.create(root.toString().replaceFirst("^http", "ws") + "chat/" + room);
     }
+
+    /** http://…/parley/sse/{room}: the HTTP transport's stream (ChatClient speaks it given this URI). */
+    static URI streamUri(URL base, String room) {
+        return URI.create(root(base) + "sse/" + room);
+    }
 }

@@ -26,6 +26,8 @@ import java.util.concurrent.TimeoutException;
  * A real WebSocket client (the JDK's) that speaks PROTOCOL.md for tests: frames arrive in
  * a queue and are taken with a timeout; the close code is a future. (It reads ahead
  * whatever the server sends, so it cannot play a stalled peer: see RawConnection.stalled.)
+ * Given an {@code http[s]://…/sse/{room}} URI it speaks the HTTP transport instead (an
+ * {@link EventStreamWire}), with the same frames and closes, so that the suites run over both.
  */
 public final class ChatClient implements WebSocket.Listener, AutoCloseable {
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -38,6 +40,7 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     private volatile WebSocket socket;
+    private volatile EventStreamWire stream; // instead of the socket, over the HTTP transport
 
     /** How a connection ended: the close frame's code and reason, or 1006 for an abnormal end. */
     public record Closed(int code, String reason) {
@@ -58,6 +61,11 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
     /** Connects through {@code http} (one that trusts a test's certificate, for wss). */
     public static ChatClient connect(java.net.http.HttpClient http, URI uri, java.util.Map<String, String> headers) {
         ChatClient client = new ChatClient();
+        if (uri.getScheme().startsWith("http")) {
+            client.stream = EventStreamWire.open(http, uri, headers, client::received,
+                    closed -> client.closed.complete(closed));
+            return client;
+        }
         try {
             WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(TIMEOUT);
             headers.forEach(builder::header);
@@ -79,6 +87,14 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
     // ---- sending ----
 
     public ChatClient send(String text) {
+        if (stream != null) {
+            int status = stream.post(text);
+            if (status != 202 && status != 413) { // 413: the close (1009) follows on the stream
+                throw new AssertionError("POST answered " + status + (closed.isDone() ? "; connection closed: "
+                        + closed.join() : ""));
+            }
+            return this;
+        }
         try {
             socket.sendText(text, true).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
@@ -89,6 +105,16 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
 
     /** Sends the frame unless the server has closed the connection (before or while sending); says which. */
     public boolean sendUnlessClosed(String text) {
+        if (stream != null) {
+            int status = stream.post(text);
+            if (status == 202) {
+                return true;
+            }
+            if (awaitClose(TIMEOUT).isPresent()) {
+                return false;
+            }
+            throw new AssertionError("POST answered " + status + " and the stream is still open");
+        }
         try {
             socket.sendText(text, true).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             return true;
@@ -105,6 +131,9 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
     }
 
     public ChatClient sendBinary(byte[] data) {
+        if (stream != null) {
+            throw new UnsupportedOperationException("the HTTP transport has no binary frames");
+        }
         try {
             socket.sendBinary(ByteBuffer.wrap(data), true).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
@@ -260,11 +289,27 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
 
     /** Drops the TCP connection without a close frame, like a lost network. */
     public void abort() {
-        socket.abort();
+        if (stream != null) {
+            stream.abort();
+        } else {
+            socket.abort();
+        }
+    }
+
+    /** The HTTP transport's stream, or null over WebSocket. */
+    public EventStreamWire eventStream() {
+        return stream;
     }
 
     @Override
     public void close() {
+        if (stream != null) {
+            if (!closed.isDone()) {
+                stream.delete();
+            }
+            stream.abort();
+            return;
+        }
         if (!socket.isOutputClosed()) {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
         }
@@ -272,6 +317,11 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
     }
 
     public void closeNormally() {
+        if (stream != null) {
+            assertEquals(204, stream.delete(), "DELETE of the connection");
+            awaitClose();
+            return;
+        }
         try {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
@@ -291,21 +341,25 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         partial.append(data);
         if (last) {
-            JsonObject frame;
-            try (JsonReader reader = JSON.createReader(new StringReader(partial.toString()))) {
-                frame = reader.readObject();
-            }
-            if ("ack".equals(frame.getString("type", null))) {
-                synchronized (acked) {
-                    acked.add(frame.getString("cid"));
-                    acked.notifyAll();
-                }
-            }
-            frames.add(frame);
+            received(partial.toString());
             partial.setLength(0);
         }
         webSocket.request(1);
         return null;
+    }
+
+    private void received(String text) {
+        JsonObject frame;
+        try (JsonReader reader = JSON.createReader(new StringReader(text))) {
+            frame = reader.readObject();
+        }
+        if ("ack".equals(frame.getString("type", null))) {
+            synchronized (acked) {
+                acked.add(frame.getString("cid"));
+                acked.notifyAll();
+            }
+        }
+        frames.add(frame);
     }
 
     @Override

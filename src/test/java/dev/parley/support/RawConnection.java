@@ -23,9 +23,16 @@ public final class RawConnection implements AutoCloseable {
     private static final int TEXT = 0x1;
     private static final int CLOSE = 0x8;
 
+    private static final java.util.regex.Pattern CONNECTION_ID = java.util.regex.Pattern.compile(
+            "event: connection\ndata: \\{\"id\":\"([^\"]+)\"\\}\n\n");
+    private static final java.util.regex.Pattern CLOSE_EVENT = java.util.regex.Pattern.compile(
+            "event: close\ndata: \\{\"code\":(\\d+)[^\n]*\n");
+
     private final Socket socket;
     private final OutputStream out;
     private final DataInputStream in;
+    /** Over the HTTP transport: where this connection's frames are POSTed (the socket carries its event stream). */
+    private URI frames;
 
     /** A frame as read: its opcode and payload. */
     public record Frame(int opcode, byte[] payload) {
@@ -38,6 +45,33 @@ public final class RawConnection implements AutoCloseable {
         public String closeReason() {
             return payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
         }
+    }
+
+    /**
+     * Over the HTTP transport: reads the rest of the event stream, the code of its close
+     * event, or 1006 if the server dropped the connection without one (chunk boundaries
+     * are left in: they cannot split the close event's one line in a way that matters here,
+     * as it is written in one piece).
+     */
+    private int streamCloseCode() throws IOException {
+        StringBuilder tail = new StringBuilder();
+        byte[] buffer = new byte[65536];
+        try {
+            int read;
+            while ((read = in.read(buffer)) >= 0) {
+                tail.append(new String(buffer, 0, read, StandardCharsets.ISO_8859_1));
+                java.util.regex.Matcher close = CLOSE_EVENT.matcher(tail);
+                if (close.find()) {
+                    return Integer.parseInt(close.group(1));
+                }
+                if (tail.length() > 4096) {
+                    tail.delete(0, tail.length() - 4096);
+                }
+            }
+        } catch (java.net.SocketException ended) {
+            // reset: as good as a close without an event
+        }
+        return 1006;
     }
 
     /** Connects to the server of {@code uri} (its host and port). */
@@ -67,7 +101,31 @@ public final class RawConnection implements AutoCloseable {
      * (The JDK's client reads ahead into memory whatever its listener asks for.)
      */
     public static RawConnection stalled(URI uri) throws IOException {
+        if (uri.getScheme().startsWith("http")) {
+            return stream(new RawConnection(uri, 4096), uri);
+        }
         return upgrade(new RawConnection(uri, 4096), uri);
+    }
+
+    /** Opens the HTTP transport's event stream of {@code uri} and reads up to its connection event. */
+    private static RawConnection stream(RawConnection connection, URI uri) throws IOException {
+        connection.send("GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                + "\r\nAccept: text/event-stream\r\n\r\n");
+        String head = connection.readHead();
+        if (!head.startsWith("HTTP/1.1 200")) {
+            throw new IOException("stream refused: " + head);
+        }
+        StringBuilder read = new StringBuilder();
+        java.util.regex.Matcher id;
+        while (!(id = CONNECTION_ID.matcher(read)).find()) {
+            int c = connection.in.read();
+            if (c < 0) {
+                throw new IOException("the stream ended before its connection event: " + read);
+            }
+            read.append((char) c);
+        }
+        connection.frames = URI.create(uri + "/" + id.group(1));
+        return connection;
     }
 
     private static RawConnection upgrade(RawConnection connection, URI uri) throws IOException {
@@ -135,6 +193,22 @@ public final class RawConnection implements AutoCloseable {
 
     /** Sends a masked text frame. */
     public void sendText(String text) throws IOException {
+        if (frames != null) {
+            int status;
+            try {
+                status = EventStreamWire.HTTP.send(java.net.http.HttpRequest.newBuilder(frames)
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(text)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+            if (status != 202 && status != 404) { // 404: closed already, like writing into a socket the server closed
+                throw new IOException("POST answered " + status);
+            }
+            return;
+        }
         sendFrame(true, TEXT, text.getBytes(StandardCharsets.UTF_8), true);
     }
 
@@ -201,6 +275,9 @@ public final class RawConnection implements AutoCloseable {
      * are still unread in its socket makes the kernel reset it, and what was on the way is lost).
      */
     public int closeCode() throws IOException {
+        if (frames != null) {
+            return streamCloseCode();
+        }
         try {
             return readUntilClose().closeCode();
         } catch (java.io.EOFException | java.net.SocketException ended) {

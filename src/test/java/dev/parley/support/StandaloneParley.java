@@ -77,6 +77,11 @@ public final class StandaloneParley implements BeforeAllCallback, AfterAllCallba
         return server.chatUri(room);
     }
 
+    /** http://…/sse/{room}: the HTTP transport's stream (ChatClient speaks it given this URI). */
+    public URI streamUri(String room) {
+        return URI.create(httpUri().toString().replaceFirst("/?$", "/") + "sse/" + room);
+    }
+
     /** The web client, opened on {@code room}. */
     public URI webClient(String room) {
         return httpUri().resolve("/#" + room);

@@ -1,0 +1,17 @@
+package dev.parley.standalone;
+
+import dev.parley.protocol.DeliveryCases;
+import dev.parley.support.StandaloneParley;
+import java.net.URI;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Delivery under load on the standalone server, over the HTTP transport. */
+class StandaloneDeliveryOverHttpTest extends DeliveryCases {
+    @RegisterExtension
+    static final StandaloneParley SERVER = new StandaloneParley();
+
+    @Override
+    protected URI chatUri(String room) {
+        return SERVER.streamUri(room);
+    }
+}
