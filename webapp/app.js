@@ -1,17 +1,19 @@
 // Parley browser client, protocol v1 (see docs/PROTOCOL.md): the entry module. It holds the room
 // as the page shows it (the log, members, typing, the composer) and listens to the connection:
-// js/connection.js (the state machine), js/transport.js (the WebSocket), js/outbox.js (messages
-// waiting for their ack), js/identity.js (tokens), js/render.js (the elements). Every string that comes from users or the server is
+// js/connection.js (the state machine), js/transport.js and js/fallback.js (WebSocket, or HTTP
+// where WebSocket cannot connect), js/outbox.js (messages waiting for their ack), js/identity.js
+// (tokens), js/render.js (the elements). Every string that comes from users or the server is
 // rendered with textContent.
 
 import { Connection, State, newCid } from './js/connection.js';
+import { FallbackTransport, tabMemory, transportMode } from './js/fallback.js';
 import { Identity } from './js/identity.js';
 import { Outbox } from './js/outbox.js';
 import {
-  button, h, memberItem, messageEl, notice, roomItem, setStatus, showFieldError, sysLineEl,
+  button, h, memberItem, messageEl, notice, roomItem, setStatus, setTransport, showFieldError, sysLineEl,
   typingText, ui,
 } from './js/render.js';
-import { WebSocketTransport, socketUrl } from './js/transport.js';
+import { HttpTransport, WebSocketTransport, socketUrl, streamUrl } from './js/transport.js';
 
 const ROOM_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const MAX_TEXT = 4000;               // code points
@@ -54,10 +56,18 @@ const view = {
 
 const identity = new Identity();
 const outbox = new Outbox();
+const mode = transportMode(location.search);
+const memory = tabMemory(tabStorage());
+
+function tabStorage() {
+  try { return window.sessionStorage; } catch { return null; }
+}
 
 function dial(room, handlers) {
-  const transport = new WebSocketTransport();
-  transport.open(socketUrl(location, room), handlers);
+  const transport = new FallbackTransport({
+    mode, memory, websocket: () => new WebSocketTransport(), http: () => new HttpTransport(),
+  });
+  transport.open({ websocket: socketUrl(location, room), http: streamUrl(location, room) }, handlers);
   return transport;
 }
 
@@ -66,7 +76,7 @@ const connection = new Connection({
   identity,
   listener: {
     changed: onStateChange,
-    transport: () => {},
+    transport: (kind) => setTransport(kind, mode === 'http'),
     welcome: onWelcome,
     frame: onFrame,
     nameRefused: onNameRefused,
@@ -630,7 +640,8 @@ async function init() {
   resized.observe(ui.scroller);
   resized.observe(ui.items);
   window.addEventListener('online', () => connection.reconnectNow());
-  // Hang up as the page goes; one kept in the back/forward cache connects again when it is shown.
+  // Hang up as the page goes (an HTTP connection says so with DELETE); one kept in the
+  // back/forward cache connects again when it is shown.
   window.addEventListener('pagehide', () => connection.suspend());
   window.addEventListener('pageshow', (e) => { if (e.persisted) connection.resume(); });
   updateView();

@@ -3,7 +3,7 @@
 
 const $ = (id) => document.getElementById(id);
 export const ui = {
-  roomName: $('room-name'), status: $('status'), reconnectNow: $('reconnect-now'),
+  roomName: $('room-name'), status: $('status'), transport: $('transport'), reconnectNow: $('reconnect-now'),
   me: $('me'), meName: $('me-name'), leave: $('leave'),
   sidebar: $('sidebar'), sidebarToggle: $('sidebar-toggle'),
   rooms: $('rooms'), roomsEmpty: $('rooms-empty'), roomForm: $('room-form'),
@@ -103,6 +103,23 @@ export function setStatus(kind, text) {
   if (ui.status.textContent !== label) ui.status.textContent = label;
   ui.status.dataset.state = kind;
   ui.reconnectNow.hidden = kind !== 'reconnecting';
+}
+
+// Which transport the open connection uses: 'websocket', 'http', or null (none open).
+// forced: the address asked for it (?transport=http), so it is no fallback. Its text reads
+// "via WebSocket", "via HTTP fallback" or "via HTTP"; a narrow screen shows only the middle word.
+export function setTransport(kind, forced) {
+  const el = ui.transport;
+  el.hidden = !kind;
+  if (!kind) { delete el.dataset.transport; el.replaceChildren(); return; }
+  el.dataset.transport = kind;
+  const fallback = kind === 'http' && !forced;
+  el.replaceChildren(h('span', 'transport-extra', 'via '), kind === 'http' ? 'HTTP' : 'WebSocket');
+  if (fallback) el.append(h('span', 'transport-extra', ' fallback'));
+  el.title = kind === 'websocket' ? 'Connected over WebSocket.'
+    : `Connected over HTTP (Server-Sent Events down, POST up)${fallback
+      ? ': a WebSocket could not connect from here. Each reconnect tries WebSocket again.'
+      : ', as the address asks (?transport=http).'}`;
 }
 
 export function memberItem(name, self, onPick) {

@@ -1,5 +1,5 @@
-// Fakes for the web client's modules: a clock whose time moves only when told, a transport, a
-// WebSocket and a listener that records what it heard.
+// Fakes for the web client's modules: a clock whose time moves only when told, a transport, an
+// EventSource, fetch, a WebSocket and a listener that records what it heard.
 
 export class FakeClock {
   time = 0;
@@ -67,6 +67,45 @@ export function recorder() {
     get: (_, name) => (name === 'calls' ? calls : (...args) => { calls.push([name, ...args]); }),
   });
   return target;
+}
+
+export class FakeEventSource {
+  static all = [];
+  listeners = new Map();
+  closed = false;
+
+  constructor(url) {
+    this.url = url;
+    FakeEventSource.all.push(this);
+  }
+
+  addEventListener(type, fn) {
+    if (!this.listeners.has(type)) this.listeners.set(type, []);
+    this.listeners.get(type).push(fn);
+  }
+
+  close() { this.closed = true; }
+
+  // An event from the server (data as a string, or an object sent as JSON); none once closed.
+  emit(type, data) {
+    if (this.closed) return;
+    const text = typeof data === 'string' ? data : JSON.stringify(data);
+    for (const fn of this.listeners.get(type) || []) fn({ type, data: text });
+  }
+}
+
+// fetch whose answers the test gives: calls[i] is {url, options, answer(status), fail()}.
+export function fakeFetch() {
+  const calls = [];
+  const fetch = (url, options = {}) => new Promise((resolve, reject) => {
+    calls.push({
+      url, options, body: options.body, method: options.method || 'GET',
+      answer: (status) => resolve({ status, ok: status >= 200 && status < 300 }),
+      fail: () => reject(new TypeError('Failed to fetch')),
+    });
+  });
+  fetch.calls = calls;
+  return fetch;
 }
 
 export class FakeWebSocket {
