@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * The web client's unit tests, {@code src/test/js/*.test.mjs}: its connection state machine,
  * transports, fallback and outbox over fakes, in plain Node ({@code node --test}, no npm
  * packages). Needs Node.js 20.19 or newer (it reads webapp/js/*.js as ES modules by their
- * syntax); skipped, saying so, without Node, except with CI=true.
+ * syntax); skipped, saying so, without Node, except with CI=true. Node's output is in
+ * target/node-tests.log.
  */
 class WebClientModulesTest {
     private static final Path TESTS = Path.of("src", "test", "js");
@@ -30,29 +31,27 @@ class WebClientModulesTest {
             files.map(Path::toString).filter(name -> name.endsWith(".test.mjs")).sorted().forEach(command::add);
         }
         assertFalse(command.size() == 2, "no *.test.mjs in " + TESTS);
+        Path log = Path.of("target", "node-tests.log");
+        Files.createDirectories(log.getParent());
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         } catch (IOException missing) {
             Prerequisite.missing("no Node.js (node) on the PATH for the web client's unit tests", missing);
             return;
         }
-        process.getOutputStream().close();
-        byte[][] output = new byte[1][];
-        Thread reader = new Thread(() -> {
-            try {
-                output[0] = process.getInputStream().readAllBytes();
-            } catch (IOException e) {
-                output[0] = e.toString().getBytes(StandardCharsets.UTF_8);
-            }
-        });
-        reader.start();
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError(command + " took longer than 120 s");
         }
-        reader.join();
-        String out = new String(output[0], StandardCharsets.UTF_8);
-        assertEquals(0, process.exitValue(), String.join(" ", command) + " failed:\n" + out);
+        assertEquals(0, process.exitValue(), () -> String.join(" ", command) + " failed:\n" + read(log));
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
     }
 }
