@@ -269,12 +269,14 @@ async function locate({ page, selector, hasText, nth }) {
   const held = [];
   try {
     let elements;
-    if (plan === null) {
+    const documentHandle = await target.evaluateHandle(() => window.document);
+    held.push(documentHandle);
+    // queryAXTree is puppeteer's, not its documented API: were it gone in another 24.x, $$ does the same, slower
+    if (plan === null || typeof documentHandle.queryAXTree !== 'function') {
       elements = await target.$$(selector);
       held.push(...elements);
     } else {
-      elements = [await target.evaluateHandle(() => document)];
-      held.push(elements[0]);
+      elements = [documentHandle];
       for (const step of plan) {
         const next = [];
         if (step.css) {
