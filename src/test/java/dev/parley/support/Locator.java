@@ -4,6 +4,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -17,12 +18,23 @@ public final class Locator {
     private final String selector;
     private final String hasText;
     private final Integer nth;
+    private final Duration timeout;
 
     Locator(BrowserPage page, String selector, String hasText, Integer nth) {
+        this(page, selector, hasText, nth, ChatClient.TIMEOUT);
+    }
+
+    private Locator(BrowserPage page, String selector, String hasText, Integer nth, Duration timeout) {
         this.page = page;
         this.selector = selector;
         this.hasText = hasText;
         this.nth = nth;
+        this.timeout = timeout;
+    }
+
+    /** The same elements, whose actions wait this long for them (not {@link ChatClient#TIMEOUT}). */
+    public Locator within(Duration timeout) {
+        return new Locator(page, selector, hasText, nth, timeout);
     }
 
     /** The selector for elements of a role with exactly that accessible name (any name when null). */
@@ -50,11 +62,11 @@ public final class Locator {
         if (hasText != null || nth != null) {
             throw new IllegalStateException("one text filter, before last(): " + this);
         }
-        return new Locator(page, selector, text, null);
+        return new Locator(page, selector, text, null, timeout);
     }
 
     public Locator last() {
-        return new Locator(page, selector, hasText, -1);
+        return new Locator(page, selector, hasText, -1, timeout);
     }
 
     private Locator descendants(String inner) {
@@ -62,7 +74,7 @@ public final class Locator {
             throw new IllegalStateException("descendants of a filtered locator cannot be named by one selector: " + this);
         }
         // a list (img, b) is scoped as a whole: without :is() only its first selector would be
-        return new Locator(page, selector + " " + (inner.contains(",") ? ":is(" + inner + ")" : inner), null, null);
+        return new Locator(page, selector + " " + (inner.contains(",") ? ":is(" + inner + ")" : inner), null, null, timeout);
     }
 
     public void click() {
@@ -100,7 +112,7 @@ public final class Locator {
     }
 
     private void act(String command, JsonObjectBuilder args) {
-        page.call(command, args.add("timeout", ChatClient.TIMEOUT.toMillis()));
+        page.call(command, args.add("timeout", timeout.toMillis()), timeout);
     }
 
     private JsonObjectBuilder args() {
