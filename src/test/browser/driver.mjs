@@ -4,8 +4,9 @@
 // Chromium is driven over CDP, Firefox over WebDriver BiDi, both by puppeteer-core and both
 // the system's own (never a downloaded one). Diagnostics go to stderr.
 //
-// Elements are named by a puppeteer selector (CSS, or ::-p-aria([name="Send"][role="button"])
-// for the accessible name the browser computes), optionally kept to those whose text contains
+// Elements are named by a puppeteer selector: CSS, ::-p-aria([name="Send"][role="button"]) for
+// the accessible name the browser computes, ::-p-label("Admin token") for a labelled control,
+// or CSS and aria steps one inside the other (see locate); optionally kept to those whose text contains
 // `hasText` and then to the `nth` of them (-1: the last). Actions wait, up to `timeout` ms, for
 // exactly one such element that is visible and enabled; reads (`query`) return at once, since
 // the Java side polls them until its assertion holds.
