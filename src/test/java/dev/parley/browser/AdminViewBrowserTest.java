@@ -1,58 +1,57 @@
 package dev.parley.browser;
 
-import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static dev.parley.support.PageAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.microsoft.playwright.Locator;
-import com.microsoft.playwright.Page;
-import com.microsoft.playwright.options.AriaRole;
 import dev.parley.admin.AdminCases;
+import dev.parley.support.BrowserPage;
+import dev.parley.support.BrowserTest;
+import dev.parley.support.Browsers;
 import dev.parley.support.ChatClient;
 import dev.parley.support.ChatPage;
-import dev.parley.support.Chromium;
+import dev.parley.support.Locator;
 import dev.parley.support.Rooms;
 import dev.parley.support.StandaloneParley;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The admin view in Chromium: its token, live charts, the rooms table, and a member disconnected from a live chat. */
+/** The admin view in each browser engine: its token, live charts, the rooms table, and a member disconnected from a live chat. */
 class AdminViewBrowserTest {
     @RegisterExtension
     static final StandaloneParley SERVER = new StandaloneParley(Map.of("PARLEY_ADMIN_TOKEN", AdminCases.TOKEN));
     @RegisterExtension
-    final Chromium chromium = new Chromium();
+    final Browsers browsers = new Browsers();
 
-    private Page admin() {
-        return chromium.open(SERVER.httpUri().resolve("/admin/")).page();
+    private BrowserPage admin() {
+        return browsers.open(SERVER.httpUri().resolve("/admin/")).page();
     }
 
-    private static void signIn(Page page, String token) {
+    private static void signIn(BrowserPage page, String token) {
         page.getByLabel("Admin token").fill(token);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+        page.getByRole("button", "Sign in").click();
     }
 
-    @Test
+    @BrowserTest
     void aWrongTokenIsRefusedAndTheDashboardStaysHidden() {
-        Page page = admin();
+        BrowserPage page = admin();
         signIn(page, "not-the-token-at-all-000");
         assertThat(page.locator("#sign-in-error")).hasText("That token is not this node's.");
         assertThat(page.locator("#dashboard")).isHidden();
     }
 
     /** Also leaves target/screenshots/admin-view.png: look at it. */
-    @Test
+    @BrowserTest
     void anAdministratorSeesTheChatAndRemovesAMemberWhoseClientSaysSo() {
         String room = Rooms.fresh();
-        ChatPage bob = chromium.open(SERVER.webClient(room)).join("bob");
+        ChatPage bob = browsers.open(SERVER.webClient(room)).join("bob");
         try (ChatClient ann = ChatClient.join(SERVER.chatUri(room), "ann")) {
             for (int i = 1; i <= 20; i++) {
                 ann.say("message " + i, "c" + i).awaitAck("c" + i);
             }
-            Page page = admin();
+            BrowserPage page = admin();
             signIn(page, AdminCases.TOKEN);
             assertThat(page.locator("#dashboard")).isVisible();
             Locator row = page.locator("tr[data-room='" + room + "']");
@@ -66,17 +65,16 @@ class AdminViewBrowserTest {
                         + " let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }", "chart-" + chart);
                 assertTrue(((Number) drawn).intValue() > 500, chart + " chart drew " + drawn + " pixels");
             }
-            page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "admin-view.png"))
-                    .setFullPage(true));
+            page.screenshot(Path.of("target", "screenshots", "admin-view-" + browsers.engine().label() + ".png"), true);
 
-            Locator disconnect = row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Disconnect bob"));
+            Locator disconnect = row.getByRole("button", "Disconnect bob");
             disconnect.click();
-            row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Confirm: Disconnect bob")).click();
+            row.getByRole("button", "Confirm: Disconnect bob").click();
             assertThat(page.locator("#action-result")).hasText("Disconnected bob (this node).");
             assertThat(row.locator(".member > span")).hasText(new String[] {"ann"});
 
             assertEquals("bob", ann.nextOf("left").getString("user"));
-            assertThat(bob.page().getByRole(AriaRole.ALERT)).containsText("An administrator removed you from this room.");
+            assertThat(bob.page().getByRole("alert")).containsText("An administrator removed you from this room.");
             assertThat(bob.status()).hasText("Offline");
         }
     }

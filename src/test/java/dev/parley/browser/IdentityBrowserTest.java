@@ -1,15 +1,15 @@
 package dev.parley.browser;
 
-import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static dev.parley.support.PageAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.microsoft.playwright.options.Cookie;
 import com.sun.net.httpserver.HttpServer;
+import dev.parley.support.BrowserTest;
+import dev.parley.support.Browsers;
 import dev.parley.support.ChatClient;
 import dev.parley.support.ChatPage;
-import dev.parley.support.Chromium;
 import dev.parley.support.Poll;
 import dev.parley.support.Rooms;
 import dev.parley.support.StandaloneParley;
@@ -22,15 +22,13 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The web client with identity on, in Chromium: signed in by a token in the page's
+ * The web client with identity on, in each browser engine: signed in by a token in the page's
  * fragment, or by the operator's token URL (here a server of the test's own on another
  * port, which mints tokens for the user its session cookie names), refreshing before
  * expiry, and a refused token said plainly.
@@ -46,7 +44,7 @@ class IdentityBrowserTest {
             "PARLEY_TOKEN_ISSUER", TestTokens.ISSUER, "PARLEY_TOKEN_AUDIENCE", TestTokens.AUDIENCE,
             "PARLEY_TOKEN_URL", tokenUrl()));
     @RegisterExtension
-    final Chromium chromium = new Chromium();
+    final Browsers browsers = new Browsers();
 
     private final String room = Rooms.fresh();
 
@@ -92,7 +90,7 @@ class IdentityBrowserTest {
 
     private ChatPage open(String fragment) {
         pageOrigin = "http://127.0.0.1:" + SERVER.httpUri().getPort();
-        ChatPage page = chromium.open(SERVER.httpUri().resolve("/#" + fragment));
+        ChatPage page = browsers.open(SERVER.httpUri().resolve("/#" + fragment));
         page.allowRequestsTo(tokenUrl());
         return page;
     }
@@ -104,7 +102,7 @@ class IdentityBrowserTest {
         return client;
     }
 
-    @Test
+    @BrowserTest
     void aTokenInTheFragmentSignsInAndLeavesTheAddressBarAtOnce() {
         try (ChatClient bob = member("bob")) {
             ChatPage page = open(room + "&token=" + TestTokens.hs256("carol"));
@@ -117,21 +115,20 @@ class IdentityBrowserTest {
             page.send("hello as carol");
             assertEquals("carol", bob.nextOf("message").getString("user"));
             assertThat(page.nameField()).isHidden();
-            page.page().screenshot(new com.microsoft.playwright.Page.ScreenshotOptions()
-                    .setPath(Path.of("target", "screenshots", "signed-in.png")));
+            page.screenshot(Path.of("target", "screenshots", "signed-in-" + browsers.engine().label() + ".png"));
         }
     }
 
     /** The session cookie goes with the fetch; each token lasts 6 s, so only refreshing keeps the member in. */
-    @Test
+    @BrowserTest
     void theTokenUrlSignsInWithTheBrowsersCookiesAndRefreshesBeforeExpiry() {
         try (ChatClient bob = member("bob")) {
             int before = MINTED.get();
-            ChatPage page = chromium.open(SERVER.httpUri().resolve("/favicon.svg"));
-            page.page().context().addCookies(List.of(new Cookie("session", "dora").setDomain("127.0.0.1").setPath("/")));
+            ChatPage page = browsers.open(SERVER.httpUri().resolve("/favicon.svg"));
+            page.page().addCookie("session", "dora", "127.0.0.1", "/");
             pageOrigin = "http://127.0.0.1:" + SERVER.httpUri().getPort();
             page.allowRequestsTo(tokenUrl());
-            page.page().navigate(SERVER.httpUri().resolve("/#" + room).toString());
+            page.page().navigate(SERVER.httpUri().resolve("/#" + room));
             assertThat(page.page().locator("#me-name")).hasText("Signed in as dora");
             assertEquals("dora", bob.nextOf("joined").getString("user"));
 
@@ -144,7 +141,7 @@ class IdentityBrowserTest {
         }
     }
 
-    @Test
+    @BrowserTest
     void aRefusedTokenIsSaidPlainlyAndNotRetried() {
         ChatPage page = open(room + "&token=" + TestTokens.tampered("eve", "root"));
         assertThat(page.page().locator("#notices")).containsText("The token's signature is not one this server accepts.");

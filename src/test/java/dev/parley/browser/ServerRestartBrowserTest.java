@@ -1,15 +1,15 @@
 package dev.parley.browser;
 
-import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static dev.parley.support.PageAssertions.assertThat;
 
-import com.microsoft.playwright.assertions.LocatorAssertions;
+import dev.parley.support.BrowserTest;
+import dev.parley.support.Browsers;
 import dev.parley.support.ChatClient;
 import dev.parley.support.ChatPage;
-import dev.parley.support.Chromium;
 import dev.parley.support.Rooms;
 import dev.parley.support.StandaloneParley;
+import java.time.Duration;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -21,17 +21,16 @@ class ServerRestartBrowserTest {
     @RegisterExtension
     static final StandaloneParley SERVER = new StandaloneParley();
     @RegisterExtension
-    final Chromium chromium = new Chromium();
+    final Browsers browsers = new Browsers();
 
     /** Longer than the client's backoff cap (15 s): how long a page may take to come back by itself. */
-    private static final LocatorAssertions.HasTextOptions BACKOFF = new LocatorAssertions.HasTextOptions()
-            .setTimeout(20_000);
+    private static final Duration BACKOFF = Duration.ofSeconds(20);
 
-    @Test
+    @BrowserTest
     void afterARestartThePagesReconnectByThemselvesAndShowWhatTheyMissedOnce() {
         String room = Rooms.fresh();
-        ChatPage alice = chromium.open(SERVER.webClient(room)).join("alice");
-        ChatPage bob = chromium.open(SERVER.webClient(room)).join("bob");
+        ChatPage alice = browsers.open(SERVER.webClient(room)).join("alice");
+        ChatPage bob = browsers.open(SERVER.webClient(room)).join("bob");
         alice.send("before 1");
         bob.send("before 2");
         assertThat(alice.deliveredMessages()).hasText(new String[] {"before 1", "before 2"});
@@ -46,10 +45,10 @@ class ServerRestartBrowserTest {
         assertThat(alice.log().locator(".msg.pending")).containsText("waiting for the connection");
         assertThat(alice.log().locator(".msg.pending .text")).hasText("written while the server was down");
         // bob's network goes too, so that he misses what is said after the restart
-        bob.page().context().setOffline(true);
+        bob.page().setOffline(true);
 
         SERVER.start();
-        assertThat(alice.status()).hasText("Online", BACKOFF);
+        assertThat(alice.status()).within(BACKOFF).hasText("Online");
         assertThat(alice.deliveredMessages()).hasText(new String[] {
             "before 1", "before 2", "written while the server was down"});
         try (ChatClient carol = ChatClient.join(SERVER.chatUri(room), "carol")) {
@@ -59,8 +58,8 @@ class ServerRestartBrowserTest {
         String[] everything = {"before 1", "before 2", "written while the server was down", "after 1", "after 2"};
         assertThat(alice.messages()).hasText(everything);
 
-        bob.page().context().setOffline(false);
-        assertThat(bob.status()).hasText("Online", BACKOFF);
+        bob.page().setOffline(false);
+        assertThat(bob.status()).within(BACKOFF).hasText("Online");
         assertThat(bob.log()).containsText("Reconnected — 3 missed messages recovered");
         assertThat(bob.messages()).hasText(everything);
         assertThat(alice.messages()).hasText(everything);

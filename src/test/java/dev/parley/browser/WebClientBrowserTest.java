@@ -1,37 +1,35 @@
 package dev.parley.browser;
 
-import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static dev.parley.support.PageAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.microsoft.playwright.Locator;
-import com.microsoft.playwright.assertions.LocatorAssertions;
-import com.microsoft.playwright.options.AriaRole;
+import dev.parley.support.BrowserTest;
+import dev.parley.support.Browsers;
 import dev.parley.support.ChatClient;
 import dev.parley.support.ChatPage;
-import dev.parley.support.Chromium;
 import dev.parley.support.Rooms;
 import dev.parley.support.StandaloneParley;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The web client in Chromium against the standalone server: one scenario per test, each in its own room. */
+/** The web client in each browser engine against the standalone server: one scenario per test, each in its own room. */
 class WebClientBrowserTest {
     @RegisterExtension
     static final StandaloneParley SERVER = new StandaloneParley();
     @RegisterExtension
-    final Chromium chromium = new Chromium();
+    final Browsers browsers = new Browsers();
 
     private final String room = Rooms.fresh();
 
     private ChatPage user(String name) {
-        return chromium.open(SERVER.webClient(room)).join(name);
+        return browsers.open(SERVER.webClient(room)).join(name);
     }
 
-    @Test
+    @BrowserTest
     void usersWhoJoinSeeEachOtherInMembers() {
         ChatPage alice = user("alice");
         assertThat(alice.members()).hasText(new String[] {"alice (you)"});
@@ -42,7 +40,7 @@ class WebClientBrowserTest {
         assertThat(alice.log()).containsText("bob joined");
     }
 
-    @Test
+    @BrowserTest
     void messagesAreSentByButtonAndByEnterAndArriveInOrder() {
         ChatPage alice = user("alice");
         ChatPage bob = user("bob");
@@ -60,7 +58,7 @@ class WebClientBrowserTest {
         assertThat(alice.messageField()).isFocused();
     }
 
-    @Test
+    @BrowserTest
     void markupInMessagesAndNamesIsShownAsTextAndNeverRuns() {
         String markup = "<img src=x onerror=\"window.pwned='img';alert(1)\"><script>window.pwned='script'</script>"
                 + "<b>bold?</b>";
@@ -77,7 +75,7 @@ class WebClientBrowserTest {
         }
     }
 
-    @Test
+    @BrowserTest
     void aLateJoinerSeesTheHistory() {
         ChatPage alice = user("alice");
         alice.send("first").send("second").send("third");
@@ -87,7 +85,7 @@ class WebClientBrowserTest {
         assertThat(bob.deliveredMessages()).hasText(new String[] {"first", "second", "third"});
     }
 
-    @Test
+    @BrowserTest
     void loadOlderPagesBackThroughTheHistory() {
         try (ChatClient seeder = ChatClient.join(SERVER.chatUri(room), "seeder")) {
             for (int i = 1; i <= 120; i++) {
@@ -108,7 +106,7 @@ class WebClientBrowserTest {
         return IntStream.rangeClosed(from, to).mapToObj(i -> "m" + i).toArray(String[]::new);
     }
 
-    @Test
+    @BrowserTest
     void theTypingIndicatorAppearsAndClears() {
         ChatPage alice = user("alice");
         ChatPage bob = user("bob");
@@ -122,19 +120,19 @@ class WebClientBrowserTest {
         assertThat(bob.typing()).hasText("alice is typing…");
         alice.messageField().press("Enter");
         // her message clears it at once, long before it would time out
-        assertThat(bob.typing()).isEmpty(new LocatorAssertions.IsEmptyOptions().setTimeout(1500));
+        assertThat(bob.typing()).within(Duration.ofMillis(1500)).isEmpty();
         assertThat(bob.deliveredMessages()).hasText(new String[] {"hello"});
         assertThat(alice.typing()).isEmpty();
     }
 
-    @Test
+    @BrowserTest
     void aDirectMessageReachesOnlyItsTarget() {
         ChatPage alice = user("alice");
         ChatPage bob = user("bob");
         ChatPage carol = user("carol");
         assertThat(alice.members()).hasCount(3);
 
-        alice.members().getByRole(AriaRole.BUTTON).filter(new Locator.FilterOptions().setHasText("bob")).click();
+        alice.members().getByRole("button").filter("bob").click();
         assertThat(alice.page().getByText("Direct to bob")).isVisible();
         alice.send("just between us");
         alice.button("Cancel direct").click();
@@ -147,13 +145,13 @@ class WebClientBrowserTest {
         assertThat(carol.messages()).hasText(new String[] {"hello everyone"});
     }
 
-    @Test
+    @BrowserTest
     void switchingRoomsChangesMembersAndHistory() {
         String other = Rooms.fresh();
         ChatPage alice = user("alice");
         ChatPage bob = user("bob");
         alice.send("said in the first room");
-        ChatPage carol = chromium.open(SERVER.webClient(other)).join("carol");
+        ChatPage carol = browsers.open(SERVER.webClient(other)).join("carol");
         carol.send("said in the other room");
 
         alice.roomField().fill(other);
@@ -170,41 +168,41 @@ class WebClientBrowserTest {
         assertThat(alice.deliveredMessages()).hasText(new String[] {"said in the first room"});
     }
 
-    @Test
+    @BrowserTest
     void theKeyboardAlone() {
-        ChatPage alice = chromium.open(SERVER.webClient(room));
+        ChatPage alice = browsers.open(SERVER.webClient(room));
         assertThat(alice.nameField()).isFocused();
-        alice.page().keyboard().type("alice");
-        alice.page().keyboard().press("Tab");
+        alice.page().type("alice");
+        alice.page().press("Tab");
         assertThat(alice.button("Join")).isFocused();
-        alice.page().keyboard().press("Enter");
+        alice.page().press("Enter");
 
         assertThat(alice.status()).hasText("Online");
         assertThat(alice.messageField()).isFocused();
-        alice.page().keyboard().type("two");
-        alice.page().keyboard().press("Shift+Enter");
-        alice.page().keyboard().type("lines");
-        alice.page().keyboard().press("Enter");
+        alice.page().type("two");
+        alice.page().press("Shift+Enter");
+        alice.page().type("lines");
+        alice.page().press("Enter");
         assertThat(alice.deliveredMessages()).hasText(new String[] {"two\nlines"});
         assertThat(alice.messageField()).isFocused();
-        alice.page().keyboard().press("Tab");
+        alice.page().press("Tab");
         assertThat(alice.button("Send")).isFocused();
     }
 
-    /** Also leaves target/screenshots/main-375.png and main-1280.png: look at them. */
-    @Test
+    /** Also leaves target/screenshots/{chromium,firefox}-{375,1280}.png: look at them. */
+    @BrowserTest
     void theLayoutFitsAPhoneAndADesktop() {
         ChatPage maya = user("maya");
         ChatPage sam = user("sam");
         maya.send("Morning! Did the release go out?");
         sam.send("It did, 0.1.0 is live. History survives restarts now.");
         maya.send("Nice. I'll tell the others.");
-        ChatPage phone = chromium.open(SERVER.webClient(room), 375, 740).join("you-on-a-phone");
-        ChatPage desktop = chromium.open(SERVER.webClient(room), 1280, 800).join("you-on-a-desktop");
+        ChatPage phone = browsers.open(SERVER.webClient(room), 375, 740).join("you-on-a-phone");
+        ChatPage desktop = browsers.open(SERVER.webClient(room), 1280, 800).join("you-on-a-desktop");
         sam.messageField().pressSequentially("Thanks");
 
         for (ChatPage page : List.of(phone, desktop)) {
-            int width = page.page().viewportSize().width;
+            int width = page.page().viewportWidth();
             assertThat(page.deliveredMessages()).hasCount(3);
             assertThat(page.typing()).hasText("sam is typing…");
             int scrollWidth = ((Number) page.page().evaluate("() => document.documentElement.scrollWidth")).intValue();
@@ -212,23 +210,23 @@ class WebClientBrowserTest {
             assertThat(page.messageField()).isInViewport();
             assertThat(page.button("Send")).isInViewport();
             assertThat(page.deliveredMessages().last()).isInViewport();
-            page.screenshot(Path.of("target", "screenshots", "main-" + width + ".png"));
+            page.screenshot(Path.of("target", "screenshots", browsers.engine().label() + "-" + width + ".png"));
         }
     }
 
     /** The arrow beside the toggle is drawn by CSS and must not be read out as part of its name. */
-    @Test
+    @BrowserTest
     void theSidebarToggleIsNamedWithoutItsArrow() {
-        ChatPage phone = chromium.open(SERVER.webClient(room), 375, 740).join("pat");
+        ChatPage phone = browsers.open(SERVER.webClient(room), 375, 740).join("pat");
         assertThat(phone.button("Show people & rooms")).isVisible();
         phone.button("Show people & rooms").click();
         assertThat(phone.button("Hide people & rooms")).isVisible();
     }
 
     /** Following the newest message survives the window getting narrower (the log reflows taller). */
-    @Test
+    @BrowserTest
     void theConversationKeepsFollowingNewMessagesAfterTheWindowNarrows() {
-        ChatPage reader = chromium.open(SERVER.webClient(room), 1280, 800).join("reader");
+        ChatPage reader = browsers.open(SERVER.webClient(room), 1280, 800).join("reader");
         try (ChatClient writer = ChatClient.join(SERVER.chatUri(room), "writer")) {
             String line = "a line long enough to wrap several times in a narrow window, ".repeat(3);
             for (int i = 1; i <= 30; i++) {

@@ -1,19 +1,20 @@
 package dev.parley.server;
 
-import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static dev.parley.support.PageAssertions.assertThat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.parley.support.BrowserTest;
+import dev.parley.support.Browsers;
 import dev.parley.support.ChatPage;
-import dev.parley.support.Chromium;
 import dev.parley.support.Rooms;
+import dev.parley.web.PageHeaders;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Optional;
-import dev.parley.web.PageHeaders;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Smoke test: the page served by target/parley.war in the application server, in Chromium. */
+/** Smoke test: the page served by target/parley.war in the application server, in each browser engine. */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class WebClientInServerIT {
@@ -37,7 +38,7 @@ class WebClientInServerIT {
     private URL base; // http://127.0.0.1:8080/parley/
 
     @RegisterExtension
-    final Chromium chromium = new Chromium();
+    final Browsers browsers = new Browsers();
 
     @Test
     void thePageAndItsFilesCarryTheSecurityHeaders() throws Exception {
@@ -50,11 +51,11 @@ class WebClientInServerIT {
         }
     }
 
-    @Test
+    @BrowserTest
     void twoUsersChatThroughTheDeployedPage() {
         URI page = Deployments.root(base).resolve("#" + Rooms.fresh());
-        ChatPage alice = chromium.open(page).join("alice");
-        ChatPage bob = chromium.open(page).join("bob");
+        ChatPage alice = browsers.open(page).join("alice");
+        ChatPage bob = browsers.open(page).join("bob");
         assertThat(alice.members()).hasText(new String[] {"alice (you)", "bob"});
 
         alice.send("hello from " + base.getPath());

@@ -1,10 +1,7 @@
 package dev.parley.support;
 
-import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static dev.parley.support.PageAssertions.assertThat;
 
-import com.microsoft.playwright.Locator;
-import com.microsoft.playwright.Page;
-import com.microsoft.playwright.options.AriaRole;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,37 +10,22 @@ import java.util.List;
 /**
  * One user's tab on the web client, found the way a person (or a screen reader) finds
  * things: by role and accessible name. Those names are a contract: "Your name", "Join",
- * "Message", "Send", the log, the "Members" list.
+ * "Message", "Send", the log, the "Members" list. The same in every engine: the names are
+ * the ones the browser itself computes.
  */
 public final class ChatPage {
-    private final Page page;
-    private final List<String> scriptErrors = new ArrayList<>();
-    private final List<String> dialogs = new ArrayList<>();
-    private final List<String> foreignRequests = new ArrayList<>();
+    private final BrowserPage page;
     private final List<String> allowed = new ArrayList<>();
-    private String origin = "";
 
-    ChatPage(Page page) {
+    ChatPage(BrowserPage page) {
         this.page = page;
-        page.onPageError(scriptErrors::add);
-        page.onDialog(dialog -> {
-            dialogs.add(dialog.type() + ": " + dialog.message());
-            dialog.dismiss();
-        });
-        page.onRequest(request -> {
-            String url = request.url();
-            if (!url.startsWith(origin) && !url.startsWith("data:")) {
-                foreignRequests.add(url);
-            }
-        });
     }
 
     void navigate(URI url) {
-        origin = url.getScheme() + "://" + url.getRawAuthority() + "/";
-        page.navigate(url.toString());
+        page.navigate(url);
     }
 
-    public Page page() {
+    public BrowserPage page() {
         return page;
     }
 
@@ -70,39 +52,38 @@ public final class ChatPage {
     }
 
     public Locator nameField() {
-        return page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Your name").setExact(true));
+        return page.getByRole("textbox", "Your name");
     }
 
     public Locator messageField() {
-        return page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Message").setExact(true));
+        return page.getByRole("textbox", "Message");
     }
 
     /** The field for another room's name, next to "Join room". */
     public Locator roomField() {
-        return page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Room").setExact(true));
+        return page.getByRole("textbox", "Room");
     }
 
-    /** A link whose accessible name contains {@code name} (a room link also reads out its member count). */
+    /** A link whose text contains {@code name} (a room link also reads out its member count). */
     public Locator link(String name) {
-        return page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(name));
+        return page.getByRole("link").filter(name);
     }
 
     public Locator button(String name) {
-        return page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
+        return page.getByRole("button", name);
     }
 
     public Locator status() {
-        return page.getByRole(AriaRole.STATUS);
+        return page.getByRole("status");
     }
 
     public Locator log() {
-        return page.getByRole(AriaRole.LOG);
+        return page.getByRole("log");
     }
 
     /** The names in the Members list, one item each ("alice (you)" for oneself). */
     public Locator members() {
-        return page.getByRole(AriaRole.LIST, new Page.GetByRoleOptions().setName("Members").setExact(true))
-                .getByRole(AriaRole.LISTITEM);
+        return page.getByRole("list", "Members").getByRole("listitem");
     }
 
     /** The text of every chat message in the log, in order, pending ones included. */
@@ -120,9 +101,9 @@ public final class ChatPage {
         return page.locator("#typing");
     }
 
-    /** Alerts, confirms and prompts the page opened (a script the page should never have run). */
+    /** Alerts, confirms and prompts the page opened (a script the page should never have run); each was dismissed. */
     public List<String> dialogs() {
-        return List.copyOf(dialogs);
+        return page.events().dialogs();
     }
 
     /**
@@ -130,9 +111,10 @@ public final class ChatPage {
      * but the server that served it (no CDNs, fonts, trackers).
      */
     List<String> problems() {
+        BrowserPage.Events events = page.events();
         List<String> problems = new ArrayList<>();
-        scriptErrors.forEach(error -> problems.add("threw " + error));
-        foreignRequests.stream().filter(url -> allowed.stream().noneMatch(url::startsWith))
+        events.errors().forEach(error -> problems.add("threw " + error));
+        events.foreignRequests().stream().filter(url -> allowed.stream().noneMatch(url::startsWith))
                 .forEach(url -> problems.add("fetched " + url));
         return problems;
     }
@@ -144,10 +126,10 @@ public final class ChatPage {
     }
 
     public void screenshot(Path file) {
-        page.screenshot(new Page.ScreenshotOptions().setPath(file));
+        page.screenshot(file);
     }
 
     void close() {
-        page.context().close();
+        page.close();
     }
 }
