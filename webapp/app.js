@@ -6,7 +6,7 @@
 // rendered with textContent.
 
 import { Connection, State, newCid } from './js/connection.js';
-import { FallbackTransport, tabMemory, transportMode } from './js/fallback.js';
+import { FallbackTransport, transportMode } from './js/fallback.js';
 import { Identity } from './js/identity.js';
 import { Outbox } from './js/outbox.js';
 import {
@@ -57,15 +57,10 @@ const view = {
 const identity = new Identity();
 const outbox = new Outbox();
 const mode = transportMode(location.search);
-const memory = tabMemory(tabStorage());
-
-function tabStorage() {
-  try { return window.sessionStorage; } catch { return null; }
-}
 
 function dial(room, handlers) {
   const transport = new FallbackTransport({
-    mode, memory, websocket: () => new WebSocketTransport(), http: () => new HttpTransport(),
+    mode, websocket: () => new WebSocketTransport(), http: () => new HttpTransport(),
   });
   transport.open({ websocket: socketUrl(location, room), http: streamUrl(location, room) }, handlers);
   return transport;

@@ -78,6 +78,8 @@ export class WebSocketTransport {
 // fails or ends without one, or a POST the server does not take, is a lost connection (1006).
 // EventSource would reconnect by itself: it is closed instead, so that the page's own
 // reconnect decides, and re-joins with `since`.
+const CLOSE_GRACE_MS = 1000;
+
 export class HttpTransport {
   kind = 'http';
   #EventSource;
@@ -89,13 +91,16 @@ export class HttpTransport {
   #id = null;          // the connection's id, from the stream's first event
   #queue = [];         // frames as JSON, waiting for the POST before them to be answered
   #posting = false;
+  #refused = false;    // a POST was not taken: the connection is gone, its close event may be on the way
   #ended = false;
+  #timers;
 
   constructor({ EventSource = globalThis.EventSource, fetch = (...args) => globalThis.fetch(...args),
-    limit = POST_QUEUE_LIMIT } = {}) {
+    limit = POST_QUEUE_LIMIT, timers = globalThis } = {}) {
     this.#EventSource = EventSource;
     this.#fetch = fetch;
     this.#limit = limit;
+    this.#timers = timers;
   }
 
   open(url, handlers) {
@@ -123,7 +128,7 @@ export class HttpTransport {
   }
 
   send(frame) {
-    if (this.#ended || !this.#id || this.#queue.length >= this.#limit) return false;
+    if (this.#ended || this.#refused || !this.#id || this.#queue.length >= this.#limit) return false;
     this.#queue.push(JSON.stringify(frame));
     this.#post();
     return true;
@@ -155,7 +160,17 @@ export class HttpTransport {
     this.#posting = false;
     if (status >= 200 && status < 300) this.#post();
     else if (status === 413) this.#end(1009, 'frame too big');  // the server closes with 1009 too
-    else this.#end(LOST, '');
+    else this.#refuse();
+  }
+
+  // A POST not taken (404: the connection is gone) or not answered: the server may have closed
+  // the connection, and its close event, which says why, can come a moment after the answer.
+  // Nothing more is sent; without a close event within CLOSE_GRACE_MS it is a lost connection.
+  #refuse() {
+    if (this.#ended || this.#refused) return;
+    this.#refused = true;
+    this.#queue = [];
+    this.#timers.setTimeout(() => this.#end(LOST, ''), CLOSE_GRACE_MS);
   }
 
   // So that the room hears `left` at once, not when the server notices the stream is gone. At

@@ -30,9 +30,10 @@ Puppeteer.registerCustomQueryHandler('label', {
   },
 });
 
-// Firefox reports a WebSocket that could not connect (a server that is down, a page offline) as
-// a script error, though nothing was thrown and the page handles it; Chromium only logs it.
-const NOT_THROWN = /^Firefox can.t establish a connection to the server at wss?:\/\//;
+// Firefox reports a WebSocket or an EventSource that could not connect (a server that is down,
+// a page offline, a proxy that refuses the upgrade) as a script error, though nothing was
+// thrown and the page handles it; Chromium only logs it.
+const NOT_THROWN = /^(Firefox can.t establish a connection to the server at (wss?|https?):\/\/|The connection to (wss?|https?):\/\/\S+ was interrupted while the page was loading\.)/;
 
 const browsers = new Map(); // engine -> Browser
 const pages = new Map(); // id -> { page, context, origin, errors, dialogs, foreign }

@@ -1,22 +1,13 @@
 // WebSocket first, HTTP where it fails (webapp/js/fallback.js), over fake transports.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  FallbackTransport, OPEN_TIMEOUT_MS, OPEN_TIMEOUT_REMEMBERED_MS, tabMemory, transportMode,
-} from '../../../webapp/js/fallback.js';
+import { FallbackTransport, OPEN_TIMEOUT_MS, transportMode } from '../../../webapp/js/fallback.js';
 import { FakeClock, FakeTransport, recorder } from './fakes.mjs';
 
 const URLS = { websocket: 'ws://h/chat/lobby', http: '/sse/lobby' };
 
-class FakeStorage {
-  items = new Map();
-  getItem(key) { return this.items.has(key) ? this.items.get(key) : null; }
-  setItem(key, value) { this.items.set(key, String(value)); }
-  removeItem(key) { this.items.delete(key); }
-}
-
 // One attempt: made[] holds the transports it made, in order.
-function attempt({ mode = 'auto', storage = new FakeStorage(), clock = new FakeClock(), throwing = null } = {}) {
+function attempt({ mode = 'auto', clock = new FakeClock(), throwing = null } = {}) {
   const made = [];
   const make = (kind) => () => {
     if (throwing === kind) throw new Error('SecurityError');
@@ -25,31 +16,26 @@ function attempt({ mode = 'auto', storage = new FakeStorage(), clock = new FakeC
     return transport;
   };
   const handlers = recorder();
-  const memory = tabMemory(storage);
-  const transport = new FallbackTransport({ mode, memory, websocket: make('websocket'), http: make('http'), timers: clock });
+  const transport = new FallbackTransport({ mode, websocket: make('websocket'), http: make('http'), timers: clock });
   transport.open(URLS, handlers);
-  return { transport, made, handlers, clock, storage, memory };
+  return { transport, made, handlers, clock };
 }
 
-test('WebSocket first: when it opens, that is the transport, and the tab forgets any earlier failure', () => {
-  const storage = new FakeStorage();
-  tabMemory(storage).remember();
-  const { transport, made, handlers, clock, memory } = attempt({ storage });
+test('WebSocket first: when it opens, that is the transport', () => {
+  const { transport, made, handlers, clock } = attempt();
   assert.deepEqual(made.map((t) => [t.kind, t.url]), [['websocket', URLS.websocket]]);
   made[0].opened();
   assert.deepEqual(handlers.calls, [['open', 'websocket']]);
   assert.equal(transport.kind, 'websocket');
-  assert.equal(memory.failed(), false);
   clock.advance(10 * OPEN_TIMEOUT_MS);
   assert.equal(made.length, 1, 'the deadline is off once open');
 });
 
 test('a WebSocket that closes before it opens falls back to HTTP at once, in the same attempt', () => {
-  const { transport, made, handlers, memory } = attempt();
+  const { transport, made, handlers } = attempt();
   made[0].lose(1006);
   assert.deepEqual(made.map((t) => [t.kind, t.url]), [['websocket', URLS.websocket], ['http', URLS.http]]);
   assert.deepEqual(handlers.calls, [], 'the failed WebSocket is not reported');
-  assert.equal(memory.failed(), true);
   made[1].opened();
   made[1].receive({ type: 'welcome' });
   made[1].lose(1008, 'flooding');
@@ -66,19 +52,19 @@ test('a WebSocket not open within 3 s is given up for HTTP', () => {
   assert.deepEqual(made.map((t) => t.kind), ['websocket', 'http']);
 });
 
-test('while the tab remembers a failed WebSocket, the next attempt gives it only 1 s', () => {
-  const storage = new FakeStorage();
-  attempt({ storage }).made[0].lose(1006);
-  const { made, clock } = attempt({ storage });
-  assert.equal(made[0].kind, 'websocket', 'still WebSocket first');
-  clock.advance(OPEN_TIMEOUT_REMEMBERED_MS);
-  assert.deepEqual(made.map((t) => t.kind), ['websocket', 'http']);
+test('every attempt tries WebSocket first again, with the whole deadline, after one fell back', () => {
+  attempt().made[0].lose(1006);
+  const { made, clock } = attempt();
+  assert.equal(made[0].kind, 'websocket');
+  clock.advance(OPEN_TIMEOUT_MS - 1);
+  assert.deepEqual(made.map((t) => t.kind), ['websocket'], 'Firefox delays a WebSocket to a host where one failed');
+  made[0].opened();
+  assert.deepEqual(made.map((t) => t.kind), ['websocket']);
 });
 
 test('a WebSocket the page may not even create falls back too', () => {
-  const { made, memory } = attempt({ throwing: 'websocket' });
+  const { made } = attempt({ throwing: 'websocket' });
   assert.deepEqual(made.map((t) => t.kind), ['http']);
-  assert.equal(memory.failed(), true);
 });
 
 test('a WebSocket lost after it opened is a lost connection, not a fallback', () => {
@@ -120,7 +106,6 @@ test('?transport=http uses HTTP only; ?transport=websocket WebSocket only, with 
   ws.made[0].lose(1006);
   assert.deepEqual(ws.made.map((t) => t.kind), ['websocket']);
   assert.deepEqual(ws.handlers.calls, [['close', 1006, '']]);
-  assert.equal(ws.memory.failed(), false);
 });
 
 test('a forced transport the page cannot create throws, for the connection to say so', () => {
@@ -132,13 +117,4 @@ test('the page address picks the mode; anything else is auto', () => {
   assert.equal(transportMode('?transport=http'), 'http');
   assert.equal(transportMode('?x=1&transport=websocket'), 'websocket');
   for (const search of ['', '?transport=HTTP', '?transport=sse', '?other=http']) assert.equal(transportMode(search), 'auto', search);
-});
-
-test('a tab without usable storage just does not remember', () => {
-  const broken = { getItem() { throw new Error('SecurityError'); }, setItem() { throw new Error('QuotaExceeded'); }, removeItem() { throw new Error('x'); } };
-  for (const memory of [tabMemory(broken), tabMemory(null)]) {
-    memory.remember();
-    memory.forget();
-    assert.equal(memory.failed(), false);
-  }
 });

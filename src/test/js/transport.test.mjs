@@ -5,7 +5,7 @@ import { beforeEach, test } from 'node:test';
 import {
   HttpTransport, WebSocketTransport, contextPath, parseFrame, socketUrl, streamUrl,
 } from '../../../webapp/js/transport.js';
-import { FakeEventSource, FakeWebSocket, fakeFetch, recorder, settle } from './fakes.mjs';
+import { FakeClock, FakeEventSource, FakeWebSocket, fakeFetch, recorder, settle } from './fakes.mjs';
 
 const URL = '/parley/sse/lobby';
 const ID = 'ZGV2Lm5vZGUtMQ.x7kqM4n0YbVQ2r1u8Jt5wA';
@@ -19,13 +19,14 @@ beforeEach(() => {
 function http(options = {}) {
   const fetch = fakeFetch();
   const handlers = recorder();
-  const transport = new HttpTransport({ EventSource: FakeEventSource, fetch, ...options });
+  const clock = new FakeClock();
+  const transport = new HttpTransport({ EventSource: FakeEventSource, fetch, timers: clock, ...options });
   transport.open(URL, handlers);
   const source = FakeEventSource.all[0];
   const open = () => source.emit('connection', { id: ID });
   const posts = () => fetch.calls.filter((c) => c.method === 'POST');
   const deletes = () => fetch.calls.filter((c) => c.method === 'DELETE');
-  return { transport, fetch, handlers, source, open, posts, deletes };
+  return { transport, fetch, handlers, source, open, posts, deletes, clock };
 }
 
 test('the URLs follow the page: its context root, its scheme', () => {
@@ -131,18 +132,34 @@ test('a stream that fails before its connection event is lost, with nothing to h
 });
 
 test('a POST the server does not take (404: the connection is gone) is a lost connection; the queue is dropped', async () => {
-  const { transport, handlers, source, open, posts } = http();
+  const { transport, handlers, source, open, posts, clock } = http();
   open();
   transport.send({ type: 'message', text: 'one' });
   transport.send({ type: 'message', text: 'two' });
   posts()[0].answer(404);
   await settle();
+  assert.equal(transport.send({ type: 'ping' }), false, 'nothing more is sent');
+  assert.deepEqual(handlers.calls.slice(1), [], 'a moment for the close event');
+  clock.advance(999);
+  assert.deepEqual(handlers.calls.slice(1), []);
+  clock.advance(1);
   assert.deepEqual(handlers.calls.slice(1), [['close', 1006, '']]);
   assert.equal(source.closed, true);
   assert.equal(posts().length, 1, 'two never went');
   assert.equal(transport.send({ type: 'ping' }), false);
   source.emit('message', { type: 'pong' });
   assert.equal(handlers.calls.length, 2, 'nothing after the close');
+});
+
+test('the close event that follows a refused POST says why, instead of a lost connection', async () => {
+  const { transport, handlers, source, open, posts, clock } = http();
+  open();
+  transport.send({ type: 'message', text: 'one' });
+  posts()[0].answer(404);
+  await settle();
+  source.emit('close', { code: 1008, reason: 'flooding' });
+  clock.advance(5000);
+  assert.deepEqual(handlers.calls.slice(1), [['close', 1008, 'flooding']], 'once, with the reason');
 });
 
 test('a POST over the frame limit (413) closes as the server does, with 1009', async () => {
@@ -155,11 +172,12 @@ test('a POST over the frame limit (413) closes as the server does, with 1009', a
 });
 
 test('a POST with no answer at all (network down) is a lost connection', async () => {
-  const { transport, handlers, open, posts } = http();
+  const { transport, handlers, open, posts, clock } = http();
   open();
   transport.send({ type: 'ping' });
   posts()[0].fail();
   await settle();
+  clock.advance(1000);
   assert.deepEqual(handlers.calls.slice(1), [['close', 1006, '']]);
 });
 
