@@ -96,14 +96,13 @@ public final class SseStream implements Peer {
      */
     void attach(Connection opened) {
         connection = opened;
-        boolean tell;
+        boolean over;
         synchronized (this) {
             started = true;
-            tell = opened != null && over && !connectionTold;
-            connectionTold |= tell;
+            over = this.over;
         }
-        if (tell) {
-            opened.closed(null);
+        if (over) {
+            tellClosed(null);
         }
         pump();
     }
@@ -162,15 +161,7 @@ public final class SseStream implements Peer {
 
     /** The client closed the connection (a DELETE): the room hears {@code left} at once, the stream ends with 1000. */
     void closedByClient() {
-        Connection opened = connection;
-        boolean tell;
-        synchronized (this) {
-            tell = opened != null && !connectionTold;
-            connectionTold |= tell;
-        }
-        if (tell) {
-            opened.closed(CLOSED_BY_CLIENT);
-        }
+        tellClosed(CLOSED_BY_CLIENT);
         close(CLOSED_BY_CLIENT);
     }
 
@@ -298,6 +289,11 @@ public final class SseStream implements Peer {
             }
         }
         ended.accept(this);
+        tellClosed(null); // gone already if the server closed it: then nothing more happens
+    }
+
+    /** Tells the connection, once, that the stream is closed ({@code reason}: the client's, or null). */
+    private void tellClosed(CloseReason reason) {
         Connection opened = connection;
         boolean tell;
         synchronized (this) {
@@ -305,7 +301,7 @@ public final class SseStream implements Peer {
             connectionTold |= tell;
         }
         if (tell) {
-            opened.closed(null); // gone already if the server closed it: then nothing more happens
+            opened.closed(reason);
         }
     }
 

@@ -103,15 +103,21 @@ public abstract class ProtocolCases {
         return seqs;
     }
 
-    /** Sends n messages with cids and waits for the last ack, so all are stored. */
+    /**
+     * Sends n messages with cids and waits for the last ack, so all are stored. It waits for
+     * its own ack every 100 messages, as a client that reads does: each message sends the
+     * sender two frames (ack and message), and a sender far ahead of its own reading would
+     * fill its send queue (1000 frames) on a loaded machine and be closed as a slow consumer.
+     */
     private static void sayMany(ChatClient client, int n) {
         for (int i = 1; i <= n; i++) {
-            client.say("m" + i, i == n ? "last" : "c" + i);
+            String cid = i == n ? "last" : "c" + i;
+            client.say("m" + i, cid);
+            if (i % 100 == 0 && i != n) {
+                client.awaitAck(cid);
+            }
         }
-        JsonObject ack;
-        do {
-            ack = client.nextOf("ack");
-        } while (!ack.getString("cid").equals("last"));
+        client.awaitAck("last");
     }
 
     // ---- transport ----

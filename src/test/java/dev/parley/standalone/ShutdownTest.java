@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * Stopping the server closes every connection with 1001, joined or not; with
+ * Stopping the server closes every connection with 1001, joined or not, WebSocket or HTTP; with
  * connections open it first reports not ready for PARLEY_SHUTDOWN_GRACE.
  */
 class ShutdownTest {
@@ -26,13 +26,16 @@ class ShutdownTest {
         StandaloneParley server = new StandaloneParley();
         server.start();
         try {
-            URI room = server.chatUri(Rooms.fresh());
+            String name = Rooms.fresh();
+            URI room = server.chatUri(name);
             ChatClient ann = ChatClient.join(room, "ann");
             ChatClient bob = ChatClient.join(room, "bob");
             ChatClient lurker = ChatClient.connect(room);
+            ChatClient overHttp = ChatClient.join(server.streamUri(name), "carol"); // its close event says the same
+            ChatClient lurkerOverHttp = ChatClient.connect(server.streamUri(name));
             ann.next("joined");
             server.stop();
-            for (ChatClient client : new ChatClient[] {ann, bob, lurker}) {
+            for (ChatClient client : new ChatClient[] {ann, bob, lurker, overHttp, lurkerOverHttp}) {
                 ChatClient.Closed closed = client.awaitClose();
                 assertEquals(1001, closed.code());
                 assertEquals("server shutting down", closed.reason());

@@ -304,8 +304,10 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
     @Override
     public void close() {
         if (stream != null) {
-            if (!closed.isDone()) {
-                stream.delete();
+            // as a browser's page would: DELETE, then the stream ends with its close event
+            // (dropping it at once races the server's last write, which Undertow logs as an error)
+            if (!closed.isDone() && stream.delete() == 204) {
+                awaitClose(Duration.ofSeconds(2));
             }
             stream.abort();
             return;
