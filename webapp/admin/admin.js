@@ -166,7 +166,7 @@ function niceMax(value) {
 function label(value) {
   if (value >= 1e6) return `${+(value / 1e6).toFixed(1)}M`;
   if (value >= 1e3) return `${+(value / 1e3).toFixed(1)}k`;
-  return `${+value.toFixed(value < 10 && value % 1 ? 1 : 0)}`;
+  return `${+value.toFixed(value < 10 && value % 1 ? 2 : 0)}`; // quarters of 1 read 0.25, not 0.3
 }
 
 // ---- rooms and moderation ----
