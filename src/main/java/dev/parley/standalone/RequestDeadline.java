@@ -17,8 +17,9 @@ import org.glassfish.grizzly.http.HttpResponsePacket;
  * been answered within the timeout of the connection's accept, or of the end of the
  * previous response on a keep-alive connection; an idle keep-alive connection is closed
  * when it runs out. It is a deadline, not an idle timer: bytes that trickle in do not
- * put it off. A connection that was upgraded (a 101 written) or that carries an event
- * stream (the HTTP transport) is no longer watched; the chat's idle check is its timer.
+ * put it off. A connection that was upgraded (a 101 written) is no longer watched, nor one
+ * while it carries an event stream (the HTTP transport): the chat's idle check is their
+ * timer. After the stream the connection is watched again, as after any response.
  *
  * <p>Sits in the listener's chain just above the HTTP codec, so it sees every response
  * head going out; a sweep twice a second closes the connections past their deadline.
@@ -49,9 +50,17 @@ final class RequestDeadline extends AboveHttpCodec implements AutoCloseable {
     public NextAction handleWrite(FilterChainContext ctx) {
         HttpResponsePacket response = response(ctx);
         if (response != null) {
-            if (response.getStatus() == 101 || isEventStream(response)) {
+            boolean last = ((HttpContent) ctx.getMessage()).isLast();
+            if (response.getStatus() == 101) {
                 deadlines.remove(ctx.getConnection());
-            } else if (((HttpContent) ctx.getMessage()).isLast()) { // the whole response is out
+            } else if (isEventStream(response)) {
+                // watched again once the stream is over: the connection is an idle keep-alive one then
+                if (last) {
+                    deadlines.put(ctx.getConnection(), System.nanoTime() + timeoutNanos);
+                } else {
+                    deadlines.remove(ctx.getConnection());
+                }
+            } else if (last) { // the whole response is out
                 deadlines.replace(ctx.getConnection(), System.nanoTime() + timeoutNanos);
             }
         }

@@ -9,6 +9,9 @@ import dev.parley.support.Rooms;
 import dev.parley.support.StandaloneParley;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -83,6 +86,23 @@ class RequestTimeoutTest {
             bob.say("still here");
             assertEquals("still here", ann.nextOf("message").getString("text"));
             assertEquals("still here", bob.nextOf("message").getString("text"));
+        }
+    }
+
+    @Test
+    void anEventStreamOutlivesTheTimeoutAndItsConnectionIsWatchedAgainAfterIt() throws Exception {
+        String room = Rooms.fresh();
+        try (ChatClient ann = ChatClient.join(SERVER.streamUri(room), "ann")) {
+            assertTrue(ann.awaitClose(TIMEOUT.plus(SLACK)).isEmpty(), "the stream was cut");
+            ann.say("still here");
+            assertEquals("still here", ann.nextOf("message").getString("text"));
+        }
+        try (RawConnection stream = RawConnection.stalled(SERVER.streamUri(room))) {
+            HttpResponse<Void> deleted = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+                    HttpRequest.newBuilder(stream.frameUri()).DELETE().build(), HttpResponse.BodyHandlers.discarding());
+            assertEquals(204, deleted.statusCode());
+            // the stream ends with its close event, and the connection, idle now, is closed at the timeout
+            assertTrue(stream.endsWithin(TIMEOUT.plus(SLACK)), "connection still open after its stream");
         }
     }
 }

@@ -107,6 +107,11 @@ public final class RawConnection implements AutoCloseable {
         return upgrade(new RawConnection(uri, 4096), uri);
     }
 
+    /** Over the HTTP transport: where this connection's frames are POSTed (and it is DELETEd). */
+    public URI frameUri() {
+        return frames;
+    }
+
     /** Opens the HTTP transport's event stream of {@code uri} and reads up to its connection event. */
     private static RawConnection stream(RawConnection connection, URI uri) throws IOException {
         connection.send("GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
