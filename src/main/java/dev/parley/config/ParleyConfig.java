@@ -33,12 +33,14 @@ import javax.management.ObjectName;
  * @param ops           metrics, health and the admin view
  * @param identity      who users are: off, or tokens that name them
  * @param tls           standalone: the key and certificate for https and wss, or null for plain http
+ * @param portableSends  WebSocket frames go out through the portable {@code RemoteEndpoint.Async} only
+ *                      ({@code PARLEY_WEBSOCKET_SEND=portable}), never the container's fast path
  */
 public record ParleyConfig(String host, int port, int maxFrameBytes, Duration idleTimeout, int sendQueue,
                            int sendBuffer, int recoveryCap, int rateLimit, Duration requestTimeout,
                            AllowedOrigins allowedOrigins, int maxConnections, int maxConnectionsPerIp,
                            StoreConfig store, ClusterConfig cluster, boolean jsonLogs, OpsConfig ops,
-                           IdentityConfig identity, TlsConfig tls) {
+                           IdentityConfig identity, TlsConfig tls, boolean portableSends) {
 
     public static final int MIN_RECOVERY_CAP = 1000;
     public static final int BURST_SECONDS = 5;
@@ -91,7 +93,8 @@ public record ParleyConfig(String host, int port, int maxFrameBytes, Duration id
                 s.choice("PARLEY_LOG_FORMAT", "text", "text", "json").equals("json"),
                 OpsConfig.from(s),
                 IdentityConfig.from(s),
-                TlsConfig.from(s));
+                TlsConfig.from(s),
+                s.choice("PARLEY_WEBSOCKET_SEND", "fast", "fast", "portable").equals("portable"));
     }
 
     /** Cluster mode's settings, checked against the store: the nodes must share a database. */

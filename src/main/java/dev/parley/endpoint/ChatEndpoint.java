@@ -36,6 +36,9 @@ public class ChatEndpoint {
     @Inject
     ParleyConfig config;
 
+    @Inject
+    WebSocketPeers peers;
+
     private Connection connection;
 
     /** What the registry needs of the WebSocket: a peer to send through, and the handshake's headers and address. */
@@ -51,7 +54,7 @@ public class ChatEndpoint {
         Handshake handshake = new Handshake(headers.get(ChatHandshake.SEEN) != null,
                 (String) headers.get(ChatHandshake.ORIGIN), (String) headers.get(ChatHandshake.HOST),
                 config.maxConnectionsPerIp() > 0 ? SessionAddress.of(session) : null);
-        connection = registry.open(new WebSocketPeer(session), handshake, room);
+        connection = registry.open(peers.peer(session), handshake, room);
     }
 
     @OnMessage

@@ -1,35 +1,67 @@
 package dev.parley.endpoint;
 
+import dev.parley.ops.Meters;
+import dev.parley.protocol.Frame;
 import dev.parley.room.Peer;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.Session;
 import java.io.IOException;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** A connection's frames on its WebSocket session, sent with the container's asynchronous remote. */
-final class WebSocketPeer implements Peer {
+/**
+ * A connection's frames on its WebSocket session, through the portable asynchronous
+ * remote: the container encodes and frames each text itself, for each recipient. Frames
+ * that go together are sent one after the other, each once the one before is done. Every
+ * container has this; {@link WebSocketPeers} prefers a faster way where it knows one.
+ */
+class WebSocketPeer implements Peer {
     private static final Logger LOG = Logger.getLogger(WebSocketPeer.class.getName());
 
-    private final Session session;
+    final Session session;
     private final RemoteEndpoint.Async remote;
-    /** The send in flight's completion: there is one at a time (see {@link Peer#send}). */
+    private final Meters.Writes writes;
+    // the send in flight (there is one at a time, see Peer#send): the frames, the next one's index, whom to tell
+    private volatile List<Frame> frames;
+    private volatile int next;
     private volatile Consumer<Throwable> done;
-    /** One handler for every send, so a delivery allocates nothing here. */
-    private final SendHandler handler = result -> done.accept(result.isOK() ? null : result.getException());
+    /** One handler for every frame, so a delivery allocates nothing here. */
+    private final SendHandler handler = result -> {
+        if (!result.isOK()) {
+            done.accept(result.getException());
+        } else if (next < frames.size()) {
+            try {
+                sendNext();
+            } catch (RuntimeException e) { // the session closed meanwhile
+                done.accept(e);
+            }
+        } else {
+            done.accept(null);
+        }
+    };
 
-    WebSocketPeer(Session session) {
+    WebSocketPeer(Session session, Meters.Writes writes) {
         this.session = session;
         this.remote = session.getAsyncRemote();
+        this.writes = writes;
     }
 
     @Override
-    public void send(String frame, Consumer<Throwable> done) {
+    public void send(List<Frame> frames, Consumer<Throwable> done) {
         this.done = done;
-        remote.sendText(frame, handler);
+        this.frames = frames;
+        this.next = 0;
+        sendNext();
+    }
+
+    private void sendNext() {
+        Frame frame = frames.get(next++);
+        writes.wrote(1);
+        remote.sendText(frame.text(), handler);
     }
 
     @Override

@@ -100,6 +100,27 @@ public final class Meters {
         return registry;
     }
 
+    /**
+     * The counters of one way of writing WebSocket frames ({@code path}: {@code tyrus},
+     * {@code undertow} or {@code portable}): writes, and the frames they carried, more than
+     * one a write where frames queued for a connection and went out together.
+     */
+    public Writes writes(String path) {
+        return new Writes(
+                Counter.builder("parley.websocket.writes").tag("path", path)
+                        .description("Writes of WebSocket frames to sockets, by the way they were written").register(registry),
+                Counter.builder("parley.websocket.frames").tag("path", path)
+                        .description("WebSocket frames written, by the way they were written").register(registry));
+    }
+
+    /** See {@link #writes(String)}. */
+    public record Writes(Counter writes, Counter frames) {
+        public void wrote(int frameCount) {
+            writes.increment();
+            frames.increment(frameCount);
+        }
+    }
+
     public void received(InboundType type) {
         received[type.ordinal()].increment();
     }

@@ -16,6 +16,7 @@ import dev.parley.broker.Event;
 import dev.parley.identity.Identity;
 import dev.parley.identity.TokenException;
 import dev.parley.protocol.ChatMessage;
+import dev.parley.protocol.Frame;
 import dev.parley.protocol.Inbound;
 import dev.parley.protocol.InboundType;
 import dev.parley.protocol.Outbound;
@@ -468,7 +469,7 @@ public final class Connection {
         }
         state = State.JOINED;
         this.floor = floor;
-        boolean taken = outbox.offer(frame);
+        boolean taken = outbox.offer(Frame.of(frame));
         for (Event event : held) {
             if (!taken) {
                 break;
@@ -480,7 +481,7 @@ public final class Connection {
                 case TYPING, DIRECT, TAIL, KICK, CLOSED -> false;
             };
             if (!known) {
-                taken = outbox.offer(event.frame());
+                taken = outbox.offer(Frame.of(event.frame()));
             }
         }
         held = null;
@@ -647,13 +648,13 @@ public final class Connection {
 
     /** Queues a frame; a connection that does not read is closed as a slow consumer. */
     void deliver(String frame) {
-        if (!outbox.offer(frame)) {
+        if (!outbox.offer(Frame.of(frame))) {
             slowConsumer();
         }
     }
 
     /** A message of the room's stream: skipped if the welcome had it. Caller holds the room's monitor. */
-    boolean deliverMessage(long seq, String frame) {
+    boolean deliverMessage(long seq, Frame frame) {
         return seq <= floor || outbox.offer(frame);
     }
 

@@ -1,7 +1,10 @@
 package dev.parley.room;
 
+import dev.parley.protocol.Frame;
 import jakarta.websocket.CloseReason;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -13,7 +16,12 @@ import java.util.logging.Logger;
  * the caller closes the connection as a slow consumer. A frame's bytes are what its text
  * may take in memory, two per UTF-16 unit; one frame is always taken when nothing waits,
  * however large (a {@code history} reply can be megabytes), so a connection holds at most
- * the frame in flight, the byte bound, and one more frame.
+ * the send in flight, the byte bound, and one more frame.
+ *
+ * <p>Frames that queued while a send was in flight go out together in the next send, in
+ * order, up to {@link #BATCH_FRAMES} frames and {@link #BATCH_BYTES} bytes (always at least
+ * one): a peer that can writes them in one call, so a connection that falls behind costs
+ * one write for many frames rather than one each.
  *
  * <p>A container may complete a send inside {@link Peer#send} itself (Tyrus does when the
  * socket takes the frame at once). The pump loop notices that and carries on in the same
@@ -21,13 +29,15 @@ import java.util.logging.Logger;
  */
 final class Outbox {
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
+    static final int BATCH_FRAMES = 64;
+    static final long BATCH_BYTES = 64 * 1024;
 
     private final Peer peer;
     private final int capacity;
     private final long maxBytes;
 
     // guarded by this
-    private ArrayDeque<String> queue;
+    private ArrayDeque<Frame> queue;
     private long queuedBytes;
     private boolean inFlight;
     private boolean closed;
@@ -46,7 +56,7 @@ final class Outbox {
      *         and the caller must close the connection; true otherwise, also when the
      *         outbox is already closed and the frame is dropped
      */
-    boolean offer(String frame) {
+    boolean offer(Frame frame) {
         synchronized (this) {
             if (closed || closeWhenDrained != null) {
                 return true;
@@ -55,7 +65,7 @@ final class Outbox {
                 if (queue == null) {
                     queue = new ArrayDeque<>();
                 }
-                long bytes = 2L * frame.length();
+                long bytes = frame.memoryBytes();
                 if (queue.size() >= capacity || (!queue.isEmpty() && queuedBytes + bytes > maxBytes)) {
                     closed = true;
                     queue = null;
@@ -68,7 +78,7 @@ final class Outbox {
             }
             inFlight = true;
         }
-        pump(frame);
+        pump(List.of(frame));
         return true;
     }
 
@@ -97,12 +107,12 @@ final class Outbox {
         close(reason);
     }
 
-    private void pump(String first) {
-        String frame = first;
-        while (frame != null) {
+    private void pump(List<Frame> first) {
+        List<Frame> frames = first;
+        while (frames != null) {
             Send send = new Send();
             try {
-                peer.send(frame, send);
+                peer.send(frames, send);
             } catch (RuntimeException | Error e) {
                 // usually the session closed under us; whatever it was, this send failed, and
                 // only this connection pays for it: it closes, its room goes on
@@ -114,7 +124,7 @@ final class Outbox {
                 if (!send.completed || send.handled) {
                     return; // a container thread completes it and carries on pumping
                 }
-                frame = next(send.failure);
+                frames = next(send.failure);
                 drained = takeDrainedClose();
             }
             close(drained);
@@ -122,7 +132,7 @@ final class Outbox {
     }
 
     /** After a completed send (failed if {@code failure} is not null): what to send next, or null. Caller holds the lock. */
-    private String next(Throwable failure) {
+    private List<Frame> next(Throwable failure) {
         if (failure != null) {
             // usually the peer is gone and the container closes the session anyway; if it
             // is not (a container refusing the send), close it, or the member would stay
@@ -134,13 +144,25 @@ final class Outbox {
                 closeWhenDrained = CloseReasons.SERVER_ERROR;
             }
         }
-        String next = closed || queue == null ? null : queue.poll();
+        Frame next = closed || queue == null ? null : queue.poll();
         if (next == null) {
             inFlight = false;
-        } else {
-            queuedBytes -= 2L * next.length();
+            return null;
         }
-        return next;
+        long bytes = next.memoryBytes();
+        queuedBytes -= bytes;
+        if (queue.isEmpty() || bytes + queue.peek().memoryBytes() > BATCH_BYTES) {
+            return List.of(next);
+        }
+        List<Frame> batch = new ArrayList<>(Math.min(BATCH_FRAMES, queue.size() + 1));
+        batch.add(next);
+        while (batch.size() < BATCH_FRAMES && !queue.isEmpty() && bytes + queue.peek().memoryBytes() <= BATCH_BYTES) {
+            Frame more = queue.poll();
+            bytes += more.memoryBytes();
+            queuedBytes -= more.memoryBytes();
+            batch.add(more);
+        }
+        return batch;
     }
 
     /** The close that waited for the queue to drain (or for a failed send), if it is due now. Caller holds the lock. */
@@ -169,7 +191,7 @@ final class Outbox {
 
         @Override
         public void accept(Throwable sendFailure) {
-            String frame;
+            List<Frame> frames;
             CloseReason drained;
             synchronized (Outbox.this) {
                 completed = true;
@@ -178,12 +200,12 @@ final class Outbox {
                     return; // inside send: pump carries on when it returns
                 }
                 handled = true;
-                frame = next(sendFailure);
+                frames = next(sendFailure);
                 drained = takeDrainedClose();
             }
             close(drained);
-            if (frame != null) {
-                pump(frame);
+            if (frames != null) {
+                pump(frames);
             }
         }
     }

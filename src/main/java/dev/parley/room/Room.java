@@ -2,6 +2,7 @@ package dev.parley.room;
 
 import dev.parley.broker.Event;
 import dev.parley.protocol.ChatMessage;
+import dev.parley.protocol.Frame;
 import dev.parley.protocol.Outbound;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -384,9 +385,10 @@ final class Room {
         if (message) {
             registry.meters().delivered(members.length);
         }
+        Frame frame = Frame.of(event.frame()); // one for all: each socket writes the same bytes
         for (Connection member : members) {
-            if (member != except && !(message ? member.deliverMessage(event.seq(), event.frame())
-                    : member.outbox().offer(event.frame()))) {
+            if (member != except && !(message ? member.deliverMessage(event.seq(), frame)
+                    : member.outbox().offer(frame))) {
                 slow = add(slow, member);
             }
         }
@@ -401,8 +403,9 @@ final class Room {
     /** {@code typing} of a user with connections here: not to any of them. Caller holds the monitor. */
     private void broadcastTyping(Event event) {
         List<Connection> slow = null;
+        Frame frame = Frame.of(event.frame());
         for (Connection member : members) {
-            if (!event.user().equals(member.name()) && !member.outbox().offer(event.frame())) {
+            if (!event.user().equals(member.name()) && !member.outbox().offer(frame)) {
                 slow = add(slow, member);
             }
         }

@@ -9,6 +9,7 @@ import dev.parley.identity.Tokens;
 import dev.parley.ops.Meters;
 import dev.parley.ops.Monitoring;
 import dev.parley.protocol.InboundDecoder;
+import dev.parley.protocol.Frame;
 import dev.parley.protocol.Outbound;
 import dev.parley.protocol.OutboundEncoder;
 import dev.parley.store.HistoryStore;
@@ -176,8 +177,8 @@ public class RoomRegistry implements Broker.Listener {
         } else if (!ROOM_NAME.matcher(roomName).matches()) {
             admission.release(connection);
             meters.error(BAD_ROOM);
-            connection.outbox().offer(encoder.encode(
-                    new Outbound.Error(BAD_ROOM, "A room name matches [a-z0-9][a-z0-9_-]{0,63}.", null)));
+            connection.outbox().offer(Frame.of(encoder.encode(
+                    new Outbound.Error(BAD_ROOM, "A room name matches [a-z0-9][a-z0-9_-]{0,63}.", null))));
             meters.closed(CloseReasons.BAD_ROOM);
             connection.outbox().closeWhenDrained(CloseReasons.BAD_ROOM);
         } else {

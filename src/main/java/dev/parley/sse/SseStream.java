@@ -1,10 +1,13 @@
 package dev.parley.sse;
 
+import dev.parley.protocol.Frame;
 import dev.parley.room.Connection;
 import dev.parley.room.Peer;
 import jakarta.websocket.CloseReason;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -13,7 +16,8 @@ import java.util.logging.Logger;
  * One connection's event stream: the {@link Peer} its outbox sends through when the client
  * speaks HTTP. The container's response is a {@link Sink} written without blocking: bytes
  * go out while the sink is ready, and the container calls {@link #writable} when it is
- * ready again. The outbox has one frame in flight, so what this holds is that frame, the
+ * ready again. The outbox has one send in flight (a frame, or the few that queued behind
+ * the one before, written together and flushed once), so what this holds is that send, the
  * opening event, a heartbeat comment and the close event: the outbox's bounds are the
  * stream's.
  */
@@ -51,7 +55,7 @@ public final class SseStream implements Peer {
 
     // guarded by this
     private final ArrayDeque<byte[]> writes = new ArrayDeque<>(4);
-    private Consumer<Throwable> sent; // the outbox's frame in flight, told once its bytes are out
+    private Consumer<Throwable> sent; // the outbox's send in flight, told once its bytes are out
     private boolean flushDue;
     private boolean closing;
     private long closingSince;
@@ -124,13 +128,16 @@ public final class SseStream implements Peer {
     }
 
     @Override
-    public void send(String frame, Consumer<Throwable> done) {
-        byte[] event = Events.frame(frame);
+    public void send(List<Frame> frames, Consumer<Throwable> done) {
+        byte[][] events = new byte[frames.size()][];
+        for (int i = 0; i < events.length; i++) {
+            events[i] = Events.frame(frames.get(i).text());
+        }
         boolean refused;
         synchronized (this) {
             refused = over || closing;
             if (!refused) {
-                writes.add(event);
+                writes.addAll(Arrays.asList(events)); // written together, then flushed once
                 sent = done;
             }
         }

@@ -53,14 +53,15 @@ class ParleyConfigTest {
                 Map.entry("PARLEY_NODE_ID", "node-7"), Map.entry("PARLEY_PRESENCE_TTL", "9"),
                 Map.entry("PARLEY_CLUSTER_NAME", "team"), Map.entry("PARLEY_LOG_FORMAT", "JSON"),
                 Map.entry("PARLEY_SHUTDOWN_GRACE", "0"), Map.entry("PARLEY_METRICS_TOKEN", "scrape-me-0123456789"),
-                Map.entry("PARLEY_ADMIN_TOKEN", "admin-0123456789abcdef")), Map.of());
+                Map.entry("PARLEY_ADMIN_TOKEN", "admin-0123456789abcdef"), Map.entry("PARLEY_WEBSOCKET_SEND", "Portable")),
+                Map.of());
         assertEquals(new ParleyConfig("127.0.0.1", 9000, 4096, Duration.ofSeconds(5), 30, 65536, 2000, 0,
                 Duration.ofSeconds(3), AllowedOrigins.parse("https://chat.example.com,https://*.example.org:8443"),
                 500, 7, new StoreConfig(StoreConfig.Kind.MEMORY, 20, Path.of("./data"), null, null, null,
                         "java:comp/DefaultDataSource", 64L * 1024 * 1024),
                 new ClusterConfig(null, "node-7", Duration.ofSeconds(9), "team"), true,
                 new OpsConfig(Duration.ZERO, "scrape-me-0123456789", "admin-0123456789abcdef"), IdentityConfig.off(),
-                null), config);
+                null, true), config);
     }
 
     @Test

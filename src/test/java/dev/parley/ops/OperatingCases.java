@@ -37,8 +37,41 @@ public abstract class OperatingCases {
     /** Whether the server is a cluster node (a "cluster" check then). */
     protected abstract boolean clustered();
 
+    /** How the server under test writes WebSocket frames: {@code tyrus}, {@code undertow} or {@code portable}. */
+    protected abstract String sendPath();
+
     protected Scrape scrape() {
         return Scrape.of(appUri("metrics"));
+    }
+
+    /** The container's fast path is picked (endpoint.WebSocketPeers), not the portable fallback, unless asked for. */
+    @Test
+    void webSocketFramesGoOutThroughTheWayThisServerWasBuiltFor() {
+        String room = Rooms.fresh();
+        try (ChatClient ann = ChatClient.join(chatUri(room), "ann");
+             ChatClient bob = ChatClient.join(chatUri(room), "bob")) {
+            ann.nextOf("joined");
+            Scrape before = scrape();
+            for (int i = 1; i <= MESSAGES; i++) {
+                ann.say("m" + i, "c" + i).awaitAck("c" + i);
+            }
+            for (int i = 1; i <= MESSAGES; i++) {
+                assertEquals("m" + i, bob.nextOf("message").getString("text"));
+                assertEquals("m" + i, ann.nextOf("message").getString("text"));
+            }
+            Scrape after = scrape();
+            for (String path : List.of("tyrus", "undertow", "portable")) {
+                double frames = after.since(before, "parley_websocket_frames_total{path=\"" + path + "\"}");
+                double writes = after.since(before, "parley_websocket_writes_total{path=\"" + path + "\"}");
+                if (path.equals(sendPath())) {
+                    // a message to each, an ack to ann: at least, since other cases' traffic may end meanwhile
+                    assertTrue(frames >= 3 * MESSAGES, frames + " frames through " + path);
+                    assertTrue(writes >= 1 && writes <= frames, writes + " writes for " + frames + " frames");
+                } else {
+                    assertEquals(0, frames, "no frames through " + path);
+                }
+            }
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.protocol.Frame;
 import jakarta.websocket.CloseReason;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
@@ -20,6 +21,7 @@ class OutboxTest {
     /** A peer that records what was sent and closed; sends complete inline or on {@link #complete}. */
     private static final class FakePeer implements Peer {
         final List<String> sent = new ArrayList<>();
+        final List<List<String>> sends = new ArrayList<>(); // what each send carried
         final ArrayDeque<Consumer<Throwable>> pending = new ArrayDeque<>();
         boolean inline;
         RuntimeException throwRuntime;
@@ -34,14 +36,16 @@ class OutboxTest {
         }
 
         @Override
-        public void send(String frame, Consumer<Throwable> done) {
+        public void send(List<Frame> frames, Consumer<Throwable> done) {
             if (throwError != null) {
                 throw throwError;
             }
             if (throwRuntime != null) {
                 throw throwRuntime;
             }
-            sent.add(frame);
+            List<String> texts = frames.stream().map(Frame::text).toList();
+            sends.add(texts);
+            sent.addAll(texts);
             if (inline) {
                 depth++;
                 maxDepth = Math.max(maxDepth, depth);
@@ -71,99 +75,134 @@ class OutboxTest {
 
     private final FakePeer fake = new FakePeer();
 
+    private static boolean offer(Outbox outbox, String text) {
+        return outbox.offer(Frame.of(text));
+    }
+
     @Test
-    void framesGoOutOneAtATimeInOrder() {
+    void oneSendInFlightAndWhatQueuedBehindItGoesOutTogetherInOrder() {
         Outbox outbox = new Outbox(fake, 10, 1 << 20);
         for (int i = 1; i <= 3; i++) {
-            assertTrue(outbox.offer("f" + i));
+            assertTrue(offer(outbox, "f" + i));
         }
-        assertEquals(List.of("f1"), fake.sent, "one send in flight");
+        assertEquals(List.of(List.of("f1")), fake.sends, "one send in flight");
         fake.complete();
-        fake.complete();
-        assertEquals(List.of("f1", "f2", "f3"), fake.sent);
+        assertEquals(List.of(List.of("f1"), List.of("f2", "f3")), fake.sends, "the queued ones in one send");
         fake.complete();
         assertTrue(fake.pending.isEmpty());
-        assertTrue(outbox.offer("f4"));
-        assertEquals("f4", fake.sent.get(3), "an idle outbox sends at once");
+        assertTrue(offer(outbox, "f4"));
+        assertEquals(List.of("f4"), fake.sends.get(2), "an idle outbox sends at once");
+    }
+
+    @Test
+    void aSendCarriesAtMostABatchOfFramesAndBytesButAlwaysOneFrame() {
+        Outbox outbox = new Outbox(fake, 1000, 1 << 30);
+        assertTrue(offer(outbox, "in flight"));
+        for (int i = 0; i < Outbox.BATCH_FRAMES + 10; i++) {
+            assertTrue(offer(outbox, "s" + i));
+        }
+        String big = "b".repeat((int) (Outbox.BATCH_BYTES / 2)); // the batch's bytes exactly, two per char
+        String half = "h".repeat((int) (Outbox.BATCH_BYTES / 4));
+        assertTrue(offer(outbox, big));
+        assertTrue(offer(outbox, half));
+        assertTrue(offer(outbox, half));
+        assertTrue(offer(outbox, half));
+        String huge = "x".repeat((int) Outbox.BATCH_BYTES);
+        assertTrue(offer(outbox, huge));
+        while (!fake.pending.isEmpty()) {
+            fake.complete();
+        }
+        List<Integer> sizes = fake.sends.stream().map(List::size).toList();
+        assertEquals(List.of(1, Outbox.BATCH_FRAMES, 10, 1, 2, 1, 1), sizes, "frames per send");
+        assertEquals(big, fake.sends.get(3).get(0));
+        assertEquals(List.of(half, half), fake.sends.get(4));
+        assertEquals(List.of(huge), fake.sends.get(6), "a frame larger than a batch still goes, alone");
+        List<String> expected = new ArrayList<>(List.of("in flight"));
+        for (int i = 0; i < Outbox.BATCH_FRAMES + 10; i++) {
+            expected.add("s" + i);
+        }
+        expected.addAll(List.of(big, half, half, half, huge));
+        assertEquals(expected, fake.sent, "in the order offered");
     }
 
     @Test
     void inlineCompletionsDoNotRecurse() {
         Outbox outbox = new Outbox(fake, 100_000, Long.MAX_VALUE);
-        assertTrue(outbox.offer("first")); // stays in flight
+        assertTrue(offer(outbox, "first")); // stays in flight
         for (int i = 0; i < 50_000; i++) {
-            assertTrue(outbox.offer("q" + i));
+            assertTrue(offer(outbox, "q" + i));
         }
         fake.inline = true;
         fake.complete();
         assertEquals(50_001, fake.sent.size());
+        assertEquals(1 + (50_000 + Outbox.BATCH_FRAMES - 1) / Outbox.BATCH_FRAMES, fake.sends.size());
         assertTrue(fake.maxDepth <= 1, "depth " + fake.maxDepth);
     }
 
     @Test
     void moreFramesThanTheQueueHoldsAreRefused() {
         Outbox outbox = new Outbox(fake, 2, 1 << 20);
-        assertTrue(outbox.offer("in flight"));
-        assertTrue(outbox.offer("q1"));
-        assertTrue(outbox.offer("q2"));
-        assertFalse(outbox.offer("q3"));
+        assertTrue(offer(outbox, "in flight"));
+        assertTrue(offer(outbox, "q1"));
+        assertTrue(offer(outbox, "q2"));
+        assertFalse(offer(outbox, "q3"));
     }
 
     @Test
     void moreBytesThanTheBufferHoldsAreRefusedButOneLargeFrameIsTaken() {
         Outbox outbox = new Outbox(fake, 1000, 1000); // 500 chars' worth
-        assertTrue(outbox.offer("in flight"));
-        assertTrue(outbox.offer("x".repeat(2000)), "one frame is taken when nothing waits, however large");
-        assertFalse(outbox.offer("y"), "then nothing more");
+        assertTrue(offer(outbox, "in flight"));
+        assertTrue(offer(outbox, "x".repeat(2000)), "one frame is taken when nothing waits, however large");
+        assertFalse(offer(outbox, "y"), "then nothing more");
 
         FakePeer other = new FakePeer();
         Outbox small = new Outbox(other, 1000, 1000);
-        assertTrue(small.offer("in flight"));
-        assertTrue(small.offer("a".repeat(300)));
-        assertTrue(small.offer("b".repeat(200)), "exactly 1000 bytes queued");
-        assertFalse(small.offer("c"));
+        assertTrue(offer(small, "in flight"));
+        assertTrue(offer(small, "a".repeat(300)));
+        assertTrue(offer(small, "b".repeat(200)), "exactly 1000 bytes queued");
+        assertFalse(offer(small, "c"));
     }
 
     @Test
     void sentFramesFreeTheirBytes() {
         Outbox outbox = new Outbox(fake, 1000, 1000);
-        assertTrue(outbox.offer("in flight"));
+        assertTrue(offer(outbox, "in flight"));
         for (int round = 0; round < 100; round++) {
-            assertTrue(outbox.offer("a".repeat(200)));
-            assertTrue(outbox.offer("b".repeat(200)));
-            fake.complete();
-            fake.complete();
+            assertTrue(offer(outbox, "a".repeat(200)));
+            assertTrue(offer(outbox, "b".repeat(200)));
+            fake.complete(); // the send before; these two go out together
         }
+        assertEquals(101, fake.sends.size());
     }
 
     @Test
     void aSendThatThrowsAnErrorClosesThisConnectionAndLeavesNothingStuck() {
         Outbox outbox = new Outbox(fake, 10, 1 << 20);
         fake.throwError = new Error(new MalformedInputException(1));
-        assertTrue(outbox.offer("poison"), "the offer itself never throws");
+        assertTrue(offer(outbox, "poison"), "the offer itself never throws");
         assertEquals(CloseReasons.SERVER_ERROR, fake.closed);
         fake.throwError = null;
-        assertTrue(outbox.offer("later"));
+        assertTrue(offer(outbox, "later"));
         assertTrue(fake.sent.isEmpty(), "a closed outbox sends nothing more");
     }
 
     @Test
     void aSendThatThrowsWhileOthersWaitClosesOnce() {
         Outbox outbox = new Outbox(fake, 10, 1 << 20);
-        outbox.offer("one");
-        outbox.offer("two");
+        offer(outbox, "one");
+        offer(outbox, "two");
         fake.throwRuntime = new IllegalStateException("closed");
         fake.complete(); // the next send ("two") throws
         assertEquals(CloseReasons.SERVER_ERROR, fake.closed);
-        assertTrue(outbox.offer("three"));
+        assertTrue(offer(outbox, "three"));
         assertEquals(List.of("one"), fake.sent);
     }
 
     @Test
     void aFailedSendClosesTheConnection() {
         Outbox outbox = new Outbox(fake, 10, 1 << 20);
-        outbox.offer("one");
-        outbox.offer("two");
+        offer(outbox, "one");
+        offer(outbox, "two");
         fake.fail();
         assertEquals(CloseReasons.SERVER_ERROR, fake.closed);
         assertEquals(List.of("one"), fake.sent, "what was queued behind it is dropped");
@@ -172,10 +211,10 @@ class OutboxTest {
     @Test
     void closeWhenDrainedSendsWhatWaitsThenCloses() {
         Outbox outbox = new Outbox(fake, 10, 1 << 20);
-        outbox.offer("one");
-        outbox.offer("two");
+        offer(outbox, "one");
+        offer(outbox, "two");
         outbox.closeWhenDrained(CloseReasons.SHUTTING_DOWN);
-        assertTrue(outbox.offer("dropped"));
+        assertTrue(offer(outbox, "dropped"));
         fake.complete();
         assertNull(fake.closed);
         fake.complete();

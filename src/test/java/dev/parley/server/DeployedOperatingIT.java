@@ -39,6 +39,11 @@ class DeployedOperatingIT extends OperatingCases {
     }
 
     @Override
+    protected String sendPath() {
+        return "wildfly".equals(System.getProperty("arquillian.launch")) ? "undertow" : "tyrus";
+    }
+
+    @Override
     protected boolean clustered() {
         return !System.getProperty("parley.it.redis.url", "").isBlank();
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.protocol.Frame;
 import dev.parley.room.CloseReasons;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -47,9 +48,12 @@ class SseStreamTest {
             written.writeBytes(bytes);
         }
 
+        int flushes;
+
         @Override
         public void flush() {
             flushedUpTo = written.size();
+            flushes++;
         }
 
         @Override
@@ -89,7 +93,7 @@ class SseStreamTest {
     @Test
     void nothingIsWrittenBeforeTheConnectionIsAttachedThenTheOpeningEventComesFirst() {
         Done done = new Done();
-        stream.send("{\"type\":\"error\",\"code\":\"bad-room\",\"message\":\"no\"}", done);
+        send("{\"type\":\"error\",\"code\":\"bad-room\",\"message\":\"no\"}", done);
         assertEquals("", sink.flushed());
         assertEquals(0, done.told);
 
@@ -100,10 +104,27 @@ class SseStreamTest {
         assertNull(done.failure);
     }
 
+    private void send(String frame, Consumer<Throwable> done) {
+        stream.send(List.of(Frame.of(frame)), done);
+    }
+
+    @Test
+    void framesSentTogetherAreWrittenInOrderThenFlushedOnceAndToldOnce() {
+        stream.attach(null);
+        int flushes = sink.flushes;
+        Done done = new Done();
+        stream.send(List.of(Frame.of("{\"n\":1}"), Frame.of(MESSAGE), Frame.of("{\"n\":3}")), done);
+        assertTrue(sink.flushed().endsWith("data: {\"n\":1}\n\nid: 42\ndata: " + MESSAGE + "\n\ndata: {\"n\":3}\n\n"),
+                sink.flushed());
+        assertEquals(flushes + 1, sink.flushes);
+        assertEquals(1, done.told);
+        assertNull(done.failure);
+    }
+
     @Test
     void aMessageCarriesItsSeqAsTheEventId() {
         stream.attach(null);
-        stream.send(MESSAGE, new Done());
+        send(MESSAGE, new Done());
         assertTrue(sink.flushed().endsWith("\n\nid: 42\ndata: " + MESSAGE + "\n\n"), sink.flushed());
     }
 
@@ -112,7 +133,7 @@ class SseStreamTest {
         stream.attach(null);
         sink.ready = false;
         Done done = new Done();
-        stream.send(MESSAGE, done);
+        send(MESSAGE, done);
         assertEquals(0, done.told);
         assertFalse(sink.flushed().contains(MESSAGE));
 
@@ -127,7 +148,7 @@ class SseStreamTest {
         stream.attach(null);
         sink.ready = false;
         Done done = new Done();
-        stream.send(MESSAGE, done);
+        send(MESSAGE, done);
         stream.close(CloseReasons.SLOW_CONSUMER);
         assertFalse(sink.ended);
 
@@ -145,7 +166,7 @@ class SseStreamTest {
         stream.attach(null);
         stream.close(CloseReasons.IDLE);
         Done done = new Done();
-        stream.send(MESSAGE, done);
+        send(MESSAGE, done);
         assertEquals(1, done.told);
         assertNotNull(done.failure);
     }
@@ -166,7 +187,7 @@ class SseStreamTest {
     void noCommentGoesOutWhileAFrameWaitsForTheSink() {
         stream.attach(null);
         sink.ready = false;
-        stream.send(MESSAGE, new Done());
+        send(MESSAGE, new Done());
         stream.tick(System.nanoTime() + 2 * HEARTBEAT, HEARTBEAT, CLOSE);
         sink.ready = true;
         stream.writable();
@@ -178,7 +199,7 @@ class SseStreamTest {
         stream.attach(null);
         sink.ready = false;
         Done done = new Done();
-        stream.send(MESSAGE, done);
+        send(MESSAGE, done);
         stream.close(CloseReasons.SLOW_CONSUMER);
         stream.tick(System.nanoTime() + CLOSE / 2, HEARTBEAT, CLOSE);
         assertFalse(sink.aborted);
@@ -196,7 +217,7 @@ class SseStreamTest {
         stream.attach(null);
         sink.failWrites = new IOException("broken pipe");
         Done done = new Done();
-        stream.send(MESSAGE, done);
+        send(MESSAGE, done);
         assertEquals(1, done.told);
         assertEquals("broken pipe", done.failure.getMessage());
         assertTrue(sink.aborted);
@@ -208,7 +229,7 @@ class SseStreamTest {
         stream.attach(null);
         sink.ready = false;
         Done done = new Done();
-        stream.send(MESSAGE, done);
+        send(MESSAGE, done);
         stream.failed(new IOException("reset"));
         stream.failed(new IOException("reset again"));
         assertEquals(1, done.told);

@@ -46,6 +46,11 @@ class StandaloneOperatingTest extends OperatingCases {
     }
 
     @Override
+    protected String sendPath() {
+        return "tyrus";
+    }
+
+    @Override
     protected boolean clustered() {
         return false;
     }

@@ -1,0 +1,18 @@
+package dev.parley.standalone;
+
+import dev.parley.protocol.DeliveryCases;
+import dev.parley.support.StandaloneParley;
+import java.net.URI;
+import java.util.Map;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Delivery under load on the standalone server through the portable WebSocket API ({@code PARLEY_WEBSOCKET_SEND=portable}). */
+class StandalonePortableDeliveryTest extends DeliveryCases {
+    @RegisterExtension
+    static final StandaloneParley SERVER = new StandaloneParley(Map.of("PARLEY_WEBSOCKET_SEND", "portable"));
+
+    @Override
+    protected URI chatUri(String room) {
+        return SERVER.chatUri(room);
+    }
+}
