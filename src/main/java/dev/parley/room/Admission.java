@@ -24,6 +24,8 @@ final class Admission {
     private final ConcurrentHashMap<String, Integer> perAddress = new ConcurrentHashMap<>();
     private final AtomicBoolean toldNoHandshake = new AtomicBoolean();
     private final AtomicBoolean toldNoAddress = new AtomicBoolean();
+    /** Whether the node is full: said once when it becomes so, and once when it has room again. */
+    private final AtomicBoolean full = new AtomicBoolean();
 
     Admission(ParleyConfig config) {
         this.origins = config.allowedOrigins();
@@ -48,6 +50,10 @@ final class Admission {
         }
         if (open.incrementAndGet() > max) {
             open.decrementAndGet();
+            if (full.compareAndSet(false, true)) {
+                LOG.warning("This node holds " + max + " chat connections, its most (PARLEY_MAX_CONNECTIONS): new ones"
+                        + " are closed with 1013 until some leave");
+            }
             return CloseReasons.TRY_AGAIN_LATER;
         }
         if (maxPerAddress > 0) {
@@ -70,7 +76,11 @@ final class Admission {
 
     /** The admitted connection is gone. */
     void release(Connection member) {
-        open.decrementAndGet();
+        int now = open.decrementAndGet();
+        // a twentieth below the limit, so that a node at its limit does not say it twice a second
+        if (full.get() && now <= max - Math.max(1, max / 20) && full.compareAndSet(true, false)) {
+            LOG.info("This node takes new chat connections again (" + now + " of at most " + max + ")");
+        }
         String address = member.countedAt();
         if (address != null) {
             perAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);

@@ -7,7 +7,12 @@ import dev.parley.support.ChatClient;
 import dev.parley.support.Rooms;
 import dev.parley.support.StandaloneParley;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,6 +25,23 @@ class ConnectionLimitTest {
     @Test
     void aConnectionBeyondTheNodesLimitIsClosedWith1013UntilOneLeaves() {
         URI room = SERVER.chatUri(Rooms.fresh());
+        List<String> said = new CopyOnWriteArrayList<>();
+        Logger admission = Logger.getLogger("dev.parley.room.Admission");
+        Handler recorder = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                said.add(record.getLevel() + " " + record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        admission.addHandler(recorder);
         try (ChatClient ann = ChatClient.join(room, "ann"); ChatClient bob = ChatClient.join(room, "bob");
              ChatClient carol = ChatClient.connect(room)) {
             ann.next("joined");
@@ -29,6 +51,8 @@ class ConnectionLimitTest {
             try (ChatClient badRoom = ChatClient.connect(SERVER.chatUri("Not-A-Room"))) {
                 assertEquals(1013, badRoom.awaitClose().code(), "the limit comes before the room is looked at");
             }
+            assertEquals(List.of("WARNING This node holds 3 chat connections, its most (PARLEY_MAX_CONNECTIONS): new ones"
+                    + " are closed with 1013 until some leave"), said, "said once, however many are refused");
             bob.closeNormally();
             assertEquals("bob", ann.next("left").getString("user"));
             try (ChatClient dave = ChatClient.join(room, "dave")) {
@@ -36,6 +60,10 @@ class ConnectionLimitTest {
             }
             assertEquals("dave", ann.next("left").getString("user"));
             assertTrue(carol.awaitClose(java.time.Duration.ZERO).isEmpty(), "those let in stay");
+            assertEquals(2, said.size(), String.valueOf(said));
+            assertEquals("INFO This node takes new chat connections again (2 of at most 3)", said.get(1));
+        } finally {
+            admission.removeHandler(recorder);
         }
     }
 
