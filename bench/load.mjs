@@ -124,6 +124,7 @@ export async function step(server, { rooms, users, deliveries, seconds, drainMs 
   const wall = performance.now() - t0;
   const serverCpuParts = cpuShares(serverCpuBefore, serverCpuSeconds(), wall);
   const serverCpu = serverCpuParts === null ? null : Object.values(serverCpuParts).reduce((a, b) => a + b, 0);
+  const serverCpuUsed = serverCpu === null ? null : (serverCpu * wall) / 1000; // CPU seconds over the step
   const acks = conns.reduce((a, c) => a + c.acks, 0);
   const errors = conns.reduce((a, c) => a + c.errors, 0);
   conns.forEach((c) => c.close());
@@ -144,5 +145,6 @@ export async function step(server, { rooms, users, deliveries, seconds, drainMs 
     generatorCpu: (cpu.user + cpu.system) / 1000 / wall,
     serverCpu,
     serverCpuParts,
+    serverCpuUsed,
   };
 }

@@ -1,14 +1,17 @@
-// Parley vs the reference Socket.IO server, in one run: see docs/BENCHMARKS.md.
+// Parley vs the reference servers (Socket.IO, Vert.x), in one run: see docs/BENCHMARKS.md.
 //
-//   bench/run [--quick] [--rooms 100] [--users 20] [--seconds 8] [--servers parley,parley-h2,socketio]
+//   bench/run [--quick] [--rooms 100] [--users 20] [--seconds 8] [--servers parley,parley-h2,socketio,vertx]
+//             (vertx: bench/vertx, its jar built with Maven on first use)
 //             (also parley-cluster, parley-cluster2: need PostgreSQL at 127.0.0.1:5432 and redis-server)
-//             [--phases idle,capacity] [--rates 50000,75000] [--idle 9000] [--hold 15000]
+//             [--phases idle,capacity,cpu] [--rates 50000,75000] [--idle 9000] [--hold 15000]
+//             [--cpu-rate 40000] [--cpu-warmup 30] [--cpu-seconds 20]
+//             [--baseline-jar other/parley-standalone.jar]   (adds the server parley-baseline: that build, memory store)
 //             [--java-options "..."] [--parley-url ws://127.0.0.1:8080] [--json file]
 //
 // Each server under test runs pinned to core 0 (taskset), this generator to core 1 (bench/run);
 // a cluster target's nodes, its Redis and its database connections all on core 0.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -30,7 +33,11 @@ const { values: args } = parseArgs({
     hold: { type: 'string' },
     'parley-url': { type: 'string' },
     rates: { type: 'string' },
-    phases: { type: 'string', default: 'idle,capacity' },
+    phases: { type: 'string', default: 'idle,capacity,cpu' },
+    'cpu-rate': { type: 'string' },
+    'cpu-warmup': { type: 'string' },
+    'cpu-seconds': { type: 'string' },
+    'baseline-jar': { type: 'string' },
     // as `mvn -Pstart` runs the standalone jar (README)
     'java-options': { type: 'string', default: process.env.PARLEY_BENCH_JAVA_OPTIONS ?? '-XX:+UseSerialGC -Xmn64m' },
     json: { type: 'string' },
@@ -43,9 +50,18 @@ const config = {
   seconds: Number(args.seconds ?? (quick ? 1 : 8)),
   idle: Number(args.idle ?? (quick ? 100 : 9000)),
   hold: Number(args.hold ?? (quick ? 0 : 15000)),
-  servers: (args.servers ?? 'parley,parley-h2,socketio').split(','),
+  servers: (args.servers ?? `parley,parley-h2,socketio,vertx${args['baseline-jar'] ? ',parley-baseline' : ''}`).split(','),
+  // the cpu phase: a fixed load below every server's saturation, after a warm-up long enough
+  // for the JIT to be done (on one core C2 competes with the server for some 30 s)
+  cpuRate: Number(args['cpu-rate'] ?? (quick ? 200 : 40_000)),
+  cpuWarmup: Number(args['cpu-warmup'] ?? (quick ? 1 : 30)),
+  cpuSeconds: Number(args['cpu-seconds'] ?? (quick ? 1 : 20)),
 };
 const P99_LIMIT_MS = 100;
+if (config.servers.includes('parley-baseline') && !args['baseline-jar']) {
+  console.error('parley-baseline needs --baseline-jar: the build to compare with');
+  process.exit(2);
+}
 
 // ---------- the servers under test ----------
 
@@ -127,7 +143,7 @@ async function stopChild(child) {
 /** One standalone Parley node with the given settings; resolves to { child, base }. */
 async function startParley(name, settings) {
   const port = await freePort();
-  const jar = join(root, 'target', 'parley-standalone.jar');
+  const jar = name === 'parley-baseline' ? resolve(args['baseline-jar']) : join(root, 'target', 'parley-standalone.jar');
   const javaOptions = args['java-options'].split(' ').filter(Boolean);
   const env = {
     ...process.env,
@@ -233,8 +249,22 @@ async function start(name) {
   let base;
   if (name === 'socketio') {
     const port = await freePort();
-    child = await startPinned(['node', join(here, 'socketio-server.mjs'), String(port)], process.env,
+    child = await startPinned(['node', '--expose-gc', join(here, 'socketio-server.mjs'), String(port)], process.env,
       httpAnswers(`http://127.0.0.1:${port}/health`), name);
+    base = `ws://127.0.0.1:${port}`;
+  } else if (name === 'vertx') {
+    const jar = join(here, 'vertx', 'target', 'parley-bench-vertx.jar');
+    // built once, before the server starts (not pinned: the build is not measured)
+    if (!existsSync(jar)) {
+      try {
+        sh('mvn', '-B', '-q', '-f', join(here, 'vertx', 'pom.xml'), 'package');
+      } catch (e) {
+        throw new Error(`mvn -f bench/vertx/pom.xml package failed:\n${e.stdout}${e.stderr}`);
+      }
+    }
+    const port = await freePort();
+    child = await startPinned(['java', ...args['java-options'].split(' ').filter(Boolean), '-jar', jar, String(port)],
+      process.env, httpAnswers(`http://127.0.0.1:${port}/health`), name);
     base = `ws://127.0.0.1:${port}`;
   } else {
     ({ child, base } = await startParley(name, { PARLEY_STORE: name === 'parley-h2' ? 'jdbc' : 'memory' }));
@@ -243,21 +273,52 @@ async function start(name) {
     name,
     protocol: name === 'socketio' ? 'socketio' : 'parley',
     bases: [base],
-    processes: [{ part: name === 'socketio' ? 'node' : 'parley', pid: child.pid }],
+    processes: [{ part: { socketio: 'node', vertx: 'vertx' }[name] ?? 'parley', pid: child.pid }],
     stop: () => stopChild(child),
   };
 }
 
-/** CPU seconds a process has used; 0 once it is gone. */
-function cpuSeconds(pid) {
+/**
+ * A full garbage collection in every part of the server that has a collector (jcmd for the
+ * JVMs; SIGUSR2 for Node, which socketio-server.mjs answers with gc()), so that a reading of
+ * resident memory counts what is live, not how far the young generation had filled: with
+ * a 64 MB young generation the difference is up to 7 KB "per connection" of 9,000.
+ */
+async function collectGarbage(server) {
+  for (const { part, pid } of server.processes) {
+    if (part === 'node') process.kill(pid, 'SIGUSR2');
+    else if (part === 'parley' || part === 'vertx') sh('jcmd', String(pid), 'GC.run');
+  }
+  await sleep(1000);
+}
+
+/** CPU seconds a process has used, { user, system }; 0 once it is gone. */
+function cpuTimes(pid) {
   let stat;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
-    return 0;
+    return { user: 0, system: 0 };
   }
   const fields = stat.split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+  return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 }; // utime, stime: clock ticks of 1/100 s
+}
+
+function cpuSeconds(pid) {
+  const { user, system } = cpuTimes(pid);
+  return user + system;
+}
+
+/** CPU seconds all the server's processes have used, split { user, system } (null when they are not ours to measure). */
+function serverCpuSplit(server) {
+  if (server.processes.length === 0) return null;
+  const split = { user: 0, system: 0 };
+  for (const { pid } of server.processes) {
+    const t = cpuTimes(pid);
+    split.user += t.user;
+    split.system += t.system;
+  }
+  return split;
 }
 
 /** CPU seconds the server's parts have used, { part: seconds } (null when they are not ours to measure). */
@@ -285,12 +346,20 @@ const roomsOf20 = (prefix, count) => population(prefix, Math.ceil(count / 20), 2
 
 /** Idle connections: set-up rate, RSS per connection, then holding `hold` in all while delivering. */
 async function idlePhase(server) {
-  await sleep(1000);
-  const before = rssMiB(server);
   let delivered = 0;
   const onMessageFor = () => () => { delivered++; };
+  // The first connections a process takes also pay for what it compiles, and the code cache,
+  // compiler arenas and metaspace that go with it (measured on Parley: 16 MB of native memory,
+  // 1.8 KB "per connection" of 9,000): a batch opened and closed first takes that out of
+  // the figure, on every server alike.
+  const warm = await connectAll(server, roomsOf20('warm', Math.min(2000, config.idle)), 200, onMessageFor);
+  warm.conns.forEach((c) => c.close());
+  await sleep(1000);
+  await collectGarbage(server);
+  const before = rssMiB(server);
   const first = await connectAll(server, roomsOf20('idle', config.idle), 200, onMessageFor);
-  await sleep(2000);
+  await sleep(1000);
+  await collectGarbage(server);
   const after = rssMiB(server);
   const result = {
     connectRate: first.perSecond,
@@ -408,6 +477,29 @@ async function capacityPhase(server) {
   return { best };
 }
 
+/**
+ * Server CPU per delivery at a fixed load (config.cpuRate) after a warm-up at that load: the
+ * figure that tells servers apart where capacity steps are too coarse, and the generator too
+ * busy, to. A fresh process, like the capacity phase's.
+ */
+async function cpuPhase(server) {
+  const scenario = { rooms: config.rooms, users: config.users, deliveries: config.cpuRate };
+  await step(server, { ...scenario, seconds: config.cpuWarmup, label: 'cpuwarm' });
+  // split into the server's own code (user) and the kernel's work for it (system): on
+  // loopback the kernel's share of a write includes the receiving side's TCP processing
+  const r = await step(server, { ...scenario, seconds: config.cpuSeconds, label: 'cpu',
+    serverCpuSeconds: () => serverCpuSplit(server) });
+  r.rssMiB = rssMiB(server);
+  printStep(server, r);
+  const perDelivery = (seconds) => (seconds * 1e6) / r.received;
+  r.cpuMicrosPerDelivery = r.serverCpuUsed === null ? null : perDelivery(r.serverCpuUsed);
+  const split = r.serverCpuParts === null ? ''
+    : ` (user ${perDelivery(r.serverCpuParts.user * r.seconds).toFixed(2)}, system ${perDelivery(r.serverCpuParts.system * r.seconds).toFixed(2)})`;
+  console.log(`  cpu: ${r.cpuMicrosPerDelivery === null ? '-' : r.cpuMicrosPerDelivery.toFixed(2)} µs per delivery${split} at `
+    + `${config.cpuRate}/s after ${config.cpuWarmup} s${passes(r) ? '' : ' (the step FAILED: not a fair figure)'}`);
+  return r;
+}
+
 // ---------- the run ----------
 
 /** A server's idle phase and capacity phase, each in a fresh process (or cluster). */
@@ -428,7 +520,13 @@ async function measureServer(name) {
       server = await start(name);
       capacity = await capacityPhase(server);
     }
-    return { ...idle, capacity: capacity.best };
+    let cpu;
+    if (phases.includes('cpu')) {
+      await server.stop();
+      server = await start(name);
+      cpu = await cpuPhase(server);
+    }
+    return { ...idle, capacity: capacity.best, cpu };
   } finally {
     await server.stop();
   }
@@ -451,17 +549,22 @@ for (const name of config.servers) {
 // ---------- the table ----------
 
 const fmt = (x, digits = 0) => (x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(digits));
-console.log(`\n| server | capacity (deliveries/s) | p50 ms | p99 ms | max ms | server CPU µs per delivery | RSS MiB | connections/s | KiB per idle connection | ${config.hold} held |`);
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+console.log(`\n| server | CPU µs per delivery at ${config.cpuRate}/s | capacity (deliveries/s) | p50 ms | p99 ms | max ms | server CPU µs per delivery at capacity | RSS MiB | connections/s | KiB per idle connection | ${config.hold} held |`);
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const [name, r] of Object.entries(results)) {
   const c = r.capacity;
   const cpuPerDelivery = c?.serverCpu ? (c.serverCpu * 1e6) / c.delivered : null;
-  console.log(`| ${name} | ${fmt(c?.delivered)} | ${fmt(c?.p50, 1)} | ${fmt(c?.p99, 1)} | ${fmt(c?.max, 1)} | ${fmt(cpuPerDelivery, 1)} | ${fmt(c?.rssMiB)} `
+  const cpuAtRate = r.cpu && passes(r.cpu) ? r.cpu.cpuMicrosPerDelivery : null;
+  console.log(`| ${name} | ${fmt(cpuAtRate, 2)} | ${fmt(c?.delivered)} | ${fmt(c?.p50, 1)} | ${fmt(c?.p99, 1)} | ${fmt(c?.max, 1)} | ${fmt(cpuPerDelivery, 1)} | ${fmt(c?.rssMiB)} `
     + `| ${fmt(r.connectRate)} | ${fmt(r.idleBytesPerConnection / 1024, 1)} | ${r.heldDelivered ?? '-'} |`);
 }
 const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : '-');
+const cpuOf = (name) => (results[name]?.cpu && passes(results[name].cpu) ? results[name].cpu.cpuMicrosPerDelivery : null);
+console.log(`\nCPU per delivery Parley (memory) / Socket.IO: ${ratio(cpuOf('parley'), cpuOf('socketio'))}`);
+console.log(`CPU per delivery Parley (memory) / Vert.x: ${ratio(cpuOf('parley'), cpuOf('vertx'))}`);
 const cap = (name) => results[name]?.capacity?.delivered;
-console.log(`\ncapacity Parley (memory) / Socket.IO: ${ratio(cap('parley'), cap('socketio'))}`);
+console.log(`capacity Parley (memory) / Socket.IO: ${ratio(cap('parley'), cap('socketio'))}`);
+console.log(`capacity Parley (memory) / Vert.x: ${ratio(cap('parley'), cap('vertx'))}`);
 console.log(`capacity Parley (H2) / Parley (memory): ${ratio(cap('parley-h2'), cap('parley'))}`);
 console.log(`capacity Parley cluster / Parley (memory): ${ratio(cap('parley-cluster'), cap('parley'))}`);
 console.log(`capacity 2 nodes / 1 cluster node: ${ratio(cap('parley-cluster2'), cap('parley-cluster'))}`);

@@ -84,3 +84,5 @@ io.on('connection', (socket) => {
 const port = Number(process.argv[2] ?? 3000);
 http.listen(port, '127.0.0.1', () => console.log(`listening ${http.address().port}`));
 process.on('SIGTERM', () => process.exit(0));
+// bench/run collects garbage before it reads resident memory (node --expose-gc)
+process.on('SIGUSR2', () => globalThis.gc?.());
