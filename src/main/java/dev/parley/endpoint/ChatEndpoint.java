@@ -34,9 +34,6 @@ public class ChatEndpoint {
     RoomRegistry registry;
 
     @Inject
-    ParleyConfig config;
-
-    @Inject
     WebSocketPeers peers;
 
     private Connection connection;
@@ -44,6 +41,7 @@ public class ChatEndpoint {
     /** What the registry needs of the WebSocket: a peer to send through, and the handshake's headers and address. */
     @OnOpen
     public void open(Session session, @PathParam("room") String room) {
+        ParleyConfig config = registry.config();
         // Parley closes idle connections itself (the registry's sweep), so the container's
         // timeout is off (negative: none). Not 0: for a session without a timeout Tyrus
         // schedules a timer task on every frame sent or received
@@ -54,6 +52,10 @@ public class ChatEndpoint {
         Handshake handshake = new Handshake(headers.get(ChatHandshake.SEEN) != null,
                 (String) headers.get(ChatHandshake.ORIGIN), (String) headers.get(ChatHandshake.HOST),
                 config.maxConnectionsPerIp() > 0 ? SessionAddress.of(session) : null);
+        // read once: an idle connection need not keep them
+        headers.remove(ChatHandshake.SEEN);
+        headers.remove(ChatHandshake.ORIGIN);
+        headers.remove(ChatHandshake.HOST);
         connection = registry.open(peers.peer(session), handshake, room);
     }
 

@@ -76,7 +76,7 @@ public final class Connection {
     }
 
     private boolean answering; // a frame that waits is answered on the work pool; guarded by this
-    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    private ArrayDeque<Waiting> waiting; // made when first needed: most connections never need it
     private long waitingBytes;
 
     Connection(RoomRegistry registry, Peer peer, String roomName, long lastSeen) {
@@ -135,6 +135,9 @@ public final class Connection {
             later = answering;
             if (later) {
                 long bytes = 2L * frame.length();
+                if (waiting == null) {
+                    waiting = new ArrayDeque<>();
+                }
                 tooMany = waiting.size() >= registry.config().sendQueue()
                         || waitingBytes + bytes > registry.config().sendBuffer();
                 if (!tooMany) {
@@ -201,9 +204,10 @@ public final class Connection {
         while (true) {
             Waiting next;
             synchronized (this) {
-                next = waiting.poll();
+                next = waiting == null ? null : waiting.poll();
                 if (next == null) {
                     answering = false;
+                    waiting = null; // an idle connection keeps none
                     return;
                 }
                 waitingBytes -= 2L * next.frame().length();

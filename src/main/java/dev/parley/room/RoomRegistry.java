@@ -373,7 +373,8 @@ public class RoomRegistry implements Broker.Listener {
 
     // ---- what connections and rooms share ----
 
-    ParleyConfig config() {
+    /** The settings; public for the endpoint, which takes them from here so as to inject only normal-scoped beans. */
+    public ParleyConfig config() {
         return config;
     }
 

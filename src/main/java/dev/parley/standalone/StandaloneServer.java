@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.ConnectionProbe;
+import org.glassfish.grizzly.http.HttpServerFilter;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.Request;
@@ -124,6 +125,7 @@ public final class StandaloneServer implements AutoCloseable {
             listener.registerAddOn(new FrameGuard(config.maxFrameBytes(), meters::closed));
             listener.registerAddOn(new HandshakeCheck());
             listener.registerAddOn(new WebSocketAddOn(websockets, CONTEXT_PATH));
+            listener.registerAddOn(new PastTheHttpCodec()); // last: it must sit right beside the codec
             http.addListener(listener);
             WebClientHandler web = new WebClientHandler(config.identity());
             admin = new AdminHandler(cdi.select(AdminApi.class).get(), web);
@@ -218,6 +220,13 @@ public final class StandaloneServer implements AutoCloseable {
 
     public URI httpUri() {
         return URI.create((secure ? "https" : "http") + "://127.0.0.1:" + port() + "/");
+    }
+
+    /** How many sockets have a request in Grizzly's HTTP codec now (being read or answered); for tests. */
+    int requestsInCodec() {
+        return (int) sockets.stream()
+                .filter(socket -> socket.getAttributes().getAttribute(HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME) != null)
+                .count();
     }
 
     /**

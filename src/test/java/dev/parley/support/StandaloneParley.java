@@ -90,4 +90,9 @@ public final class StandaloneParley implements BeforeAllCallback, AfterAllCallba
     public URI httpUri() {
         return server.httpUri();
     }
+
+    /** The running server, for tests of the standalone package that look inside it. */
+    public StandaloneServer server() {
+        return server;
+    }
 }

@@ -1,0 +1,73 @@
+package dev.parley.standalone;
+
+import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.Grizzly;
+import org.glassfish.grizzly.attributes.Attribute;
+import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.FilterChainBuilder;
+import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.HttpRequestPacket;
+import org.glassfish.grizzly.http.HttpResponsePacket;
+import org.glassfish.grizzly.http.HttpServerFilter;
+import org.glassfish.grizzly.http.Method;
+import org.glassfish.grizzly.http.Protocol;
+import org.glassfish.grizzly.http.server.AddOn;
+import org.glassfish.grizzly.http.server.NetworkListener;
+
+/**
+ * Lets go of the upgrade request once a connection is a WebSocket one. Grizzly's HTTP codec
+ * keeps the request that upgraded a connection for as long as the connection lives (its
+ * headers, its parsing state, its response: some 8 KB, half of an idle chat connection's
+ * memory) and hands every later read up as that request's content. From the 101 on, this
+ * forgets the request and takes the reads past the codec itself, wrapped as the content
+ * of one shared placeholder request, which is all the filters above it read of them
+ * ({@link FrameGuard}, Tyrus' own: the bytes).
+ *
+ * <p>Two filters: one just above the codec sees the 101 go out, one just below it takes the
+ * reads that follow. Plain HTTP and the HTTP transport's streams pass both untouched.
+ */
+final class PastTheHttpCodec implements AddOn {
+    private static final Attribute<Boolean> UPGRADED =
+            Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(PastTheHttpCodec.class.getName() + ".upgraded");
+    /** The header every bypassed read is the content of; read by no one, changed by no one. */
+    private static final HttpRequestPacket WEBSOCKET_STREAM =
+            HttpRequestPacket.builder().method(Method.GET).uri("/").protocol(Protocol.HTTP_1_1).build();
+
+    @Override
+    public void setup(NetworkListener listener, FilterChainBuilder builder) {
+        int codec = builder.indexOfType(HttpServerFilter.class);
+        builder.add(codec + 1, new Upgrades());
+        builder.add(codec, new Bypass());
+    }
+
+    /** Above the codec: at the 101, marks the connection and drops the codec's request. */
+    private static final class Upgrades extends BaseFilter {
+        @Override
+        public NextAction handleWrite(FilterChainContext ctx) {
+            HttpResponsePacket response = AboveHttpCodec.response(ctx);
+            if (response != null && response.getStatus() == 101) {
+                UPGRADED.set(ctx.getConnection(), Boolean.TRUE);
+                // the codec has parsed this request and will not see the connection's reads
+                // again: the response goes out from the packet it was handed, not from here
+                ctx.getConnection().getAttributes().removeAttribute(HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME);
+            }
+            return ctx.getInvokeAction();
+        }
+    }
+
+    /** Below the codec: an upgraded connection's bytes go to the filter above the codec. */
+    private static final class Bypass extends BaseFilter {
+        @Override
+        public NextAction handleRead(FilterChainContext ctx) {
+            if (UPGRADED.get(ctx.getConnection()) == null) {
+                return ctx.getInvokeAction();
+            }
+            Buffer bytes = ctx.getMessage();
+            ctx.setMessage(HttpContent.create(WEBSOCKET_STREAM, false, bytes));
+            ctx.setFilterIdx(ctx.getFilterIdx() + 1); // the chain goes on after the codec
+            return ctx.getInvokeAction();
+        }
+    }
+}
