@@ -4,9 +4,11 @@ import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Grizzly;
 import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.FilterChain;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.filterchain.TransportFilter;
 import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.HttpResponsePacket;
@@ -15,6 +17,7 @@ import org.glassfish.grizzly.http.Method;
 import org.glassfish.grizzly.http.Protocol;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.ssl.SSLBaseFilter;
 
 /**
  * Lets go of the upgrade request once a connection is a WebSocket one. Grizzly's HTTP codec
@@ -25,8 +28,16 @@ import org.glassfish.grizzly.http.server.NetworkListener;
  * of one shared placeholder request, which is all the filters above it read of them
  * ({@link FrameGuard}, Tyrus' own: the bytes).
  *
- * <p>Two filters: one just above the codec sees the 101 go out, one just below it takes the
- * reads that follow. Plain HTTP and the HTTP transport's streams pass both untouched.
+ * <p>Writes go past it too, and past every other filter that has nothing to do with an
+ * upgraded connection's bytes: a frame Tyrus writes starts at the top of the chain, and
+ * on its way down each filter is called to let it pass (the codec, Grizzly's idle
+ * timeout with no timeout set, the file cache, Parley's own response watchers), a
+ * fifth of the CPU a delivery cost in Java. From the top the frame jumps to the TLS
+ * filter, which must encrypt it, or else to the transport.
+ *
+ * <p>Three filters: one just above the codec sees the 101 go out, one just below it takes
+ * the reads that follow, one at the top of the chain takes the writes. Plain HTTP and the
+ * HTTP transport's streams pass all three untouched.
  */
 final class PastTheHttpCodec implements AddOn {
     private static final Attribute<Boolean> UPGRADED =
@@ -40,6 +51,7 @@ final class PastTheHttpCodec implements AddOn {
         int codec = builder.indexOfType(HttpServerFilter.class);
         builder.add(codec + 1, new Upgrades());
         builder.add(codec, new Bypass());
+        builder.add(new Descent()); // at the top: where writes start
     }
 
     /** Above the codec: at the 101, marks the connection and drops the codec's request. */
@@ -54,6 +66,29 @@ final class PastTheHttpCodec implements AddOn {
                 ctx.getConnection().getAttributes().removeAttribute(HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME);
             }
             return ctx.getInvokeAction();
+        }
+    }
+
+    /** At the top of the chain: an upgraded connection's frames go straight to TLS, or the transport. */
+    private static final class Descent extends BaseFilter {
+        private volatile int landing = -1; // the filter a frame goes to; the chain is built once
+
+        @Override
+        public NextAction handleWrite(FilterChainContext ctx) {
+            if (ctx.getMessage() instanceof Buffer && UPGRADED.get(ctx.getConnection()) != null) {
+                ctx.setFilterIdx(landing(ctx.getFilterChain()) + 1); // the chain goes on below it
+            }
+            return ctx.getInvokeAction();
+        }
+
+        private int landing(FilterChain chain) {
+            int index = landing;
+            if (index < 0) {
+                int tls = chain.indexOfType(SSLBaseFilter.class);
+                index = tls >= 0 ? tls : chain.indexOfType(TransportFilter.class);
+                landing = index;
+            }
+            return index;
         }
     }
 
