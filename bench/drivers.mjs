@@ -4,17 +4,24 @@
 // core it must keep up with the faster server. Socket.IO's protocol (Engine.IO 4 over
 // WebSocket) is spoken directly rather than through socket.io-client for the same reason.
 //
-// connect(base, room, user, onMessage) resolves, once the server has welcomed the user, to
+// connect(base, room, user, onMessage, options) resolves, once the server has welcomed the user, to
 //   { send(text), close(), acks, errors }  and calls onMessage(sender, count, dueMicros) for
-//   every room message, whose text the generator wrote as "sender|count|dueMicros|padding".
+//   every room message, whose text the generator wrote as "sender|count|dueMicros|padding";
+//   onMessage.countOnly (a receiver outside the latency sample) is called with nothing, the
+//   frame unread. options go to the `ws` socket (localAddress: the source address).
 import WebSocket from 'ws';
 
-const OPTIONS = { perMessageDeflate: false, handshakeTimeout: 30_000 };
+// every server under test sends valid UTF-8; checking it is the generator's largest cost per frame after parsing
+const OPTIONS = { perMessageDeflate: false, handshakeTimeout: 30_000, skipUTF8Validation: true };
 const TEXT = Buffer.from('"text":"');
 const PIPE = 124;
 
 /** Reads "sender|count|due|" from the message's text without parsing the frame. */
 function readTag(buf, onMessage) {
+  if (onMessage.countOnly) {
+    onMessage();
+    return;
+  }
   let i = buf.indexOf(TEXT) + TEXT.length;
   let sender = 0;
   let count = 0;
@@ -26,8 +33,8 @@ function readTag(buf, onMessage) {
   onMessage(sender, count, due);
 }
 
-function socket(url, conn, reject, describe) {
-  const ws = new WebSocket(url, OPTIONS);
+function socket(url, conn, reject, describe, options) {
+  const ws = new WebSocket(url, { ...OPTIONS, ...options });
   ws.on('error', (e) => { conn.errors++; if (!conn.welcomed) reject(e); });
   ws.on('close', (code, reason) => {
     conn.closed = code;
@@ -37,13 +44,15 @@ function socket(url, conn, reject, describe) {
 }
 
 /** PROTOCOL.md: join, then message frames with a cid, which the server acks. */
-function parley(base, room, user, onMessage) {
+function parley(base, room, user, onMessage, options = {}) {
   return new Promise((resolve, reject) => {
     let cid = 0;
     const conn = { acks: 0, errors: 0, welcomed: false };
-    const ws = socket(`${base}/chat/${room}`, conn, reject, `${room}/${user}`);
+    const ws = socket(`${base}/chat/${room}`, conn, reject, `${room}/${user}`, options);
     // like the web client: a ping every 25 s keeps an idle connection within the idle timeout
-    const ping = setInterval(() => ws.send('{"type":"ping"}'), 25_000).unref();
+    // (only once open: a handshake a full server leaves hanging may last longer than that)
+    const ping = setInterval(() => ws.readyState === WebSocket.OPEN && ws.send('{"type":"ping"}'), 25_000).unref();
+    ws.on('close', () => clearInterval(ping));
     conn.send = (text) => ws.send(`{"type":"message","text":${JSON.stringify(text)},"cid":"${++cid}"}`);
     conn.close = () => { clearInterval(ping); ws.terminate(); };
     ws.on('open', () => ws.send(JSON.stringify({ type: 'join', user })));
@@ -67,11 +76,11 @@ function parley(base, room, user, onMessage) {
  * Socket.IO 4 over a WebSocket: Engine.IO packets "0" open, "2" ping (answered "3"), "4…"
  * carrying Socket.IO packets "0" connect, "2" event, "3" ack; "42<id>[…]" asks for an ack.
  */
-function socketio(base, room, user, onMessage) {
+function socketio(base, room, user, onMessage, options = {}) {
   return new Promise((resolve, reject) => {
     let id = 0;
     const conn = { acks: 0, errors: 0, welcomed: false };
-    const ws = socket(`${base}/socket.io/?EIO=4&transport=websocket`, conn, reject, `${room}/${user}`);
+    const ws = socket(`${base}/socket.io/?EIO=4&transport=websocket`, conn, reject, `${room}/${user}`, options);
     conn.send = (text) => ws.send(`42${++id}["message",{"text":${JSON.stringify(text)}}]`);
     conn.close = () => ws.terminate();
     ws.on('message', (buf) => {

@@ -5,6 +5,8 @@
 //             (also parley-cluster, parley-cluster2: need PostgreSQL at 127.0.0.1:5432 and redis-server)
 //             [--phases idle,capacity,cpu] [--rates 50000,75000] [--idle 9000] [--hold 15000]
 //             [--cpu-rate 40000] [--cpu-warmup 30] [--cpu-seconds 20]
+//             [--sample 4]   (latency and order on one receiver in 4; the others only counted)
+//             [--phases fill] [--fill 20000]   (a node filled to its limit: named only, about 2 minutes a server)
 //             [--baseline-jar other/parley-standalone.jar]   (adds the server parley-baseline: that build, memory store)
 //             [--java-options "..."] [--parley-url ws://127.0.0.1:8080] [--json file]
 //
@@ -38,6 +40,8 @@ const { values: args } = parseArgs({
     'cpu-warmup': { type: 'string' },
     'cpu-seconds': { type: 'string' },
     'baseline-jar': { type: 'string' },
+    fill: { type: 'string' },
+    sample: { type: 'string' },
     // as `mvn -Pstart` runs the standalone jar (README)
     'java-options': { type: 'string', default: process.env.PARLEY_BENCH_JAVA_OPTIONS ?? '-XX:+UseSerialGC -Xmn64m' },
     json: { type: 'string' },
@@ -56,6 +60,11 @@ const config = {
   cpuRate: Number(args['cpu-rate'] ?? (quick ? 200 : 40_000)),
   cpuWarmup: Number(args['cpu-warmup'] ?? (quick ? 1 : 30)),
   cpuSeconds: Number(args['cpu-seconds'] ?? (quick ? 1 : 20)),
+  // the fill phase's limit for a server that states none: this machine's descriptors per process
+  fill: Number(args.fill ?? 20_000),
+  // latency and order measured on one receiver in `sample`, the others only counted (a
+  // cheaper generator, so the capacity search reaches higher)
+  sample: Number(args.sample ?? (quick ? 1 : 4)),
 };
 const P99_LIMIT_MS = 100;
 if (config.servers.includes('parley-baseline') && !args['baseline-jar']) {
@@ -126,6 +135,7 @@ async function startPinned(command, env, ready, what, cwd) {
   child.once('exit', () => children.delete(child));
   let stderr = '';
   child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
+  child.stderrTail = () => stderr;
   try {
     await waitUntil(ready, child, what);
   } catch (e) {
@@ -274,6 +284,7 @@ async function start(name) {
     protocol: name === 'socketio' ? 'socketio' : 'parley',
     bases: [base],
     processes: [{ part: { socketio: 'node', vertx: 'vertx' }[name] ?? 'parley', pid: child.pid }],
+    log: child.stderrTail,
     stop: () => stopChild(child),
   };
 }
@@ -307,6 +318,12 @@ function cpuTimes(pid) {
 function cpuSeconds(pid) {
   const { user, system } = cpuTimes(pid);
   return user + system;
+}
+
+/** CPU seconds the server's processes have used in all (null when they are not ours to measure). */
+function totalCpu(server) {
+  const parts = serverCpuSeconds(server);
+  return parts === null ? null : Object.values(parts).reduce((a, b) => a + b, 0);
 }
 
 /** CPU seconds all the server's processes have used, split { user, system } (null when they are not ours to measure). */
@@ -427,7 +444,7 @@ async function capacityPhase(server) {
     let r;
     try {
       r = await step(server, { ...scenario, deliveries, seconds: config.seconds, label: `s${Math.round(deliveries)}`,
-        serverCpuSeconds: () => serverCpuSeconds(server) });
+        sample: config.sample, serverCpuSeconds: () => serverCpuSeconds(server) });
     } catch (e) {
       console.log(`  ${server.name.padEnd(15)} offered ${String(deliveries).padStart(7)}/s  FAIL: ${e.message}`);
       return { offered: deliveries, error: e.message };
@@ -484,10 +501,10 @@ async function capacityPhase(server) {
  */
 async function cpuPhase(server) {
   const scenario = { rooms: config.rooms, users: config.users, deliveries: config.cpuRate };
-  await step(server, { ...scenario, seconds: config.cpuWarmup, label: 'cpuwarm' });
+  await step(server, { ...scenario, seconds: config.cpuWarmup, label: 'cpuwarm', sample: config.sample });
   // split into the server's own code (user) and the kernel's work for it (system): on
   // loopback the kernel's share of a write includes the receiving side's TCP processing
-  const r = await step(server, { ...scenario, seconds: config.cpuSeconds, label: 'cpu',
+  const r = await step(server, { ...scenario, seconds: config.cpuSeconds, label: 'cpu', sample: config.sample,
     serverCpuSeconds: () => serverCpuSplit(server) });
   r.rssMiB = rssMiB(server);
   printStep(server, r);
@@ -498,6 +515,126 @@ async function cpuPhase(server) {
   console.log(`  cpu: ${r.cpuMicrosPerDelivery === null ? '-' : r.cpuMicrosPerDelivery.toFixed(2)} µs per delivery${split} at `
     + `${config.cpuRate}/s after ${config.cpuWarmup} s${passes(r) ? '' : ' (the step FAILED: not a fair figure)'}`);
   return r;
+}
+
+/**
+ * A node filled to its limit: the connection limit a Parley node states at start, else (a
+ * server that states none) --fill, this machine's 20,000 descriptors per process. The
+ * generator's sockets are spread over FILL_WORKERS processes (each has the same limit) and
+ * their source addresses over 127.0.0.0/8. Fills to 500 below the limit, times 100 joins
+ * one after the other (each into a room of 20 that greets it), then opens 900 more at
+ * once, 400 to the limit and 500 beyond it (each of those should be refused with 1013),
+ * then watches the server's CPU for 10 s with everything held: a server that spins at its
+ * limit shows here.
+ */
+const FILL_WORKERS = 4;
+
+/** Until the server has used under 5 % of its core over a second (30 s at most). */
+async function quiet(server) {
+  const until = Date.now() + 30_000;
+  let before = totalCpu(server);
+  while (before !== null && Date.now() < until) {
+    await sleep(1000);
+    const now = totalCpu(server);
+    if (now - before < 0.05) return;
+    before = now;
+  }
+}
+const FILL_LEFT = 500;
+const FILL_JOINS = 100;
+
+function fillWorker(server, spec) {
+  const child = spawn('taskset', ['-c', '1', 'node', join(here, 'fill-worker.mjs'),
+    JSON.stringify({ base: server.bases[0], protocol: server.protocol, ...spec })],
+    { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  let last = { joined: 0, refused: 0, failed: 0 };
+  let buffered = '';
+  const done = new Promise((resolveDone, rejectDone) => {
+    child.stdout.on('data', (d) => {
+      buffered += d;
+      let nl;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        last = JSON.parse(buffered.slice(0, nl));
+        buffered = buffered.slice(nl + 1);
+        if (last.done) resolveDone(last);
+      }
+    });
+    child.once('exit', (code) => rejectDone(new Error(`fill worker exited with ${code}`)));
+  });
+  return { child, done, last: () => last };
+}
+
+async function fillPhase(server) {
+  const stated = /connections at most (\d+)/.exec(server.log?.() ?? '');
+  const limit = stated ? Number(stated[1]) : config.fill;
+  // what the first connections cost once (the JIT, its code cache), as in the idle phase
+  const warm = await connectAll(server, roomsOf20('fillwarm', 2000), 200, () => () => {});
+  warm.conns.forEach((c) => c.close());
+  await sleep(1000);
+  await collectGarbage(server);
+  const rssBefore = rssMiB(server);
+  const target = limit - FILL_LEFT;
+  const share = Math.ceil(target / FILL_WORKERS);
+  const t0 = performance.now();
+  const workers = Array.from({ length: FILL_WORKERS }, (_, k) => fillWorker(server, {
+    count: Math.min(share, target - k * share), prefix: `fill-${k}`, net: k + 1 }));
+  const filled = await Promise.all(workers.map((w) => w.done));
+  const openSeconds = (performance.now() - t0) / 1000;
+  const sum = (rows, key) => rows.reduce((a, r) => a + r[key], 0);
+  const joined = sum(filled, 'joined');
+  console.log(`  fill: ${joined} of ${target} joined in ${openSeconds.toFixed(1)} s (${(joined / openSeconds).toFixed(0)}/s), `
+    + `${sum(filled, 'refused')} refused, ${sum(filled, 'failed')} failed${filled.find((r) => r.error)?.error ? ` (${filled.find((r) => r.error).error})` : ''}`);
+  await collectGarbage(server);
+  const rssFull = rssMiB(server);
+
+  // joins at that size, one after the other, each into a room of 20, once the server is
+  // quiet (a fresh JVM still compiles for some 30 s)
+  await quiet(server);
+  const cpuBefore = totalCpu(server);
+  const late = Array.from({ length: FILL_JOINS }, (_, r) => ({ room: `fill-${r % FILL_WORKERS}-${Math.floor(r / FILL_WORKERS)}`, user: 'late' }));
+  let joins = null;
+  try {
+    joins = await connectAll(server, late, 1, () => () => {});
+  } catch (e) {
+    console.log(`  fill: a join at that size failed: ${e.message}`);
+  }
+  const joinCpuMs = cpuBefore === null || !joins ? null : ((totalCpu(server) - cpuBefore) * 1000) / FILL_JOINS;
+
+  // to the limit and beyond it: the rest of the room left, then as many again, each of
+  // those to be refused with 1013, at once
+  const beyondStart = performance.now();
+  const beyondWorker = fillWorker(server, { count: 2 * FILL_LEFT - FILL_JOINS, prefix: 'beyond', net: FILL_WORKERS + 1, concurrency: 250 });
+  const beyond = await beyondWorker.done;
+  const beyondSeconds = (performance.now() - beyondStart) / 1000;
+
+  // at the limit, nothing happening: the server's CPU should be near nothing
+  const idleBefore = totalCpu(server);
+  await sleep(10_000);
+  const idleCpu = idleBefore === null ? null : (totalCpu(server) - idleBefore) / 10;
+
+  const result = {
+    limit,
+    stated: Boolean(stated),
+    joined,
+    openSeconds,
+    bytesPerConnection: rssBefore === null || joined === 0 ? null : ((rssFull - rssBefore) * 1024 * 1024) / joined,
+    rssFullMiB: rssFull,
+    joinMs: joins ? 1000 / joins.perSecond : null,
+    joinCpuMs,
+    beyond: { ...beyond, seconds: beyondSeconds },
+    idleCpuAtLimit: idleCpu,
+  };
+  const f = (x, digits) => (x === null || x === undefined ? '-' : x.toFixed(digits));
+  console.log(`  fill: ${f(result.bytesPerConnection / 1024, 1)} KiB per connection (RSS ${f(rssFull, 0)} MiB full); `
+    + `a join at that size ${f(result.joinMs, 2)} ms, ${f(joinCpuMs, 2)} ms of server CPU; `
+    + `${2 * FILL_LEFT - FILL_JOINS} more, ${FILL_LEFT} of them beyond the limit: ${beyond.joined} joined, ${beyond.refused} refused with 1013, ${beyond.failed} failed otherwise, `
+    + `in ${beyondSeconds.toFixed(1)} s; CPU at the limit, idle: ${idleCpu === null ? '-' : (idleCpu * 100).toFixed(1)} %`);
+  [...workers, beyondWorker].forEach((w) => w.child.kill('SIGTERM'));
+  joins?.conns.forEach((c) => c.close());
+  await sleep(2000);
+  return result;
 }
 
 // ---------- the run ----------
@@ -526,7 +663,13 @@ async function measureServer(name) {
       server = await start(name);
       cpu = await cpuPhase(server);
     }
-    return { ...idle, capacity: capacity.best, cpu };
+    let fill;
+    if (phases.includes('fill')) {
+      await server.stop();
+      server = await start(name);
+      fill = await fillPhase(server);
+    }
+    return { ...idle, capacity: capacity.best, cpu, fill };
   } finally {
     await server.stop();
   }
