@@ -140,6 +140,7 @@ public record ParleyConfig(String host, int port, int maxFrameBytes, Duration id
         return "max frame " + maxFrameBytes + " B, idle timeout " + idleTimeout.toSeconds() + " s, send queue "
                 + sendQueue + " frames or " + sendBuffer / 1024 + " KiB, recovery cap " + recoveryCap + ", rate limit "
                 + (rateLimit == 0 ? "off" : rateLimit + " frames/s") + ", connections at most " + maxConnections
+                + (descriptorLimit() > 0 ? " (this process may open " + descriptorLimit() + " descriptors)" : "")
                 + (maxConnectionsPerIp == 0 ? "" : " (" + maxConnectionsPerIp + " per address)") + ", origins: "
                 + allowedOrigins;
     }
