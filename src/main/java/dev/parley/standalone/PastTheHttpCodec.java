@@ -22,17 +22,17 @@ import org.glassfish.grizzly.ssl.SSLBaseFilter;
 /**
  * Lets go of the upgrade request once a connection is a WebSocket one. Grizzly's HTTP codec
  * keeps the request that upgraded a connection for as long as the connection lives (its
- * headers, its parsing state, its response: some 8 KB, half of an idle chat connection's
- * memory) and hands every later read up as that request's content. From the 101 on, this
+ * headers, its parsing state, its response: some 10 KB of heap, more than half of what
+ * an idle chat connection held) and hands every later read up as that request's content. From the 101 on, this
  * forgets the request and takes the reads past the codec itself, wrapped as the content
  * of one shared placeholder request, which is all the filters above it read of them
  * ({@link FrameGuard}, Tyrus' own: the bytes).
  *
  * <p>Writes go past it too, and past every other filter that has nothing to do with an
  * upgraded connection's bytes: a frame Tyrus writes starts at the top of the chain, and
- * on its way down each filter is called to let it pass (the codec, Grizzly's idle
- * timeout with no timeout set, the file cache, Parley's own response watchers), a
- * fifth of the CPU a delivery cost in Java. From the top the frame jumps to the TLS
+ * on its way down each filter is called to let it pass (the codec, the file cache,
+ * Parley's own response watchers, Tyrus' filter), a fifth of the CPU a delivery cost in
+ * Java. From the top the frame jumps to the TLS
  * filter, which must encrypt it, or else to the transport.
  *
  * <p>Three filters: one just above the codec sees the 101 go out, one just below it takes

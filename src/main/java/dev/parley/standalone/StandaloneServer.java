@@ -124,7 +124,12 @@ public final class StandaloneServer implements AutoCloseable {
             // and Grizzly's idle filter, which has no timeout left to apply, would still look at
             // every connection on every read and write, and at all of them every second (2 %
             // of the core at 17,500 idle connections): the request deadline does its work
-            listener.registerAddOn((unused, chain) -> chain.remove(chain.indexOfType(IdleTimeoutFilter.class)));
+            listener.registerAddOn((unused, chain) -> {
+                int idle = chain.indexOfType(IdleTimeoutFilter.class);
+                if (idle >= 0) {
+                    chain.remove(idle);
+                }
+            });
             listener.registerAddOn(requestDeadline);
             Meters meters = cdi.select(Monitoring.class).get().meters();
             listener.registerAddOn(new FrameGuard(config.maxFrameBytes(), meters::closed));

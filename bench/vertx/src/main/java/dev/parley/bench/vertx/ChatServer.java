@@ -18,6 +18,7 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -400,15 +401,6 @@ public final class ChatServer extends VerticleBase {
 
     /** Whether every surrogate is half of a pair, so that the string can be written as UTF-8. */
     private static boolean isValid(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isSurrogate(c)) {
-                if (!Character.isHighSurrogate(c) || i + 1 == s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
-                    return false;
-                }
-                i++;
-            }
-        }
-        return true;
+        return StandardCharsets.UTF_8.newEncoder().canEncode(s);
     }
 }
