@@ -1,7 +1,7 @@
 // One of the processes that fill a node to its connection limit (bench/run --phases fill):
 // each process may hold as many descriptors as the server, so the generator spreads its
-// sockets over several, and its source addresses over 127.0.0.0/8 (a /16 per process,
-// 250 addresses in it) so that no address runs out of ports.
+// sockets over several, and its source addresses over 127.0.0.0/8 (a /16 per process, an
+// address of its own for each connection) so that no address runs out of ports.
 //
 //   node fill-worker.mjs '{"base":"ws://127.0.0.1:8080","protocol":"parley","count":4500,"prefix":"fill-0","net":1}'
 //
@@ -15,13 +15,12 @@ import { drivers } from './drivers.mjs';
 
 const { base, protocol, count, prefix, net, concurrency = 100 } = JSON.parse(process.argv[2]);
 const connect = drivers[protocol];
-const held = [];
 const counts = { joined: 0, refused: 0, failed: 0, error: null };
 
 async function open(i) {
   const localAddress = `127.${net}.${Math.floor(i / 250) % 250}.${(i % 250) + 1}`;
   try {
-    held.push(await connect(base, `${prefix}-${Math.floor(i / 20)}`, `u${i % 20}`, () => {}, { localAddress }));
+    await connect(base, `${prefix}-${Math.floor(i / 20)}`, `u${i % 20}`, () => {}, { localAddress }); // and held open
     counts.joined++;
   } catch (e) {
     if (/closed 1013/.test(e.message)) {

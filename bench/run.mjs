@@ -361,18 +361,24 @@ function rssMiB(server) {
 /** `count` connections in rooms of 20. */
 const roomsOf20 = (prefix, count) => population(prefix, Math.ceil(count / 20), 20).slice(0, count);
 
+/**
+ * The first connections a process takes also pay for what it compiles, and the code cache,
+ * compiler arenas and metaspace that go with it (measured on Parley: 16 MB of native memory,
+ * 1.8 KB "per connection" of 9,000): `count` opened and closed, then a full collection, take
+ * that out of a reading of resident memory that follows, on every server alike.
+ */
+async function warmUp(server, prefix, count) {
+  const warm = await connectAll(server, roomsOf20(prefix, count), 200, () => () => {});
+  warm.conns.forEach((c) => c.close());
+  await sleep(1000);
+  await collectGarbage(server);
+}
+
 /** Idle connections: set-up rate, RSS per connection, then holding `hold` in all while delivering. */
 async function idlePhase(server) {
   let delivered = 0;
   const onMessageFor = () => () => { delivered++; };
-  // The first connections a process takes also pay for what it compiles, and the code cache,
-  // compiler arenas and metaspace that go with it (measured on Parley: 16 MB of native memory,
-  // 1.8 KB "per connection" of 9,000): a batch opened and closed first takes that out of
-  // the figure, on every server alike.
-  const warm = await connectAll(server, roomsOf20('warm', Math.min(2000, config.idle)), 200, onMessageFor);
-  warm.conns.forEach((c) => c.close());
-  await sleep(1000);
-  await collectGarbage(server);
+  await warmUp(server, 'warm', Math.min(2000, config.idle));
   const before = rssMiB(server);
   const first = await connectAll(server, roomsOf20('idle', config.idle), 200, onMessageFor);
   await sleep(1000);
@@ -517,17 +523,9 @@ async function cpuPhase(server) {
   return r;
 }
 
-/**
- * A node filled to its limit: the connection limit a Parley node states at start, else (a
- * server that states none) --fill, this machine's 20,000 descriptors per process. The
- * generator's sockets are spread over FILL_WORKERS processes (each has the same limit) and
- * their source addresses over 127.0.0.0/8. Fills to 500 below the limit, times 100 joins
- * one after the other (each into a room of 20 that greets it), then opens 900 more at
- * once, 400 to the limit and 500 beyond it (each of those should be refused with 1013),
- * then watches the server's CPU for 10 s with everything held: a server that spins at its
- * limit shows here.
- */
 const FILL_WORKERS = 4;
+const FILL_LEFT = 500;
+const FILL_JOINS = 100;
 
 /** Until the server has used under 5 % of its core over a second (30 s at most). */
 async function quiet(server) {
@@ -540,40 +538,47 @@ async function quiet(server) {
     before = now;
   }
 }
-const FILL_LEFT = 500;
-const FILL_JOINS = 100;
 
+/**
+ * One fill-worker.mjs process on core 1, opening `spec.count` connections; `done` resolves
+ * to its last report ({ joined, refused, failed, error, ms }).
+ */
 function fillWorker(server, spec) {
   const child = spawn('taskset', ['-c', '1', 'node', join(here, 'fill-worker.mjs'),
     JSON.stringify({ base: server.bases[0], protocol: server.protocol, ...spec })],
     { stdio: ['ignore', 'pipe', 'inherit'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
-  let last = { joined: 0, refused: 0, failed: 0 };
   let buffered = '';
   const done = new Promise((resolveDone, rejectDone) => {
     child.stdout.on('data', (d) => {
       buffered += d;
       let nl;
       while ((nl = buffered.indexOf('\n')) >= 0) {
-        last = JSON.parse(buffered.slice(0, nl));
+        const report = JSON.parse(buffered.slice(0, nl));
         buffered = buffered.slice(nl + 1);
-        if (last.done) resolveDone(last);
+        if (report.done) resolveDone(report);
       }
     });
     child.once('exit', (code) => rejectDone(new Error(`fill worker exited with ${code}`)));
   });
-  return { child, done, last: () => last };
+  return { child, done };
 }
 
+/**
+ * A node filled to its limit: the connection limit a Parley node states at start, else (a
+ * server that states none) --fill, this machine's 20,000 descriptors per process. The
+ * generator's sockets are spread over FILL_WORKERS processes (each has the same limit) and
+ * their source addresses over 127.0.0.0/8. Fills to 500 below the limit, times 100 joins
+ * one after the other (each into a room of 20 that greets it), then opens 900 more at
+ * once, 400 to the limit and 500 beyond it (each of those should be refused with 1013),
+ * then watches the server's CPU for 10 s with everything held: a server that spins at its
+ * limit shows here.
+ */
 async function fillPhase(server) {
   const stated = /connections at most (\d+)/.exec(server.log?.() ?? '');
   const limit = stated ? Number(stated[1]) : config.fill;
-  // what the first connections cost once (the JIT, its code cache), as in the idle phase
-  const warm = await connectAll(server, roomsOf20('fillwarm', 2000), 200, () => () => {});
-  warm.conns.forEach((c) => c.close());
-  await sleep(1000);
-  await collectGarbage(server);
+  await warmUp(server, 'fillwarm', 2000);
   const rssBefore = rssMiB(server);
   const target = limit - FILL_LEFT;
   const share = Math.ceil(target / FILL_WORKERS);
@@ -584,8 +589,9 @@ async function fillPhase(server) {
   const openSeconds = (performance.now() - t0) / 1000;
   const sum = (rows, key) => rows.reduce((a, r) => a + r[key], 0);
   const joined = sum(filled, 'joined');
+  const firstError = filled.find((r) => r.error)?.error;
   console.log(`  fill: ${joined} of ${target} joined in ${openSeconds.toFixed(1)} s (${(joined / openSeconds).toFixed(0)}/s), `
-    + `${sum(filled, 'refused')} refused, ${sum(filled, 'failed')} failed${filled.find((r) => r.error)?.error ? ` (${filled.find((r) => r.error).error})` : ''}`);
+    + `${sum(filled, 'refused')} refused, ${sum(filled, 'failed')} failed${firstError ? ` (${firstError})` : ''}`);
   await collectGarbage(server);
   const rssFull = rssMiB(server);
 
@@ -639,7 +645,7 @@ async function fillPhase(server) {
 
 // ---------- the run ----------
 
-/** A server's idle phase and capacity phase, each in a fresh process (or cluster). */
+/** A server's phases (idle, capacity, cpu, fill: those named), each in a fresh process (or cluster). */
 async function measureServer(name) {
   let server = await start(name);
   try {

@@ -137,10 +137,11 @@ public record ParleyConfig(String host, int port, int maxFrameBytes, Duration id
 
     /** One line for the start-up log. */
     public String describeLimits() {
+        long descriptors = descriptorLimit();
         return "max frame " + maxFrameBytes + " B, idle timeout " + idleTimeout.toSeconds() + " s, send queue "
                 + sendQueue + " frames or " + sendBuffer / 1024 + " KiB, recovery cap " + recoveryCap + ", rate limit "
                 + (rateLimit == 0 ? "off" : rateLimit + " frames/s") + ", connections at most " + maxConnections
-                + (descriptorLimit() > 0 ? " (this process may open " + descriptorLimit() + " descriptors)" : "")
+                + (descriptors > 0 ? " (this process may open " + descriptors + " descriptors)" : "")
                 + (maxConnectionsPerIp == 0 ? "" : " (" + maxConnectionsPerIp + " per address)") + ", origins: "
                 + allowedOrigins;
     }
