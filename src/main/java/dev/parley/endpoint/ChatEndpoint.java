@@ -5,7 +5,6 @@ import dev.parley.room.CloseReasons;
 import dev.parley.room.Connection;
 import dev.parley.room.Handshake;
 import dev.parley.room.RoomRegistry;
-import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
@@ -24,19 +23,26 @@ import java.util.logging.Logger;
  * The chat socket: lifecycle only. One instance per connection (the WebSocket default),
  * so {@link #connection} is this connection's own; the {@link RoomRegistry} opens it and
  * it decides what each frame does.
+ *
+ * <p>Its instances come from {@link ChatHandshake#getEndpointInstance}, which hands it the
+ * application's beans: no container is asked to inject into an endpoint (Open Liberty
+ * injects only into endpoints that are CDI beans, Tyrus and Undertow into any), and a
+ * connection carries no CDI bookkeeping.
  */
 @ServerEndpoint(value = "/chat/{room}", configurator = ChatHandshake.class)
 public class ChatEndpoint {
 
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
 
-    @Inject
-    RoomRegistry registry;
-
-    @Inject
-    WebSocketPeers peers;
+    private final RoomRegistry registry;
+    private final WebSocketPeers peers;
 
     private Connection connection;
+
+    ChatEndpoint(RoomRegistry registry, WebSocketPeers peers) {
+        this.registry = registry;
+        this.peers = peers;
+    }
 
     /** What the registry needs of the WebSocket: a peer to send through, and the handshake's headers and address. */
     @OnOpen

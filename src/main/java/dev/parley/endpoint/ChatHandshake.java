@@ -1,5 +1,7 @@
 package dev.parley.endpoint;
 
+import dev.parley.room.RoomRegistry;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -12,6 +14,11 @@ import java.util.Map;
  * request headers only here. The user properties given to {@code modifyHandshake} are
  * the connection's own on Tyrus and Undertow (both copy them per connection), and
  * become its session's.
+ *
+ * <p>It also makes each connection's {@link ChatEndpoint}, with the application's beans
+ * from {@link CDI#current()}: the WebSocket and CDI specifications guarantee this on
+ * every container, where injection into a plain endpoint class is not done everywhere.
+ * The container makes one configurator per endpoint, per deployment.
  */
 public class ChatHandshake extends ServerEndpointConfig.Configurator {
     /** Session user property: the Origin header, absent when the request had none. */
@@ -20,6 +27,26 @@ public class ChatHandshake extends ServerEndpointConfig.Configurator {
     public static final String HOST = "dev.parley.host";
     /** Session user property: present once this configurator saw the handshake. */
     public static final String SEEN = "dev.parley.handshake";
+
+    private volatile Beans beans;
+
+    /** The application-scoped beans every endpoint shares (client proxies: looked up once). */
+    private record Beans(RoomRegistry registry, WebSocketPeers peers) {
+    }
+
+    @Override
+    public <T> T getEndpointInstance(Class<T> type) throws InstantiationException {
+        if (type != ChatEndpoint.class) {
+            throw new InstantiationException("not a Parley endpoint: " + type.getName());
+        }
+        Beans shared = beans;
+        if (shared == null) {
+            CDI<Object> cdi = CDI.current();
+            shared = new Beans(cdi.select(RoomRegistry.class).get(), cdi.select(WebSocketPeers.class).get());
+            beans = shared;
+        }
+        return type.cast(new ChatEndpoint(shared.registry(), shared.peers()));
+    }
 
     @Override
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {

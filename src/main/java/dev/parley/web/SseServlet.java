@@ -44,6 +44,10 @@ public class SseServlet extends HttpServlet {
         response.setContentType("text/event-stream;charset=utf-8");
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("X-Accel-Buffering", "no"); // a proxy that buffers would hold the events back
+        // A stream ends its connection: the Servlet API cannot drop a response, so a stream
+        // given up on (its client stopped reading) is completed, and without this the
+        // container would keep the connection for another request once the client drains it
+        response.setHeader("Connection", "close");
         AsyncContext async = request.startAsync();
         async.setTimeout(0); // the chat's idle check closes a silent connection, as on WebSocket
         transport.open(parts[0], about(request), new Sink(async, response.getOutputStream()));
@@ -170,7 +174,7 @@ public class SseServlet extends HttpServlet {
 
         @Override
         public void abort() {
-            end(); // the Servlet API cannot drop a connection: the container completes the response
+            end(); // the Servlet API cannot drop a connection: the response completes, and "Connection: close" ends it
         }
 
         @Override
