@@ -208,7 +208,8 @@ function dangerous(text, label, onConfirm) {
 }
 
 async function refreshRooms() {
-  const { rooms, closed } = await call('rooms');
+  const { rooms, closed, store } = await call('rooms');
+  $('store').textContent = `History: ${store}`;
   const body = $('rooms').tBodies[0];
   body.replaceChildren(...rooms.map((room) => {
     const members = el('ul', 'members');

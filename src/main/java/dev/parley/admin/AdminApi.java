@@ -6,6 +6,7 @@ import dev.parley.ops.Meters;
 import dev.parley.ops.Monitoring;
 import dev.parley.ops.OpsPages.Answer;
 import dev.parley.room.RoomRegistry;
+import dev.parley.store.HistoryStore;
 import dev.parley.store.StoreException;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -46,6 +47,7 @@ public class AdminApi {
     private static final String JSON = "application/json";
 
     private RoomRegistry registry;
+    private HistoryStore store;
     private Meters meters;
     private byte[] token; // "Bearer …"; null: the view is off
     private final Samples samples = new Samples();
@@ -61,8 +63,9 @@ public class AdminApi {
     }
 
     @Inject
-    public AdminApi(ParleyConfig config, RoomRegistry registry, Monitoring monitoring) {
+    public AdminApi(ParleyConfig config, RoomRegistry registry, HistoryStore store, Monitoring monitoring) {
         this.registry = registry;
+        this.store = store;
         this.meters = monitoring.meters();
         String admin = config.ops().adminToken();
         this.token = admin == null ? null : ("Bearer " + admin).getBytes(StandardCharsets.UTF_8);
@@ -152,7 +155,8 @@ public class AdminApi {
                     .add("members", Json.createArrayBuilder(room.members())));
         }
         return Json.createObjectBuilder().add("rooms", rooms)
-                .add("closed", Json.createArrayBuilder(registry.closedRooms())).build();
+                .add("closed", Json.createArrayBuilder(registry.closedRooms()))
+                .add("store", store.kind()).build();
     }
 
     private Answer disconnect(JsonObject request) {

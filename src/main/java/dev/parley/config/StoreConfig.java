@@ -15,9 +15,12 @@ import java.nio.file.Path;
  * @param datasource   {@code PARLEY_DATASOURCE}: JNDI name of the DataSource in an application server
  * @param memoryBytes  {@code PARLEY_HISTORY_MEMORY_MB}: the memory store's bound on all rooms together,
  *                     in bytes of heap; by default a quarter of the JVM's maximum heap
+ * @param chosen       whether the operator chose the store: {@code PARLEY_STORE}, {@code PARLEY_DATASOURCE}
+ *                     or {@code PARLEY_JDBC_URL} is set. If not, a WAR whose server has no usable default
+ *                     DataSource keeps history in memory instead of refusing to start
  */
 public record StoreConfig(Kind kind, int keep, Path dataDir, String jdbcUrl, String jdbcUser, String jdbcPassword,
-                          String datasource, long memoryBytes) {
+                          String datasource, long memoryBytes, boolean chosen) {
 
     public enum Kind { MEMORY, JDBC }
 
@@ -32,7 +35,14 @@ public record StoreConfig(Kind kind, int keep, Path dataDir, String jdbcUrl, Str
                 s.optional("PARLEY_JDBC_USER"),
                 s.optional("PARLEY_JDBC_PASSWORD"),
                 s.text("PARLEY_DATASOURCE", "java:comp/DefaultDataSource"),
-                s.integer("PARLEY_HISTORY_MEMORY_MB", defaultMemoryMegabytes(), 1, 1024 * 1024) * MEGABYTE);
+                s.integer("PARLEY_HISTORY_MEMORY_MB", defaultMemoryMegabytes(), 1, 1024 * 1024) * MEGABYTE,
+                s.optional("PARLEY_STORE") != null || s.optional("PARLEY_DATASOURCE") != null
+                        || s.optional("PARLEY_JDBC_URL") != null);
+    }
+
+    /** The memory store's messages per room: PARLEY_HISTORY_KEEP if set, else {@link #MEMORY_KEEP}, also for a fallback. */
+    public int memoryKeep() {
+        return kind == Kind.MEMORY || keep != 0 ? keep : MEMORY_KEEP;
     }
 
     private static final long MEGABYTE = 1024 * 1024;

@@ -37,8 +37,11 @@ public class Health {
     }
 
     /** The answer to a probe: up when every check is. */
-    public record Report(boolean up, List<Check> checks) {
-        /** {"status":"UP","checks":[{"name":"store","status":"UP"}, …]}, with a "detail" where a check is down. */
+    public record Report(boolean up, List<Check> checks, String store) {
+        /**
+         * {"status":"UP","checks":[{"name":"store","status":"UP"}, …],"store":"…"}, with a "detail" where a
+         * check is down; "store" (the history store in use) in the readiness report only.
+         */
         public String json() {
             JsonArrayBuilder list = Json.createArrayBuilder();
             for (Check check : checks) {
@@ -49,7 +52,11 @@ public class Health {
                 }
                 list.add(one);
             }
-            return Json.createObjectBuilder().add("status", up ? "UP" : "DOWN").add("checks", list).build().toString();
+            JsonObjectBuilder report = Json.createObjectBuilder().add("status", up ? "UP" : "DOWN").add("checks", list);
+            if (store != null) {
+                report.add("store", store);
+            }
+            return report.build().toString();
         }
     }
 
@@ -107,7 +114,7 @@ public class Health {
 
     /** Live while the process answers at all. */
     public Report live() {
-        return new Report(true, List.of());
+        return new Report(true, List.of(), null);
     }
 
     public Report ready() {
@@ -121,7 +128,7 @@ public class Health {
                     : new Check("cluster", false, "Redis is not answering"));
         }
         checks.add(new Check("accepting", !draining, draining ? "shutting down" : null));
-        return new Report(checks.stream().allMatch(Check::up), List.copyOf(checks));
+        return new Report(checks.stream().allMatch(Check::up), List.copyOf(checks), store.kind());
     }
 
     /** The node is stopping: from now on it reports not ready, so load balancers send it nobody new. */

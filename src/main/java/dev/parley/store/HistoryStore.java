@@ -62,6 +62,14 @@ public interface HistoryStore extends AutoCloseable {
     /** What this store is, for the start-up line, for example "memory (10000 per room)". */
     String describe();
 
+    /**
+     * What this store is in a few words, for anyone who may read {@code /health/ready}: no
+     * database URL. For example "jdbc, PostgreSQL 16.4" or "memory".
+     */
+    default String kind() {
+        return describe();
+    }
+
     @Override
     default void close() {
     }

@@ -111,6 +111,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     private final boolean postgres;
     private final int keep;
     private final String description;
+    private final String kind; // description without the URL
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(MAX_PENDING);
     private final AtomicLong pendingBytes = new AtomicLong();
     /** Rooms known to have their row in parley_room (a bounded memory: a forgotten room is only looked up again). */
@@ -152,6 +153,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         this.keep = keep;
         String product = migrate(database);
         this.postgres = product.startsWith("jdbc, PostgreSQL");
+        this.kind = product.substring(0, product.indexOf(" at "));
         this.description = product + (keep == 0 ? ", every message kept" : ", " + keep + " messages kept per room");
         writer = new Thread(this::writeLoop, "parley-store-writer");
         writer.setDaemon(true);
@@ -201,6 +203,11 @@ public final class JdbcHistoryStore implements HistoryStore {
     @Override
     public String describe() {
         return description;
+    }
+
+    @Override
+    public String kind() {
+        return kind;
     }
 
     /** A connection from the pool, validated by the driver (PostgreSQL: an empty query), in two seconds at most. */

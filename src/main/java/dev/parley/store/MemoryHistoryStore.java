@@ -59,12 +59,20 @@ public final class MemoryHistoryStore implements HistoryStore {
     /** Rooms an administrator closed (not a client's to grow; bounded all the same). */
     private final Set<String> closedRooms = new ConcurrentSkipListSet<>();
     static final int MAX_CLOSED_ROOMS = 100_000;
+    private final String why;
 
     /**
      * @param keep  messages kept per room; 0 keeps all
      * @param bound bytes of heap (estimated) kept for all rooms together
      */
     public MemoryHistoryStore(int keep, long bound) {
+        this(keep, bound, null);
+    }
+
+    /**
+     * @param why why history is in memory, where a database was wanted (for {@link #describe}), or null
+     */
+    MemoryHistoryStore(int keep, long bound, String why) {
         if (keep < 0) {
             throw new IllegalArgumentException("keep must not be negative");
         }
@@ -73,6 +81,7 @@ public final class MemoryHistoryStore implements HistoryStore {
         }
         this.keep = keep == 0 ? Integer.MAX_VALUE : keep;
         this.bound = bound;
+        this.why = why;
     }
 
     @Override
@@ -168,9 +177,14 @@ public final class MemoryHistoryStore implements HistoryStore {
     }
 
     @Override
+    public String kind() {
+        return why == null ? "memory" : "memory (" + why + ")";
+    }
+
+    @Override
     public String describe() {
         return "memory (" + (keep == Integer.MAX_VALUE ? "every message" : keep + " messages per room")
-                + ", at most " + Math.max(1, bound / (1024 * 1024)) + " MiB in all)";
+                + ", at most " + Math.max(1, bound / (1024 * 1024)) + " MiB in all" + (why == null ? "" : "; " + why) + ")";
     }
 
     /** The estimated heap held now, in bytes; never above the bound once an append returns. */

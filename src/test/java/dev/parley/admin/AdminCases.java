@@ -78,6 +78,13 @@ public abstract class AdminCases {
         assertEquals(200, get("rooms", TOKEN).statusCode());
     }
 
+    /** The view names the history store in use, so that a memory store where a database was meant shows. */
+    @Test
+    void theRoomsNameTheStoreInUse() {
+        String store = json(get("rooms", TOKEN)).getString("store");
+        assertTrue(store.startsWith("jdbc, ") || store.equals("memory"), store);
+    }
+
     @Test
     void theStatsCarryOneSampleASecond() {
         HttpResponse<String> answer = Http.awaitGet(appUri("admin/api/stats"), Duration.ofSeconds(5),

@@ -58,7 +58,7 @@ class ParleyConfigTest {
         assertEquals(new ParleyConfig("127.0.0.1", 9000, 4096, Duration.ofSeconds(5), 30, 65536, 2000, 0,
                 Duration.ofSeconds(3), AllowedOrigins.parse("https://chat.example.com,https://*.example.org:8443"),
                 500, 7, new StoreConfig(StoreConfig.Kind.MEMORY, 20, Path.of("./data"), null, null, null,
-                        "java:comp/DefaultDataSource", 64L * 1024 * 1024),
+                        "java:comp/DefaultDataSource", 64L * 1024 * 1024, true),
                 new ClusterConfig(null, "node-7", Duration.ofSeconds(9), "team"), true,
                 new OpsConfig(Duration.ZERO, "scrape-me-0123456789", "admin-0123456789abcdef"), IdentityConfig.off(),
                 null, true), config);

@@ -1,6 +1,7 @@
 package dev.parley.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.support.ChatClient;
@@ -175,6 +176,20 @@ public abstract class OperatingCases {
                 .map(check -> check.getString("name") + "=" + check.getString("status")).toList();
         assertEquals(clustered() ? List.of("store=UP", "cluster=UP", "accepting=UP") : List.of("store=UP", "accepting=UP"),
                 checks);
+    }
+
+    /** The store in use is named where an operator looks: the readiness report and the scrape. */
+    @Test
+    void theStoreInUseIsNamedInTheReadinessReportAndTheScrape() {
+        String store = json(Http.get(appUri("health/ready"))).getString("store");
+        if (jdbcStore()) {
+            assertTrue(store.startsWith("jdbc, "), store);
+            assertFalse(store.contains("jdbc:"), "no database URL where anyone may read: " + store);
+        } else {
+            assertEquals("memory", store);
+        }
+        Scrape scrape = scrape();
+        assertEquals(1.0, scrape.value("parley_store_info{fallback=\"false\",kind=\"" + (jdbcStore() ? "jdbc" : "memory") + "\"}"));
     }
 
     static JsonObject json(HttpResponse<String> response) {
