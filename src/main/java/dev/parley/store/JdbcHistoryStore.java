@@ -102,10 +102,11 @@ public final class JdbcHistoryStore implements HistoryStore {
             + ", trimmed as (delete from parley_message where room = ? and seq <= (select last_seq from taken) - ?)\n"
             + "select last_seq from taken";
     private static final String FIRST = "select min(seq) from parley_message where room = ?";
-    private static final String BEFORE =
-            "select seq, username, body, ts from parley_message where room = ? and seq < ? order by seq desc limit ?";
-    private static final String FOLLOWING =
-            "select seq, username, body, ts from parley_message where room = ? and seq > ? order by seq limit ?";
+    /** Standard SQL's fetch first, which H2, PostgreSQL and Derby all take (Derby has no limit). */
+    private static final String BEFORE = "select seq, username, body, ts from parley_message"
+            + " where room = ? and seq < ? order by seq desc fetch first ? rows only";
+    private static final String FOLLOWING = "select seq, username, body, ts from parley_message"
+            + " where room = ? and seq > ? order by seq fetch first ? rows only";
     private static final String AFTER =
             "select seq, username, body, ts from parley_message where room = ? and seq > ? and seq <= ? order by seq";
 
