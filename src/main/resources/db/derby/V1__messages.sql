@@ -10,3 +10,7 @@ create table parley_message (
     ts       bigint        not null,  -- epoch milliseconds, UTC
     primary key (room, seq)
 );
+-- A room's newest messages (the store's "order by seq desc fetch first ? rows only"):
+-- without an index in that order Derby sorted the whole room, 2 s for a room of 200,000
+-- messages where H2 and PostgreSQL take their primary key backwards; 2 ms with it.
+create index parley_message_newest_first on parley_message (room, seq desc);
