@@ -31,7 +31,9 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
- * History in a relational database (H2 or PostgreSQL, one schema, migrated by Flyway).
+ * History in a relational database (H2, PostgreSQL or Derby; one schema, migrated by Flyway).
+ * The statements are standard SQL that all three run, but for PostgreSQL's single-statement
+ * write; the schema's scripts are in db/migration (H2, PostgreSQL) and db/derby (Derby).
  *
  * <p>Group commit: appends go into a queue; one writer thread takes everything that
  * queued up while its previous commit ran (and, while messages keep coming, for a
@@ -100,18 +102,20 @@ public final class JdbcHistoryStore implements HistoryStore {
             + ", trimmed as (delete from parley_message where room = ? and seq <= (select last_seq from taken) - ?)\n"
             + "select last_seq from taken";
     private static final String FIRST = "select min(seq) from parley_message where room = ?";
-    private static final String BEFORE =
-            "select seq, username, body, ts from parley_message where room = ? and seq < ? order by seq desc limit ?";
-    private static final String FOLLOWING =
-            "select seq, username, body, ts from parley_message where room = ? and seq > ? order by seq limit ?";
+    /** Standard SQL's fetch first, which H2, PostgreSQL and Derby all take (Derby has no limit). */
+    private static final String BEFORE = "select seq, username, body, ts from parley_message"
+            + " where room = ? and seq < ? order by seq desc fetch first ? rows only";
+    private static final String FOLLOWING = "select seq, username, body, ts from parley_message"
+            + " where room = ? and seq > ? order by seq fetch first ? rows only";
     private static final String AFTER =
             "select seq, username, body, ts from parley_message where room = ? and seq > ? and seq <= ? order by seq";
 
     private final DataSource database;
     private final boolean postgres;
+    private final boolean shareable;
     private final int keep;
     private final String description;
-    private final String kind; // description without the URL
+    private final String kind; // what the description says but the URL
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(MAX_PENDING);
     private final AtomicLong pendingBytes = new AtomicLong();
     /** Rooms known to have their row in parley_room (a bounded memory: a forgotten room is only looked up again). */
@@ -151,18 +155,40 @@ public final class JdbcHistoryStore implements HistoryStore {
         this.database = database;
         this.meters = meters;
         this.keep = keep;
-        String product = migrate(database);
-        this.postgres = product.startsWith("jdbc, PostgreSQL");
-        this.kind = product.substring(0, product.indexOf(" at "));
-        this.description = product + (keep == 0 ? ", every message kept" : ", " + keep + " messages kept per room");
+        Database migrated = migrate(database);
+        this.postgres = migrated.product().equals("PostgreSQL");
+        this.shareable = migrated.shareable();
+        this.kind = "jdbc, " + migrated.product() + " " + migrated.version();
+        this.description = kind + " at " + migrated.url()
+                + (keep == 0 ? ", every message kept" : ", " + keep + " messages kept per room");
         writer = new Thread(this::writeLoop, "parley-store-writer");
         writer.setDaemon(true);
         writer.start();
     }
 
-    private static String migrate(DataSource database) {
+    /** Derby's product name, on its embedded and its network driver alike. */
+    private static final String DERBY = "Apache Derby";
+
+    /** What the database says it is: its product name, version and URL. */
+    private record Database(String product, String version, String url) {
+        /**
+         * H2 is the standalone server's embedded file. Derby is shared only through its
+         * network server (jdbc:derby://host:port/...); embedded, its files are this JVM's.
+         * To keep it simple, the URL alone decides. Any other database is a server's.
+         */
+        boolean shareable() {
+            return switch (product) {
+                case "H2" -> false;
+                case DERBY -> url.startsWith("jdbc:derby://");
+                default -> true;
+            };
+        }
+    }
+
+    private static Database migrate(DataSource database) {
         try (Connection lock = database.getConnection()) {
-            boolean postgres = lock.getMetaData().getDatabaseProductName().equals("PostgreSQL");
+            String product = lock.getMetaData().getDatabaseProductName();
+            boolean postgres = product.equals("PostgreSQL");
             if (postgres) {
                 run(lock, "set lock_timeout = '" + MIGRATION_LOCK_WAIT_SECONDS + "s'");
                 run(lock, "select pg_advisory_lock(" + MIGRATION_LOCK + ")");
@@ -171,7 +197,7 @@ public final class JdbcHistoryStore implements HistoryStore {
             try {
                 Flyway.configure(JdbcHistoryStore.class.getClassLoader())
                         .dataSource(database)
-                        .locations("classpath:db/migration")
+                        .locations(product.equals(DERBY) ? "classpath:db/derby" : "classpath:db/migration")
                         .table("parley_schema_history")
                         .baselineOnMigrate(true)
                         .load()
@@ -182,8 +208,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                 }
             }
             DatabaseMetaData meta = lock.getMetaData();
-            return "jdbc, " + meta.getDatabaseProductName() + " " + meta.getDatabaseProductVersion().split(" ")[0]
-                    + " at " + meta.getURL();
+            return new Database(product, meta.getDatabaseProductVersion().split(" ")[0], meta.getURL());
         } catch (SQLException | RuntimeException e) {
             throw new StoreException("Cannot use the database: " + rootMessage(e), e);
         }
@@ -197,7 +222,7 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     @Override
     public boolean shareable() {
-        return !description.startsWith("jdbc, H2");
+        return shareable;
     }
 
     @Override
@@ -395,7 +420,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         }
     }
 
-    /** SQLState class 23 (integrity constraint violation): H2 and PostgreSQL both say 23505 for a duplicate key. */
+    /** SQLState class 23 (integrity constraint violation): H2, PostgreSQL and Derby all say 23505 for a duplicate key. */
     private static boolean isDuplicateKey(SQLException e) {
         return e.getSQLState() != null && e.getSQLState().startsWith("23");
     }

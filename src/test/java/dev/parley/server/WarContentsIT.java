@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class WarContentsIT {
     /** Artifact names (the jar's name without its version) the WAR is meant to carry. */
     private static final List<String> MEANT = List.of(
-            "flyway-core", "flyway-database-postgresql",
+            "flyway-core", "flyway-database-derby", "flyway-database-postgresql",
             "jackson-annotations", "jackson-core", "jackson-databind", "jackson-dataformat-toml", "jackson-datatype-jsr310",
             "lettuce-core", "redis-authx-core", "nimbus-jose-jwt", "reactor-core", "reactive-streams",
             "netty-buffer", "netty-codec-base", "netty-codec-dns", "netty-common", "netty-handler", "netty-resolver",

@@ -1,6 +1,7 @@
 package dev.parley.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -134,6 +135,30 @@ public abstract class HistoryStoreContract {
         assertEquals(Optional.empty(), store.after(room, 149, 1000), "seq 150 is gone");
         assertEquals(range(151, 250), seqs(store.after(room, 150, 1000).orElseThrow()));
         assertEquals(range(1, 5), seqs(store.before(other, Long.MAX_VALUE, 50)));
+    }
+
+    @Test
+    void aClosedRoomStaysClosedUntilReopenedAndKeepsItsSeq() throws Exception {
+        HistoryStore store = open(0);
+        String base = Rooms.fresh();
+        String talked = base + "a"; // a sorts before b in any collation
+        String silent = base + "b";
+        append(store, talked, 1, 3);
+        assertFalse(store.closed(talked));
+        store.markClosed(silent, true);
+        store.markClosed(talked, true);
+        assertTrue(store.closed(talked) && store.closed(silent));
+        List<String> closed = store.closedRooms(Integer.MAX_VALUE);
+        assertEquals(List.of(talked, silent), closed.stream().filter(r -> r.startsWith(base)).toList(), "sorted");
+        assertEquals(1, store.closedRooms(1).size());
+        assertEquals(3, store.lastSeq(talked));
+        assertEquals(0, store.lastSeq(silent));
+        store.markClosed(talked, false);
+        assertFalse(store.closed(talked));
+        assertTrue(store.closed(silent));
+        assertEquals(List.of(silent), store.closedRooms(Integer.MAX_VALUE).stream().filter(r -> r.startsWith(base)).toList());
+        append(store, talked, 4, 5);
+        append(store, silent, 1, 1);
     }
 
     @Test

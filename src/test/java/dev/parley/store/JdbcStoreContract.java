@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.parley.protocol.ChatMessage;
 import dev.parley.support.Rooms;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,19 @@ public abstract class JdbcStoreContract extends HistoryStoreContract {
         assertEquals(30, second.lastSeq(room));
         append(second, room, 31, 31);
         assertEquals(range(1, 31), seqs(second.after(room, 0, 1000).orElseThrow()));
+    }
+
+    /** The text of the largest frame PARLEY_MAX_FRAME allows, 16 MiB of UTF-8, is stored and read back whole. */
+    @Test
+    void theTextOfTheLargestFrameIsStoredWhole() throws Exception {
+        HistoryStore store = open(0);
+        String room = Rooms.fresh();
+        String text = "\u00e9\u20ac\ud83d\ude00\u0000\ud83d\ude00ab".repeat(1 << 20); // 2+3+4+1+4+1+1 = 16 bytes
+        assertEquals(16 << 20, text.getBytes(StandardCharsets.UTF_8).length);
+        Instant ts = Instant.ofEpochMilli(1_700_000_000_000L);
+        ChatMessage stored = store.append(room, "ann", text, ts).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        assertEquals(new ChatMessage(room, 1, "ann", text, ts), stored);
+        assertEquals(stored, store.before(room, Long.MAX_VALUE, 1).get(0));
     }
 
     /** Two stores on one database are two nodes: the database's sequence row keeps them from using one seq twice. */
