@@ -86,12 +86,15 @@ public class ChatEndpoint {
      * The container reports a failure of the connection. A failure before the connection
      * existed is Parley's own (its {@code open} failed): logged, and the connection closed
      * with 1011, since nothing would ever close it. Any later one the container closes the
-     * connection for, so it is only noted.
+     * connection for, so it is only noted. So is one on a session that is closed already:
+     * Tyrus closes a connection whose message overflows its buffer with 1009 first, which
+     * ends this endpoint, and then reports the failure to a new instance that never opened
+     * (seen on GlassFish 7, where it read "failed to open" at WARNING).
      */
     @OnError
     public void error(Session session, Throwable failure) {
-        if (connection != null) {
-            LOG.log(Level.FINE, connection + " failed", failure);
+        if (connection != null || !session.isOpen()) {
+            LOG.log(Level.FINE, (connection != null ? connection : session.getRequestURI()) + " failed", failure);
             return;
         }
         LOG.log(Level.WARNING, "A connection to " + session.getRequestURI() + " failed to open", failure);
