@@ -161,6 +161,11 @@ public final class JdbcHistoryStore implements HistoryStore {
         this.kind = "jdbc, " + migrated.product() + " " + migrated.version();
         this.description = kind + " at " + migrated.url()
                 + (keep == 0 ? ", every message kept" : ", " + keep + " messages kept per room");
+        if (migrated.inMemory()) {
+            LOG.warning(() -> "History is kept in an in-memory database (" + migrated.url() + "), and lost when the"
+                    + " server stops: WildFly's stock default DataSource is one. Give the server a DataSource and set"
+                    + " parley.datasource (PARLEY_DATASOURCE) to its JNDI name (server-config/ has one for each server)");
+        }
         writer = new Thread(this::writeLoop, "parley-store-writer");
         writer.setDaemon(true);
         writer.start();
@@ -182,6 +187,11 @@ public final class JdbcHistoryStore implements HistoryStore {
                 case DERBY -> url.startsWith("jdbc:derby://");
                 default -> true;
             };
+        }
+
+        /** An H2 or Derby database in this JVM's memory (WildFly's stock ExampleDS is one). */
+        boolean inMemory() {
+            return url.startsWith("jdbc:h2:mem:") || url.startsWith("jdbc:derby:memory:");
         }
     }
 

@@ -117,11 +117,19 @@ class StoreChoiceTest {
         assertThrows(StoreException.class, () -> choose(Map.of(), true, NOT_STARTED));
     }
 
+    /** A default DataSource that works is used; one in memory (WildFly's stock ExampleDS) is, with a warning. */
     @Test
-    void aDefaultDataSourceThatWorksIsUsed() {
+    void aDefaultDataSourceThatWorksIsUsedAndOneInMemoryIsCalledSo() {
         JdbcDataSource h2 = new JdbcDataSource();
         h2.setURL("jdbc:h2:mem:store-choice;DB_CLOSE_DELAY=-1");
-        HistoryStore store = choose(Map.of(), false, () -> h2);
+        Logger jdbcLog = Logger.getLogger(JdbcHistoryStore.class.getName());
+        jdbcLog.addHandler(recorder);
+        HistoryStore store;
+        try {
+            store = choose(Map.of(), false, () -> h2);
+        } finally {
+            jdbcLog.removeHandler(recorder);
+        }
         try {
             assertInstanceOf(JdbcHistoryStore.class, store);
             assertTrue(store.kind().startsWith("jdbc, H2 "), store.kind());
@@ -129,7 +137,9 @@ class StoreChoiceTest {
         } finally {
             store.close();
         }
-        assertEquals(List.of(), logged);
+        assertEquals(1, logged.size(), "one line");
+        assertEquals(Level.WARNING, logged.get(0).getLevel());
+        assertTrue(logged.get(0).getMessage().contains("in-memory database (jdbc:h2:mem:store-choice"), logged.get(0).getMessage());
     }
 
     @Test
