@@ -5,6 +5,7 @@ import dev.parley.room.CloseReasons;
 import dev.parley.room.Connection;
 import dev.parley.room.Handshake;
 import dev.parley.room.RoomRegistry;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
@@ -42,6 +43,17 @@ public class ChatEndpoint {
     ChatEndpoint(RoomRegistry registry, WebSocketPeers peers) {
         this.registry = registry;
         this.peers = peers;
+    }
+
+    /**
+     * Never called by the containers Parley runs on (all make their instances through
+     * {@link ChatHandshake#getEndpointInstance}), but Open Liberty refuses to deploy an
+     * annotated endpoint class without a public no-argument constructor, whatever its
+     * configurator. Should a container call it, the instance takes the application's beans
+     * from CDI as the configurator does.
+     */
+    public ChatEndpoint() {
+        this(CDI.current().select(RoomRegistry.class).get(), CDI.current().select(WebSocketPeers.class).get());
     }
 
     /** What the registry needs of the WebSocket: a peer to send through, and the handshake's headers and address. */
