@@ -74,6 +74,7 @@ public class ChatEndpoint {
         headers.remove(ChatHandshake.SEEN);
         headers.remove(ChatHandshake.ORIGIN);
         headers.remove(ChatHandshake.HOST);
+        headers.remove(ChatHandshake.ADDRESS);
         connection = registry.open(peers.peer(session), handshake, room);
     }
 
