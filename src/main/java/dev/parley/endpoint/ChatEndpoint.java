@@ -5,6 +5,7 @@ import dev.parley.room.CloseReasons;
 import dev.parley.room.Connection;
 import dev.parley.room.Handshake;
 import dev.parley.room.RoomRegistry;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
@@ -44,6 +45,17 @@ public class ChatEndpoint {
         this.peers = peers;
     }
 
+    /**
+     * Never called by the containers Parley runs on (all make their instances through
+     * {@link ChatHandshake#getEndpointInstance}), but Open Liberty refuses to deploy an
+     * annotated endpoint class without a public no-argument constructor, whatever its
+     * configurator. Should a container call it, the instance takes the application's beans
+     * from CDI as the configurator does.
+     */
+    public ChatEndpoint() {
+        this(CDI.current().select(RoomRegistry.class).get(), CDI.current().select(WebSocketPeers.class).get());
+    }
+
     /** What the registry needs of the WebSocket: a peer to send through, and the handshake's headers and address. */
     @OnOpen
     public void open(Session session, @PathParam("room") String room) {
@@ -62,6 +74,7 @@ public class ChatEndpoint {
         headers.remove(ChatHandshake.SEEN);
         headers.remove(ChatHandshake.ORIGIN);
         headers.remove(ChatHandshake.HOST);
+        headers.remove(ChatHandshake.ADDRESS);
         connection = registry.open(peers.peer(session), handshake, room);
     }
 

@@ -11,9 +11,9 @@ import java.util.Map;
 /**
  * Keeps the handshake's {@code Origin} and {@code Host} headers for the connection, so
  * the registry can check the origin when the socket opens: the WebSocket API shows
- * request headers only here. The user properties given to {@code modifyHandshake} are
- * the connection's own on Tyrus and Undertow (both copy them per connection), and
- * become its session's.
+ * request headers only here (and, on Open Liberty, the client's address: {@link SessionAddress}).
+ * The user properties given to {@code modifyHandshake} are the connection's own on Tyrus,
+ * Undertow and Liberty (all copy them per connection), and become its session's.
  *
  * <p>It also makes each connection's {@link ChatEndpoint}, with the application's beans
  * from {@link CDI#current()}: the WebSocket and CDI specifications guarantee this on
@@ -27,6 +27,8 @@ public class ChatHandshake extends ServerEndpointConfig.Configurator {
     public static final String HOST = "dev.parley.host";
     /** Session user property: present once this configurator saw the handshake. */
     public static final String SEEN = "dev.parley.handshake";
+    /** Session user property: the client's address, where only the handshake tells it (Open Liberty: {@link SessionAddress}). */
+    public static final String ADDRESS = "dev.parley.address";
 
     private volatile Beans beans;
 
@@ -52,6 +54,10 @@ public class ChatHandshake extends ServerEndpointConfig.Configurator {
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
         Map<String, Object> properties = config.getUserProperties();
         properties.put(SEEN, Boolean.TRUE);
+        String address = SessionAddress.ofHandshake(request);
+        if (address != null) {
+            properties.put(ADDRESS, address);
+        }
         for (Map.Entry<String, List<String>> header : request.getHeaders().entrySet()) {
             List<String> values = header.getValue();
             if (values == null || values.isEmpty()) {

@@ -48,6 +48,10 @@ public class SseServlet extends HttpServlet {
         // given up on (its client stopped reading) is completed, and without this the
         // container would keep the connection for another request once the client drains it
         response.setHeader("Connection", "close");
+        // Commit the status and headers now: Open Liberty ignores the first flush of every
+        // response (it only commits it), which would otherwise be the opening event's, and
+        // the stream would stay in its buffer until the next flush, a heartbeat 15 s later
+        response.flushBuffer();
         AsyncContext async = request.startAsync();
         async.setTimeout(0); // the chat's idle check closes a silent connection, as on WebSocket
         transport.open(parts[0], about(request), new Sink(async, response.getOutputStream()));

@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +38,22 @@ public abstract class DeliveryCases {
      */
     protected int closeCodeSeenByAStalledReader() {
         return 1008;
+    }
+
+    /**
+     * Why a stalled reader is not closed on this server, or null where it is. Open Liberty,
+     * docs/CONTAINERS.md: over WebSocket its {@code Session.close()} waits for the write the
+     * reader stalled, then gives up without closing the connection; over HTTP a write to the
+     * stalled stream blocks the writing thread. The cases that need it are skipped with this
+     * reason.
+     */
+    protected String stalledReadersAreNotClosedBecause() {
+        return null;
+    }
+
+    private void needStalledReadersClosed() {
+        String why = stalledReadersAreNotClosedBecause();
+        Assumptions.assumeTrue(why == null, why);
     }
 
     /**
@@ -120,6 +137,7 @@ public abstract class DeliveryCases {
      */
     @Test
     void aMemberThatStopsReadingIsClosedWhileTheOthersKeepReceiving() throws Exception {
+        needStalledReadersClosed();
         int messages = 3000; // 12 KB each, 36 MB: far beyond loopback socket buffers plus 1000 queued
         int window = 20;     // the sender waits for its own ack every 20, so readers that read keep up
         URI room = chatUri(Rooms.fresh());
@@ -183,6 +201,7 @@ public abstract class DeliveryCases {
      */
     @Test
     void aClientThatDoesNotReadItsOwnHistoryRepliesIsClosedAsASlowConsumer() throws Exception {
+        needStalledReadersClosed();
         URI room = chatUri(Rooms.fresh());
         String text = "€".repeat(4000);
         try (ChatClient sender = ChatClient.join(room, "sender");

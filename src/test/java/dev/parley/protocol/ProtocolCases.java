@@ -173,8 +173,21 @@ public abstract class ProtocolCases {
         }
     }
 
+    /**
+     * Whether ws://…/chat/ (no room) is refused at the handshake with 404 instead of being
+     * opened and closed with bad-room: Open Liberty's URI templates do not match an empty
+     * segment (docs/CONTAINERS.md).
+     */
+    protected boolean anEmptyRoomIsRefusedAtTheHandshake() {
+        return false;
+    }
+
     @Test
     void anEmptyRoomNameIsABadRoom() {
+        if (anEmptyRoomIsRefusedAtTheHandshake()) {
+            assertHandshakeRefusedWith404(chatUri(""));
+            return;
+        }
         try (ChatClient client = ChatClient.connect(chatUri(""))) {
             client.nextError("bad-room");
             assertEquals(1008, client.awaitClose().code());
@@ -184,8 +197,12 @@ public abstract class ProtocolCases {
     @Test
     void aPathWithMoreSegmentsIsRefusedAtTheHandshake() {
         webSocketOnly();
+        assertHandshakeRefusedWith404(chatUri("a/b"));
+    }
+
+    private static void assertHandshakeRefusedWith404(URI uri) {
         CompletableFuture<WebSocket> attempt = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(chatUri("a/b"), new WebSocket.Listener() { });
+                .buildAsync(uri, new WebSocket.Listener() { });
         ExecutionException refused = assertThrows(ExecutionException.class, () -> attempt.get(10, TimeUnit.SECONDS));
         assertTrue(refused.getCause() instanceof WebSocketHandshakeException, String.valueOf(refused.getCause()));
         assertEquals(404, ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());

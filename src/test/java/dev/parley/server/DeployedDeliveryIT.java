@@ -33,6 +33,14 @@ class DeployedDeliveryIT extends DeliveryCases {
         return "payara".equals(server) || "glassfish".equals(server) ? 1006 : 1008;
     }
 
+    /** A known failure, not a difference to keep: docs/CONTAINERS.md, "Open Liberty". */
+    @Override
+    protected String stalledReadersAreNotClosedBecause() {
+        return "liberty".equals(System.getProperty("arquillian.launch"))
+                ? "Open Liberty: Session.close() blocks up to 5.5 s behind the stalled write, then leaves the connection"
+                        + " open (docs/CONTAINERS.md); left to fix" : null;
+    }
+
     @Override
     protected URI chatUri(String room) {
         return Deployments.chatUri(base, room);

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -21,9 +22,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The fuzz run against target/parley.war in the application server of this run. On
- * WildFly the server's log file is read too: what the run added to it must hold no
- * warning, error or stack trace. (Payara Micro logs to its console, which Arquillian
- * keeps.)
+ * WildFly and Open Liberty the server's log file is read too: what the run added to it
+ * must hold no warning, error, stack trace or (Liberty) FFDC incident. (Payara Micro logs
+ * to its console, which Arquillian keeps.)
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -44,15 +45,30 @@ class DeployedFuzzIT extends FuzzCases {
         return Deployments.chatUri(base, room);
     }
 
-    private static Path wildflyLog() {
-        String home = System.getProperty("parley.wildfly.home");
-        return "wildfly".equals(System.getProperty("arquillian.launch")) && home != null
-                ? Path.of(home, "standalone", "log", "server.log") : null;
+    /** Liberty's messages.log: "[time] thread logger L message", L being W, E or F for a problem. */
+    private static final Pattern LIBERTY_PROBLEM = Pattern.compile("^\\[[^]]+] \\p{XDigit}+ \\S+\\s+[WEF] .*");
+
+    private static Path serverLog() {
+        String launch = System.getProperty("arquillian.launch", "");
+        String wildfly = System.getProperty("parley.wildfly.home");
+        String liberty = System.getProperty("parley.liberty.home");
+        if (launch.equals("wildfly") && wildfly != null) {
+            return Path.of(wildfly, "standalone", "log", "server.log");
+        }
+        if (launch.equals("liberty") && liberty != null) {
+            return Path.of(liberty, "usr", "servers", "parley", "logs", "messages.log");
+        }
+        return null;
+    }
+
+    private static boolean aProblem(String line) {
+        return line.contains(" WARN ") || line.contains(" ERROR ") || line.startsWith("\tat ")
+                || LIBERTY_PROBLEM.matcher(line).matches() || line.contains("FFDC1015I");
     }
 
     @BeforeEach
     void noteWhereTheLogIs() throws IOException {
-        Path log = wildflyLog();
+        Path log = serverLog();
         if (log != null && Files.exists(log)) {
             logStart = Files.size(log);
         }
@@ -60,7 +76,7 @@ class DeployedFuzzIT extends FuzzCases {
 
     @Override
     protected List<String> serverLogProblems() {
-        Path log = wildflyLog();
+        Path log = serverLog();
         if (log == null || logStart < 0) {
             return List.of();
         }
@@ -69,7 +85,7 @@ class DeployedFuzzIT extends FuzzCases {
             byte[] added = new byte[(int) (file.length() - logStart)];
             file.readFully(added);
             return new String(added, StandardCharsets.UTF_8).lines()
-                    .filter(line -> line.contains(" WARN ") || line.contains(" ERROR ") || line.startsWith("\tat "))
+                    .filter(DeployedFuzzIT::aProblem)
                     .collect(Collectors.toList());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
