@@ -132,16 +132,17 @@ function onFrame(frame) {
   if (handler) handler(frame);      // unknown types are ignored (forward compatibility)
 }
 
-function onWelcome(f, { history, rejoined, restarted, since }) {
+function onWelcome(f, { history, rejoined, restarted, since, upgraded }) {
   if (restarted) forgetSeqs(history);
   view.session = true;
   localStorage.setItem(NAME_KEY, connection.name);
   view.members = new Set(Array.isArray(f.users) ? f.users : [connection.name]);
   renderMembers();
   if (rejoined) {
-    // The line goes first so that the recovered messages follow it.
+    // The line goes first so that the recovered messages follow it. Back on WebSocket after
+    // the HTTP fallback, nothing was lost: the transport's label says what changed.
     const missed = history.filter((m) => !view.seqEls.has(m.seq)).length;
-    sysLine(f.recovered ? `Reconnected — ${missed} missed message${missed === 1 ? '' : 's'} recovered`
+    if (!upgraded || missed > 0 || !f.recovered) sysLine(f.recovered ? `Reconnected — ${missed} missed message${missed === 1 ? '' : 's'} recovered`
       : 'Reconnected — some messages may be missing');
   } else {
     view.exhausted = history.length < PAGE;

@@ -4,6 +4,7 @@
 // page is the listener (app.js); the tests drive it with a fake transport and fake timers.
 //
 //   offline ──join()──> connecting ──open──> joining ──welcome──> online
+//   online ──WebSocket works again after a fallback to HTTP──> connecting (at once)
 //   connecting, joining, online ──lost──> reconnecting ──backoff, reconnectNow()──> connecting
 //   joining ──name refused──> naming ──join()──> joining
 //   connecting, joining, online ──refused for good──> refused ──join(), switchRoom()──> connecting
@@ -52,6 +53,7 @@ export class Connection {
   seq = 0;                  // the newest seq seen in this room: the next join's `since`
   reconnectAt = 0;
   #welcomed = false;        // welcomed in this room before: a join is a reconnect with `since`
+  #upgrading = null;        // null, 'wanted' (WebSocket works again: connect again after this welcome) or 'under way'
   #attempts = 0;            // attempts since the last welcome: the backoff's exponent
   #attempt = 0;             // the current attempt: a token or transport of an older one is ignored
   #ghostRetries = 0;
@@ -153,6 +155,7 @@ export class Connection {
         open: current((kind) => this.#opened(kind)),
         frame: current((frame) => this.#frame(frame)),
         close: current((code, reason) => this.#closed(code, reason)),
+        upgrade: current(() => this.#upgrade()),
       });
     } catch {
       this.#attempt += 1;
@@ -195,9 +198,25 @@ export class Connection {
     this.#attempts = 0;
     this.#ghostRetries = 0;
     this.name = frame.user || this.name;
+    const upgraded = this.#upgrading === 'under way';
+    const upgradeNext = this.#upgrading === 'wanted';
+    this.#upgrading = null;
     this.#to(ONLINE);
-    this.#listener.welcome(frame, { history, rejoined, restarted, since });
+    this.#listener.welcome(frame, { history, rejoined, restarted, since, upgraded });
     this.#scheduleRefresh();
+    if (upgradeNext) this.#upgrade();
+  }
+
+  // The transport fell back to HTTP and WebSocket works again: connect again at once, as a
+  // reconnect with `since` (not one after a loss: no backoff, nothing said), which opens on WebSocket.
+  #upgrade() {
+    if (this.state === JOINING) {
+      this.#upgrading = 'wanted';
+    } else if (this.state === ONLINE) {
+      this.#hangUp();
+      this.#upgrading = 'under way';
+      this.#connect();
+    }
   }
 
   // The errors that are about the connection; true if handled here.
@@ -237,6 +256,7 @@ export class Connection {
 
   #closed(code, reason) {
     const wasOnline = this.state === ONLINE;
+    this.#upgrading = null;
     const wanted = this.wanted;
     this.#attempt += 1;
     this.#transport = null;
@@ -296,6 +316,7 @@ export class Connection {
   // A close the page asked for (leave, another room, pagehide): no close handler follows.
   #hangUp() {
     this.#attempt += 1;
+    this.#upgrading = null;
     this.#stopTimers();
     const transport = this.#transport;
     this.#transport = null;

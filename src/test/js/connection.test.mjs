@@ -56,7 +56,7 @@ test('join opens a transport, sends join with the name once it is open, and a we
   assert.deepEqual(heard('transport'), [['websocket']]);
   const [[frame, info]] = heard('welcome');
   assert.equal(frame.user, 'Ann');
-  assert.deepEqual(info, { history: [], rejoined: false, restarted: false, since: 0 });
+  assert.deepEqual(info, { history: [], rejoined: false, restarted: false, since: 0, upgraded: false });
 });
 
 test('frames other than welcome go to the listener; connection errors do not', () => {
@@ -83,7 +83,7 @@ test('a lost connection reconnects after a jittered backoff and rejoins with sin
   last().opened();
   assert.deepEqual(last().sent, [{ type: 'join', user: 'ann', since: 2 }]);
   last().receive(welcome('ann', [message(3)], { recovered: true }));
-  assert.deepEqual(heard('welcome').at(-1)[1], { history: [message(3)], rejoined: true, restarted: false, since: 2 });
+  assert.deepEqual(heard('welcome').at(-1)[1], { history: [message(3)], rejoined: true, restarted: false, since: 2, upgraded: false });
   assert.equal(connection.seq, 3);
 });
 
@@ -211,6 +211,58 @@ test('name-taken right after a reconnect is our own ghost: join is sent again, f
   assert.equal(heard('nameRefused').length, 1);
 });
 
+test('WebSocket working again after a fallback connects again at once, with since, and says it was an upgrade', () => {
+  const { connection, transports, last, states, heard } = online();
+  last().receive(message(4));
+  const http = last();
+  const before = states().length;
+  http.handlers.upgrade();
+  assert.equal(http.closed, true, 'the old transport is hung up');
+  assert.equal(transports.length, 2, 'no backoff');
+  assert.deepEqual(heard('closed'), [], 'not a lost connection');
+  last().opened();
+  assert.deepEqual(last().sent, [{ type: 'join', user: 'ann', since: 4 }]);
+  last().receive(welcome('ann', [], { recovered: true }));
+  assert.deepEqual(states().slice(before), [State.CONNECTING, State.JOINING, State.ONLINE]);
+  assert.equal(heard('welcome').at(-1)[1].upgraded, true);
+  http.lose(1006);
+  assert.equal(connection.state, State.ONLINE, 'the old transport no longer counts');
+});
+
+test('an upgrade asked for while joining waits for the welcome; one while reconnecting or named is ignored', () => {
+  const { connection, transports, last } = setUp();
+  connection.join('ann');
+  last().opened();
+  last().handlers.upgrade();
+  assert.equal(transports.length, 1, 'the join is answered first');
+  last().receive(welcome('ann'));
+  assert.equal(transports.length, 2);
+  assert.equal(connection.state, State.CONNECTING);
+
+  const named = setUp();
+  named.connection.join('ann');
+  named.last().opened();
+  named.last().receive({ type: 'error', code: 'name-taken', message: 'taken' });
+  named.last().handlers.upgrade();
+  assert.equal(named.transports.length, 1);
+  assert.equal(named.connection.state, State.NAMING);
+
+  const lost = online();
+  const old = lost.last();
+  old.lose(1006);
+  old.handlers.upgrade();
+  assert.equal(lost.transports.length, 1);
+  assert.equal(lost.connection.state, State.RECONNECTING);
+});
+
+test('an upgrade whose transport is lost before the welcome is an ordinary reconnect', () => {
+  const { connection, last, heard } = online();
+  last().handlers.upgrade();
+  last().lose(1006);
+  assert.equal(connection.state, State.RECONNECTING);
+  assert.deepEqual(heard('closed').at(-1), [{ code: 1006, reason: '', wasOnline: false, fatal: false, refusal: null }]);
+});
+
 test('leave hangs up: the transport is closed and nothing it does later counts', () => {
   const { connection, clock, transports, last, states } = online();
   const transport = last();
@@ -250,7 +302,7 @@ test('a welcome without recovery whose history is older than what we saw means t
   last().opened();
   assert.equal(last().sent[0].since, 40);
   last().receive(welcome('ann', [message(1), message(2)], { recovered: false }));
-  assert.deepEqual(heard('welcome').at(-1)[1], { history: [message(1), message(2)], rejoined: true, restarted: true, since: 0 });
+  assert.deepEqual(heard('welcome').at(-1)[1], { history: [message(1), message(2)], rejoined: true, restarted: true, since: 0, upgraded: false });
   assert.equal(connection.seq, 2);
 });
 

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * A page behind a proxy that refuses WebSocket upgrades: it falls back to the HTTP
  * transport by itself, chats with a WebSocket user, survives a restart of the server with
- * what it missed recovered, and goes back to WebSocket once the proxy lets it through.
+ * what it missed recovered, and goes back to WebSocket once the proxy lets it through: at
+ * the next reconnect, or by itself while it chats over HTTP.
  * Leaves target/screenshots/http-fallback-{chromium,firefox}.png.
  */
 class HttpFallbackBrowserTest {
@@ -31,6 +32,12 @@ class HttpFallbackBrowserTest {
 
     /** Longer than the client's backoff cap (15 s): how long a page may take to come back by itself. */
     private static final Duration BACKOFF = Duration.ofSeconds(20);
+    /**
+     * How long a page on HTTP may take to be back on WebSocket once it works: Firefox delays a
+     * WebSocket to a host where one failed, by up to a minute as failures repeat, and the page
+     * uses it when it opens (webapp/js/fallback.js).
+     */
+    private static final Duration FIREFOX_DELAY = Duration.ofSeconds(65);
 
     private final TcpProxy proxy = new TcpProxy(SERVER.httpUri().getPort());
     private final String room = Rooms.fresh();
@@ -74,13 +81,34 @@ class HttpFallbackBrowserTest {
         assertThat(alice.status()).hasText(Pattern.compile("Reconnecting in \\d+ s"));
         proxy.refuseUpgrades(false);
         SERVER.start();
-        assertThat(alice.status()).within(BACKOFF).hasText("Online");
-        assertThat(alice.page().locator("#transport")).hasText("via WebSocket");
+        assertThat(alice.page().locator("#transport")).within(FIREFOX_DELAY).hasText("via WebSocket");
+        assertThat(alice.status()).hasText("Online");
         try (ChatClient dan = ChatClient.join(SERVER.chatUri(room), "dan")) {
             alice.send("back on websocket");
             assertEquals("back on websocket", dan.nextOf("message").getString("text"));
         }
         assertThat(alice.messages()).hasText(new String[] {
             "over http", "over websocket", "said while alice was away", "back on websocket"});
+    }
+
+    @BrowserTest
+    void aPageOnHttpGoesBackToWebSocketByItselfOnceTheProxyLetsItThrough() {
+        proxy.refuseUpgrades(true);
+        ChatPage alice = browsers.open(URI.create("http://127.0.0.1:" + proxy.port() + "/#" + room)).join("alice");
+        assertThat(alice.page().locator("#transport")).hasText("via HTTP fallback");
+        alice.send("over http");
+        assertThat(alice.deliveredMessages()).hasText(new String[] {"over http"});
+
+        proxy.refuseUpgrades(false);
+        // The page tries WebSocket again 15 s after it was refused; no reconnect is needed.
+        assertThat(alice.page().locator("#transport")).within(FIREFOX_DELAY).hasText("via WebSocket");
+        assertThat(alice.status()).hasText("Online");
+        try (ChatClient bob = ChatClient.join(SERVER.chatUri(room), "bob")) {
+            assertThat(alice.members()).hasText(new String[] {"alice (you)", "bob"});
+            alice.send("over websocket");
+            assertEquals("over websocket", bob.nextOf("message").getString("text"));
+        }
+        assertThat(alice.messages()).hasText(new String[] {"over http", "over websocket"});
+        assertThat(alice.log()).not().containsText("Reconnected");
     }
 }
