@@ -29,18 +29,20 @@ class WebSocketPeer implements Peer {
     private volatile List<Frame> frames;
     private volatile int next;
     private volatile Consumer<Throwable> done;
+    /** A send is in flight: set by {@link #send}, cleared before its {@code done} is told. */
+    private boolean writing; // guarded by this
     /** One handler for every frame, so a delivery allocates nothing here. */
     private final SendHandler handler = result -> {
         if (!result.isOK()) {
-            done.accept(result.getException());
+            finished(result.getException());
         } else if (next < frames.size()) {
             try {
                 sendNext();
             } catch (RuntimeException e) { // the session closed meanwhile
-                done.accept(e);
+                finished(e);
             }
         } else {
-            done.accept(null);
+            finished(null);
         }
     };
 
@@ -55,7 +57,34 @@ class WebSocketPeer implements Peer {
         this.done = done;
         this.frames = frames;
         this.next = 0;
-        sendNext();
+        synchronized (this) {
+            writing = true;
+        }
+        try {
+            sendNext();
+        } catch (RuntimeException e) {
+            finishedWriting();
+            throw e;
+        }
+    }
+
+    private void finished(Throwable failure) {
+        finishedWriting();
+        done.accept(failure);
+    }
+
+    private synchronized void finishedWriting() {
+        writing = false;
+        notifyAll();
+    }
+
+    /** Waits until no send is in flight, for at most {@code millis}; true if none is. */
+    synchronized boolean awaitNotWriting(long millis) throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000;
+        for (long left = millis; writing && left > 0; left = (end - System.nanoTime()) / 1_000_000) {
+            wait(left);
+        }
+        return !writing;
     }
 
     private void sendNext() {

@@ -4,11 +4,15 @@ import dev.parley.config.ParleyConfig;
 import dev.parley.ops.Meters;
 import dev.parley.ops.Monitoring;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.websocket.Session;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,7 +27,8 @@ import java.util.logging.Logger;
  *     the connection's writer, queued frames in one write ({@link TyrusPeer});</li>
  * <li>{@code undertow}: Undertow (WildFly), the payload's bytes through its channel ({@link UndertowPeer});</li>
  * <li>{@code portable}: everywhere else, with {@code PARLEY_WEBSOCKET_SEND=portable}, and
- *     wherever a fast path's classes are not what it was written for ({@link WebSocketPeer}).</li>
+ *     wherever a fast path's classes are not what it was written for ({@link WebSocketPeer});
+ *     on Open Liberty with closes off the caller's thread ({@link LibertyPeer}).</li>
  * </ul>
  * Which one is in use is logged once, a fast path that fails to set up at WARNING (then
  * it is not tried again), and counted: {@code parley_websocket_writes_total{path}} and
@@ -44,6 +49,18 @@ public class WebSocketPeers {
     private Meters.Writes portableWrites;
     private volatile TyrusPeer.Handles tyrus;
     private volatile boolean fastPathBroken;
+    private volatile boolean libertyBroken;
+    private static final int CLOSES_PENDING = 10_000;
+    /**
+     * Where {@link LibertyPeer} closes: two threads, at most {@value #CLOSES_PENDING} closes
+     * waiting (beyond that a connection ends without waiting for its write).
+     */
+    private final ThreadPoolExecutor closing = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(CLOSES_PENDING), task -> {
+                Thread thread = new Thread(task, "parley-close");
+                thread.setDaemon(true);
+                return thread;
+            });
     private final Set<String> said = ConcurrentHashMap.newKeySet();
 
     @PostConstruct
@@ -54,8 +71,24 @@ public class WebSocketPeers {
         portableWrites = meters.writes("portable");
     }
 
+    @PreDestroy
+    void stop() {
+        closing.shutdownNow();
+    }
+
     /** The peer for a session that has just opened. */
     WebSocketPeer peer(Session session) {
+        if (!libertyBroken && session.getClass().getName().startsWith("com.ibm.ws.wsoc.")) {
+            try {
+                sayOnce(Level.INFO, "WebSocket frames are written through the portable API (Open Liberty has no other);"
+                        + " closes run on Parley's own threads, since Liberty's close waits for a stalled write");
+                return LibertyPeer.of(session, portableWrites, closing, LibertyPeer.WRITE_GRACE_MILLIS);
+            } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+                libertyBroken = true;
+                sayOnce(Level.WARNING, "A connection whose reader stalls cannot be ended on this Open Liberty: its classes"
+                        + " are not what Parley was written for (" + e + "); a close waits up to 5.5 s for a stalled write");
+            }
+        }
         if (config.portableSends()) {
             sayOnce(Level.INFO, "WebSocket frames are written through the portable API (PARLEY_WEBSOCKET_SEND=portable)");
         } else if (!fastPathBroken) {

@@ -41,11 +41,9 @@ public abstract class DeliveryCases {
     }
 
     /**
-     * Why a stalled reader is not closed on this server, or null where it is. Open Liberty,
-     * docs/CONTAINERS.md: over WebSocket its {@code Session.close()} waits for the write the
-     * reader stalled, then gives up without closing the connection; over HTTP a write to the
-     * stalled stream blocks the writing thread. The cases that need it are skipped with this
-     * reason.
+     * Why a stalled reader is not closed on this server, or null where it is. Open Liberty
+     * over HTTP, docs/CONTAINERS.md: a write to the stalled stream blocks the writing thread.
+     * The cases that need it are skipped with this reason.
      */
     protected String stalledReadersAreNotClosedBecause() {
         return null;
