@@ -1,5 +1,6 @@
 package dev.parley.web;
 
+import dev.parley.sse.OffThreadSink;
 import dev.parley.sse.SseStream;
 import dev.parley.sse.SseTransport;
 import jakarta.inject.Inject;
@@ -16,6 +17,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -32,6 +37,8 @@ public class SseServlet extends HttpServlet {
 
     @Inject
     private SseTransport transport;
+
+    private ExecutorService writers; // guarded by this
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -54,7 +61,30 @@ public class SseServlet extends HttpServlet {
         response.flushBuffer();
         AsyncContext async = request.startAsync();
         async.setTimeout(0); // the chat's idle check closes a silent connection, as on WebSocket
-        transport.open(parts[0], about(request), new Sink(async, response.getOutputStream()));
+        ServletOutputStream out = response.getOutputStream();
+        SseStream.Sink sink = new Sink(async, out);
+        // Open Liberty's non-blocking output blocks: docs/CONTAINERS.md, "Open Liberty 26"
+        transport.open(parts[0], about(request),
+                out.getClass().getName().startsWith("com.ibm.ws.") ? new OffThreadSink(sink, writers()) : sink);
+    }
+
+    /** The threads that write Open Liberty's streams ({@link OffThreadSink}): made at its first stream. */
+    private synchronized Executor writers() {
+        if (writers == null) {
+            writers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
+                Thread thread = new Thread(task, "parley-sse-write");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        return writers;
+    }
+
+    @Override
+    public synchronized void destroy() {
+        if (writers != null) {
+            writers.shutdownNow();
+        }
     }
 
     @Override

@@ -19,7 +19,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,20 +37,6 @@ public abstract class DeliveryCases {
      */
     protected int closeCodeSeenByAStalledReader() {
         return 1008;
-    }
-
-    /**
-     * Why a stalled reader is not closed on this server, or null where it is. Open Liberty
-     * over HTTP, docs/CONTAINERS.md: a write to the stalled stream blocks the writing thread.
-     * The cases that need it are skipped with this reason.
-     */
-    protected String stalledReadersAreNotClosedBecause() {
-        return null;
-    }
-
-    private void needStalledReadersClosed() {
-        String why = stalledReadersAreNotClosedBecause();
-        Assumptions.assumeTrue(why == null, why);
     }
 
     /**
@@ -135,7 +120,6 @@ public abstract class DeliveryCases {
      */
     @Test
     void aMemberThatStopsReadingIsClosedWhileTheOthersKeepReceiving() throws Exception {
-        needStalledReadersClosed();
         int messages = 3000; // 12 KB each, 36 MB: far beyond loopback socket buffers plus 1000 queued
         int window = 20;     // the sender waits for its own ack every 20, so readers that read keep up
         URI room = chatUri(Rooms.fresh());
@@ -199,7 +183,6 @@ public abstract class DeliveryCases {
      */
     @Test
     void aClientThatDoesNotReadItsOwnHistoryRepliesIsClosedAsASlowConsumer() throws Exception {
-        needStalledReadersClosed();
         URI room = chatUri(Rooms.fresh());
         String text = "€".repeat(4000);
         try (ChatClient sender = ChatClient.join(room, "sender");

@@ -23,14 +23,6 @@ class DeployedDeliveryOverHttpIT extends DeliveryCases {
     @ArquillianResource
     private URL base;
 
-    /** A known failure, not a difference to keep: docs/CONTAINERS.md, "Open Liberty". */
-    @Override
-    protected String stalledReadersAreNotClosedBecause() {
-        return "liberty".equals(System.getProperty("arquillian.launch"))
-                ? "Open Liberty: a non-blocking write the stalled stream cannot take blocks the writing thread"
-                        + " (docs/CONTAINERS.md); left to fix" : null;
-    }
-
     @Override
     protected URI chatUri(String room) {
         return Deployments.streamUri(base, room);
