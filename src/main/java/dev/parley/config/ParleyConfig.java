@@ -35,12 +35,15 @@ import javax.management.ObjectName;
  * @param tls           standalone: the key and certificate for https and wss, or null for plain http
  * @param portableSends  WebSocket frames go out through the portable {@code RemoteEndpoint.Async} only
  *                      ({@code PARLEY_WEBSOCKET_SEND=portable}), never the container's fast path
+ * @param trustedProxies whose {@code Forwarded} and {@code X-Forwarded-*} headers name the client
+ *                      ({@link Forwarding}); none by default
  */
 public record ParleyConfig(String host, int port, int maxFrameBytes, Duration idleTimeout, int sendQueue,
                            int sendBuffer, int recoveryCap, int rateLimit, Duration requestTimeout,
                            AllowedOrigins allowedOrigins, int maxConnections, int maxConnectionsPerIp,
                            StoreConfig store, ClusterConfig cluster, boolean jsonLogs, OpsConfig ops,
-                           IdentityConfig identity, TlsConfig tls, boolean portableSends) {
+                           IdentityConfig identity, TlsConfig tls, boolean portableSends,
+                           TrustedProxies trustedProxies) {
 
     public static final int MIN_RECOVERY_CAP = 1000;
     public static final int BURST_SECONDS = 5;
@@ -94,7 +97,8 @@ public record ParleyConfig(String host, int port, int maxFrameBytes, Duration id
                 OpsConfig.from(s),
                 IdentityConfig.from(s),
                 TlsConfig.from(s),
-                s.choice("PARLEY_WEBSOCKET_SEND", "fast", "fast", "portable").equals("portable"));
+                s.choice("PARLEY_WEBSOCKET_SEND", "fast", "fast", "portable").equals("portable"),
+                s.trustedProxies("PARLEY_TRUSTED_PROXIES"));
     }
 
     /** Cluster mode's settings, checked against the store: the nodes must share a database. */
@@ -133,6 +137,11 @@ public record ParleyConfig(String host, int port, int maxFrameBytes, Duration id
         } catch (JMException | RuntimeException e) {
             return 0;
         }
+    }
+
+    /** Who a request came from and where it was sent, by these settings' trusted proxies. */
+    public Forwarding forwarding(String peer, String host, UnaryOperator<String> headers) {
+        return Forwarding.of(trustedProxies, peer, host, headers);
     }
 
     /** One line for the start-up log. */

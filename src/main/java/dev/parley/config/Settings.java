@@ -78,6 +78,19 @@ final class Settings {
         }
     }
 
+    /** Comma-separated addresses and CIDR ranges; none when unset. */
+    TrustedProxies trustedProxies(String variable) {
+        String value = raw(variable);
+        if (value == null) {
+            return TrustedProxies.none();
+        }
+        try {
+            return TrustedProxies.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(source(variable) + ": " + e.getMessage());
+        }
+    }
+
     private String raw(String variable) {
         String value = properties.apply(propertyName(variable));
         return value != null ? value : env.apply(variable);

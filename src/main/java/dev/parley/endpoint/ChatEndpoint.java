@@ -1,5 +1,6 @@
 package dev.parley.endpoint;
 
+import dev.parley.config.Forwarding;
 import dev.parley.config.ParleyConfig;
 import dev.parley.room.CloseReasons;
 import dev.parley.room.Connection;
@@ -60,6 +61,7 @@ public class ChatEndpoint {
     @OnOpen
     public void open(Session session, @PathParam("room") String room) {
         ParleyConfig config = registry.config();
+        String address = null;
         // Parley closes idle connections itself (the registry's sweep), so the container's
         // timeout is off (negative: none). Not 0: for a session without a timeout Tyrus
         // schedules a timer task on every frame sent or received
@@ -67,14 +69,21 @@ public class ChatEndpoint {
         session.setMaxTextMessageBufferSize(config.maxFrameBytes());
         session.setMaxBinaryMessageBufferSize(config.maxFrameBytes());
         Map<String, Object> headers = session.getUserProperties();
+        String host = (String) headers.get(ChatHandshake.HOST);
+        if (config.maxConnectionsPerIp() > 0
+                || headers.containsKey(ChatHandshake.FORWARDING) && !config.trustedProxies().isEmpty()) {
+            Forwarding forwarding = config.forwarding(SessionAddress.of(session), host, ChatHandshake.forwarding(headers));
+            host = forwarding.host();
+            address = forwarding.address();
+        }
         Handshake handshake = new Handshake(headers.get(ChatHandshake.SEEN) != null,
-                (String) headers.get(ChatHandshake.ORIGIN), (String) headers.get(ChatHandshake.HOST),
-                config.maxConnectionsPerIp() > 0 ? SessionAddress.of(session) : null);
+                (String) headers.get(ChatHandshake.ORIGIN), host, config.maxConnectionsPerIp() > 0 ? address : null);
         // read once: an idle connection need not keep them
         headers.remove(ChatHandshake.SEEN);
         headers.remove(ChatHandshake.ORIGIN);
         headers.remove(ChatHandshake.HOST);
         headers.remove(ChatHandshake.ADDRESS);
+        headers.remove(ChatHandshake.FORWARDING);
         connection = registry.open(peers.peer(session), handshake, room);
     }
 

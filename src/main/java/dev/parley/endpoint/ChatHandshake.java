@@ -5,12 +5,17 @@ import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Keeps the handshake's {@code Origin} and {@code Host} headers for the connection, so
- * the registry can check the origin when the socket opens: the WebSocket API shows
+ * the registry can check the origin when the socket opens, and those a proxy adds
+ * ({@code Forwarded}, {@code X-Forwarded-*}: config.Forwarding): the WebSocket API shows
  * request headers only here (and, on Open Liberty, the client's address: {@link SessionAddress}).
  * The user properties given to {@code modifyHandshake} are the connection's own on Tyrus,
  * Undertow and Liberty (all copy them per connection), and become its session's.
@@ -29,6 +34,13 @@ public class ChatHandshake extends ServerEndpointConfig.Configurator {
     public static final String SEEN = "dev.parley.handshake";
     /** Session user property: the client's address, where only the handshake tells it (Open Liberty: {@link SessionAddress}). */
     public static final String ADDRESS = "dev.parley.address";
+    /**
+     * Session user property: the handshake's {@code Forwarded} and {@code X-Forwarded-*}
+     * headers (a map, lower-case names, several values joined with commas), absent when it had none.
+     */
+    public static final String FORWARDING = "dev.parley.forwarding";
+    private static final Set<String> FORWARDING_HEADERS = Set.of("forwarded", "x-forwarded-for", "x-forwarded-host",
+            "x-forwarded-proto");
 
     private volatile Beans beans;
 
@@ -67,7 +79,18 @@ public class ChatHandshake extends ServerEndpointConfig.Configurator {
                 properties.put(ORIGIN, values.size() == 1 ? values.get(0) : String.join(",", values));
             } else if ("Host".equalsIgnoreCase(header.getKey())) {
                 properties.put(HOST, values.get(0));
+            } else if (FORWARDING_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                @SuppressWarnings("unchecked")
+                Map<String, String> forwarding = (Map<String, String>) properties.computeIfAbsent(FORWARDING, k -> new HashMap<>(4));
+                forwarding.put(header.getKey().toLowerCase(Locale.ROOT), String.join(",", values));
             }
         }
+    }
+
+    /** The handshake's forwarding headers kept in {@code properties}, by name (any case); null for one it had not. */
+    static UnaryOperator<String> forwarding(Map<String, Object> properties) {
+        @SuppressWarnings("unchecked")
+        Map<String, String> kept = (Map<String, String>) properties.get(FORWARDING);
+        return kept == null ? name -> null : name -> kept.get(name.toLowerCase(Locale.ROOT));
     }
 }

@@ -1,6 +1,7 @@
 package dev.parley.sse;
 
 import dev.parley.broker.Broker;
+import dev.parley.config.Forwarding;
 import dev.parley.config.ParleyConfig;
 import dev.parley.room.CloseReasons;
 import dev.parley.room.Connection;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,6 +79,19 @@ public class SseTransport {
 
     /** What the adapter tells of a request. */
     public record Request(String origin, String host, String address, String lastEventId) {
+    }
+
+    /**
+     * What a request says of its client: its {@code Origin} and {@code Last-Event-ID}, and the
+     * client's address and the host it asked for, through the trusted proxies' headers
+     * (config.Forwarding).
+     *
+     * @param peer    the address the request came from
+     * @param headers a header by name, several values joined with commas; null for one it has not
+     */
+    public Request request(String peer, UnaryOperator<String> headers) {
+        Forwarding forwarding = config.forwarding(peer, headers.apply("Host"), headers);
+        return new Request(headers.apply("Origin"), forwarding.host(), forwarding.address(), headers.apply("Last-Event-ID"));
     }
 
     private final Map<String, SseStream> streams = new ConcurrentHashMap<>();

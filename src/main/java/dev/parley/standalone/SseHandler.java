@@ -40,8 +40,7 @@ final class SseHandler {
         WebClientHandler.ignoreUpgrade(request, response);
         String[] parts = request.getRequestURI().substring(PREFIX.length()).split("/", -1);
         Method method = request.getMethod();
-        SseTransport.Request about = new SseTransport.Request(request.getHeader("Origin"), request.getHeader("Host"),
-                request.getRemoteAddr(), request.getHeader("Last-Event-ID"));
+        SseTransport.Request about = transport.request(request.getRemoteAddr(), name -> WebClientHandler.header(request, name));
         if (parts.length == 1 && method == Method.GET) {
             stream(parts[0], about, response);
         } else if (parts.length == 2 && method == Method.POST) {

@@ -1,6 +1,8 @@
 package dev.parley.standalone;
 
+import dev.parley.config.Forwarding;
 import dev.parley.config.IdentityConfig;
+import dev.parley.config.TrustedProxies;
 import dev.parley.web.ClientSettings;
 import dev.parley.web.PageHeaders;
 import java.io.IOException;
@@ -52,25 +54,30 @@ final class WebClientHandler extends HttpHandler {
     /** By request path ("/app.js"). */
     private final Map<String, Asset> files;
     private final String tokenOrigin;
+    private final TrustedProxies trustedProxies;
 
     record Asset(byte[] body, String type, String etag) {
     }
 
     WebClientHandler() {
-        this(WebClientHandler.class.getClassLoader(), IdentityConfig.off());
+        this(WebClientHandler.class.getClassLoader(), IdentityConfig.off(), TrustedProxies.none());
     }
 
-    /** The web client, with its {@code config.json} ({@link ClientSettings}) for {@code identity}. */
-    WebClientHandler(IdentityConfig identity) {
-        this(WebClientHandler.class.getClassLoader(), identity);
+    /**
+     * The web client, with its {@code config.json} ({@link ClientSettings}) for {@code identity};
+     * HSTS also on a request a trusted proxy says came over https.
+     */
+    WebClientHandler(IdentityConfig identity, TrustedProxies trustedProxies) {
+        this(WebClientHandler.class.getClassLoader(), identity, trustedProxies);
     }
 
     /** @param loader whose {@code webapp/} folder to serve, a directory or a folder in a jar */
     WebClientHandler(ClassLoader loader) {
-        this(loader, IdentityConfig.off());
+        this(loader, IdentityConfig.off(), TrustedProxies.none());
     }
 
-    private WebClientHandler(ClassLoader loader, IdentityConfig identity) {
+    private WebClientHandler(ClassLoader loader, IdentityConfig identity, TrustedProxies trustedProxies) {
+        this.trustedProxies = trustedProxies;
         Map<String, Asset> found = new HashMap<>(load(loader.getResource(ROOT)));
         byte[] settings = ClientSettings.json(identity).getBytes(StandardCharsets.UTF_8);
         found.put("/" + ClientSettings.FILE, new Asset(settings, TYPES.get("json"), etag(settings)));
@@ -80,7 +87,9 @@ final class WebClientHandler extends HttpHandler {
 
     @Override
     public void service(Request request, Response response) throws IOException {
-        PageHeaders.set(response::setHeader, request.isSecure(), tokenOrigin);
+        boolean secure = Forwarding.of(trustedProxies, request.getRemoteAddr(), request.getHeader("Host"),
+                name -> header(request, name)).secure(request.isSecure());
+        PageHeaders.set(response::setHeader, secure, tokenOrigin);
         if (request.getMethod() != Method.GET && request.getMethod() != Method.HEAD) {
             response.setHeader("Allow", "GET, HEAD");
             response.sendError(HttpStatus.METHOD_NOT_ALLOWED_405.getStatusCode());
@@ -118,6 +127,15 @@ final class WebClientHandler extends HttpHandler {
     /** The request paths served. */
     Set<String> paths() {
         return files.keySet();
+    }
+
+    /** A request header, several values joined with commas (as proxies may send X-Forwarded-For); null if none. */
+    static String header(Request request, String name) {
+        String joined = null;
+        for (String value : request.getHeaders(name)) {
+            joined = joined == null ? value : joined + "," + value;
+        }
+        return joined;
     }
 
     /**

@@ -24,7 +24,9 @@ public class PageHeadersFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        PageHeaders.set(response::setHeader, request.isSecure(), config.identity().tokenOrigin());
+        boolean secure = config.forwarding(request.getRemoteAddr(), request.getHeader("Host"),
+                name -> SseServlet.header(request, name)).secure(request.isSecure());
+        PageHeaders.set(response::setHeader, secure, config.identity().tokenOrigin());
         chain.doFilter(request, response);
     }
 }

@@ -15,6 +15,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Enumeration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -139,9 +140,25 @@ public class SseServlet extends HttpServlet {
         return path == null ? new String[0] : path.substring(1).split("/", -1);
     }
 
-    private static SseTransport.Request about(HttpServletRequest request) {
-        return new SseTransport.Request(request.getHeader("Origin"), request.getHeader("Host"), request.getRemoteAddr(),
-                request.getHeader("Last-Event-ID"));
+    private SseTransport.Request about(HttpServletRequest request) {
+        return transport.request(request.getRemoteAddr(), name -> header(request, name));
+    }
+
+    /** A request header, several values joined with commas (as proxies may send X-Forwarded-For); null if none. */
+    static String header(HttpServletRequest request, String name) {
+        Enumeration<String> values = request.getHeaders(name);
+        if (values == null || !values.hasMoreElements()) {
+            return null;
+        }
+        String first = values.nextElement();
+        if (!values.hasMoreElements()) {
+            return first;
+        }
+        StringBuilder joined = new StringBuilder(first);
+        while (values.hasMoreElements()) {
+            joined.append(',').append(values.nextElement());
+        }
+        return joined.toString();
     }
 
     private static void notAllowed(HttpServletResponse response, String[] parts) throws IOException {

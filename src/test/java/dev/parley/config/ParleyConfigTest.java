@@ -53,7 +53,8 @@ class ParleyConfigTest {
                 Map.entry("PARLEY_NODE_ID", "node-7"), Map.entry("PARLEY_PRESENCE_TTL", "9"),
                 Map.entry("PARLEY_CLUSTER_NAME", "team"), Map.entry("PARLEY_LOG_FORMAT", "JSON"),
                 Map.entry("PARLEY_SHUTDOWN_GRACE", "0"), Map.entry("PARLEY_METRICS_TOKEN", "scrape-me-0123456789"),
-                Map.entry("PARLEY_ADMIN_TOKEN", "admin-0123456789abcdef"), Map.entry("PARLEY_WEBSOCKET_SEND", "Portable")),
+                Map.entry("PARLEY_ADMIN_TOKEN", "admin-0123456789abcdef"), Map.entry("PARLEY_WEBSOCKET_SEND", "Portable"),
+                Map.entry("PARLEY_TRUSTED_PROXIES", "10.0.0.0/8,::1")),
                 Map.of());
         assertEquals(new ParleyConfig("127.0.0.1", 9000, 4096, Duration.ofSeconds(5), 30, 65536, 2000, 0,
                 Duration.ofSeconds(3), AllowedOrigins.parse("https://chat.example.com,https://*.example.org:8443"),
@@ -61,7 +62,7 @@ class ParleyConfigTest {
                         "java:comp/DefaultDataSource", 64L * 1024 * 1024, true),
                 new ClusterConfig(null, "node-7", Duration.ofSeconds(9), "team"), true,
                 new OpsConfig(Duration.ZERO, "scrape-me-0123456789", "admin-0123456789abcdef"), IdentityConfig.off(),
-                null, true), config);
+                null, true, TrustedProxies.parse("10.0.0.0/8, ::1")), config);
     }
 
     @Test
