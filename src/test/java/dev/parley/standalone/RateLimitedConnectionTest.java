@@ -64,9 +64,13 @@ class RateLimitedConnectionTest {
                 // until it is closed (over HTTP a POST may find it closed already: 404)
             }
             ChatClient.Closed closed = flood.awaitClose();
-            assertEquals(1008, closed.code());
-            assertEquals("flooding", closed.reason());
             assertEquals("flood", watcher.nextOf("left").getString("user"));
+            // frames it sent after the server closed may be unread on the server's side of the
+            // socket: then the kernel resets the connection and the close frame is lost (1006),
+            // as for any client still sending when a server closes (seen once in a CI run)
+            if (closed.code() != 1006) {
+                assertEquals(new ChatClient.Closed(1008, "flooding"), closed);
+            }
         }
     }
 }
