@@ -100,7 +100,10 @@ export function fakeFetch() {
   const fetch = (url, options = {}) => new Promise((resolve, reject) => {
     calls.push({
       url, options, body: options.body, method: options.method || 'GET',
-      answer: (status) => resolve({ status, ok: status >= 200 && status < 300 }),
+      answer: (status, body = null) => resolve({
+        status, ok: status >= 200 && status < 300,
+        json: async () => { if (body === null) throw new SyntaxError('no JSON'); return body; },
+      }),
       fail: () => reject(new TypeError('Failed to fetch')),
     });
   });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import {
-  HttpTransport, WebSocketTransport, contextPath, parseFrame, socketUrl, streamUrl,
+  FIRST_EVENT_MS, HttpTransport, STREAM_SILENT, WebSocketTransport, contextPath, parseFrame, socketUrl, streamUrl,
 } from '../../../webapp/js/transport.js';
 import { FakeClock, FakeEventSource, FakeWebSocket, fakeFetch, recorder, settle } from './fakes.mjs';
 
@@ -160,6 +160,39 @@ test('the close event that follows a refused POST says why, instead of a lost co
   source.emit('close', { code: 1008, reason: 'flooding' });
   clock.advance(5000);
   assert.deepEqual(handlers.calls.slice(1), [['close', 1008, 'flooding']], 'once, with the reason');
+});
+
+test('a POST the server refuses (4xx but 404) is its refusal: 1008 with its words, no waiting, no retry of the queue', async () => {
+  for (const [status, body, reason] of [
+    [403, { error: 'Pages of that origin may not use this server.' }, 'Pages of that origin may not use this server.'],
+    [400, { error: 'That is not a connection id.' }, 'That is not a connection id.'],
+    [403, null, 'refused with HTTP 403'],    // a proxy's own page
+  ]) {
+    FakeEventSource.all.length = 0;
+    const { transport, handlers, source, open, posts } = http();
+    open();
+    transport.send({ type: 'join', user: 'ann' });
+    transport.send({ type: 'ping' });
+    posts()[0].answer(status, body);
+    await settle();
+    assert.deepEqual(handlers.calls.slice(1), [['close', 1008, reason]]);
+    assert.equal(source.closed, true);
+    assert.equal(posts().length, 1);
+  }
+});
+
+test('a stream whose first event does not come within 10 s has failed, saying so (a buffering proxy)', () => {
+  const { handlers, source, clock } = http();
+  clock.advance(FIRST_EVENT_MS - 1);
+  assert.deepEqual(handlers.calls, []);
+  clock.advance(1);
+  assert.deepEqual(handlers.calls, [['close', 1006, STREAM_SILENT]]);
+  assert.equal(source.closed, true);
+  FakeEventSource.all.length = 0;
+  const on = http();
+  on.open();
+  on.clock.advance(10 * FIRST_EVENT_MS);
+  assert.deepEqual(on.handlers.calls, [['open', 'http']], 'the deadline is off once the first event came');
 });
 
 test('a POST over the frame limit (413) closes as the server does, with 1009', async () => {

@@ -33,6 +33,7 @@ class OffThreadSinkTest {
     private static final class BlockingSink implements SseStream.Sink {
         final ByteArrayOutputStream written = new ByteArrayOutputStream();
         final BlockingQueue<String> calls = new LinkedBlockingQueue<>();
+        final BlockingQueue<Thread> flushing = new LinkedBlockingQueue<>(); // a flush began (and may be waiting)
         volatile CountDownLatch release = new CountDownLatch(0);
         volatile Thread lastThread;
         volatile boolean ready = true;
@@ -55,6 +56,7 @@ class OffThreadSinkTest {
         @Override
         public void flush() {
             lastThread = Thread.currentThread();
+            flushing.add(lastThread);
             try {
                 release.await(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -137,8 +139,10 @@ class OffThreadSinkTest {
         assertFalse(inner.lastThread == Thread.currentThread(), "written on the writer");
 
         inner.release = new CountDownLatch(1); // the client stops reading
+        inner.flushing.clear();
         BlockingQueue<Object> told = new LinkedBlockingQueue<>();
         stream.send(List.of(Frame.of(MESSAGE)), failure -> told.add(failure == null ? "sent" : failure));
+        assertTrue(inner.flushing.poll(5, TimeUnit.SECONDS) != null, "the message's flush is under way, and stuck");
         stream.close(CloseReasons.SLOW_CONSUMER);
         stream.tick(System.nanoTime() + TimeUnit.SECONDS.toNanos(6), Long.MAX_VALUE, TimeUnit.SECONDS.toNanos(5));
         assertTrue(told.poll(5, TimeUnit.SECONDS) instanceof java.io.IOException, "the frame in flight failed");

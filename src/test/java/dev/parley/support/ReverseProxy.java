@@ -70,11 +70,16 @@ public final class ReverseProxy implements AutoCloseable {
      * Apache's configurations, three for HAProxy's) and waits until its port takes connections.
      */
     public static ReverseProxy start(Kind kind, int... upstreams) {
+        return start(kind, kind.configuration(), upstreams);
+    }
+
+    /** As {@link #start(Kind, int...)}, with another configuration in the same form (a misconfigured proxy's). */
+    public static ReverseProxy start(Kind kind, String configuration, int... upstreams) {
         if (!Files.isExecutable(Path.of(kind.binary))) {
             return Prerequisite.missing("no " + kind.binary + " (apt-get install " + kind.packageName + ")", null);
         }
         ReverseProxy proxy = new ReverseProxy(kind);
-        proxy.run(upstreams);
+        proxy.run(configuration, upstreams);
         return proxy;
     }
 
@@ -107,8 +112,8 @@ public final class ReverseProxy implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + "/sse/" + room);
     }
 
-    private void run(int... upstreams) {
-        String config = kind.configuration().replace("8000", Integer.toString(port));
+    private void run(String configuration, int... upstreams) {
+        String config = configuration.replace("8000", Integer.toString(port));
         if (kind == Kind.HAPROXY) {
             for (int i = 0; i < 3; i++) {
                 config = config.replace("127.0.0.1:" + (8081 + i), "127.0.0.1:" + upstreams[Math.min(i, upstreams.length - 1)]);
