@@ -13,7 +13,9 @@ import {
   button, h, memberItem, messageEl, notice, roomItem, setStatus, setTransport, showFieldError, sysLineEl,
   typingText, ui,
 } from './js/render.js';
-import { HttpTransport, WebSocketTransport, socketUrl, streamUrl } from './js/transport.js';
+import {
+  HttpTransport, STREAM_SILENT, WebSocketTransport, socketUrl, streamUrl,
+} from './js/transport.js';
 
 const ROOM_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const MAX_TEXT = 4000;               // code points
@@ -52,6 +54,7 @@ const view = {
   lastTypingSent: 0,
   dmTo: null,
   timers: {},          // rooms (while online), countdown (while reconnecting)
+  silenceSaid: false,  // the notice about an event stream that stays silent was shown
 };
 
 const identity = new Identity();
@@ -118,6 +121,11 @@ function onClose({ code, reason, wasOnline, fatal, refusal }) {
     + (reason && !SAYS_IT_ALL.has(code) ? ` (${reason})` : '');
   if (wasOnline || code === 1008 || code === 1009) sysLine(why);
   if (fatal) notice(`Cannot join #${connection.room}: ${refusal || reason || why}`);
+  if (reason === STREAM_SILENT && !view.silenceSaid) {
+    view.silenceSaid = true;   // once until a welcome: the page keeps trying
+    notice('The HTTP fallback opened its event stream, but no event came through within 10 s: something between'
+      + ' this page and the server (a proxy) is holding it back. It must pass /sse/ responses unbuffered.');
+  }
 }
 
 // ---------- incoming frames ----------
@@ -133,6 +141,7 @@ function onFrame(frame) {
 }
 
 function onWelcome(f, { history, rejoined, restarted, since, upgraded }) {
+  view.silenceSaid = false;
   if (restarted) forgetSeqs(history);
   view.session = true;
   localStorage.setItem(NAME_KEY, connection.name);

@@ -118,7 +118,7 @@ export function setTransport(kind, forced) {
   if (fallback) el.append(h('span', 'transport-extra', ' fallback'));
   el.title = kind === 'websocket' ? 'Connected over WebSocket.'
     : `Connected over HTTP (Server-Sent Events down, POST up)${fallback
-      ? ': a WebSocket could not connect from here. Each reconnect tries WebSocket again.'
+      ? ': a WebSocket could not connect from here. The page tries WebSocket again now and then.'
       : ', as the address asks (?transport=http).'}`;
 }
 

@@ -8,6 +8,8 @@
 // the browser's WebSocket, EventSource and fetch are passed in (the tests pass fakes).
 
 export const POST_QUEUE_LIMIT = 100;    // frames waiting for their POST; a full queue refuses more
+export const FIRST_EVENT_MS = 10000;    // an event stream with no first event by then failed (a buffering proxy)
+export const STREAM_SILENT = 'no event came on the stream';  // the reason of that failure's close (1006)
 const LOST = 1006;                      // WebSocket's code for a connection that ended without a close
 const CONNECTING = 0;                   // WebSocket.readyState
 const OPEN = 1;
@@ -76,6 +78,10 @@ export class WebSocketTransport {
 // Server-Sent Events down (GET url), one POST up per frame (url/{id}), strictly one at a time,
 // DELETE url/{id} to close. The stream's `close` event is the server's close; a stream that
 // fails or ends without one, or a POST the server does not take, is a lost connection (1006).
+// A POST refused with 4xx (other than 404, the connection gone) is the server refusing, as a
+// WebSocket's 1008: the close says so, with the server's own words. A stream whose first
+// event does not come within FIRST_EVENT_MS has failed (1006 with STREAM_SILENT): something
+// between holds it back.
 // EventSource would reconnect by itself: it is closed instead, so that the page's own
 // reconnect decides, and re-joins with `since`.
 const CLOSE_GRACE_MS = 1000;
@@ -93,6 +99,7 @@ export class HttpTransport {
   #posting = false;
   #refused = false;    // a POST was not taken: the connection is gone, its close event may be on the way
   #ended = false;
+  #firstEvent = null;
   #timers;
 
   constructor({ EventSource = globalThis.EventSource, fetch = (...args) => globalThis.fetch(...args),
@@ -108,7 +115,9 @@ export class HttpTransport {
     this.#handlers = handlers;
     const source = new this.#EventSource(url);
     this.#source = source;
+    this.#firstEvent = this.#timers.setTimeout(() => this.#end(LOST, STREAM_SILENT), FIRST_EVENT_MS);
     source.addEventListener('connection', (ev) => {
+      this.#timers.clearTimeout(this.#firstEvent);
       const id = parseJson(ev.data)?.id;
       if (typeof id !== 'string' || !id) { this.#end(LOST, ''); return; }
       this.#id = id;
@@ -137,6 +146,7 @@ export class HttpTransport {
   close() {
     if (this.#ended) return;
     this.#ended = true;
+    this.#timers.clearTimeout(this.#firstEvent);
     this.#queue = [];
     this.#source?.close();
     this.#hangUp();
@@ -151,8 +161,9 @@ export class HttpTransport {
     this.#posting = true;
     const body = this.#queue.shift();
     let status = 0;
+    let response = null;
     try {
-      const response = await this.#fetch(this.#frameUrl, {
+      response = await this.#fetch(this.#frameUrl, {
         method: 'POST', headers: { 'Content-Type': 'application/json' }, body, cache: 'no-store',
       });
       status = response.status;
@@ -160,7 +171,9 @@ export class HttpTransport {
     this.#posting = false;
     if (status >= 200 && status < 300) this.#post();
     else if (status === 413) this.#end(1009, 'frame too big');  // the server closes with 1009 too
-    else this.#refuse();
+    else if (status >= 400 && status < 500 && status !== 404 && status !== 408 && status !== 429) {
+      this.#end(1008, await refusal(response));
+    } else this.#refuse();
   }
 
   // A POST not taken (404: the connection is gone) or not answered: the server may have closed
@@ -188,11 +201,21 @@ export class HttpTransport {
   #end(code, reason, { hangUp = true } = {}) {
     if (this.#ended) return;
     this.#ended = true;
+    this.#timers.clearTimeout(this.#firstEvent);
     this.#queue = [];
     this.#source.close();
     if (hangUp) this.#hangUp();
     this.#handlers.close(code, reason);
   }
+}
+
+// What a refused POST says: its body's `error`, else its status.
+async function refusal(response) {
+  try {
+    const error = (await response.json())?.error;
+    if (typeof error === 'string' && error) return error.slice(0, 200);
+  } catch { /* not JSON: a proxy's page */ }
+  return `refused with HTTP ${response.status}`;
 }
 
 function parseJson(data) {
