@@ -53,6 +53,7 @@ export class Connection {
   seq = 0;                  // the newest seq seen in this room: the next join's `since`
   reconnectAt = 0;
   #welcomed = false;        // welcomed in this room before: a join is a reconnect with `since`
+  #resume = null;           // the last welcome's secret: a reconnect's join takes the name back with it
   #upgrading = null;        // null, 'wanted' (WebSocket works again: connect again after this welcome) or 'under way'
   #attempts = 0;            // attempts since the last welcome: the backoff's exponent
   #attempt = 0;             // the current attempt: a token or transport of an older one is ignored
@@ -175,6 +176,7 @@ export class Connection {
     const frame = this.#identity?.on ? { type: 'join', token: this.#identity.token || '' }
       : { type: 'join', user: this.name };
     if (this.#welcomed) frame.since = this.seq;
+    if (this.#welcomed && this.#resume && !this.#identity?.on) frame.resume = this.#resume;
     this.send(frame);
   }
 
@@ -195,6 +197,7 @@ export class Connection {
     const since = this.seq;
     for (const m of history) if (Number.isInteger(m.seq)) this.seq = Math.max(this.seq, m.seq);
     this.#welcomed = true;
+    this.#resume = typeof frame.resume === 'string' ? frame.resume : null;
     this.#attempts = 0;
     this.#ghostRetries = 0;
     this.name = frame.user || this.name;
@@ -327,6 +330,7 @@ export class Connection {
   #forgetRoom() {
     this.seq = 0;
     this.#welcomed = false;
+    this.#resume = null;
     this.#attempts = 0;
   }
 

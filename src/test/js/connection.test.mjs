@@ -263,6 +263,26 @@ test('an upgrade whose transport is lost before the welcome is an ordinary recon
   assert.deepEqual(heard('closed').at(-1), [{ code: 1006, reason: '', wasOnline: false, fatal: false, refusal: null }]);
 });
 
+test('a reconnect presents the last welcome\'s secret, which takes the name back; another room forgets it', () => {
+  const { connection, clock, last } = setUp();
+  connection.join('ann');
+  last().opened();
+  assert.deepEqual(last().sent, [{ type: 'join', user: 'ann' }], 'no secret on a first join');
+  last().receive(welcome('ann', [message(1)], { resume: 'secret-1' }));
+  last().lose(1006);
+  clock.advance(500);
+  last().opened();
+  assert.deepEqual(last().sent, [{ type: 'join', user: 'ann', since: 1, resume: 'secret-1' }]);
+  last().receive(welcome('ann', [], { recovered: true, resume: 'secret-2' }));
+  last().lose(1006);
+  clock.advance(1000);
+  last().opened();
+  assert.equal(last().sent[0].resume, 'secret-2', 'the newest');
+  connection.switchRoom('other');
+  last().opened();
+  assert.deepEqual(last().sent, [{ type: 'join', user: 'ann' }]);
+});
+
 test('leave hangs up: the transport is closed and nothing it does later counts', () => {
   const { connection, clock, transports, last, states } = online();
   const transport = last();

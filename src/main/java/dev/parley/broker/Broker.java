@@ -29,6 +29,18 @@ public interface Broker extends AutoCloseable {
     Claim claim(String room, String user);
 
     /**
+     * As {@link #claim(String, String)}, for a name that can be taken back: {@code key} is
+     * kept with the claim (the digest of the secret this connection's {@code welcome} gives),
+     * and where the name is held, a claim that presents the key kept with it
+     * ({@code presented}, or null) takes it over: every other node's hold on it is dropped at
+     * once (a dead node's too), this node's are kept (its connections the caller closes), and
+     * the answer says {@link Claim#tookOver}. Names that are shared need no key.
+     */
+    default Claim claim(String room, String user, String key, String presented) {
+        return claim(room, user);
+    }
+
+    /**
      * Gives back one connection's claim of this node. The stage completes with the room's
      * member count after it (across nodes) if that was the user's last connection in the
      * room, with -1 if it was not (or held nothing), or fails when the broker cannot
@@ -85,8 +97,12 @@ public interface Broker extends AutoCloseable {
      * how many, and whether the claim is the user's first connection (then the room hears
      * {@code joined}).
      */
-    record Claim(boolean taken, List<String> users, int count, boolean first) {
-        public static final Claim TAKEN = new Claim(true, List.of(), 0, false);
+    record Claim(boolean taken, List<String> users, int count, boolean first, boolean tookOver) {
+        public static final Claim TAKEN = new Claim(true, List.of(), 0, false, false);
+
+        public Claim(boolean taken, List<String> users, int count, boolean first) {
+            this(taken, users, count, first, false);
+        }
     }
 
     /**

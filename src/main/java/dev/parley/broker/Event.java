@@ -15,7 +15,9 @@ public record Event(Kind kind, long seq, String user, String frame) {
         /** An administrator removed {@code user}: the node holding that member closes it. */
         KICK('k'),
         /** An administrator closed the room: every node closes its members of it. */
-        CLOSED('c');
+        CLOSED('c'),
+        /** {@code user}'s name was taken back by a new connection on the publishing node: others close theirs, unheard. */
+        REPLACED('r');
 
         final char code;
 

@@ -1,7 +1,10 @@
 package dev.parley.broker;
 
 import dev.parley.protocol.Outbound;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,6 +16,8 @@ public final class LocalBroker implements Broker {
     private final boolean sharedNames;
     /** Room to user to the user's connections; guarded by this; sorted, as occupancy answers. */
     private final Map<String, TreeMap<String, Integer>> rooms = new TreeMap<>();
+    /** Room to user to the key kept with the user's claim; guarded by this; gone with the user. */
+    private final Map<String, Map<String, String>> keys = new HashMap<>();
 
     /** Names unique per room, as without identity. */
     public LocalBroker() {
@@ -30,14 +35,29 @@ public final class LocalBroker implements Broker {
     }
 
     @Override
-    public synchronized Claim claim(String room, String user) {
+    public Claim claim(String room, String user) {
+        return claim(room, user, null, null);
+    }
+
+    @Override
+    public synchronized Claim claim(String room, String user, String key, String presented) {
         TreeMap<String, Integer> users = rooms.computeIfAbsent(room, r -> new TreeMap<>());
         Integer connections = users.get(user);
+        Map<String, String> kept = keys.get(room);
+        boolean tookOver = false;
         if (connections != null && !sharedNames) {
-            return Claim.TAKEN;
+            String held = kept == null ? null : kept.get(user);
+            if (held == null || presented == null || !MessageDigest.isEqual(held.getBytes(StandardCharsets.UTF_8),
+                    presented.getBytes(StandardCharsets.UTF_8))) {
+                return Claim.TAKEN;
+            }
+            tookOver = true; // the connection that held it is this node's: the caller closes it
         }
         users.put(user, connections == null ? 1 : connections + 1);
-        return new Claim(false, new ArrayList<>(users.keySet()), users.size(), connections == null);
+        if (key != null) {
+            keys.computeIfAbsent(room, r -> new HashMap<>()).put(user, key);
+        }
+        return new Claim(false, new ArrayList<>(users.keySet()), users.size(), connections == null, tookOver);
     }
 
     @Override
@@ -52,8 +72,13 @@ public final class LocalBroker implements Broker {
             return CompletableFuture.completedStage(-1); // the user is still here
         }
         users.remove(user);
+        Map<String, String> kept = keys.get(room);
+        if (kept != null) {
+            kept.remove(user);
+        }
         if (users.isEmpty()) {
             rooms.remove(room);
+            keys.remove(room);
         }
         return CompletableFuture.completedStage(users.size());
     }

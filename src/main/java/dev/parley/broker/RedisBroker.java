@@ -40,7 +40,8 @@ import java.util.logging.Logger;
  * <p>Keys, under the cluster's name {@code P}: {@code P:members:<room>} (hash: user to
  * the nodes holding it, one entry per connection, space separated: one node, once, unless
  * identity lets a user hold several connections), {@code P:rooms} (hash: room to member
- * count), {@code P:node:<id>} (set of "room\nuser" the node holds), {@code P:nodes}
+ * count), {@code P:resume:<room>} (hash: user to the key that takes its name back, gone
+ * with the user), {@code P:node:<id>} (set of "room\nuser" the node holds), {@code P:nodes}
  * (sorted set: node to the time its liveness runs out, Redis' own clock). Claims,
  * releases and the reaping of a dead node are Lua scripts, so each is atomic. Events go
  * out on {@code P:room:<room>}.
@@ -85,26 +86,42 @@ public final class RedisBroker implements Broker {
 
     /**
      * ARGV: prefix, room, user, node, shared ("1": identity on, a user may hold several
-     * connections). Holders on dead nodes are dropped first. Returns {0} if taken, else
-     * {1, count, first (1 or 0), users...}.
+     * connections), key (kept with the claim, or ""), presented (the key a rejoin presents,
+     * or ""). Holders on dead nodes are dropped first. Where the name is held, a presented
+     * key equal to the one kept takes it over: the other nodes' holds are dropped (a node
+     * not yet known dead too), this node's kept. Returns {0} if taken, else {1, count,
+     * first (1 or 0), took over (1 or 0), users...}.
      */
     private static final String CLAIM = NOW + HOLDERS + """
             local members = ARGV[1] .. ':members:' .. ARGV[2]
+            local keys = ARGV[1] .. ':resume:' .. ARGV[2]
+            local entry = ARGV[2] .. '\\n' .. ARGV[3]
             local holders = redis.call('HGET', members, ARGV[3])
             local kept = {}
+            local tookOver = 0
             if holders then
               for holder in string.gmatch(holders, '%S+') do
                 local alive = redis.call('ZSCORE', ARGV[1] .. ':nodes', holder)
                 if holder == ARGV[4] or (alive and tonumber(alive) > now) then kept[#kept + 1] = holder
-                else redis.call('SREM', ARGV[1] .. ':node:' .. holder, ARGV[2] .. '\\n' .. ARGV[3]) end
+                else redis.call('SREM', ARGV[1] .. ':node:' .. holder, entry) end
               end
-              if #kept > 0 and ARGV[5] ~= '1' then return {0} end
+              if #kept > 0 and ARGV[5] ~= '1' then
+                if ARGV[7] == '' or redis.call('HGET', keys, ARGV[3]) ~= ARGV[7] then return {0} end
+                local mine = {}
+                for _, holder in ipairs(kept) do
+                  if holder == ARGV[4] then mine[#mine + 1] = holder
+                  else redis.call('SREM', ARGV[1] .. ':node:' .. holder, entry) end
+                end
+                kept = mine
+                tookOver = 1
+              end
             end
-            local first = (#kept == 0) and 1 or 0
+            local first = (#kept == 0 and tookOver == 0) and 1 or 0
             kept[#kept + 1] = ARGV[4]
             redis.call('HSET', members, ARGV[3], table.concat(kept, ' '))
-            redis.call('SADD', ARGV[1] .. ':node:' .. ARGV[4], ARGV[2] .. '\\n' .. ARGV[3])
-            local out = {1, count(ARGV[1], ARGV[2]), first}
+            redis.call('SADD', ARGV[1] .. ':node:' .. ARGV[4], entry)
+            if ARGV[6] ~= '' then redis.call('HSET', keys, ARGV[3], ARGV[6]) end
+            local out = {1, count(ARGV[1], ARGV[2]), first, tookOver}
             for _, user in ipairs(redis.call('HKEYS', members)) do out[#out + 1] = user end
             return out
             """;
@@ -126,6 +143,7 @@ public final class RedisBroker implements Broker {
               return -1
             end
             redis.call('HDEL', members, ARGV[3])
+            redis.call('HDEL', ARGV[1] .. ':resume:' .. ARGV[2], ARGV[3])
             return count(ARGV[1], ARGV[2])
             """;
 
@@ -151,6 +169,7 @@ public final class RedisBroker implements Broker {
                     local kept, dropped = without(holders, node)
                     if #kept == 0 then
                       redis.call('HDEL', members, user)
+                      redis.call('HDEL', prefix .. ':resume:' .. room, user)
                       out[#out + 1] = room
                       out[#out + 1] = user
                       out[#out + 1] = count(prefix, room)
@@ -338,18 +357,24 @@ public final class RedisBroker implements Broker {
 
     @Override
     public Claim claim(String room, String user) {
+        return claim(room, user, null, null);
+    }
+
+    @Override
+    public Claim claim(String room, String user, String key, String presented) {
         List<Object> answer = call(() -> redis.eval(CLAIM, ScriptOutputType.MULTI, new String[0], prefix, room, user, node,
-                sharedNames ? "1" : "0"));
+                sharedNames ? "1" : "0", key == null ? "" : key, presented == null ? "" : presented));
         if (((Number) answer.get(0)).intValue() == 0) {
             return Claim.TAKEN;
         }
         held.merge(entry(room, user), 1, Integer::sum);
-        List<String> users = new ArrayList<>(answer.size() - 3);
-        for (int i = 3; i < answer.size(); i++) {
+        List<String> users = new ArrayList<>(answer.size() - 4);
+        for (int i = 4; i < answer.size(); i++) {
             users.add(String.valueOf(answer.get(i)));
         }
         users.sort(null);
-        return new Claim(false, users, ((Number) answer.get(1)).intValue(), ((Number) answer.get(2)).intValue() == 1);
+        return new Claim(false, users, ((Number) answer.get(1)).intValue(), ((Number) answer.get(2)).intValue() == 1,
+                ((Number) answer.get(3)).intValue() == 1);
     }
 
     @Override

@@ -15,7 +15,12 @@ public sealed interface Inbound {
      * {@code join}: without identity {@code user} is already trimmed and valid and
      * {@code token} null; with identity {@code user} is null and {@code token} as sent.
      */
-    record Join(String user, OptionalLong since, String token) implements Inbound {
+    /**
+     * {@code join}: {@code resume}, where sent, is the secret an earlier connection's
+     * {@code welcome} gave, which takes the name back from it at once (docs/PROTOCOL.md,
+     * "Taking a name back"); null where absent or not a string of at most 64 characters.
+     */
+    record Join(String user, OptionalLong since, String token, String resume) implements Inbound {
         public InboundType type() {
             return InboundType.JOIN;
         }

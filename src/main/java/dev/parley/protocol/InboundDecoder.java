@@ -67,8 +67,8 @@ public final class InboundDecoder {
         }
         switch (type) {
             case JOIN:
-                return tokens ? new Inbound.Join(null, nonNegative(json, "since", type, cid), token(json, type, cid))
-                        : new Inbound.Join(name(json, cid), nonNegative(json, "since", type, cid), null);
+                return tokens ? new Inbound.Join(null, nonNegative(json, "since", type, cid), token(json, type, cid), null)
+                        : new Inbound.Join(name(json, cid), nonNegative(json, "since", type, cid), null, resume(json));
             case AUTH:
                 return new Inbound.Auth(token(json, type, cid), checkedCid(json, type, cid));
             case MESSAGE:
@@ -114,6 +114,15 @@ public final class InboundDecoder {
             throw new ProtocolException(BAD_NAME, "join needs a string member \"user\".", InboundType.JOIN, cid);
         }
         return validName(((JsonString) value).getString(), cid);
+    }
+
+    /** {@code join}'s {@code resume}: a string of 1 to 64 characters, else none (a hint, never an error). */
+    private static String resume(JsonObject json) {
+        JsonValue value = json.get("resume");
+        if (value instanceof JsonString s && !s.getString().isEmpty() && s.getString().length() <= 64) {
+            return s.getString();
+        }
+        return null;
     }
 
     /** A token as sent (its checks are the identity's); missing or not a string: unauthorized. */

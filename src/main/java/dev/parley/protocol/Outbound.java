@@ -10,8 +10,9 @@ public sealed interface Outbound permits ChatMessage, Outbound.Welcome, Outbound
         Outbound.Error {
 
     /** {@code recovered} is null when the join had no {@code since}. */
-    record Welcome(String room, String user, List<String> users, List<ChatMessage> history, Boolean recovered)
-            implements Outbound {
+    /** {@code resume}: this connection's secret for taking its name back (none with identity on), or null. */
+    record Welcome(String room, String user, List<String> users, List<ChatMessage> history, Boolean recovered,
+                   String resume) implements Outbound {
     }
 
     record Joined(String room, String user, int count, Instant ts) implements Outbound {

@@ -81,6 +81,9 @@ public final class OutboundEncoder {
             if (welcome.recovered() != null) {
                 json.write("recovered", welcome.recovered());
             }
+            if (welcome.resume() != null) {
+                json.write("resume", welcome.resume());
+            }
         } else if (frame instanceof Outbound.Direct) {
             Outbound.Direct direct = (Outbound.Direct) frame;
             json.write("type", "direct").write("room", direct.room()).write("from", direct.from())

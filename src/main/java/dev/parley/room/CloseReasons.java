@@ -27,10 +27,13 @@ public final class CloseReasons {
     /** Identity on: the connection's token expired and no fresh one came in an {@code auth} frame. */
     public static final CloseReason TOKEN_EXPIRED = new CloseReason(CloseCodes.VIOLATED_POLICY, "token expired");
 
+    /** A new connection of the same client took the name back ({@code join} with {@code resume}). */
+    public static final CloseReason REPLACED = new CloseReason(CloseCodes.NORMAL_CLOSURE, "replaced by a new connection");
+
     /** Every reason above. */
     public static final List<CloseReason> ALL = List.of(BAD_ROOM, IDLE, FLOODING, SLOW_CONSUMER, TOO_BIG, PROTOCOL_ERROR,
             SHUTTING_DOWN, ORIGIN_NOT_ALLOWED, TRY_AGAIN_LATER, SERVER_ERROR, REMOVED, ROOM_CLOSED, UNAUTHORIZED,
-            TOKEN_EXPIRED);
+            TOKEN_EXPIRED, REPLACED);
 
     private CloseReasons() {
     }

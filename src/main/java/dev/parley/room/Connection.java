@@ -365,7 +365,7 @@ public final class Connection {
 
     private void join(Inbound.Join asked) throws ProtocolException {
         Inbound.Join join = asked.since().isEmpty() && lastSeen >= 0
-                ? new Inbound.Join(asked.user(), OptionalLong.of(lastSeen), asked.token()) : asked;
+                ? new Inbound.Join(asked.user(), OptionalLong.of(lastSeen), asked.token(), asked.resume()) : asked;
         String user = join.user();
         Identity verified = null;
         if (registry.tokens().enabled()) {
@@ -392,14 +392,19 @@ public final class Connection {
                 outbox.closeWhenDrained(CloseReasons.ROOM_CLOSED);
                 return;
             }
-            Broker.Claim claim = registry.broker().claim(roomName, user);
+            String resume = verified == null ? Resume.secret() : null; // names are shared with identity on
+            Broker.Claim claim = registry.broker().claim(roomName, user, resume == null ? null : Resume.key(resume),
+                    resume == null || join.resume() == null ? null : Resume.key(join.resume()));
             if (claim.taken()) {
                 throw new ProtocolException(NAME_TAKEN, "The name \"" + user + "\" is in use in this room.",
                         InboundType.JOIN, null);
             }
             claimed = true;
+            if (claim.tookOver()) {
+                registry.replaced(joined, user, this);
+            }
             long position = joined.position();
-            Outbound.Welcome welcome = readWelcome(user, join, claim.users());
+            Outbound.Welcome welcome = readWelcome(user, join, claim.users(), resume);
             long newest = welcome.history().isEmpty() ? 0 : welcome.history().get(welcome.history().size() - 1).seq();
             long sinceSeen = Boolean.TRUE.equals(welcome.recovered()) ? join.since().getAsLong() : 0;
             if (joined.admit(this, registry.encoder().encode(welcome), welcome, Math.max(position, Math.max(newest, sinceSeen)),
@@ -447,7 +452,7 @@ public final class Connection {
         }
     }
 
-    private Outbound.Welcome readWelcome(String user, Inbound.Join join, List<String> users) {
+    private Outbound.Welcome readWelcome(String user, Inbound.Join join, List<String> users, String resume) {
         Boolean recovered = null;
         List<ChatMessage> history = null;
         if (join.since().isPresent()) {
@@ -459,7 +464,7 @@ public final class Connection {
         if (history == null) {
             history = registry.store().before(roomName, Long.MAX_VALUE, RoomRegistry.WELCOME_HISTORY);
         }
-        return new Outbound.Welcome(roomName, user, users, history, recovered);
+        return new Outbound.Welcome(roomName, user, users, history, recovered, resume);
     }
 
     /**
@@ -482,7 +487,7 @@ public final class Connection {
                 case MESSAGE -> event.seq() <= floor;
                 case JOINED -> welcome.users().contains(event.user());
                 case LEFT -> !welcome.users().contains(event.user());
-                case TYPING, DIRECT, TAIL, KICK, CLOSED -> false;
+                case TYPING, DIRECT, TAIL, KICK, CLOSED, REPLACED -> false;
             };
             if (!known) {
                 taken = outbox.offer(Frame.of(event.frame()));

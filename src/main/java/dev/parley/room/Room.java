@@ -99,6 +99,19 @@ final class Room {
     // ---- moderation (the admin view) ----
 
     /** Closes {@code user}'s connections here, members or joining, with 1008; false if it has none here. */
+    /**
+     * {@code user}'s name was taken back by {@code by} (null: by a connection of another
+     * node): the user's other connections here close, and nobody hears them leave, since
+     * the user stays (their claims are the new connection's now, or were kept for them).
+     */
+    void replace(String user, Connection by) {
+        for (Connection stale : connections(user)) {
+            if (stale != by) {
+                stale.depart(CloseReasons.REPLACED);
+            }
+        }
+    }
+
     boolean kick(String user) {
         List<Connection> targets = connections(user);
         targets.forEach(target -> target.depart(CloseReasons.REMOVED));
@@ -349,6 +362,10 @@ final class Room {
                 closeAll();
                 return;
             }
+            if (event.kind() == Event.Kind.REPLACED) {
+                replace(event.user(), null);
+                return;
+            }
             synchronized (this) {
                 switch (event.kind()) {
                     case MESSAGE -> {
@@ -361,7 +378,7 @@ final class Room {
                             resync(); // the other node got further than this one heard
                         }
                     }
-                    case KICK, CLOSED -> throw new IllegalStateException("handled above");
+                    case KICK, CLOSED, REPLACED -> throw new IllegalStateException("handled above");
                     case DIRECT -> connections(event.user()).forEach(target -> target.direct(event.frame()));
                 }
             }

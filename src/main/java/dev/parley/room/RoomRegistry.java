@@ -232,6 +232,18 @@ public class RoomRegistry implements Broker.Listener {
     }
 
     /**
+     * {@code user}'s name in {@code room} was taken back by {@code by} (its claim took it
+     * over): the user's other connections here close unheard, and in cluster mode the other
+     * nodes close theirs.
+     */
+    void replaced(Room room, String user, Connection by) {
+        room.replace(user, by);
+        if (broker.clustered()) {
+            broker.publish(room.name(), Event.of(Event.Kind.REPLACED, user, ""));
+        }
+    }
+
+    /**
      * Closes {@code user}'s connection to {@code room} with 1008 "removed by an
      * administrator": here, or in cluster mode on the node that holds it (through the
      * broker). Its room hears {@code left} as for any departure.

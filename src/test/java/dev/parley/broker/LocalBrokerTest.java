@@ -46,4 +46,22 @@ class LocalBrokerTest {
         assertEquals(-1, release(broker, "lobby", "ada"));
         assertTrue(broker.claim("lobby", "ada").first(), "back: a first connection again");
     }
+
+    /** A name held with a key is taken back by a claim presenting it: not a first connection, nobody left. */
+    @Test
+    void aClaimPresentingTheKeptKeyTakesTheNameBackAndTheOldConnectionsReleaseIsNoDeparture() throws Exception {
+        LocalBroker broker = new LocalBroker();
+        assertEquals(new Broker.Claim(false, List.of("ann"), 1, true, false), broker.claim("lobby", "ann", "k1", null));
+        assertTrue(broker.claim("lobby", "ann", "k2", null).taken(), "no key presented");
+        assertTrue(broker.claim("lobby", "ann", "k2", "wrong").taken(), "another key");
+        assertTrue(broker.claim("other", "ann", "k2", "k1").taken() == false, "another room is another name");
+        assertEquals(new Broker.Claim(false, List.of("ann"), 1, false, true), broker.claim("lobby", "ann", "k2", "k1"));
+        assertTrue(broker.claim("lobby", "ann", "k3", "k1").taken(), "the old key is spent");
+        assertEquals(-1, release(broker, "lobby", "ann"), "the replaced connection goes: ann stays");
+        assertEquals(new Broker.Claim(false, List.of("ann"), 1, false, true), broker.claim("lobby", "ann", "k4", "k2"));
+        assertEquals(-1, release(broker, "lobby", "ann"));
+        assertEquals(0, release(broker, "lobby", "ann"), "the last connection: ann left");
+        assertEquals(new Broker.Claim(false, List.of("ann"), 1, true, false), broker.claim("lobby", "ann", "k5", "k4"),
+                "a key does not outlive its user's claim: a plain first claim");
+    }
 }
