@@ -69,8 +69,28 @@ function dial(room, handlers) {
   return transport;
 }
 
+// The last welcome's secret for taking our name back (PROTOCOL.md, "Taking a name back"): one
+// per tab, in sessionStorage, so that a reload takes the name back from the connection the
+// server has not seen go yet.
+const RESUME_KEY = 'parley.resume';
+const secrets = {
+  get(room, user) {
+    try {
+      const kept = JSON.parse(sessionStorage.getItem(RESUME_KEY));
+      return kept && kept.room === room && kept.user === user && typeof kept.secret === 'string' ? kept.secret : null;
+    } catch { return null; }
+  },
+  set(room, user, secret) {
+    try { sessionStorage.setItem(RESUME_KEY, JSON.stringify({ room, user, secret })); } catch { /* storage off */ }
+  },
+  forget() {
+    try { sessionStorage.removeItem(RESUME_KEY); } catch { /* storage off */ }
+  },
+};
+
 const connection = new Connection({
   dial,
+  secrets,
   identity,
   listener: {
     changed: onStateChange,

@@ -53,7 +53,6 @@ export class Connection {
   seq = 0;                  // the newest seq seen in this room: the next join's `since`
   reconnectAt = 0;
   #welcomed = false;        // welcomed in this room before: a join is a reconnect with `since`
-  #resume = null;           // the last welcome's secret: a reconnect's join takes the name back with it
   #upgrading = null;        // null, 'wanted' (WebSocket works again: connect again after this welcome) or 'under way'
   #attempts = 0;            // attempts since the last welcome: the backoff's exponent
   #attempt = 0;             // the current attempt: a token or transport of an older one is ignored
@@ -67,12 +66,16 @@ export class Connection {
   #listener;
   #clock;
   #random;
+  #secrets;
 
   // dial(room, handlers): an opened transport (throws if the page cannot open one).
   // listener: changed(state), transport(kind or null), welcome(frame, {history, rejoined, restarted,
   //   since}), frame(frame), nameRefused(text), closed({code, reason, wasOnline, fatal, refusal}),
   //   signInFailed(message), cannotDial().
-  constructor({ dial, identity = null, listener, clock = realClock, random = Math.random }) {
+  // secrets: where the last welcome's `resume` secret is kept ({get(room, user), set(room, user,
+  // secret), forget()}); the page keeps it in sessionStorage, so that a reload takes the name back too.
+  constructor({ dial, identity = null, listener, clock = realClock, random = Math.random, secrets = memorySecrets() }) {
+    this.#secrets = secrets;
     this.#dial = dial;
     this.#identity = identity;
     this.#listener = listener;
@@ -176,7 +179,8 @@ export class Connection {
     const frame = this.#identity?.on ? { type: 'join', token: this.#identity.token || '' }
       : { type: 'join', user: this.name };
     if (this.#welcomed) frame.since = this.seq;
-    if (this.#welcomed && this.#resume && !this.#identity?.on) frame.resume = this.#resume;
+    const secret = this.#identity?.on ? null : this.#secrets.get(this.room, this.name.trim());
+    if (secret) frame.resume = secret;    // takes our name back from our own connection the server still has
     this.send(frame);
   }
 
@@ -197,10 +201,10 @@ export class Connection {
     const since = this.seq;
     for (const m of history) if (Number.isInteger(m.seq)) this.seq = Math.max(this.seq, m.seq);
     this.#welcomed = true;
-    this.#resume = typeof frame.resume === 'string' ? frame.resume : null;
     this.#attempts = 0;
     this.#ghostRetries = 0;
     this.name = frame.user || this.name;
+    if (typeof frame.resume === 'string') this.#secrets.set(this.room, this.name, frame.resume);
     const upgraded = this.#upgrading === 'under way';
     const upgradeNext = this.#upgrading === 'wanted';
     this.#upgrading = null;
@@ -330,7 +334,7 @@ export class Connection {
   #forgetRoom() {
     this.seq = 0;
     this.#welcomed = false;
-    this.#resume = null;
+    this.#secrets.forget();
     this.#attempts = 0;
   }
 
@@ -351,6 +355,16 @@ export class Connection {
     this.state = state;
     this.#listener.changed(state);
   }
+}
+
+// One secret, for one room and name: what a tab needs.
+export function memorySecrets() {
+  let kept = null;
+  return {
+    get: (room, user) => (kept && kept.room === room && kept.user === user ? kept.secret : null),
+    set: (room, user, secret) => { kept = { room, user, secret }; },
+    forget: () => { kept = null; },
+  };
 }
 
 export function newCid() {

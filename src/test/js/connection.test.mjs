@@ -1,12 +1,12 @@
 // The connection's state machine (webapp/js/connection.js) over a fake transport and a fake clock.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BACKOFF_CAP_MS, Connection, PING_MS, State } from '../../../webapp/js/connection.js';
+import { BACKOFF_CAP_MS, Connection, PING_MS, State, memorySecrets } from '../../../webapp/js/connection.js';
 import { FakeClock, FakeTransport, recorder, settle } from './fakes.mjs';
 
 // A connection to #lobby whose dial() hands out fake transports (transports[i] for the i-th attempt).
 // identity: null, or a function of the clock that makes one.
-function setUp({ identity: makeIdentity = null, random = () => 1 } = {}) {
+function setUp({ identity: makeIdentity = null, random = () => 1, secrets = memorySecrets() } = {}) {
   const clock = new FakeClock();
   const identity = makeIdentity ? makeIdentity(clock) : null;
   const listener = recorder();
@@ -21,7 +21,7 @@ function setUp({ identity: makeIdentity = null, random = () => 1 } = {}) {
     rooms.push(room);
     return transport;
   };
-  const connection = new Connection({ dial, identity, listener, clock, random });
+  const connection = new Connection({ dial, identity, listener, clock, random, secrets });
   const last = () => transports[transports.length - 1];
   const states = () => listener.calls.filter(([name]) => name === 'changed').map(([, state]) => state);
   const heard = (name) => listener.calls.filter(([n]) => n === name).map(([, ...args]) => args);
@@ -281,6 +281,28 @@ test('a reconnect presents the last welcome\'s secret, which takes the name back
   connection.switchRoom('other');
   last().opened();
   assert.deepEqual(last().sent, [{ type: 'join', user: 'ann' }]);
+});
+
+test('a page loaded again in the tab presents the secret kept for the room and name, and no other', () => {
+  const secrets = memorySecrets();
+  const first = setUp({ secrets });
+  first.connection.join('ann');
+  first.last().opened();
+  first.last().receive(welcome('Ann', [], { resume: 'secret-1' }));
+
+  const reloaded = setUp({ secrets });
+  reloaded.connection.join(' Ann ');
+  reloaded.last().opened();
+  assert.deepEqual(reloaded.last().sent, [{ type: 'join', user: ' Ann ', resume: 'secret-1' }], 'the server trims names');
+  const other = setUp({ secrets });
+  other.connection.join('bob');
+  other.last().opened();
+  assert.deepEqual(other.last().sent, [{ type: 'join', user: 'bob' }], 'not for another name');
+  other.connection.leave();
+  const after = setUp({ secrets });
+  after.connection.join('Ann');
+  after.last().opened();
+  assert.deepEqual(after.last().sent, [{ type: 'join', user: 'Ann' }], 'leaving forgets it');
 });
 
 test('leave hangs up: the transport is closed and nothing it does later counts', () => {
