@@ -14,7 +14,9 @@ import jakarta.json.JsonObject;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,6 +45,30 @@ public abstract class OperatingCases {
 
     protected Scrape scrape() {
         return Scrape.of(appUri("metrics"));
+    }
+
+    /**
+     * Behind a trusted proxy (every suite's server trusts loopback: PARLEY_TRUSTED_PROXIES,
+     * docs/PROXIES.md): a page served through it passes the origin check with the host the
+     * proxy forwards, at the WebSocket handshake and on the HTTP transport's requests; a
+     * forwarded host the page did not come from is refused.
+     */
+    @Test
+    void aPageBehindATrustedProxyPassesTheOriginCheckWithTheHostItForwards() {
+        Map<String, String> forwarded = Map.of("Origin", "https://chat.example.com", "X-Forwarded-For", "198.51.100.7",
+                "X-Forwarded-Host", "chat.example.com", "X-Forwarded-Proto", "https");
+        for (URI room : List.of(chatUri(Rooms.fresh()), appUri("sse/" + Rooms.fresh()))) {
+            try (ChatClient page = ChatClient.connect(room, forwarded)) {
+                page.send("{\"type\":\"join\",\"user\":\"ann\"}");
+                assertEquals("ann", page.next("welcome").getString("user"), room.toString());
+                page.say("through the proxy", "p1").awaitAck("p1");
+            }
+            Map<String, String> elsewhere = new HashMap<>(forwarded);
+            elsewhere.put("X-Forwarded-Host", "other.example.com");
+            try (ChatClient page = ChatClient.connect(room, elsewhere)) {
+                assertEquals(new ChatClient.Closed(1008, "origin not allowed"), page.awaitClose(), room.toString());
+            }
+        }
     }
 
     /** The container's fast path is picked (endpoint.WebSocketPeers), not the portable fallback, unless asked for. */

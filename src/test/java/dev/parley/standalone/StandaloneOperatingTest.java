@@ -28,7 +28,8 @@ class StandaloneOperatingTest extends OperatingCases {
     private static final String TOKEN = "scrape-token-0123456789";
 
     @RegisterExtension
-    static final StandaloneParley SERVER = new StandaloneParley(Map.of("PARLEY_METRICS_TOKEN", TOKEN));
+    static final StandaloneParley SERVER = new StandaloneParley(Map.of("PARLEY_METRICS_TOKEN", TOKEN,
+            "PARLEY_TRUSTED_PROXIES", "127.0.0.1"));
 
     @Override
     protected URI chatUri(String room) {
