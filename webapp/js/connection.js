@@ -31,7 +31,8 @@ export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_CAP_MS = 15000;
 export const REFRESH_LEAD_MS = 60000;      // a fresh token is fetched this long before the current one expires
 const REFRESH_RETRY_MS = 10000;
-const GHOST_RETRIES = 5;
+const GHOST_WAIT_MS = 15000;        // how long a server without config.json's nameHeldSeconds may hold a name
+const GHOST_RETRY_MAX_MS = 5000;
 // Closes by an administrator (the admin view): the client does not reconnect after them.
 export const MODERATION_TEXT = {
   'removed by an administrator': 'An administrator removed you from this room.',
@@ -57,6 +58,7 @@ export class Connection {
   #attempts = 0;            // attempts since the last welcome: the backoff's exponent
   #attempt = 0;             // the current attempt: a token or transport of an older one is ignored
   #ghostRetries = 0;
+  #ghostWaited = 0;
   #refusal = null;          // what an error frame said before the server closes for good
   #transport = null;
   #timers = {};
@@ -203,6 +205,7 @@ export class Connection {
     this.#welcomed = true;
     this.#attempts = 0;
     this.#ghostRetries = 0;
+    this.#ghostWaited = 0;
     this.name = frame.user || this.name;
     if (typeof frame.resume === 'string') this.#secrets.set(this.room, this.name, frame.resume);
     const upgraded = this.#upgrading === 'under way';
@@ -251,10 +254,15 @@ export class Connection {
   }
 
   #nameRefused(code, text) {
-    // Right after a network drop the server may not have noticed our old connection yet.
-    if (code === 'name-taken' && this.#welcomed && this.#ghostRetries < GHOST_RETRIES) {
+    // Right after a network drop the server may not have noticed our old connection yet (and
+    // no secret took the name back: another tab, storage off): tried again, 1 s, 2 s ... 5 s
+    // apart, for as long as the server says it may hold a lost connection's name.
+    const holds = this.#identity?.nameHeldMs || GHOST_WAIT_MS;
+    if (code === 'name-taken' && this.#welcomed && this.#ghostWaited < holds) {
       this.#ghostRetries += 1;
-      this.#timers.ghost = this.#clock.setTimeout(() => this.#sendJoin(), 1000 * this.#ghostRetries);
+      const delay = Math.min(GHOST_RETRY_MAX_MS, 1000 * this.#ghostRetries);
+      this.#ghostWaited += delay;
+      this.#timers.ghost = this.#clock.setTimeout(() => this.#sendJoin(), delay);
       return;
     }
     this.#to(NAMING);

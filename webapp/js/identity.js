@@ -10,6 +10,7 @@ export class Identity {
   tokenUrl = null;
   token = null;        // the JWT the next join (or auth) sends
   exp = 0;             // its exp, in ms; 0 if it has none we can read
+  nameHeldMs = 15000;  // config.json's nameHeldSeconds: how long the server may hold a lost connection's name
   #fetch;
 
   constructor({ fetch = (...args) => globalThis.fetch(...args) } = {}) {
@@ -24,6 +25,9 @@ export class Identity {
       const settings = await response.json();
       this.on = settings.identity === true;
       this.tokenUrl = typeof settings.tokenUrl === 'string' ? settings.tokenUrl : null;
+      if (Number.isInteger(settings.nameHeldSeconds) && settings.nameHeldSeconds > 0) {
+        this.nameHeldMs = Math.min(settings.nameHeldSeconds, 3600) * 1000;
+      }
     } catch { /* identity stays off */ }
   }
 

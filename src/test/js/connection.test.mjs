@@ -211,6 +211,25 @@ test('name-taken right after a reconnect is our own ghost: join is sent again, f
   assert.equal(heard('nameRefused').length, 1);
 });
 
+test('how long a taken name is tried again follows the server\'s nameHeldSeconds, 5 s apart at the most', () => {
+  const settings = () => ({ on: false, nameHeldMs: 60000, stale: () => false });
+  const { connection, clock, last } = online({ identity: settings });
+  last().lose(1006);
+  clock.advance(500);
+  last().opened();
+  const delays = [];
+  while (connection.state === State.JOINING) {
+    last().receive({ type: 'error', code: 'name-taken', message: 'Taken.' });
+    if (connection.state !== State.JOINING) break;
+    const joins = last().types().filter((t) => t === 'join').length;
+    let waited = 0;
+    while (last().types().filter((t) => t === 'join').length === joins) { clock.advance(1000); waited += 1000; }
+    delays.push(waited);
+  }
+  assert.deepEqual(delays, [1000, 2000, 3000, 4000, 5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000]);
+  assert.equal(connection.state, State.NAMING, 'refused after 60 s of tries');
+});
+
 test('WebSocket working again after a fallback connects again at once, with since, and says it was an upgrade', () => {
   const { connection, transports, last, states, heard } = online();
   last().receive(message(4));

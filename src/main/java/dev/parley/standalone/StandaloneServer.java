@@ -137,7 +137,7 @@ public final class StandaloneServer implements AutoCloseable {
             listener.registerAddOn(new WebSocketAddOn(websockets, CONTEXT_PATH));
             listener.registerAddOn(new PastTheHttpCodec()); // last: it must sit right beside the codec
             http.addListener(listener);
-            WebClientHandler web = new WebClientHandler(config.identity(), config.trustedProxies());
+            WebClientHandler web = new WebClientHandler(config);
             admin = new AdminHandler(cdi.select(AdminApi.class).get(), web);
             sse = new SseHandler(cdi.select(SseTransport.class).get());
             http.getServerConfiguration().addHttpHandler(

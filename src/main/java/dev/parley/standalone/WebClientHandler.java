@@ -1,7 +1,7 @@
 package dev.parley.standalone;
 
 import dev.parley.config.Forwarding;
-import dev.parley.config.IdentityConfig;
+import dev.parley.config.ParleyConfig;
 import dev.parley.config.TrustedProxies;
 import dev.parley.web.ClientSettings;
 import dev.parley.web.PageHeaders;
@@ -60,29 +60,29 @@ final class WebClientHandler extends HttpHandler {
     }
 
     WebClientHandler() {
-        this(WebClientHandler.class.getClassLoader(), IdentityConfig.off(), TrustedProxies.none());
+        this(WebClientHandler.class.getClassLoader(), ParleyConfig.defaults());
     }
 
     /**
-     * The web client, with its {@code config.json} ({@link ClientSettings}) for {@code identity};
+     * The web client, with its {@code config.json} ({@link ClientSettings}) for {@code config};
      * HSTS also on a request a trusted proxy says came over https.
      */
-    WebClientHandler(IdentityConfig identity, TrustedProxies trustedProxies) {
-        this(WebClientHandler.class.getClassLoader(), identity, trustedProxies);
+    WebClientHandler(ParleyConfig config) {
+        this(WebClientHandler.class.getClassLoader(), config);
     }
 
     /** @param loader whose {@code webapp/} folder to serve, a directory or a folder in a jar */
     WebClientHandler(ClassLoader loader) {
-        this(loader, IdentityConfig.off(), TrustedProxies.none());
+        this(loader, ParleyConfig.defaults());
     }
 
-    private WebClientHandler(ClassLoader loader, IdentityConfig identity, TrustedProxies trustedProxies) {
-        this.trustedProxies = trustedProxies;
+    private WebClientHandler(ClassLoader loader, ParleyConfig config) {
+        this.trustedProxies = config.trustedProxies();
         Map<String, Asset> found = new HashMap<>(load(loader.getResource(ROOT)));
-        byte[] settings = ClientSettings.json(identity).getBytes(StandardCharsets.UTF_8);
+        byte[] settings = ClientSettings.json(config).getBytes(StandardCharsets.UTF_8);
         found.put("/" + ClientSettings.FILE, new Asset(settings, TYPES.get("json"), etag(settings)));
         files = Map.copyOf(found);
-        tokenOrigin = identity.tokenOrigin();
+        tokenOrigin = config.identity().tokenOrigin();
     }
 
     @Override

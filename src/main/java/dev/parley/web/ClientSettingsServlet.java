@@ -17,7 +17,7 @@ public class ClientSettingsServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        byte[] body = ClientSettings.json(config.identity()).getBytes(StandardCharsets.UTF_8);
+        byte[] body = ClientSettings.json(config).getBytes(StandardCharsets.UTF_8);
         response.setContentType("application/json");
         response.setHeader("Cache-Control", "no-cache");
         response.setContentLength(body.length);

@@ -86,6 +86,7 @@ public abstract class IdentityCases {
         JsonObject json = Json.createReader(new java.io.StringReader(settings.body())).readObject();
         assertTrue(json.getBoolean("identity"), settings.body());
         assertTrue(json.isNull("tokenUrl"), settings.body());
+        assertTrue(json.getInt("nameHeldSeconds") >= 15, settings.body());
     }
 
     @Test

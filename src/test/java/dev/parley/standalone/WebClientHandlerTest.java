@@ -35,8 +35,8 @@ class WebClientHandlerTest {
     }
 
     @Test
-    void theClientSettingsSayWhetherUsersSignInWithTokens() {
-        assertEquals("{\"identity\":false,\"tokenUrl\":null}",
+    void theClientSettingsSayWhetherUsersSignInWithTokensAndHowLongANameMayBeHeld() {
+        assertEquals("{\"identity\":false,\"tokenUrl\":null,\"nameHeldSeconds\":60}",
                 new String(new WebClientHandler().find("/config.json").orElseThrow().body(), StandardCharsets.UTF_8));
     }
 
