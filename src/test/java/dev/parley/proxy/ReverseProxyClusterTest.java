@@ -10,22 +10,24 @@ import jakarta.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The README's HAProxy configuration as written, round robin without stickiness in front of
- * three cluster nodes: members over WebSocket and over HTTP (whose POSTs land on any node
+ * The README's HAProxy configuration as written, and nginx's with one server line per node,
+ * round robin without stickiness in front of three cluster nodes: members over WebSocket and over HTTP (whose POSTs land on any node
  * and are forwarded to the one holding the stream) all get every message, in order.
  */
 class ReverseProxyClusterTest {
     @RegisterExtension
     static final ParleyCluster CLUSTER = new ParleyCluster(3, Map.of("PARLEY_TRUSTED_PROXIES", "127.0.0.1"));
 
-    @Test
-    void membersOnBothTransportsChatThroughRoundRobinWithNothingLost() {
+    @ParameterizedTest
+    @EnumSource(value = ReverseProxy.Kind.class, names = {"HAPROXY", "NGINX"})
+    void membersOnBothTransportsChatThroughRoundRobinWithNothingLost(ReverseProxy.Kind kind) {
         int[] ports = CLUSTER.nodes().stream().mapToInt(node -> node.port()).toArray();
-        try (ReverseProxy proxy = ReverseProxy.start(ReverseProxy.Kind.HAPROXY, ports)) {
+        try (ReverseProxy proxy = ReverseProxy.start(kind, ports)) {
             String room = Rooms.fresh();
             Map<String, String> browser = Map.of("Origin", proxy.origin());
             List<ChatClient> members = new ArrayList<>();

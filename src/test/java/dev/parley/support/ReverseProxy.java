@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * configurations in {@code server-config/proxies/} as the README gives it. Only the
  * addresses change: the proxy's {@code 8000} becomes a free port, and Parley's
  * {@code 127.0.0.1:8080} (or the cluster's {@code 127.0.0.1:8081}-{@code 8083}) the
- * servers' real ones. nginx's and Apache's blocks are put in a minimal main
+ * servers' real ones; nginx's one {@code server} line becomes one per node for a cluster. nginx's and Apache's blocks are put in a minimal main
  * configuration of the test's own (pid and log files, temporary folders, the modules);
  * HAProxy's file is whole. Where the binary is missing the test is skipped, saying so;
  * with CI=true it fails.
@@ -118,6 +118,12 @@ public final class ReverseProxy implements AutoCloseable {
             for (int i = 0; i < 3; i++) {
                 config = config.replace("127.0.0.1:" + (8081 + i), "127.0.0.1:" + upstreams[Math.min(i, upstreams.length - 1)]);
             }
+        } else if (kind == Kind.NGINX && upstreams.length > 1) { // a cluster: one server line per node, as its comment says
+            StringBuilder servers = new StringBuilder();
+            for (int upstream : upstreams) {
+                servers.append("    server 127.0.0.1:").append(upstream).append(";\n");
+            }
+            config = config.replace("    server 127.0.0.1:8080;\n", servers.toString());
         } else {
             config = config.replace("127.0.0.1:8080", "127.0.0.1:" + upstreams[0]);
         }
