@@ -15,8 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The README's HAProxy configuration as written, and nginx's with one server line per node,
- * round robin without stickiness in front of three cluster nodes: members over WebSocket and over HTTP (whose POSTs land on any node
+ * The README's HAProxy and Apache httpd cluster configurations as written, and nginx's with
+ * one server line per node, round robin without stickiness in front of three cluster nodes: members over WebSocket and over HTTP (whose POSTs land on any node
  * and are forwarded to the one holding the stream) all get every message, in order.
  */
 class ReverseProxyClusterTest {
@@ -24,7 +24,7 @@ class ReverseProxyClusterTest {
     static final ParleyCluster CLUSTER = new ParleyCluster(3, Map.of("PARLEY_TRUSTED_PROXIES", "127.0.0.1"));
 
     @ParameterizedTest
-    @EnumSource(value = ReverseProxy.Kind.class, names = {"HAPROXY", "NGINX"})
+    @EnumSource(value = ReverseProxy.Kind.class, names = {"HAPROXY", "NGINX", "APACHE_CLUSTER"})
     void membersOnBothTransportsChatThroughRoundRobinWithNothingLost(ReverseProxy.Kind kind) {
         int[] ports = CLUSTER.nodes().stream().mapToInt(node -> node.port()).toArray();
         try (ReverseProxy proxy = ReverseProxy.start(kind, ports)) {

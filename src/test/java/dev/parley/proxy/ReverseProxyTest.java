@@ -33,7 +33,7 @@ class ReverseProxyTest {
     static final int ROUNDS = 30;
 
     @ParameterizedTest
-    @EnumSource(ReverseProxy.Kind.class)
+    @EnumSource(value = ReverseProxy.Kind.class, names = {"NGINX", "HAPROXY", "APACHE"})
     void aWebSocketMemberAndAnHttpMemberChatThroughTheProxyBothWays(ReverseProxy.Kind kind) {
         int port = SERVER.httpUri().getPort();
         try (ReverseProxy proxy = ReverseProxy.start(kind, port, port, port)) {

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * configurations in {@code server-config/proxies/} as the README gives it. Only the
  * addresses change: the proxy's {@code 8000} becomes a free port, and Parley's
  * {@code 127.0.0.1:8080} (or the cluster's {@code 127.0.0.1:8081}-{@code 8083}) the
- * servers' real ones; nginx's one {@code server} line becomes one per node for a cluster. nginx's and Apache's blocks are put in a minimal main
+ * servers' real ones; nginx's one {@code server} line becomes one per node for a cluster.
+ * Apache httpd has a configuration for one node and one for a cluster. nginx's and Apache's blocks are put in a minimal main
  * configuration of the test's own (pid and log files, temporary folders, the modules);
  * HAProxy's file is whole. Where the binary is missing the test is skipped, saying so;
  * with CI=true it fails.
@@ -33,7 +34,9 @@ public final class ReverseProxy implements AutoCloseable {
     public enum Kind {
         NGINX("nginx.conf", "/usr/sbin/nginx", "nginx"),
         HAPROXY("haproxy.cfg", "/usr/sbin/haproxy", "haproxy"),
-        APACHE("apache.conf", "/usr/sbin/apache2", "apache2");
+        APACHE("apache.conf", "/usr/sbin/apache2", "apache2"),
+        /** Apache httpd's configuration for a cluster (mod_proxy_balancer). */
+        APACHE_CLUSTER("apache-cluster.conf", "/usr/sbin/apache2", "apache2");
 
         final String file;
         final String binary;
@@ -56,7 +59,7 @@ public final class ReverseProxy implements AutoCloseable {
 
         @Override
         public String toString() {
-            return packageName;
+            return this == APACHE_CLUSTER ? "apache2 (cluster)" : packageName;
         }
     }
 
@@ -114,7 +117,7 @@ public final class ReverseProxy implements AutoCloseable {
 
     private void run(String configuration, int... upstreams) {
         String config = configuration.replace("8000", Integer.toString(port));
-        if (kind == Kind.HAPROXY) {
+        if (kind == Kind.HAPROXY || kind == Kind.APACHE_CLUSTER) {
             for (int i = 0; i < 3; i++) {
                 config = config.replace("127.0.0.1:" + (8081 + i), "127.0.0.1:" + upstreams[Math.min(i, upstreams.length - 1)]);
             }
@@ -147,7 +150,7 @@ public final class ReverseProxy implements AutoCloseable {
                     command.addAll(List.of(kind.binary, "-p", folder.toString(), "-c", main.toString()));
                 }
                 case HAPROXY -> command.addAll(List.of(kind.binary, "-db", "-f", block.toString()));
-                case APACHE -> {
+                case APACHE, APACHE_CLUSTER -> {
                     Path main = folder.resolve("main.conf");
                     String modules = "/usr/lib/apache2/modules/";
                     Files.writeString(main, String.join("\n",
@@ -159,6 +162,9 @@ public final class ReverseProxy implements AutoCloseable {
                             "LoadModule headers_module " + modules + "mod_headers.so",
                             "LoadModule proxy_module " + modules + "mod_proxy.so",
                             "LoadModule proxy_http_module " + modules + "mod_proxy_http.so",
+                            "LoadModule proxy_balancer_module " + modules + "mod_proxy_balancer.so",
+                            "LoadModule lbmethod_byrequests_module " + modules + "mod_lbmethod_byrequests.so",
+                            "LoadModule slotmem_shm_module " + modules + "mod_slotmem_shm.so",
                             "Listen 127.0.0.1:" + port,
                             "Include " + block, ""));
                     command.addAll(List.of(kind.binary, "-X", "-f", main.toString()));
