@@ -10,8 +10,9 @@ import java.util.concurrent.RejectedExecutionException;
  * A sink whose writes may block, made safe to write from a room's thread: what the stream
  * writes is collected, and at its flush written and flushed on a thread of {@code writers},
  * one batch at a time, with {@link #ready} false meanwhile (the sink's own readiness is
- * asked there, before each call); the response ends there too, after the batch before it. So a client that stops reading holds a writer thread until the
- * container fails the write, never the stream's lock, a room's thread or the heartbeat timer.
+ * asked there, before each call); the response ends there too, after the batch before it.
+ * So a client that stops reading holds a writer thread until the container fails the
+ * write, never the stream's lock, a room's thread or the heartbeat timer.
  *
  * <p>For Open Liberty, whose Servlet non-blocking output is not: with a write listener set
  * and {@code isReady()} true, {@code flush()}, and a write that fills its 32 KB buffer, write
@@ -42,11 +43,14 @@ public final class OffThreadSink implements SseStream.Sink {
     public boolean ready() {
         Runnable again;
         synchronized (this) {
-            again = resume;
-            resume = null;
-            if (again == null) {
+            if (resume == null) {
                 return !busy && !ending;
             }
+            if (!sink.ready()) { // nothing writes meanwhile: asking here is safe
+                return false;
+            }
+            again = resume;
+            resume = null;
         }
         run(again); // the container is ready again for the batch it held up
         return false;
@@ -121,9 +125,11 @@ public final class OffThreadSink implements SseStream.Sink {
             }
             ending = true;
             this.abort = abort;
-            if (busy) {
+            if (busy && resume == null) {
                 return; // writeOut ends it
             }
+            resume = null; // a batch the sink was not ready for is given up: nothing is writing
+            busy = false;
         }
         run(this::endNow);
     }

@@ -171,5 +171,14 @@ class OffThreadSinkTest {
         writers.runAll();
         assertTrue(inner.text().endsWith("id: 7\ndata: " + MESSAGE + "\n\n"), inner.text());
         assertEquals("sent", told.poll());
+
+        inner.ready = false; // the client stops reading for good: the stream is given up, the response dropped
+        stream.send(List.of(Frame.of(MESSAGE)), failure -> told.add(failure == null ? "sent" : failure));
+        writers.runAll();
+        stream.close(dev.parley.room.CloseReasons.SLOW_CONSUMER);
+        stream.tick(System.nanoTime() + TimeUnit.SECONDS.toNanos(6), Long.MAX_VALUE, TimeUnit.SECONDS.toNanos(5));
+        writers.runAll();
+        assertTrue(told.poll() instanceof java.io.IOException);
+        assertEquals("abort", inner.calls.stream().reduce((a, b) -> b).orElse(null), "dropped without waiting for the sink");
     }
 }
