@@ -2,8 +2,8 @@ package dev.parley.admin;
 
 import dev.parley.broker.BrokerException;
 import dev.parley.config.ParleyConfig;
-import dev.parley.ops.Meters;
-import dev.parley.ops.Monitoring;
+import dev.parley.metrics.Meters;
+import dev.parley.metrics.Monitoring;
 import dev.parley.ops.OpsPages.Answer;
 import dev.parley.room.RoomRegistry;
 import dev.parley.store.HistoryStore;

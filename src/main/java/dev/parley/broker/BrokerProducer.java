@@ -2,7 +2,7 @@ package dev.parley.broker;
 
 import dev.parley.config.ConfigException;
 import dev.parley.config.ParleyConfig;
-import dev.parley.ops.Monitoring;
+import dev.parley.metrics.Monitoring;
 import dev.parley.store.HistoryStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;

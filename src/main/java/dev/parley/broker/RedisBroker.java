@@ -16,7 +16,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
-import dev.parley.ops.Meters;
+import dev.parley.metrics.Meters;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.parley.endpoint;
 
-import dev.parley.ops.Meters;
+import dev.parley.metrics.Meters;
 import dev.parley.protocol.Frame;
 import jakarta.websocket.Session;
 import java.lang.reflect.Field;

@@ -1,8 +1,8 @@
 package dev.parley.endpoint;
 
 import dev.parley.config.ParleyConfig;
-import dev.parley.ops.Meters;
-import dev.parley.ops.Monitoring;
+import dev.parley.metrics.Meters;
+import dev.parley.metrics.Monitoring;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

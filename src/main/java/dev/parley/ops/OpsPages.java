@@ -1,6 +1,7 @@
 package dev.parley.ops;
 
 import dev.parley.config.ParleyConfig;
+import dev.parley.metrics.Monitoring;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.parley.store;
 
-import dev.parley.ops.Meters;
+import dev.parley.metrics.Meters;
 import dev.parley.protocol.ChatMessage;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;

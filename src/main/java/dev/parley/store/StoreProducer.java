@@ -2,8 +2,8 @@ package dev.parley.store;
 
 import dev.parley.config.ParleyConfig;
 import dev.parley.config.StoreConfig;
-import dev.parley.ops.Meters;
-import dev.parley.ops.Monitoring;
+import dev.parley.metrics.Meters;
+import dev.parley.metrics.Monitoring;
 import io.micrometer.core.instrument.Gauge;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;

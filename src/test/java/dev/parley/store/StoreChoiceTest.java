@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.config.ParleyConfig;
 import dev.parley.config.StoreConfig;
-import dev.parley.ops.Meters;
+import dev.parley.metrics.Meters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.parley.ops;
+package dev.parley.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

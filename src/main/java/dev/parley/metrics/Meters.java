@@ -1,4 +1,4 @@
-package dev.parley.ops;
+package dev.parley.metrics;
 
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.InboundType;
