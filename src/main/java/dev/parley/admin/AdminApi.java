@@ -5,6 +5,7 @@ import dev.parley.config.ParleyConfig;
 import dev.parley.metrics.Meters;
 import dev.parley.metrics.Monitoring;
 import dev.parley.ops.OpsPages.Answer;
+import dev.parley.room.Moderation;
 import dev.parley.room.RoomRegistry;
 import dev.parley.store.HistoryStore;
 import dev.parley.store.StoreException;
@@ -47,6 +48,7 @@ public class AdminApi {
     private static final String JSON = "application/json";
 
     private RoomRegistry registry;
+    private Moderation moderation;
     private HistoryStore store;
     private Meters meters;
     private byte[] token; // "Bearer …"; null: the view is off
@@ -63,8 +65,10 @@ public class AdminApi {
     }
 
     @Inject
-    public AdminApi(ParleyConfig config, RoomRegistry registry, HistoryStore store, Monitoring monitoring) {
+    public AdminApi(ParleyConfig config, RoomRegistry registry, Moderation moderation, HistoryStore store,
+            Monitoring monitoring) {
         this.registry = registry;
+        this.moderation = moderation;
         this.store = store;
         this.meters = monitoring.meters();
         String admin = config.ops().adminToken();
@@ -150,19 +154,19 @@ public class AdminApi {
 
     private JsonObject rooms() {
         JsonArrayBuilder rooms = Json.createArrayBuilder();
-        for (RoomRegistry.RoomView room : registry.roomsHere()) {
+        for (Moderation.RoomView room : moderation.roomsHere()) {
             rooms.add(Json.createObjectBuilder().add("name", room.name())
                     .add("members", Json.createArrayBuilder(room.members())));
         }
         return Json.createObjectBuilder().add("rooms", rooms)
-                .add("closed", Json.createArrayBuilder(registry.closedRooms()))
+                .add("closed", Json.createArrayBuilder(moderation.closedRooms()))
                 .add("store", store.kind()).build();
     }
 
     private Answer disconnect(JsonObject request) {
         String room = room(request);
         String user = text(request, "user");
-        return switch (registry.disconnect(room, user)) {
+        return switch (moderation.disconnect(room, user)) {
             case HERE -> ok(Json.createObjectBuilder().add("disconnected", user).add("on", "this node").build());
             case ELSEWHERE -> ok(Json.createObjectBuilder().add("disconnected", user).add("on", "another node").build());
             case NOBODY -> error(404, "nobody named \"" + user + "\" is in #" + room);
@@ -172,10 +176,10 @@ public class AdminApi {
     private Answer closeRoom(JsonObject request, boolean close) {
         String room = room(request);
         if (close) {
-            int closed = registry.closeRoom(room);
+            int closed = moderation.closeRoom(room);
             return ok(Json.createObjectBuilder().add("closed", room).add("connections", closed).build());
         }
-        registry.reopenRoom(room);
+        moderation.reopenRoom(room);
         return ok(Json.createObjectBuilder().add("reopened", room).build());
     }
 

@@ -7,11 +7,7 @@ import dev.parley.protocol.Outbound;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,12 +27,15 @@ import java.util.logging.Logger;
  * slow member delays nobody.
  *
  * <p>A connection that is joining is held here from before its name is claimed until
- * its {@code welcome} is out: what the room delivers meanwhile waits in the connection,
- * and follows the welcome. So no lock is held while the welcome's history is read.
+ * its {@code welcome} is out: what the room delivers meanwhile is held for it in the
+ * {@link Members}, and follows the welcome. So no lock is held while the welcome's
+ * history is read.
+ *
+ * <p>The monitor is the room's own: nothing outside takes it, and under it the room calls
+ * only its {@link Members}, its {@link OrderedStream} and the members' outboxes.
  */
 final class Room {
     private static final Logger LOG = Logger.getLogger(Room.class.getName());
-    private static final Connection[] NONE = new Connection[0];
     /** How long a gap may stay open before the room fills it from the store. */
     static final long GAP_WAIT_MILLIS = 200;
     /** How long a join waits for the room another connection is starting. */
@@ -52,29 +51,29 @@ final class Room {
     private static final long BACKLOG_OVERHEAD = 256;
 
     private final String name;
-    private final RoomRegistry registry;
+    private final Chat chat;
+    private final Rooms rooms;
     private final SerialExecutor tasks;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicBoolean missNoted = new AtomicBoolean();
 
     // guarded by this
-    /** Members by name: one connection each, or with identity on as many as the user opened. */
-    private final TreeMap<String, Connection[]> byName = new TreeMap<>();
-    private final Set<Connection> joining = new LinkedHashSet<>();
+    private final Members members;
     private final OrderedStream stream;
     private boolean retired;
     private boolean fillScheduled;
     private boolean readAgain; // a resync came while a fill was on its way: read once more after it
 
-    private volatile Connection[] members = NONE;
     private volatile boolean closed; // by an administrator: joins are refused
 
-    Room(String name, RoomRegistry registry) {
+    Room(String name, Chat chat, Rooms rooms) {
         this.name = name;
-        this.registry = registry;
-        this.tasks = new SerialExecutor(registry.deliveryPool());
-        this.stream = new OrderedStream(registry.config().sendQueue(), registry.config().sendBuffer());
+        this.chat = chat;
+        this.rooms = rooms;
+        this.tasks = new SerialExecutor(chat.threads().delivery());
+        this.members = new Members(chat.config().sendQueue(), chat.config().sendBuffer());
+        this.stream = new OrderedStream(chat.config().sendQueue(), chat.config().sendBuffer());
     }
 
     String name() {
@@ -83,12 +82,12 @@ final class Room {
 
     /** This node's member connections of the room now. */
     int memberCount() {
-        return members.length;
+        return members.count();
     }
 
     /** This node's members' names, sorted. */
     synchronized List<String> memberNames() {
-        return new ArrayList<>(byName.keySet());
+        return members.names();
     }
 
     /** Whether an administrator closed the room: a join is refused. */
@@ -96,9 +95,8 @@ final class Room {
         return closed;
     }
 
-    // ---- moderation (the admin view) ----
+    // ---- moderation ----
 
-    /** Closes {@code user}'s connections here, members or joining, with 1008; false if it has none here. */
     /**
      * {@code user}'s name was taken back by {@code by} (null: by a connection of another
      * node): the user's other connections here close, and nobody hears them leave, since
@@ -112,6 +110,7 @@ final class Room {
         }
     }
 
+    /** Closes {@code user}'s connections here, members or joining, with 1008; false if it has none here. */
     boolean kick(String user) {
         List<Connection> targets = connections(user);
         targets.forEach(target -> target.depart(CloseReasons.REMOVED));
@@ -123,8 +122,7 @@ final class Room {
         List<Connection> all;
         synchronized (this) {
             closed = true;
-            all = new ArrayList<>(List.of(members));
-            all.addAll(joining);
+            all = members.connections();
         }
         all.forEach(connection -> connection.depart(CloseReasons.ROOM_CLOSED));
         return all.size();
@@ -135,9 +133,9 @@ final class Room {
     /** Run by the connection that made the room: subscribes, then starts delivery after the store's last seq. */
     void start() {
         try {
-            registry.broker().subscribe(name);
-            closed = registry.store().closed(name);
-            long last = registry.store().lastSeq(name);
+            chat.broker().subscribe(name);
+            closed = chat.store().closed(name);
+            long last = chat.store().lastSeq(name);
             synchronized (this) {
                 stream.start(last, this::fanOut);
             }
@@ -169,7 +167,7 @@ final class Room {
         if (retired) {
             return false;
         }
-        joining.add(connection);
+        members.hold(connection);
         return true;
     }
 
@@ -181,72 +179,32 @@ final class Room {
     /**
      * Sends the welcome, then what was held for the connection, and makes it a member;
      * then, if it is the user's first connection ({@code first}), tells the others it
-     * joined. False if it left meanwhile.
+     * joined. False if it left meanwhile. A connection whose queue could not take what was
+     * held for it is closed as a slow consumer once it is in.
      */
     boolean admit(Connection connection, String welcome, Outbound.Welcome content, long floor, int count, boolean first) {
         Event joined = first ? Event.of(Event.Kind.JOINED, connection.name(),
-                registry.encoder().encode(new Outbound.Joined(name, connection.name(), count, Instant.now()))) : null;
+                chat.encoder().encode(new Outbound.Joined(name, connection.name(), count, Instant.now()))) : null;
+        Members.Admitted admitted;
+        List<Connection> slow = null;
         synchronized (this) {
-            if (!joining.remove(connection)) {
-                return false;
-            }
-            if (!connection.welcomed(welcome, content, floor)) {
+            admitted = members.admit(connection, welcome, content, floor);
+            if (admitted == Members.Admitted.NO) {
                 retireIfEmpty();
                 return false;
             }
-            byName.merge(connection.name(), new Connection[] {connection}, Room::plus);
-            members = all();
             if (joined != null) {
-                broadcast(joined, connection);
+                slow = members.broadcast(joined, connection);
             }
         }
+        departSlow(slow);
         if (joined != null) {
-            registry.broker().publish(name, joined);
+            chat.broker().publish(name, joined);
+        }
+        if (admitted == Members.Admitted.SLOW) {
+            connection.slowConsumer();
         }
         return true;
-    }
-
-    private static Connection[] plus(Connection[] those, Connection[] more) {
-        Connection[] both = Arrays.copyOf(those, those.length + more.length);
-        System.arraycopy(more, 0, both, those.length, more.length);
-        return both;
-    }
-
-    /** Every member connection, for the fan-out. Caller holds the monitor. */
-    private Connection[] all() {
-        int n = 0;
-        for (Connection[] user : byName.values()) {
-            n += user.length;
-        }
-        Connection[] all = new Connection[n];
-        int i = 0;
-        for (Connection[] user : byName.values()) {
-            System.arraycopy(user, 0, all, i, user.length);
-            i += user.length;
-        }
-        return all;
-    }
-
-    /** Takes {@code connection} out of its user's; true if it was there. Caller holds the monitor. */
-    private boolean removeMember(Connection connection) {
-        Connection[] user = byName.get(connection.name());
-        if (user == null) {
-            return false;
-        }
-        for (int i = 0; i < user.length; i++) {
-            if (user[i] == connection) {
-                if (user.length == 1) {
-                    byName.remove(connection.name());
-                } else {
-                    Connection[] rest = new Connection[user.length - 1];
-                    System.arraycopy(user, 0, rest, 0, i);
-                    System.arraycopy(user, i + 1, rest, i, user.length - i - 1);
-                    byName.put(connection.name(), rest);
-                }
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -256,11 +214,8 @@ final class Room {
      */
     void leave(Connection connection, boolean member) {
         synchronized (this) {
-            boolean held = joining.remove(connection);
-            boolean removed = member && removeMember(connection);
-            if (removed) {
-                members = all();
-            }
+            boolean held = members.dropJoining(connection);
+            boolean removed = member && members.drop(connection);
             if (!held && !removed) {
                 return;
             }
@@ -268,8 +223,8 @@ final class Room {
         }
         if (member) {
             String user = connection.name();
-            registry.broker().release(name, user).whenComplete((count, failure) -> {
-                int left = failure != null ? members.length : count;
+            chat.broker().release(name, user).whenComplete((count, failure) -> {
+                int left = failure != null ? members.count() : count;
                 if (failure == null && count < 0) {
                     return; // the user has other connections, or its left went out already
                 }
@@ -280,31 +235,35 @@ final class Room {
 
     /** Tells this node's members and the other nodes that {@code user} left, {@code count} remaining. */
     void left(String user, int count) {
-        Event left = Event.of(Event.Kind.LEFT, user, registry.encoder().encode(new Outbound.Left(name, user, count, Instant.now())));
+        Event left = Event.of(Event.Kind.LEFT, user, chat.encoder().encode(new Outbound.Left(name, user, count, Instant.now())));
+        List<Connection> slow;
         synchronized (this) {
-            broadcast(left, null);
+            slow = members.broadcast(left, null);
         }
-        registry.broker().publish(name, left);
+        departSlow(slow);
+        chat.broker().publish(name, left);
     }
 
     /** Caller holds the monitor. */
     private void retireIfEmpty() {
-        if (byName.isEmpty() && joining.isEmpty() && !retired) {
+        if (members.isEmpty() && !retired) {
             retired = true;
-            registry.retire(this);
+            rooms.retire(this);
         }
     }
 
     /** The connections of {@code user} here, members and joining. */
     synchronized List<Connection> connections(String user) {
-        Connection[] members = byName.get(user);
-        List<Connection> found = new ArrayList<>(members == null ? List.of() : List.of(members));
-        for (Connection c : joining) {
-            if (user.equals(c.name())) {
-                found.add(c);
-            }
+        return members.connections(user);
+    }
+
+    /** A direct message for these connections of the room: queued, or held for those joining. */
+    void direct(List<Connection> targets, String user, String frame) {
+        List<Connection> slow;
+        synchronized (this) {
+            slow = members.direct(targets, Event.of(Event.Kind.DIRECT, user, frame));
         }
-        return found;
+        departSlow(slow);
     }
 
     /** Retired: emptied, out of the registry, and the room of nobody any more. */
@@ -332,112 +291,55 @@ final class Room {
         }
         tasks.execute(() -> {
             backlog.addAndGet(-bytes);
-            String frame = registry.encoder().encode(message);
-            registry.broker().publish(name, Event.message(message.seq(), frame));
-            Room current = retired() ? registry.active(name) : null;
+            String frame = chat.encoder().encode(message);
+            chat.broker().publish(name, Event.message(message.seq(), frame));
+            Room current = retired() ? rooms.active(name) : null;
             if (current != null && current != this) { // emptied meanwhile and made again: the new one's members get it
                 current.event(Event.message(message.seq(), frame));
                 return;
             }
             synchronized (this) {
-                if (!registry.broker().clustered() && stream.started() && message.seq() <= stream.position()) {
+                if (!chat.broker().clustered() && stream.started() && message.seq() <= stream.position()) {
                     stream.restart(message.seq(), frame, this::fanOut); // the store started the room over
                 } else {
                     stream.offer(message.seq(), frame, this::fanOut);
                 }
                 afterOffer();
             }
-            registry.meters().latency(ChronoUnit.NANOS.between(message.ts(), Instant.now()));
+            chat.meters().latency(ChronoUnit.NANOS.between(message.ts(), Instant.now()));
         });
     }
 
     /** An event of another node. */
     void event(Event event) {
         tasks.execute(() -> {
-            if (event.kind() == Event.Kind.KICK) {
-                kick(event.user());
-                return;
-            }
-            if (event.kind() == Event.Kind.CLOSED) {
-                closeAll();
-                return;
-            }
-            if (event.kind() == Event.Kind.REPLACED) {
-                replace(event.user(), null);
-                return;
-            }
-            synchronized (this) {
-                switch (event.kind()) {
-                    case MESSAGE -> {
+            switch (event.kind()) {
+                case KICK -> kick(event.user());
+                case CLOSED -> closeAll();
+                case REPLACED -> replace(event.user(), null);
+                case DIRECT -> direct(connections(event.user()), event.user(), event.frame());
+                case MESSAGE -> {
+                    synchronized (this) {
                         stream.offer(event.seq(), event.frame(), this::fanOut);
                         afterOffer();
                     }
-                    case JOINED, LEFT, TYPING -> broadcast(event, null);
-                    case TAIL -> {
+                }
+                case JOINED, LEFT, TYPING -> {
+                    List<Connection> slow;
+                    synchronized (this) {
+                        slow = members.broadcast(event, null);
+                    }
+                    departSlow(slow);
+                }
+                case TAIL -> {
+                    synchronized (this) {
                         if (stream.started() && event.seq() > stream.position()) {
                             resync(); // the other node got further than this one heard
                         }
                     }
-                    case KICK, CLOSED, REPLACED -> throw new IllegalStateException("handled above");
-                    case DIRECT -> connections(event.user()).forEach(target -> target.direct(event.frame()));
                 }
             }
         });
-    }
-
-    /**
-     * Queues an event's frame for every member but {@code except}, and holds it for every
-     * joining connection. A message goes through {@link Connection#deliverMessage}, which
-     * skips what a member's welcome had; {@code typing} skips every connection of the user
-     * typing (a user's other tabs). Caller holds the monitor.
-     */
-    private void broadcast(Event event, Connection except) {
-        if (event.kind() == Event.Kind.TYPING && byName.containsKey(event.user())) {
-            broadcastTyping(event);
-            return;
-        }
-        boolean message = event.kind() == Event.Kind.MESSAGE;
-        List<Connection> slow = null;
-        Connection[] members = this.members;
-        if (message) {
-            registry.meters().delivered(members.length);
-        }
-        Frame frame = Frame.of(event.frame()); // one for all: each socket writes the same bytes
-        for (Connection member : members) {
-            if (member != except && !(message ? member.deliverMessage(event.seq(), frame)
-                    : member.outbox().offer(frame))) {
-                slow = add(slow, member);
-            }
-        }
-        for (Connection c : joining) {
-            if (c != except) {
-                c.hold(event);
-            }
-        }
-        departSlow(slow);
-    }
-
-    /** {@code typing} of a user with connections here: not to any of them. Caller holds the monitor. */
-    private void broadcastTyping(Event event) {
-        List<Connection> slow = null;
-        Frame frame = Frame.of(event.frame());
-        for (Connection member : members) {
-            if (!event.user().equals(member.name()) && !member.outbox().offer(frame)) {
-                slow = add(slow, member);
-            }
-        }
-        for (Connection c : joining) {
-            if (!event.user().equals(c.name())) {
-                c.hold(event);
-            }
-        }
-        departSlow(slow);
-    }
-
-    private static List<Connection> add(List<Connection> slow, Connection member) {
-        List<Connection> list = slow != null ? slow : new ArrayList<>(2);
-        list.add(member);
-        return list;
     }
 
     /** After a fan-out, not during it: one member's departure must not interleave its left with the frame. */
@@ -447,17 +349,26 @@ final class Room {
         }
     }
 
-    /** Where the stream delivers: one event per message, not per member. */
+    /**
+     * Where the stream delivers, under the monitor: one event per message, not per member.
+     * The members it found slow depart in the room's next task, after the monitor.
+     */
     private void fanOut(long seq, String frame) {
-        broadcast(Event.message(seq, frame), null);
+        chat.meters().delivered(members.count());
+        List<Connection> slow = members.broadcast(Event.message(seq, frame), null);
+        if (slow != null) {
+            tasks.execute(() -> departSlow(slow));
+        }
     }
 
     /** This node's members hear a member's event (typing), and the other nodes too. */
     void share(Event event, Connection from) {
+        List<Connection> slow;
         synchronized (this) {
-            broadcast(event, from);
+            slow = members.broadcast(event, from);
         }
-        registry.broker().publish(name, event);
+        departSlow(slow);
+        chat.broker().publish(name, event);
     }
 
     // ---- gaps ----
@@ -466,7 +377,7 @@ final class Room {
     private void afterOffer() {
         if (stream.hasGap() && !fillScheduled) {
             fillScheduled = true;
-            registry.schedule(this::fill, GAP_WAIT_MILLIS);
+            chat.threads().schedule(this::fill, GAP_WAIT_MILLIS);
         }
     }
 
@@ -477,7 +388,7 @@ final class Room {
             position = stream.position();
         }
         if (position > 0) {
-            registry.broker().publish(name, Event.tail(position));
+            chat.broker().publish(name, Event.tail(position));
         }
     }
 
@@ -493,11 +404,11 @@ final class Room {
             }
             fillScheduled = true;
         }
-        registry.fillPool().execute(() -> read(true));
+        chat.threads().fill().execute(() -> read(true));
     }
 
     private void fill() {
-        registry.fillPool().execute(() -> read(false));
+        chat.threads().fill().execute(() -> read(false));
     }
 
     /** On the fill pool: reads the gap (or, resyncing, everything after the position) and offers it. */
@@ -512,14 +423,14 @@ final class Room {
         }
         List<ChatMessage> found;
         try {
-            found = registry.store().following(name, gap.after(), FILL_PAGE);
+            found = chat.store().following(name, gap.after(), FILL_PAGE);
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "filling " + name + " failed, trying again", e);
             synchronized (this) {
                 fillScheduled = false;
                 if (resync || readAgain) { // the store is away: try the resync again in a second
                     readAgain = false;
-                    registry.schedule(this::resync, 1000);
+                    chat.threads().schedule(this::resync, 1000);
                 } else {
                     afterOffer();
                 }
@@ -528,7 +439,7 @@ final class Room {
         }
         List<OrderedStream.Filled> frames = new ArrayList<>(found.size());
         for (ChatMessage message : found) {
-            frames.add(new OrderedStream.Filled(message.seq(), registry.encoder().encode(message)));
+            frames.add(new OrderedStream.Filled(message.seq(), chat.encoder().encode(message)));
         }
         tasks.execute(() -> {
             synchronized (this) {
@@ -543,7 +454,7 @@ final class Room {
             }
         });
         if (!found.isEmpty()) {
-            registry.meters().gapFilled(found.size());
+            chat.meters().gapFilled(found.size());
             LOG.log(Level.FINE, "{0}: filled {1} message(s) after {2}", new Object[] {name, found.size(), gap.after()});
         }
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.config.ParleyConfig;
 import dev.parley.protocol.ChatMessage;
 import dev.parley.protocol.Outbound;
+import dev.parley.room.Moderation;
 import dev.parley.room.RoomRegistry;
 import dev.parley.store.HistoryStore;
 import jakarta.inject.Inject;
@@ -39,6 +40,9 @@ class RegistryInContainerIT {
 
     @Inject
     RoomRegistry registry;
+
+    @Inject
+    Moderation moderation;
 
     @Inject
     HistoryStore store;
@@ -84,7 +88,7 @@ class RegistryInContainerIT {
             String welcome = frames.poll(10, TimeUnit.SECONDS);
             assertNotNull(welcome, "no welcome");
             assertTrue(welcome.startsWith("{\"type\":\"welcome\""), welcome);
-            assertTrue(registry.occupancy().contains(new Outbound.RoomCount(room, 1)), registry.occupancy().toString());
+            assertTrue(moderation.occupancy().contains(new Outbound.RoomCount(room, 1)), moderation.occupancy().toString());
 
             socket.sendText("{\"type\":\"message\",\"text\":\"from inside\",\"cid\":\"i1\"}", true)
                     .get(10, TimeUnit.SECONDS);
