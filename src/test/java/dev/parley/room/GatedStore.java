@@ -1,0 +1,115 @@
+package dev.parley.room;
+
+import dev.parley.protocol.ChatMessage;
+import dev.parley.store.HistoryStore;
+import dev.parley.store.MemoryHistoryStore;
+import dev.parley.store.StoreException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The memory store, with a gate a test can close on the welcome's read (what a join
+ * reads after it claimed its name) and a switch that makes reads fail as an unreachable
+ * database's do.
+ */
+final class GatedStore implements HistoryStore {
+    private final MemoryHistoryStore memory = new MemoryHistoryStore(1000, 64L * 1024 * 1024);
+    private volatile CountDownLatch read; // set: the next welcome read has read, and waits for open()
+    private volatile CountDownLatch gate;
+    private volatile boolean failing;
+
+    /** The next welcome read reads, then waits until {@link #open}; returns a latch counted down once it waits. */
+    CountDownLatch closeAfterRead() {
+        read = new CountDownLatch(1);
+        gate = new CountDownLatch(1);
+        return read;
+    }
+
+    void open() {
+        gate.countDown();
+    }
+
+    /** Reads fail from now on (or not). */
+    void failing(boolean fail) {
+        failing = fail;
+    }
+
+    private <T> T gated(T result) {
+        CountDownLatch waiting = gate;
+        CountDownLatch reached = read;
+        if (waiting != null && reached != null) {
+            read = null;
+            reached.countDown();
+            try {
+                if (!waiting.await(10, TimeUnit.SECONDS)) {
+                    throw new StoreException("the test never opened the gate", null);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return result;
+    }
+
+    private void maybeFail() {
+        if (failing) {
+            throw new StoreException("the database is away (a test said so)", null);
+        }
+    }
+
+    @Override
+    public long lastSeq(String room) {
+        return memory.lastSeq(room);
+    }
+
+    @Override
+    public CompletionStage<ChatMessage> append(String room, String user, String text, Instant ts) {
+        return memory.append(room, user, text, ts);
+    }
+
+    @Override
+    public List<ChatMessage> before(String room, long before, int limit) {
+        maybeFail();
+        return gated(memory.before(room, before, limit));
+    }
+
+    @Override
+    public List<ChatMessage> following(String room, long since, int limit) {
+        return memory.following(room, since, limit);
+    }
+
+    @Override
+    public Optional<List<ChatMessage>> after(String room, long since, int max) {
+        maybeFail();
+        return gated(memory.after(room, since, max));
+    }
+
+    @Override
+    public boolean closed(String room) {
+        return memory.closed(room);
+    }
+
+    @Override
+    public void markClosed(String room, boolean closed) {
+        memory.markClosed(room, closed);
+    }
+
+    @Override
+    public List<String> closedRooms(int limit) {
+        return memory.closedRooms(limit);
+    }
+
+    @Override
+    public boolean shareable() {
+        return false;
+    }
+
+    @Override
+    public String describe() {
+        return "gated memory (a test's)";
+    }
+}

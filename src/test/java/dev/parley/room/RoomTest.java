@@ -1,0 +1,173 @@
+package dev.parley.room;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A {@link Room}'s members and delivery, without a server: held events, departure, slow consumers. */
+class RoomTest {
+    private ChatFixture chat = new ChatFixture();
+
+    @AfterEach
+    void stop() {
+        chat.close();
+    }
+
+    private static void awaitRead(CountDownLatch reading) throws InterruptedException {
+        assertTrue(reading.await(5, TimeUnit.SECONDS), "the join did not reach the welcome's read");
+    }
+
+    @Test
+    void whatTheRoomDeliversWhileAConnectionJoinsFollowsItsWelcomeInOrder() throws Exception {
+        ChatFixture.Client ada = chat.member("lobby", "ada");
+        CountDownLatch reading = chat.store.closeAfterRead();
+        ChatFixture.Client bob = chat.open("lobby");
+        bob.send("{\"type\":\"join\",\"user\":\"bob\"}");
+        awaitRead(reading); // bob's welcome has read an empty room, and waits
+
+        ada.send("{\"type\":\"message\",\"text\":\"while bob joins\"}");
+        assertTrue(ada.peer().next().contains("while bob joins"));
+        ada.send("{\"type\":\"typing\"}");
+        assertNull(bob.peer().poll(100), "nothing before the welcome");
+        chat.store.open();
+
+        String welcome = bob.peer().next();
+        assertTrue(welcome.contains("\"history\":[]"), welcome);
+        assertTrue(bob.peer().next().contains("\"seq\":1,\"user\":\"ada\",\"text\":\"while bob joins\""));
+        assertEquals("{\"type\":\"typing\",\"room\":\"lobby\",\"user\":\"ada\"}", bob.peer().next());
+    }
+
+    @Test
+    void aMessageTheWelcomeHadIsNotDeliveredAgain() throws Exception {
+        ChatFixture.Client ada = chat.member("lobby", "ada");
+        CountDownLatch reading = chat.store.closeAfterRead();
+        ChatFixture.Client bob = chat.open("lobby");
+        bob.send("{\"type\":\"join\",\"user\":\"bob\",\"since\":0}");
+        awaitRead(reading);
+        ada.send("{\"type\":\"message\",\"text\":\"one\"}");
+        ada.peer().next();
+        chat.store.open();
+        String welcome = bob.peer().next();
+        assertTrue(welcome.contains("\"recovered\":true"), welcome);
+
+        // the recovery read before "one" was stored, so "one" is held and follows, once
+        assertTrue(bob.peer().next().contains("\"seq\":1"));
+        ada.send("{\"type\":\"message\",\"text\":\"two\"}");
+        assertTrue(bob.peer().next().contains("\"seq\":2"), "seq 1 came once");
+
+        ChatFixture.Client cy = chat.open("lobby");
+        String cyWelcome = cy.join("cy");
+        assertTrue(cyWelcome.contains("\"seq\":2"), cyWelcome);
+        ada.send("{\"type\":\"message\",\"text\":\"three\"}");
+        assertTrue(cy.peer().nextBut("joined").contains("\"seq\":3"), "nothing the welcome had came again");
+    }
+
+    @Test
+    void aDepartureIsHeardOnceWhateverSaysSo() throws Exception {
+        ChatFixture.Client ada = chat.member("lobby", "ada");
+        ChatFixture.Client bob = chat.member("lobby", "bob");
+        ada.peer().next(); // bob joined
+
+        bob.connection().depart(CloseReasons.IDLE);
+        bob.connection().closed(null);
+        bob.connection().depart(CloseReasons.SLOW_CONSUMER);
+        assertEquals(CloseReasons.IDLE, bob.peer().closed());
+        assertTrue(ada.peer().next().startsWith("{\"type\":\"left\",\"room\":\"lobby\",\"user\":\"bob\",\"count\":1"));
+        ada.send("{\"type\":\"message\",\"text\":\"alone\"}");
+        assertTrue(ada.peer().next().contains("alone"), "one left, not two");
+        assertEquals(1.0, chat.closed("idle timeout"));
+        assertEquals(0.0, chat.closed("slow consumer"));
+        assertEquals(1, chat.registry.connectionCount());
+    }
+
+    @Test
+    void theLastOneOutRetiresTheRoomAndTheNextJoinStartsItAgain() throws Exception {
+        ChatFixture.Client ada = chat.member("lobby", "ada");
+        ada.send("{\"type\":\"message\",\"text\":\"kept\"}");
+        ada.peer().next();
+        Room first = chat.registry.active("lobby");
+        assertNotNull(first);
+        ada.connection().closed(null);
+        assertNull(chat.registry.active("lobby"));
+        assertTrue(first.retired());
+
+        String welcome = chat.open("lobby").join("ada");
+        assertTrue(welcome.contains("\"text\":\"kept\""), welcome);
+        assertFalse(chat.registry.active("lobby").retired());
+    }
+
+    @Test
+    void aMemberThatStopsReadingIsClosedAsASlowConsumerAndTheOthersGoOn() throws Exception {
+        chat.close();
+        chat = new ChatFixture(Map.of("PARLEY_SEND_QUEUE", "5"));
+        ChatFixture.Client ada = chat.member("lobby", "ada");
+        ChatFixture.Client bob = chat.member("lobby", "bob");
+        ada.peer().next(); // bob joined
+        bob.peer().stall();
+
+        for (int i = 1; i <= 10; i++) {
+            ada.send("{\"type\":\"message\",\"text\":\"m" + i + "\",\"cid\":\"c" + i + "\"}");
+        }
+        assertEquals(CloseReasons.SLOW_CONSUMER, bob.peer().closed());
+        List<String> heard = new java.util.ArrayList<>();
+        for (int i = 0; i < 21; i++) { // ten acks, ten messages, bob's left, in some order of acks and messages
+            heard.add(ada.peer().next());
+        }
+        assertEquals(10, heard.stream().filter(f -> f.startsWith("{\"type\":\"message\"")).count());
+        assertTrue(heard.stream().anyMatch(f -> f.startsWith("{\"type\":\"left\",\"room\":\"lobby\",\"user\":\"bob\"")));
+        assertEquals(1.0, chat.closed("slow consumer"));
+    }
+
+    @Test
+    void aConnectionThatCannotTakeWhatWasHeldForItIsClosedOnceWelcomed() throws Exception {
+        chat.close();
+        chat = new ChatFixture(Map.of("PARLEY_SEND_QUEUE", "3"));
+        ChatFixture.Client ada = chat.member("lobby", "ada");
+        CountDownLatch reading = chat.store.closeAfterRead();
+        ChatFixture.Client bob = chat.open("lobby");
+        bob.send("{\"type\":\"join\",\"user\":\"bob\"}");
+        awaitRead(reading);
+        for (int i = 1; i <= 5; i++) {
+            ada.send("{\"type\":\"message\",\"text\":\"m" + i + "\"}");
+            ada.peer().next();
+        }
+        chat.store.open();
+        assertTrue(bob.peer().next().startsWith("{\"type\":\"welcome\""));
+        assertEquals(CloseReasons.SLOW_CONSUMER, bob.peer().closed());
+    }
+
+    @Test
+    void aDirectMessageReachesTheUsersConnectionsAndACopyTheSender() throws Exception {
+        ChatFixture.Client ada = chat.member("lobby", "ada");
+        ChatFixture.Client bob = chat.member("lobby", "bob");
+        ada.peer().next(); // bob joined
+        ada.send("{\"type\":\"direct\",\"to\":\"bob\",\"text\":\"psst\"}");
+        String toBob = bob.peer().next();
+        assertTrue(toBob.startsWith("{\"type\":\"direct\",\"room\":\"lobby\",\"from\":\"ada\",\"to\":\"bob\",\"text\":\"psst\""),
+                toBob);
+        assertEquals(toBob, ada.peer().next());
+
+        ada.send("{\"type\":\"direct\",\"to\":\"zed\",\"text\":\"hello?\",\"cid\":\"d1\"}");
+        assertTrue(ada.peer().next().startsWith("{\"type\":\"error\",\"code\":\"no-such-user\""));
+    }
+
+    @Test
+    void anAdministratorsRemovalClosesTheMemberAndTheRoomHearsItLeave() throws Exception {
+        ChatFixture.Client ada = chat.member("lobby", "ada");
+        ChatFixture.Client bob = chat.member("lobby", "bob");
+        ada.peer().next();
+        assertEquals(Moderation.Found.HERE, chat.moderation.disconnect("lobby", "bob"));
+        assertEquals(CloseReasons.REMOVED, bob.peer().closed());
+        assertTrue(ada.peer().next().startsWith("{\"type\":\"left\",\"room\":\"lobby\",\"user\":\"bob\""));
+        assertEquals(Moderation.Found.NOBODY, chat.moderation.disconnect("lobby", "bob"));
+    }
+}
