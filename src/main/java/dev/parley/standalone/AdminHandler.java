@@ -1,8 +1,8 @@
 package dev.parley.standalone;
 
 import dev.parley.admin.AdminApi;
+import dev.parley.http.PageHeaders;
 import dev.parley.ops.OpsPages;
-import dev.parley.web.PageHeaders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

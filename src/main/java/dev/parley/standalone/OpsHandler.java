@@ -1,7 +1,7 @@
 package dev.parley.standalone;
 
+import dev.parley.http.PageHeaders;
 import dev.parley.ops.OpsPages;
-import dev.parley.web.PageHeaders;
 import java.io.IOException;
 import java.util.Set;
 import org.glassfish.grizzly.http.Method;

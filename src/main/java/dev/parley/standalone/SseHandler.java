@@ -1,8 +1,8 @@
 package dev.parley.standalone;
 
+import dev.parley.http.PageHeaders;
 import dev.parley.sse.SseStream;
 import dev.parley.sse.SseTransport;
-import dev.parley.web.PageHeaders;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
