@@ -1,4 +1,4 @@
-package dev.parley.standalone;
+package dev.parley.standalone.http;
 
 import org.glassfish.grizzly.http.server.Request;
 

@@ -1,4 +1,4 @@
-package dev.parley.standalone;
+package dev.parley.standalone.http;
 
 import dev.parley.admin.AdminApi;
 import dev.parley.http.PageHeaders;
