@@ -9,6 +9,11 @@ import dev.parley.metrics.Meters;
 import dev.parley.metrics.Monitoring;
 import dev.parley.room.RoomRegistry;
 import dev.parley.sse.SseTransport;
+import dev.parley.standalone.grizzly.FrameGuard;
+import dev.parley.standalone.grizzly.HandshakeCheck;
+import dev.parley.standalone.grizzly.PastTheHttpCodec;
+import dev.parley.standalone.grizzly.RequestDeadline;
+import dev.parley.standalone.http.Router;
 import dev.parley.config.StoreConfig;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -28,10 +33,7 @@ import java.util.logging.Logger;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.ConnectionProbe;
 import org.glassfish.grizzly.http.HttpServerFilter;
-import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.HttpServer;
-import org.glassfish.grizzly.http.server.Request;
-import org.glassfish.grizzly.http.server.Response;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.grizzly.strategies.SameThreadIOStrategy;
@@ -64,8 +66,7 @@ public final class StandaloneServer implements AutoCloseable {
     private final NetworkListener listener;
     private final boolean secure;
     private final RequestDeadline requestDeadline;
-    private AdminHandler admin; // made with the listener
-    private SseHandler sse;
+    private Router router; // made with the listener
     private final Set<Connection<?>> sockets = ConcurrentHashMap.newKeySet();
 
     private StandaloneServer(ParleyConfig config) throws IOException {
@@ -137,11 +138,9 @@ public final class StandaloneServer implements AutoCloseable {
             listener.registerAddOn(new WebSocketAddOn(websockets, CONTEXT_PATH));
             listener.registerAddOn(new PastTheHttpCodec()); // last: it must sit right beside the codec
             http.addListener(listener);
-            WebClientHandler web = new WebClientHandler(config);
-            admin = new AdminHandler(cdi.select(AdminApi.class).get(), web);
-            sse = new SseHandler(cdi.select(SseTransport.class).get());
-            http.getServerConfiguration().addHttpHandler(
-                    new Router(new OpsHandler(cdi.select(OpsPages.class).get()), admin, sse, web), "/");
+            router = new Router(config, cdi.select(AdminApi.class).get(), cdi.select(SseTransport.class).get(),
+                    cdi.select(OpsPages.class).get());
+            http.getServerConfiguration().addHttpHandler(router, "/");
             http.getServerConfiguration().setDefaultErrorPageGenerator((request, status, reason, description, e) -> "");
             http.start();
         } catch (IOException | DeploymentException | RuntimeException e) {
@@ -269,44 +268,11 @@ public final class StandaloneServer implements AutoCloseable {
             }
         }
         http.shutdownNow();
-        admin.close();
+        router.close();
         requestDeadline.close();
         websockets.stop();
         cdi.shutdown(); // the store stores what is still queued
         closeDatabase();
-    }
-
-    /**
-     * Every HTTP request: metrics and health, the admin view, the HTTP transport, or else the web client.
-     * One handler at "/" rather than one mapping each: Grizzly's mapper answers a path it
-     * cannot normalize ("/../x") with 500 once it holds more than one.
-     */
-    private static final class Router extends HttpHandler {
-        private final OpsHandler ops;
-        private final AdminHandler admin;
-        private final SseHandler sse;
-        private final WebClientHandler web;
-
-        Router(OpsHandler ops, AdminHandler admin, SseHandler sse, WebClientHandler web) {
-            this.ops = ops;
-            this.admin = admin;
-            this.sse = sse;
-            this.web = web;
-        }
-
-        @Override
-        public void service(Request request, Response response) throws Exception {
-            String path = request.getRequestURI();
-            if (OpsHandler.serves(path)) {
-                ops.service(request, response);
-            } else if (AdminHandler.serves(path)) {
-                admin.service(request, response);
-            } else if (SseHandler.serves(path)) {
-                sse.service(request, response);
-            } else {
-                web.service(request, response);
-            }
-        }
     }
 
     /**

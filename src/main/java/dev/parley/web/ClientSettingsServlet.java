@@ -1,6 +1,7 @@
 package dev.parley.web;
 
 import dev.parley.config.ParleyConfig;
+import dev.parley.http.ClientSettings;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;

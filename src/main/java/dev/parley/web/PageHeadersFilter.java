@@ -1,6 +1,7 @@
 package dev.parley.web;
 
 import dev.parley.config.ParleyConfig;
+import dev.parley.http.PageHeaders;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

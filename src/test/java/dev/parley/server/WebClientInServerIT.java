@@ -4,11 +4,11 @@ import static dev.parley.support.PageAssertions.assertThat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.parley.http.PageHeaders;
 import dev.parley.support.BrowserTest;
 import dev.parley.support.Browsers;
 import dev.parley.support.ChatPage;
 import dev.parley.support.Rooms;
-import dev.parley.web.PageHeaders;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Once a connection is upgraded, Grizzly's HTTP codec no longer holds its request
- * ({@link PastTheHttpCodec}), while one still being read is held as before; and the
- * upgraded connections' frames still arrive, past the codec.
+ * ({@link dev.parley.standalone.grizzly.PastTheHttpCodec}), while one still being read is
+ * held as before; and the upgraded connections' frames still arrive, past the codec.
  */
 class UpgradeRequestReleaseTest {
     private static final int CHATS = 3;

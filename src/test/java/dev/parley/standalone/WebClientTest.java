@@ -3,8 +3,8 @@ package dev.parley.standalone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.http.PageHeaders;
 import dev.parley.support.StandaloneParley;
-import dev.parley.web.PageHeaders;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.URI;

@@ -1,8 +1,8 @@
-package dev.parley.standalone;
+package dev.parley.standalone.http;
 
+import dev.parley.http.PageHeaders;
 import dev.parley.sse.SseStream;
 import dev.parley.sse.SseTransport;
-import dev.parley.web.PageHeaders;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -37,10 +37,10 @@ final class SseHandler {
         PageHeaders.set(response::setHeader, request.isSecure());
         response.setHeader("Cache-Control", "no-store");
         boolean upgrade = request.getRequest().isUpgrade();
-        WebClientHandler.ignoreUpgrade(request, response);
+        HttpAnswer.ignoreUpgrade(request, response);
         String[] parts = request.getRequestURI().substring(PREFIX.length()).split("/", -1);
         Method method = request.getMethod();
-        SseTransport.Request about = transport.request(request.getRemoteAddr(), name -> WebClientHandler.header(request, name));
+        SseTransport.Request about = transport.request(request.getRemoteAddr(), name -> RequestHeaders.get(request, name));
         if (parts.length == 1 && method == Method.GET) {
             stream(parts[0], about, response);
         } else if (parts.length == 2 && method == Method.POST) {

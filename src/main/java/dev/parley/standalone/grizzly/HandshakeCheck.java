@@ -1,4 +1,4 @@
-package dev.parley.standalone;
+package dev.parley.standalone.grizzly;
 
 import java.util.Base64;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
@@ -16,7 +16,7 @@ import org.glassfish.grizzly.http.util.HttpStatus;
  * {@code Sec-WebSocket-Version} with 426 and the version it speaks, as RFC 6455 4.2.2
  * asks; this gives that answer its reason phrase (Grizzly writes "CUSTOM").
  */
-final class HandshakeCheck extends AboveHttpCodec {
+public final class HandshakeCheck extends AboveHttpCodec {
     private static final int KEY_BYTES = 16;
 
     @Override

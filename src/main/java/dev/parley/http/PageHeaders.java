@@ -1,4 +1,4 @@
-package dev.parley.web;
+package dev.parley.http;
 
 import java.util.Map;
 import java.util.function.BiConsumer;

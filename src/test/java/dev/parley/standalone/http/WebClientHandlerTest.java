@@ -1,4 +1,4 @@
-package dev.parley.standalone;
+package dev.parley.standalone.http;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

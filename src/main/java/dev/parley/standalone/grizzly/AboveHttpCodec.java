@@ -1,4 +1,4 @@
-package dev.parley.standalone;
+package dev.parley.standalone.grizzly;
 
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;

@@ -1,4 +1,4 @@
-package dev.parley.web;
+package dev.parley.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,7 +1,7 @@
-package dev.parley.standalone;
+package dev.parley.standalone.http;
 
+import dev.parley.http.PageHeaders;
 import dev.parley.ops.OpsPages;
-import dev.parley.web.PageHeaders;
 import java.io.IOException;
 import java.util.Set;
 import org.glassfish.grizzly.http.Method;
@@ -38,21 +38,6 @@ final class OpsHandler extends HttpHandler {
             response.sendError(HttpStatus.NOT_FOUND_404.getStatusCode());
             return;
         }
-        send(request, response, answer);
-    }
-
-    /** Writes an answer: Parley's page headers, no caching, its status, headers and body. */
-    static void send(Request request, Response response, OpsPages.Answer answer) throws IOException {
-        PageHeaders.set(response::setHeader, request.isSecure());
-        response.setHeader("Cache-Control", "no-store");
-        WebClientHandler.ignoreUpgrade(request, response);
-        answer.headers().forEach(response::setHeader);
-        byte[] body = answer.bytes();
-        response.setStatus(answer.status());
-        response.setContentType(answer.contentType());
-        response.setContentLength(body.length);
-        if (request.getMethod() != Method.HEAD) {
-            response.getOutputStream().write(body);
-        }
+        HttpAnswer.send(request, response, answer);
     }
 }

@@ -1,4 +1,4 @@
-package dev.parley.standalone;
+package dev.parley.standalone.grizzly;
 
 import java.time.Duration;
 import java.util.Map;
@@ -24,7 +24,7 @@ import org.glassfish.grizzly.http.HttpResponsePacket;
  * <p>Sits in the listener's chain just above the HTTP codec, so it sees every response
  * head going out; a sweep twice a second closes the connections past their deadline.
  */
-final class RequestDeadline extends AboveHttpCodec implements AutoCloseable {
+public final class RequestDeadline extends AboveHttpCodec implements AutoCloseable {
     private static final long SWEEP_MILLIS = 500;
 
     private final long timeoutNanos;
@@ -35,7 +35,7 @@ final class RequestDeadline extends AboveHttpCodec implements AutoCloseable {
         return thread;
     });
 
-    RequestDeadline(Duration timeout) {
+    public RequestDeadline(Duration timeout) {
         timeoutNanos = timeout.toNanos();
         sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }

@@ -1,9 +1,9 @@
-package dev.parley.standalone;
+package dev.parley.standalone.grizzly;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.parley.standalone.FrameHeaderReader.Violation;
+import dev.parley.standalone.grizzly.FrameHeaderReader.Violation;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
-package dev.parley.standalone;
+package dev.parley.standalone.grizzly;
 
 import dev.parley.room.CloseReasons;
-import dev.parley.standalone.FrameHeaderReader.Violation;
+import dev.parley.standalone.grizzly.FrameHeaderReader.Violation;
 import jakarta.websocket.CloseReason;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
@@ -24,7 +24,7 @@ import org.glassfish.grizzly.memory.Buffers;
  * a connection is followed from the 101 that upgrades it. Within the limits the bytes
  * pass on untouched.
  */
-final class FrameGuard extends AboveHttpCodec {
+public final class FrameGuard extends AboveHttpCodec {
     private static final Attribute<FrameHeaderReader> FRAMES =
             Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(FrameGuard.class.getName() + ".frames");
 
@@ -32,7 +32,7 @@ final class FrameGuard extends AboveHttpCodec {
     private final Consumer<CloseReason> closed;
 
     /** @param closed told of every connection it closes (the metrics' closes by reason) */
-    FrameGuard(int maxFrameBytes, Consumer<CloseReason> closed) {
+    public FrameGuard(int maxFrameBytes, Consumer<CloseReason> closed) {
         this.maxFrameBytes = maxFrameBytes;
         this.closed = closed;
     }

@@ -1,10 +1,10 @@
-package dev.parley.standalone;
+package dev.parley.standalone.http;
 
 import dev.parley.config.Forwarding;
 import dev.parley.config.ParleyConfig;
 import dev.parley.config.TrustedProxies;
-import dev.parley.web.ClientSettings;
-import dev.parley.web.PageHeaders;
+import dev.parley.http.ClientSettings;
+import dev.parley.http.PageHeaders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
@@ -88,14 +88,14 @@ final class WebClientHandler extends HttpHandler {
     @Override
     public void service(Request request, Response response) throws IOException {
         boolean secure = Forwarding.of(trustedProxies, request.getRemoteAddr(), request.getHeader("Host"),
-                name -> header(request, name)).secure(request.isSecure());
+                name -> RequestHeaders.get(request, name)).secure(request.isSecure());
         PageHeaders.set(response::setHeader, secure, tokenOrigin);
         if (request.getMethod() != Method.GET && request.getMethod() != Method.HEAD) {
             response.setHeader("Allow", "GET, HEAD");
             response.sendError(HttpStatus.METHOD_NOT_ALLOWED_405.getStatusCode());
             return;
         }
-        ignoreUpgrade(request, response);
+        HttpAnswer.ignoreUpgrade(request, response);
         String path = request.getRequestURI();
         if (path.endsWith("/")) {
             path += "index.html";
@@ -127,29 +127,6 @@ final class WebClientHandler extends HttpHandler {
     /** The request paths served. */
     Set<String> paths() {
         return files.keySet();
-    }
-
-    /** A request header, several values joined with commas (as proxies may send X-Forwarded-For); null if none. */
-    static String header(Request request, String name) {
-        String joined = null;
-        for (String value : request.getHeaders(name)) {
-            joined = joined == null ? value : joined + "," + value;
-        }
-        return joined;
-    }
-
-    /**
-     * A plain GET may offer an upgrade to h2c (the JDK's HttpClient does). We answer in
-     * HTTP/1.1, as RFC 9110 allows; Grizzly would otherwise treat the exchange as upgraded
-     * and leave out the content headers.
-     */
-    static void ignoreUpgrade(Request request, Response response) {
-        if (request.getRequest().isUpgrade()) {
-            request.getRequest().getUpgradeDC().recycle();
-            request.getRequest().setIgnoreContentModifiers(false);
-            response.getResponse().getUpgradeDC().recycle();
-            response.getResponse().setIgnoreContentModifiers(false);
-        }
     }
 
     /** Every file of a known type under {@code root}, a "file:" or a "jar:" URL; none if there is no such folder. */

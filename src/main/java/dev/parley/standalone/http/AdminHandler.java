@@ -1,8 +1,8 @@
-package dev.parley.standalone;
+package dev.parley.standalone.http;
 
 import dev.parley.admin.AdminApi;
+import dev.parley.http.PageHeaders;
 import dev.parley.ops.OpsPages;
-import dev.parley.web.PageHeaders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -64,22 +64,22 @@ final class AdminHandler implements AutoCloseable {
             return;
         }
         boolean upgrade = request.getRequest().isUpgrade();
-        WebClientHandler.ignoreUpgrade(request, response);
+        HttpAnswer.ignoreUpgrade(request, response);
         Method method = request.getMethod();
         if (method != Method.GET && method != Method.POST) {
-            OpsHandler.send(request, response, new OpsPages.Answer(405, "application/json",
+            HttpAnswer.send(request, response, new OpsPages.Answer(405, "application/json",
                     "{\"error\":\"method not allowed\"}", Map.of("Allow", "GET, POST")));
             return;
         }
         if (upgrade && method == Method.POST) {
             // Grizzly hands the body of a request that offers an upgrade (h2c, as the JDK's
             // HttpClient does) to the upgraded protocol, not to us: refused at once, never left waiting
-            OpsHandler.send(request, response, new OpsPages.Answer(400, "application/json",
+            HttpAnswer.send(request, response, new OpsPages.Answer(400, "application/json",
                     "{\"error\":\"send this request without Upgrade (HTTP/1.1)\"}", Map.of("Connection", "close")));
             return;
         }
         if (request.getContentLengthLong() > AdminApi.MAX_BODY) {
-            OpsHandler.send(request, response, tooLarge());
+            HttpAnswer.send(request, response, tooLarge());
             return;
         }
         if (method == Method.GET) {
@@ -113,7 +113,7 @@ final class AdminHandler implements AutoCloseable {
 
     private static void finish(Request request, Response response, OpsPages.Answer answer) {
         try {
-            OpsHandler.send(request, response, answer);
+            HttpAnswer.send(request, response, answer);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.FINE, "admin answer failed", e);
         } finally {

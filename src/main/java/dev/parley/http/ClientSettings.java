@@ -1,4 +1,4 @@
-package dev.parley.web;
+package dev.parley.http;
 
 import dev.parley.config.IdentityConfig;
 import dev.parley.config.ParleyConfig;

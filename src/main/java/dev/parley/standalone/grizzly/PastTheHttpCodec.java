@@ -1,4 +1,4 @@
-package dev.parley.standalone;
+package dev.parley.standalone.grizzly;
 
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Grizzly;
@@ -39,7 +39,7 @@ import org.glassfish.grizzly.ssl.SSLBaseFilter;
  * the reads that follow, one at the top of the chain takes the writes. Plain HTTP and the
  * HTTP transport's streams pass all three untouched.
  */
-final class PastTheHttpCodec implements AddOn {
+public final class PastTheHttpCodec implements AddOn {
     private static final Attribute<Boolean> UPGRADED =
             Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(PastTheHttpCodec.class.getName() + ".upgraded");
     /** The header every bypassed read is the content of; read by no one, changed by no one. */

@@ -1,4 +1,4 @@
-package dev.parley.standalone;
+package dev.parley.standalone.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,0 +1,46 @@
+package dev.parley.standalone.http;
+
+import dev.parley.http.PageHeaders;
+import dev.parley.ops.OpsPages;
+import java.io.IOException;
+import org.glassfish.grizzly.http.Method;
+import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.http.server.Response;
+
+/**
+ * How the standalone server's handlers write an answer of their own ({@link OpsPages.Answer}:
+ * metrics, health, the admin API), and answer in HTTP/1.1 a request that offers an upgrade.
+ */
+final class HttpAnswer {
+    private HttpAnswer() {
+    }
+
+    /** Writes an answer: Parley's page headers, no caching, its status, headers and body. */
+    static void send(Request request, Response response, OpsPages.Answer answer) throws IOException {
+        PageHeaders.set(response::setHeader, request.isSecure());
+        response.setHeader("Cache-Control", "no-store");
+        ignoreUpgrade(request, response);
+        answer.headers().forEach(response::setHeader);
+        byte[] body = answer.bytes();
+        response.setStatus(answer.status());
+        response.setContentType(answer.contentType());
+        response.setContentLength(body.length);
+        if (request.getMethod() != Method.HEAD) {
+            response.getOutputStream().write(body);
+        }
+    }
+
+    /**
+     * A plain GET may offer an upgrade to h2c (the JDK's HttpClient does). We answer in
+     * HTTP/1.1, as RFC 9110 allows; Grizzly would otherwise treat the exchange as upgraded
+     * and leave out the content headers.
+     */
+    static void ignoreUpgrade(Request request, Response response) {
+        if (request.getRequest().isUpgrade()) {
+            request.getRequest().getUpgradeDC().recycle();
+            request.getRequest().setIgnoreContentModifiers(false);
+            response.getResponse().getUpgradeDC().recycle();
+            response.getResponse().setIgnoreContentModifiers(false);
+        }
+    }
+}
