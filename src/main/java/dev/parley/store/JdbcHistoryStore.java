@@ -4,11 +4,9 @@ import dev.parley.metrics.Meters;
 import dev.parley.protocol.ChatMessage;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,10 +26,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 
 /**
- * History in a relational database (H2, PostgreSQL or Derby; one schema, migrated by Flyway).
+ * History in a relational database (H2, PostgreSQL or Derby; one schema, migrated by Flyway:
+ * {@link Migrations}).
  * The statements are standard SQL that all three run, but for PostgreSQL's single-statement
  * write; the schema's scripts are in db/migration (H2, PostgreSQL) and db/derby (Derby).
  *
@@ -63,13 +61,6 @@ public final class JdbcHistoryStore implements HistoryStore {
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final long BUSY = 5 * GATHER_NANOS;
     private static final int GATHERED = 8;
-    /**
-     * Nodes that start together on a new PostgreSQL database migrate it one at a time,
-     * under this advisory lock: Flyway's own leaves a window while it creates its history
-     * table, in which a second node fails ("... already exists, and is empty").
-     */
-    private static final long MIGRATION_LOCK = 0x7061726c6579L; // "parley"
-    private static final int MIGRATION_LOCK_WAIT_SECONDS = 60;
     /** Rooms whose row the writer remembers having seen. */
     private static final int MAX_ROOMS_REMEMBERED = 100_000;
 
@@ -155,7 +146,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         this.database = database;
         this.meters = meters;
         this.keep = keep;
-        Database migrated = migrate(database);
+        Migrations.Database migrated = Migrations.migrate(database);
         this.postgres = migrated.product().equals("PostgreSQL");
         this.shareable = migrated.shareable();
         this.kind = "jdbc, " + migrated.product() + " " + migrated.version();
@@ -169,65 +160,6 @@ public final class JdbcHistoryStore implements HistoryStore {
         writer = new Thread(this::writeLoop, "parley-store-writer");
         writer.setDaemon(true);
         writer.start();
-    }
-
-    /** Derby's product name, on its embedded and its network driver alike. */
-    private static final String DERBY = "Apache Derby";
-
-    /** What the database says it is: its product name, version and URL. */
-    private record Database(String product, String version, String url) {
-        /**
-         * H2 is the standalone server's embedded file. Derby is shared only through its
-         * network server (jdbc:derby://host:port/...); embedded, its files are this JVM's.
-         * To keep it simple, the URL alone decides. Any other database is a server's.
-         */
-        boolean shareable() {
-            return switch (product) {
-                case "H2" -> false;
-                case DERBY -> url.startsWith("jdbc:derby://");
-                default -> true;
-            };
-        }
-
-        /** An H2 or Derby database in this JVM's memory (WildFly's stock ExampleDS is one). */
-        boolean inMemory() {
-            return url.startsWith("jdbc:h2:mem:") || url.startsWith("jdbc:derby:memory:");
-        }
-    }
-
-    private static Database migrate(DataSource database) {
-        try (Connection lock = database.getConnection()) {
-            String product = lock.getMetaData().getDatabaseProductName();
-            boolean postgres = product.equals("PostgreSQL");
-            if (postgres) {
-                run(lock, "set lock_timeout = '" + MIGRATION_LOCK_WAIT_SECONDS + "s'");
-                run(lock, "select pg_advisory_lock(" + MIGRATION_LOCK + ")");
-                run(lock, "reset lock_timeout");
-            }
-            try {
-                Flyway.configure(JdbcHistoryStore.class.getClassLoader())
-                        .dataSource(database)
-                        .locations(product.equals(DERBY) ? "classpath:db/derby" : "classpath:db/migration")
-                        .table("parley_schema_history")
-                        .baselineOnMigrate(true)
-                        .load()
-                        .migrate();
-            } finally {
-                if (postgres) {
-                    run(lock, "select pg_advisory_unlock(" + MIGRATION_LOCK + ")");
-                }
-            }
-            DatabaseMetaData meta = lock.getMetaData();
-            return new Database(product, meta.getDatabaseProductVersion().split(" ")[0], meta.getURL());
-        } catch (SQLException | RuntimeException e) {
-            throw new StoreException("Cannot use the database: " + rootMessage(e), e);
-        }
-    }
-
-    private static void run(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
     }
 
     @Override
@@ -253,7 +185,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                 throw new StoreException("the database did not answer in 2 s", null);
             }
         } catch (SQLException e) {
-            throw new StoreException("the database is not answering: " + rootMessage(e), e);
+            throw new StoreException("the database is not answering: " + StoreException.rootMessage(e), e);
         }
     }
 
@@ -372,7 +304,7 @@ public final class JdbcHistoryStore implements HistoryStore {
             meters.commitFailed();
             if (!failing) {
                 LOG.log(Level.WARNING, "History store: cannot commit, messages are refused until the database is back: {0}",
-                        rootMessage(e));
+                        StoreException.rootMessage(e));
                 failing = true;
             }
             StoreException failure = new StoreException("Cannot store: " + e.getMessage(), e);
@@ -626,13 +558,5 @@ public final class JdbcHistoryStore implements HistoryStore {
             }
         }
         return messages;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 }
