@@ -30,8 +30,9 @@ import javax.sql.DataSource;
 /**
  * History in a relational database (H2, PostgreSQL or Derby; one schema, migrated by Flyway:
  * {@link Migrations}).
- * The statements are standard SQL that all three run, but for PostgreSQL's single-statement
- * write; the schema's scripts are in db/migration (H2, PostgreSQL) and db/derby (Derby).
+ * The statements are standard SQL that all three run, but for what differs between the
+ * databases, which is the {@link Dialect}'s: PostgreSQL's single-statement write, the
+ * schema's scripts in db/migration (H2, PostgreSQL) and db/derby (Derby).
  *
  * <p>Group commit: appends go into a queue; one writer thread takes everything that
  * queued up while its previous commit ran (and, while messages keep coming, for a
@@ -64,34 +65,9 @@ public final class JdbcHistoryStore implements HistoryStore {
     /** Rooms whose row the writer remembers having seen. */
     private static final int MAX_ROOMS_REMEMBERED = 100_000;
 
-    private static final String INSERT = "insert into parley_message (room, seq, username, body, ts) values (?, ?, ?, ?, ?)";
-    private static final String TRIM = "delete from parley_message where room = ? and seq <= ?";
-    private static final String NEW_ROOM = "insert into parley_room (room, last_seq) values (?, 0)";
-    private static final String TAKE_SEQS = "update parley_room set last_seq = last_seq + ? where room = ?";
-    private static final String LAST = "select last_seq from parley_room where room = ?";
     private static final String CLOSED = "select closed from parley_room where room = ?";
     private static final String SET_CLOSED = "update parley_room set closed = ? where room = ?";
     private static final String CLOSED_ROOMS = "select room from parley_room where closed = true order by room";
-    /**
-     * A room's batch on PostgreSQL in one statement: raise the room's row, insert the
-     * messages under the seqs it gave (the arrays unnested in order), return the new last
-     * seq; no row returned means the room has no sequence row. With {@code keep}, the same
-     * statement trims the room: the delete sees the table as it was before the statement,
-     * so it removes older rows, and messages of the batch that would be trimmed at once
-     * (more than {@code keep} of them) are not inserted at all.
-     */
-    private static final String POSTGRES_TAKE_AND_INSERT = """
-            with taken as (update parley_room set last_seq = last_seq + ? where room = ? returning last_seq),
-            stored as (
-                insert into parley_message (room, seq, username, body, ts)
-                select ?, taken.last_seq - ? + m.n, m.username, m.body, m.ts
-                from taken, unnest(?::varchar[], ?::bytea[], ?::int8[]) with ordinality as m(username, body, ts, n)
-                where m.n > ?)
-            """;
-    private static final String POSTGRES_WRITE = POSTGRES_TAKE_AND_INSERT + "select last_seq from taken";
-    private static final String POSTGRES_WRITE_AND_TRIM = POSTGRES_TAKE_AND_INSERT
-            + ", trimmed as (delete from parley_message where room = ? and seq <= (select last_seq from taken) - ?)\n"
-            + "select last_seq from taken";
     private static final String FIRST = "select min(seq) from parley_message where room = ?";
     /** Standard SQL's fetch first, which H2, PostgreSQL and Derby all take (Derby has no limit). */
     private static final String BEFORE = "select seq, username, body, ts from parley_message"
@@ -102,7 +78,7 @@ public final class JdbcHistoryStore implements HistoryStore {
             "select seq, username, body, ts from parley_message where room = ? and seq > ? and seq <= ? order by seq";
 
     private final DataSource database;
-    private final boolean postgres;
+    private final Dialect dialect;
     private final boolean shareable;
     private final int keep;
     private final String description;
@@ -121,7 +97,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     private final Meters meters;
     private boolean failing; // writer thread only: the last commit failed
 
-    private record Pending(String room, String user, String text, Instant ts, CompletableFuture<ChatMessage> stored) {
+    record Pending(String room, String user, String text, Instant ts, CompletableFuture<ChatMessage> stored) {
         long bytes() {
             return 2L * text.length();
         }
@@ -147,7 +123,7 @@ public final class JdbcHistoryStore implements HistoryStore {
         this.meters = meters;
         this.keep = keep;
         Migrations.Database migrated = Migrations.migrate(database);
-        this.postgres = migrated.product().equals("PostgreSQL");
+        this.dialect = migrated.dialect();
         this.shareable = migrated.shareable();
         this.kind = "jdbc, " + migrated.product() + " " + migrated.version();
         this.description = kind + " at " + migrated.url()
@@ -191,7 +167,7 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     @Override
     public long lastSeq(String room) {
-        return queryLong(LAST, room);
+        return queryLong(Dialect.LAST, room);
     }
 
     @Override
@@ -330,58 +306,31 @@ public final class JdbcHistoryStore implements HistoryStore {
                 continue;
             }
             try (Connection connection = database.getConnection()) {
-                if (postgres) {
-                    try (PreparedStatement insert = connection.prepareStatement(NEW_ROOM + " on conflict do nothing")) {
-                        insert.setString(1, room);
-                        insert.executeUpdate();
-                    }
-                } else {
-                    addRoomRow(connection, room);
-                }
+                dialect.addRoomRow(connection, room);
             }
             roomRows.put(room, Boolean.TRUE);
         }
     }
 
-    private static void addRoomRow(Connection connection, String room) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(LAST)) {
-            select.setString(1, room);
-            try (ResultSet result = select.executeQuery()) {
-                if (result.next()) {
-                    return;
-                }
-            }
-        }
-        try (PreparedStatement insert = connection.prepareStatement(NEW_ROOM)) {
-            insert.setString(1, room);
-            insert.executeUpdate();
-        } catch (SQLException raced) {
-            if (!isDuplicateKey(raced)) {
-                throw raced;
-            }
-        }
-    }
-
-    /** SQLState class 23 (integrity constraint violation): H2, PostgreSQL and Derby all say 23505 for a duplicate key. */
-    private static boolean isDuplicateKey(SQLException e) {
-        return e.getSQLState() != null && e.getSQLState().startsWith("23");
-    }
-
     /**
      * Stores a batch: takes each room's seqs, inserts the messages, trims. Returns them in
-     * byRoom's order. All rooms in one transaction, or, for one room on PostgreSQL, one
-     * statement in autocommit: one round trip for the whole commit.
+     * byRoom's order. All rooms in one transaction, or, for one room where the dialect
+     * writes a room in one statement (PostgreSQL), that statement in autocommit: one round
+     * trip for the whole commit.
      */
     private List<ChatMessage> commit(TreeMap<String, List<Pending>> byRoom) throws SQLException {
         try (Connection connection = database.getConnection()) {
-            boolean oneStatement = postgres && byRoom.size() == 1;
+            boolean oneStatement = dialect.oneStatementPerRoom() && byRoom.size() == 1;
             connection.setAutoCommit(oneStatement);
             try {
                 List<ChatMessage> stored = new ArrayList<>();
                 for (Map.Entry<String, List<Pending>> room : byRoom.entrySet()) {
                     List<Pending> messages = room.getValue();
-                    long last = postgres ? writePostgres(connection, room.getKey(), messages)
-                            : writePortable(connection, room.getKey(), messages);
+                    long last = dialect.write(connection, room.getKey(), messages, keep);
+                    if (last == Dialect.NO_ROW) {
+                        roomRows.remove(room.getKey()); // looked up, and made, again by the next batch
+                        throw new SQLException("no sequence row for room " + room.getKey());
+                    }
                     long seq = last - messages.size();
                     for (Pending p : messages) {
                         stored.add(new ChatMessage(p.room(), ++seq, p.user(), p.text(), p.ts()));
@@ -404,83 +353,6 @@ public final class JdbcHistoryStore implements HistoryStore {
         }
     }
 
-    /** One room's messages in one statement ({@link #POSTGRES_WRITE}); returns the room's new last seq. */
-    private long writePostgres(Connection connection, String room, List<Pending> messages) throws SQLException {
-        int n = messages.size();
-        String[] users = new String[n];
-        byte[][] bodies = new byte[n][];
-        Long[] times = new Long[n];
-        for (int i = 0; i < n; i++) {
-            Pending p = messages.get(i);
-            users[i] = p.user();
-            bodies[i] = p.text().getBytes(StandardCharsets.UTF_8);
-            times[i] = p.ts().toEpochMilli();
-        }
-        try (PreparedStatement write = connection.prepareStatement(keep > 0 ? POSTGRES_WRITE_AND_TRIM : POSTGRES_WRITE)) {
-            write.setInt(1, n);
-            write.setString(2, room);
-            write.setString(3, room);
-            write.setInt(4, n);
-            write.setArray(5, connection.createArrayOf("varchar", users));
-            write.setArray(6, connection.createArrayOf("bytea", bodies));
-            write.setArray(7, connection.createArrayOf("int8", times));
-            write.setInt(8, keep > 0 ? n - keep : 0);
-            if (keep > 0) {
-                write.setString(9, room);
-                write.setInt(10, keep);
-            }
-            try (ResultSet result = write.executeQuery()) {
-                if (!result.next()) {
-                    throw missingRow(room);
-                }
-                return result.getLong(1);
-            }
-        }
-    }
-
-    /** One room's messages in the open transaction, statement by statement; returns the room's new last seq. */
-    private long writePortable(Connection connection, String room, List<Pending> messages) throws SQLException {
-        long last;
-        try (PreparedStatement take = connection.prepareStatement(TAKE_SEQS);
-             PreparedStatement read = connection.prepareStatement(LAST)) {
-            take.setInt(1, messages.size());
-            take.setString(2, room);
-            if (take.executeUpdate() != 1) {
-                throw missingRow(room);
-            }
-            read.setString(1, room);
-            try (ResultSet result = read.executeQuery()) {
-                result.next();
-                last = result.getLong(1);
-            }
-        }
-        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            long seq = last - messages.size();
-            for (Pending p : messages) {
-                insert.setString(1, room);
-                insert.setLong(2, ++seq);
-                insert.setString(3, p.user());
-                insert.setBytes(4, p.text().getBytes(StandardCharsets.UTF_8));
-                insert.setLong(5, p.ts().toEpochMilli());
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
-        if (keep > 0) {
-            try (PreparedStatement trim = connection.prepareStatement(TRIM)) {
-                trim.setString(1, room);
-                trim.setLong(2, last - keep);
-                trim.executeUpdate();
-            }
-        }
-        return last;
-    }
-
-    private SQLException missingRow(String room) {
-        roomRows.remove(room);
-        return new SQLException("no sequence row for room " + room);
-    }
-
     // ---- closed rooms ----
 
     @Override
@@ -496,7 +368,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     @Override
     public void markClosed(String room, boolean closed) {
         try (Connection connection = database.getConnection()) {
-            addRoomRow(connection, room);
+            Dialect.addRoomRowIfMissing(connection, room);
             try (PreparedStatement update = connection.prepareStatement(SET_CLOSED)) {
                 update.setBoolean(1, closed);
                 update.setString(2, room);

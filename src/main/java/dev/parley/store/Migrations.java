@@ -8,8 +8,8 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
- * Brings a database's schema up to date with Flyway when the store opens: the scripts in
- * db/migration (H2, PostgreSQL) or db/derby (Derby), the history in
+ * Brings a database's schema up to date with Flyway when the store opens: the scripts of
+ * its {@link Dialect} (db/migration, or db/derby for Derby), the history in
  * {@code parley_schema_history}, a database that has tables but no history baselined.
  */
 final class Migrations {
@@ -20,25 +20,15 @@ final class Migrations {
      */
     private static final long MIGRATION_LOCK = 0x7061726c6579L; // "parley"
     private static final int MIGRATION_LOCK_WAIT_SECONDS = 60;
-    /** Derby's product name, on its embedded and its network driver alike. */
-    private static final String DERBY = "Apache Derby";
 
     private Migrations() {
     }
 
-    /** What the database says it is: its product name, version and URL. */
-    record Database(String product, String version, String url) {
-        /**
-         * H2 is the standalone server's embedded file. Derby is shared only through its
-         * network server (jdbc:derby://host:port/...); embedded, its files are this JVM's.
-         * To keep it simple, the URL alone decides. Any other database is a server's.
-         */
+    /** What the database says it is: its product name, version and URL, and so its dialect. */
+    record Database(Dialect dialect, String product, String version, String url) {
+        /** Whether nodes of a cluster can share it: see {@link Dialect#shareable}. */
         boolean shareable() {
-            return switch (product) {
-                case "H2" -> false;
-                case DERBY -> url.startsWith("jdbc:derby://");
-                default -> true;
-            };
+            return dialect.shareable(url);
         }
 
         /** An H2 or Derby database in this JVM's memory (WildFly's stock ExampleDS is one). */
@@ -55,7 +45,8 @@ final class Migrations {
     static Database migrate(DataSource database) {
         try (Connection lock = database.getConnection()) {
             String product = lock.getMetaData().getDatabaseProductName();
-            boolean postgres = product.equals("PostgreSQL");
+            Dialect dialect = Dialect.of(product);
+            boolean postgres = dialect == Dialect.POSTGRESQL;
             if (postgres) {
                 run(lock, "set lock_timeout = '" + MIGRATION_LOCK_WAIT_SECONDS + "s'");
                 run(lock, "select pg_advisory_lock(" + MIGRATION_LOCK + ")");
@@ -64,7 +55,7 @@ final class Migrations {
             try {
                 Flyway.configure(Migrations.class.getClassLoader())
                         .dataSource(database)
-                        .locations(product.equals(DERBY) ? "classpath:db/derby" : "classpath:db/migration")
+                        .locations(dialect.scripts())
                         .table("parley_schema_history")
                         .baselineOnMigrate(true)
                         .load()
@@ -75,7 +66,7 @@ final class Migrations {
                 }
             }
             DatabaseMetaData meta = lock.getMetaData();
-            return new Database(product, meta.getDatabaseProductVersion().split(" ")[0], meta.getURL());
+            return new Database(dialect, product, meta.getDatabaseProductVersion().split(" ")[0], meta.getURL());
         } catch (SQLException | RuntimeException e) {
             throw new StoreException("Cannot use the database: " + StoreException.rootMessage(e), e);
         }
