@@ -1,6 +1,6 @@
 package dev.parley.store;
 
-import dev.parley.store.JdbcHistoryStore.Pending;
+import dev.parley.store.GroupCommit.Pending;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
