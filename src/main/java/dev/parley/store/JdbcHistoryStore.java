@@ -4,103 +4,33 @@ import dev.parley.metrics.Meters;
 import dev.parley.protocol.ChatMessage;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 
 /**
- * History in a relational database (H2, PostgreSQL or Derby; one schema, migrated by Flyway).
- * The statements are standard SQL that all three run, but for PostgreSQL's single-statement
- * write; the schema's scripts are in db/migration (H2, PostgreSQL) and db/derby (Derby).
- *
- * <p>Group commit: appends go into a queue; one writer thread takes everything that
- * queued up while its previous commit ran (and, while messages keep coming, for a
- * moment more) and stores it in one transaction, then completes the appends in order.
- * So a message is committed before anyone hears of it, and under load many messages
- * share one commit.
- *
- * <p>The database is the sequencer: in that transaction each room's row in
- * {@code parley_room} is raised by the number of its messages in the batch, and the
- * messages take the seqs below the new value. The row lock orders commits of one room,
- * from any number of nodes, so no seq is handed out twice, and a rolled-back commit
- * uses none, so no room gets a gap. Rows are locked in room order: two nodes' batches
- * never deadlock.
+ * History in a relational database (H2, PostgreSQL or Derby; one schema, migrated by Flyway),
+ * put together from three parts: {@link Migrations} brings the schema up to date when the
+ * store opens (on PostgreSQL under a lock), the {@link GroupCommit} writer stores appends a
+ * batch to a transaction and gives them their seqs, and the {@link Dialect} is what differs
+ * between the databases (their scripts: db/migration for H2 and PostgreSQL, db/derby for
+ * Derby; PostgreSQL's single-statement write). What stays here are the reads and the closed
+ * rooms, in standard SQL that all three run.
  */
 public final class JdbcHistoryStore implements HistoryStore {
     private static final Logger LOG = Logger.getLogger(JdbcHistoryStore.class.getName());
-    private static final int MAX_BATCH = 2000;
-    private static final int MAX_PENDING = 100_000;
-    /** What waits for the writer at most, in bytes of text (two a character): a slow database refuses, never swells. */
-    private static final long MAX_PENDING_BYTES = 64L * 1024 * 1024;
-    /**
-     * While messages keep coming (the last commit ended less than {@link #BUSY} ago) and
-     * few wait, the writer waits this long before it takes a batch, so that a commit holds
-     * several messages: a transaction, a statement and a round trip each cost about as much
-     * as the message they carry. Idle, a message is committed at once.
-     */
-    private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-    private static final long BUSY = 5 * GATHER_NANOS;
-    private static final int GATHERED = 8;
-    /**
-     * Nodes that start together on a new PostgreSQL database migrate it one at a time,
-     * under this advisory lock: Flyway's own leaves a window while it creates its history
-     * table, in which a second node fails ("... already exists, and is empty").
-     */
-    private static final long MIGRATION_LOCK = 0x7061726c6579L; // "parley"
-    private static final int MIGRATION_LOCK_WAIT_SECONDS = 60;
-    /** Rooms whose row the writer remembers having seen. */
-    private static final int MAX_ROOMS_REMEMBERED = 100_000;
 
-    private static final String INSERT = "insert into parley_message (room, seq, username, body, ts) values (?, ?, ?, ?, ?)";
-    private static final String TRIM = "delete from parley_message where room = ? and seq <= ?";
-    private static final String NEW_ROOM = "insert into parley_room (room, last_seq) values (?, 0)";
-    private static final String TAKE_SEQS = "update parley_room set last_seq = last_seq + ? where room = ?";
-    private static final String LAST = "select last_seq from parley_room where room = ?";
     private static final String CLOSED = "select closed from parley_room where room = ?";
     private static final String SET_CLOSED = "update parley_room set closed = ? where room = ?";
     private static final String CLOSED_ROOMS = "select room from parley_room where closed = true order by room";
-    /**
-     * A room's batch on PostgreSQL in one statement: raise the room's row, insert the
-     * messages under the seqs it gave (the arrays unnested in order), return the new last
-     * seq; no row returned means the room has no sequence row. With {@code keep}, the same
-     * statement trims the room: the delete sees the table as it was before the statement,
-     * so it removes older rows, and messages of the batch that would be trimmed at once
-     * (more than {@code keep} of them) are not inserted at all.
-     */
-    private static final String POSTGRES_TAKE_AND_INSERT = """
-            with taken as (update parley_room set last_seq = last_seq + ? where room = ? returning last_seq),
-            stored as (
-                insert into parley_message (room, seq, username, body, ts)
-                select ?, taken.last_seq - ? + m.n, m.username, m.body, m.ts
-                from taken, unnest(?::varchar[], ?::bytea[], ?::int8[]) with ordinality as m(username, body, ts, n)
-                where m.n > ?)
-            """;
-    private static final String POSTGRES_WRITE = POSTGRES_TAKE_AND_INSERT + "select last_seq from taken";
-    private static final String POSTGRES_WRITE_AND_TRIM = POSTGRES_TAKE_AND_INSERT
-            + ", trimmed as (delete from parley_message where room = ? and seq <= (select last_seq from taken) - ?)\n"
-            + "select last_seq from taken";
     private static final String FIRST = "select min(seq) from parley_message where room = ?";
     /** Standard SQL's fetch first, which H2, PostgreSQL and Derby all take (Derby has no limit). */
     private static final String BEFORE = "select seq, username, body, ts from parley_message"
@@ -111,30 +41,10 @@ public final class JdbcHistoryStore implements HistoryStore {
             "select seq, username, body, ts from parley_message where room = ? and seq > ? and seq <= ? order by seq";
 
     private final DataSource database;
-    private final boolean postgres;
     private final boolean shareable;
-    private final int keep;
     private final String description;
     private final String kind; // what the description says but the URL
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(MAX_PENDING);
-    private final AtomicLong pendingBytes = new AtomicLong();
-    /** Rooms known to have their row in parley_room (a bounded memory: a forgotten room is only looked up again). */
-    private final Map<String, Boolean> roomRows = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > MAX_ROOMS_REMEMBERED;
-        }
-    });
-    private final Thread writer;
-    private volatile boolean closing;
-    private final Meters meters;
-    private boolean failing; // writer thread only: the last commit failed
-
-    private record Pending(String room, String user, String text, Instant ts, CompletableFuture<ChatMessage> stored) {
-        long bytes() {
-            return 2L * text.length();
-        }
-    }
+    private final GroupCommit writer;
 
     /**
      * Migrates the schema and starts the writer.
@@ -153,10 +63,7 @@ public final class JdbcHistoryStore implements HistoryStore {
      */
     public JdbcHistoryStore(DataSource database, int keep, Meters meters) {
         this.database = database;
-        this.meters = meters;
-        this.keep = keep;
-        Database migrated = migrate(database);
-        this.postgres = migrated.product().equals("PostgreSQL");
+        Migrations.Database migrated = Migrations.migrate(database);
         this.shareable = migrated.shareable();
         this.kind = "jdbc, " + migrated.product() + " " + migrated.version();
         this.description = kind + " at " + migrated.url()
@@ -166,68 +73,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                     + " server stops: WildFly's stock default DataSource is one. Give the server a DataSource and set"
                     + " parley.datasource (PARLEY_DATASOURCE) to its JNDI name (server-config/ has one for each server)");
         }
-        writer = new Thread(this::writeLoop, "parley-store-writer");
-        writer.setDaemon(true);
-        writer.start();
-    }
-
-    /** Derby's product name, on its embedded and its network driver alike. */
-    private static final String DERBY = "Apache Derby";
-
-    /** What the database says it is: its product name, version and URL. */
-    private record Database(String product, String version, String url) {
-        /**
-         * H2 is the standalone server's embedded file. Derby is shared only through its
-         * network server (jdbc:derby://host:port/...); embedded, its files are this JVM's.
-         * To keep it simple, the URL alone decides. Any other database is a server's.
-         */
-        boolean shareable() {
-            return switch (product) {
-                case "H2" -> false;
-                case DERBY -> url.startsWith("jdbc:derby://");
-                default -> true;
-            };
-        }
-
-        /** An H2 or Derby database in this JVM's memory (WildFly's stock ExampleDS is one). */
-        boolean inMemory() {
-            return url.startsWith("jdbc:h2:mem:") || url.startsWith("jdbc:derby:memory:");
-        }
-    }
-
-    private static Database migrate(DataSource database) {
-        try (Connection lock = database.getConnection()) {
-            String product = lock.getMetaData().getDatabaseProductName();
-            boolean postgres = product.equals("PostgreSQL");
-            if (postgres) {
-                run(lock, "set lock_timeout = '" + MIGRATION_LOCK_WAIT_SECONDS + "s'");
-                run(lock, "select pg_advisory_lock(" + MIGRATION_LOCK + ")");
-                run(lock, "reset lock_timeout");
-            }
-            try {
-                Flyway.configure(JdbcHistoryStore.class.getClassLoader())
-                        .dataSource(database)
-                        .locations(product.equals(DERBY) ? "classpath:db/derby" : "classpath:db/migration")
-                        .table("parley_schema_history")
-                        .baselineOnMigrate(true)
-                        .load()
-                        .migrate();
-            } finally {
-                if (postgres) {
-                    run(lock, "select pg_advisory_unlock(" + MIGRATION_LOCK + ")");
-                }
-            }
-            DatabaseMetaData meta = lock.getMetaData();
-            return new Database(product, meta.getDatabaseProductVersion().split(" ")[0], meta.getURL());
-        } catch (SQLException | RuntimeException e) {
-            throw new StoreException("Cannot use the database: " + rootMessage(e), e);
-        }
-    }
-
-    private static void run(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+        writer = new GroupCommit(database, migrated.dialect(), keep, meters);
     }
 
     @Override
@@ -253,25 +99,19 @@ public final class JdbcHistoryStore implements HistoryStore {
                 throw new StoreException("the database did not answer in 2 s", null);
             }
         } catch (SQLException e) {
-            throw new StoreException("the database is not answering: " + rootMessage(e), e);
+            throw new StoreException("the database is not answering: " + StoreException.rootMessage(e), e);
         }
     }
 
     @Override
     public long lastSeq(String room) {
-        return queryLong(LAST, room);
+        return queryLong(Dialect.LAST, room);
     }
 
+    /** Queued for the writer's next commit ({@link GroupCommit}). */
     @Override
     public CompletionStage<ChatMessage> append(String room, String user, String text, Instant ts) {
-        CompletableFuture<ChatMessage> stored = new CompletableFuture<>();
-        Pending pending = new Pending(room, user, text, ts, stored);
-        long bytes = pending.bytes();
-        if (closing || pendingBytes.addAndGet(bytes) > MAX_PENDING_BYTES || !queue.offer(pending)) {
-            pendingBytes.addAndGet(-bytes);
-            stored.completeExceptionally(new StoreException("the store is not taking messages now"));
-        }
-        return stored;
+        return writer.append(room, user, text, ts);
     }
 
     @Override
@@ -317,236 +157,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     /** Stores what is queued, then stops the writer. */
     @Override
     public void close() {
-        closing = true;
-        try {
-            writer.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    // ---- the writer ----
-
-    private void writeLoop() {
-        List<Pending> batch = new ArrayList<>();
-        long lastCommit = System.nanoTime() - BUSY;
-        while (!closing || !queue.isEmpty()) {
-            try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                if (System.nanoTime() - lastCommit < BUSY && queue.size() < GATHERED && !closing) {
-                    LockSupport.parkNanos(GATHER_NANOS);
-                }
-                queue.drainTo(batch, MAX_BATCH - 1);
-                pendingBytes.addAndGet(-batch.stream().mapToLong(Pending::bytes).sum());
-                write(batch);
-                lastCommit = System.nanoTime();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) { // never let the writer die: fail what it held
-                LOG.log(Level.SEVERE, "History writer failure", e);
-                batch.forEach(p -> p.stored().completeExceptionally(e));
-            } finally {
-                batch.clear();
-            }
-        }
-    }
-
-    private void write(List<Pending> batch) {
-        // each room's messages, in the order they came; the rooms in name order, the order their rows are locked in
-        TreeMap<String, List<Pending>> byRoom = new TreeMap<>();
-        for (Pending pending : batch) {
-            byRoom.computeIfAbsent(pending.room(), room -> new ArrayList<>()).add(pending);
-        }
-        List<ChatMessage> stored;
-        long start = System.nanoTime();
-        try {
-            addRoomRows(byRoom.keySet());
-            stored = commit(byRoom);
-            meters.committed(batch.size(), System.nanoTime() - start);
-        } catch (SQLException | RuntimeException e) {
-            meters.commitFailed();
-            if (!failing) {
-                LOG.log(Level.WARNING, "History store: cannot commit, messages are refused until the database is back: {0}",
-                        rootMessage(e));
-                failing = true;
-            }
-            StoreException failure = new StoreException("Cannot store: " + e.getMessage(), e);
-            batch.forEach(p -> p.stored().completeExceptionally(failure));
-            return;
-        }
-        if (failing) {
-            LOG.info("History store: the database is back");
-            failing = false;
-        }
-        int i = 0;
-        for (List<Pending> room : byRoom.values()) {
-            for (Pending pending : room) {
-                pending.stored().complete(stored.get(i++));
-            }
-        }
-    }
-
-    /** Makes the sequence row of every room that has none; another node may make it at the same moment. */
-    private void addRoomRows(Set<String> rooms) throws SQLException {
-        for (String room : rooms) {
-            if (roomRows.get(room) != null) {
-                continue;
-            }
-            try (Connection connection = database.getConnection()) {
-                if (postgres) {
-                    try (PreparedStatement insert = connection.prepareStatement(NEW_ROOM + " on conflict do nothing")) {
-                        insert.setString(1, room);
-                        insert.executeUpdate();
-                    }
-                } else {
-                    addRoomRow(connection, room);
-                }
-            }
-            roomRows.put(room, Boolean.TRUE);
-        }
-    }
-
-    private static void addRoomRow(Connection connection, String room) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(LAST)) {
-            select.setString(1, room);
-            try (ResultSet result = select.executeQuery()) {
-                if (result.next()) {
-                    return;
-                }
-            }
-        }
-        try (PreparedStatement insert = connection.prepareStatement(NEW_ROOM)) {
-            insert.setString(1, room);
-            insert.executeUpdate();
-        } catch (SQLException raced) {
-            if (!isDuplicateKey(raced)) {
-                throw raced;
-            }
-        }
-    }
-
-    /** SQLState class 23 (integrity constraint violation): H2, PostgreSQL and Derby all say 23505 for a duplicate key. */
-    private static boolean isDuplicateKey(SQLException e) {
-        return e.getSQLState() != null && e.getSQLState().startsWith("23");
-    }
-
-    /**
-     * Stores a batch: takes each room's seqs, inserts the messages, trims. Returns them in
-     * byRoom's order. All rooms in one transaction, or, for one room on PostgreSQL, one
-     * statement in autocommit: one round trip for the whole commit.
-     */
-    private List<ChatMessage> commit(TreeMap<String, List<Pending>> byRoom) throws SQLException {
-        try (Connection connection = database.getConnection()) {
-            boolean oneStatement = postgres && byRoom.size() == 1;
-            connection.setAutoCommit(oneStatement);
-            try {
-                List<ChatMessage> stored = new ArrayList<>();
-                for (Map.Entry<String, List<Pending>> room : byRoom.entrySet()) {
-                    List<Pending> messages = room.getValue();
-                    long last = postgres ? writePostgres(connection, room.getKey(), messages)
-                            : writePortable(connection, room.getKey(), messages);
-                    long seq = last - messages.size();
-                    for (Pending p : messages) {
-                        stored.add(new ChatMessage(p.room(), ++seq, p.user(), p.text(), p.ts()));
-                    }
-                }
-                if (!oneStatement) {
-                    connection.commit();
-                }
-                return stored;
-            } catch (SQLException | RuntimeException e) {
-                if (!oneStatement) {
-                    try {
-                        connection.rollback();
-                    } catch (SQLException suppressed) {
-                        e.addSuppressed(suppressed);
-                    }
-                }
-                throw e;
-            }
-        }
-    }
-
-    /** One room's messages in one statement ({@link #POSTGRES_WRITE}); returns the room's new last seq. */
-    private long writePostgres(Connection connection, String room, List<Pending> messages) throws SQLException {
-        int n = messages.size();
-        String[] users = new String[n];
-        byte[][] bodies = new byte[n][];
-        Long[] times = new Long[n];
-        for (int i = 0; i < n; i++) {
-            Pending p = messages.get(i);
-            users[i] = p.user();
-            bodies[i] = p.text().getBytes(StandardCharsets.UTF_8);
-            times[i] = p.ts().toEpochMilli();
-        }
-        try (PreparedStatement write = connection.prepareStatement(keep > 0 ? POSTGRES_WRITE_AND_TRIM : POSTGRES_WRITE)) {
-            write.setInt(1, n);
-            write.setString(2, room);
-            write.setString(3, room);
-            write.setInt(4, n);
-            write.setArray(5, connection.createArrayOf("varchar", users));
-            write.setArray(6, connection.createArrayOf("bytea", bodies));
-            write.setArray(7, connection.createArrayOf("int8", times));
-            write.setInt(8, keep > 0 ? n - keep : 0);
-            if (keep > 0) {
-                write.setString(9, room);
-                write.setInt(10, keep);
-            }
-            try (ResultSet result = write.executeQuery()) {
-                if (!result.next()) {
-                    throw missingRow(room);
-                }
-                return result.getLong(1);
-            }
-        }
-    }
-
-    /** One room's messages in the open transaction, statement by statement; returns the room's new last seq. */
-    private long writePortable(Connection connection, String room, List<Pending> messages) throws SQLException {
-        long last;
-        try (PreparedStatement take = connection.prepareStatement(TAKE_SEQS);
-             PreparedStatement read = connection.prepareStatement(LAST)) {
-            take.setInt(1, messages.size());
-            take.setString(2, room);
-            if (take.executeUpdate() != 1) {
-                throw missingRow(room);
-            }
-            read.setString(1, room);
-            try (ResultSet result = read.executeQuery()) {
-                result.next();
-                last = result.getLong(1);
-            }
-        }
-        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            long seq = last - messages.size();
-            for (Pending p : messages) {
-                insert.setString(1, room);
-                insert.setLong(2, ++seq);
-                insert.setString(3, p.user());
-                insert.setBytes(4, p.text().getBytes(StandardCharsets.UTF_8));
-                insert.setLong(5, p.ts().toEpochMilli());
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
-        if (keep > 0) {
-            try (PreparedStatement trim = connection.prepareStatement(TRIM)) {
-                trim.setString(1, room);
-                trim.setLong(2, last - keep);
-                trim.executeUpdate();
-            }
-        }
-        return last;
-    }
-
-    private SQLException missingRow(String room) {
-        roomRows.remove(room);
-        return new SQLException("no sequence row for room " + room);
+        writer.close();
     }
 
     // ---- closed rooms ----
@@ -564,7 +175,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     @Override
     public void markClosed(String room, boolean closed) {
         try (Connection connection = database.getConnection()) {
-            addRoomRow(connection, room);
+            Dialect.addRoomRowIfMissing(connection, room);
             try (PreparedStatement update = connection.prepareStatement(SET_CLOSED)) {
                 update.setBoolean(1, closed);
                 update.setString(2, room);
@@ -626,13 +237,5 @@ public final class JdbcHistoryStore implements HistoryStore {
             }
         }
         return messages;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 }

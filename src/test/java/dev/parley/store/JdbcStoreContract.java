@@ -1,16 +1,22 @@
 package dev.parley.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.parley.protocol.ChatMessage;
 import dev.parley.support.Rooms;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -69,5 +75,30 @@ public abstract class JdbcStoreContract extends HistoryStoreContract {
         assertEquals(new TreeSet<>(range(1, 2L * each)), seqs, "every seq once, none skipped");
         assertEquals(range(1, 2L * each), seqs(nodes[0].after(room, 0, 10_000).orElseThrow()));
         assertEquals(2L * each, nodes[1].lastSeq(room));
+    }
+
+    /**
+     * A room whose sequence row is gone (with its messages) behind the writer's back, which
+     * remembers having made it: the commit fails and uses no seq; the next makes the row again.
+     */
+    @Test
+    void aRoomWhoseRowIsGoneFailsOneCommitAndThenHasItsRowMadeAgain() throws Exception {
+        HistoryStore store = open(0);
+        String room = Rooms.fresh();
+        append(store, room, 1, 1);
+        run("delete from parley_message where room = ?", room);
+        run("delete from parley_room where room = ?", room);
+
+        ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> store.append(room, "ann", "refused", Instant.now()).toCompletableFuture().get(30, TimeUnit.SECONDS));
+        assertInstanceOf(StoreException.class, failed.getCause());
+        append(store, room, 1, 2);
+    }
+
+    private void run(String sql, String room) throws SQLException {
+        try (Connection connection = database().getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, room);
+            statement.executeUpdate();
+        }
     }
 }
