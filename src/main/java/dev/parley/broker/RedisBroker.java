@@ -43,8 +43,8 @@ import java.util.logging.Logger;
  * count), {@code P:resume:<room>} (hash: user to the key that takes its name back, gone
  * with the user), {@code P:node:<id>} (set of "room\nuser" the node holds), {@code P:nodes}
  * (sorted set: node to the time its liveness runs out, Redis' own clock). Claims,
- * releases and the reaping of a dead node are Lua scripts, so each is atomic. Events go
- * out on {@code P:room:<room>}.
+ * releases and the reaping of a dead node are Lua scripts ({@link RedisScripts}), so
+ * each is atomic. Events go out on {@code P:room:<room>}.
  *
  * <p>A heartbeat every fifth of PARLEY_PRESENCE_TTL renews this node's liveness and reaps
  * nodes whose liveness ran out: their members leave, and this node tells the rooms. A
@@ -59,184 +59,6 @@ public final class RedisBroker implements Broker {
     /** Lettuce logs every reconnect attempt; Parley says once that Redis went and once that it came back. */
     private static final Logger LETTUCE_RECONNECTS = Logger.getLogger("io.lettuce.core.protocol.ConnectionWatchdog");
     private static final Duration TIMEOUT = Duration.ofSeconds(1);
-
-    private static final String NOW = "local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000) ";
-
-    /**
-     * A user's holders: the value of the members hash, one node id per connection, space
-     * separated (one entry without identity). {@code without(holders, node)} is the list
-     * with that node's entries dropped, and how many were dropped.
-     */
-    private static final String HOLDERS = """
-            local function without(holders, node)
-              local kept, dropped = {}, 0
-              for holder in string.gmatch(holders, '%S+') do
-                if holder == node then dropped = dropped + 1 else kept[#kept + 1] = holder end
-              end
-              return kept, dropped
-            end
-            local function count(prefix, room)
-              local members = prefix .. ':members:' .. room
-              local n = redis.call('HLEN', members)
-              if n == 0 then redis.call('HDEL', prefix .. ':rooms', room)
-              else redis.call('HSET', prefix .. ':rooms', room, n) end
-              return n
-            end
-            """;
-
-    /**
-     * ARGV: prefix, room, user, node, shared ("1": identity on, a user may hold several
-     * connections), key (kept with the claim, or ""), presented (the key a rejoin presents,
-     * or ""). Holders on dead nodes are dropped first. Where the name is held, a presented
-     * key equal to the one kept takes it over: the other nodes' holds are dropped (a node
-     * not yet known dead too), this node's kept. Returns {0} if taken, else {1, count,
-     * first (1 or 0), took over (1 or 0), users...}.
-     */
-    private static final String CLAIM = NOW + HOLDERS + """
-            local members = ARGV[1] .. ':members:' .. ARGV[2]
-            local keys = ARGV[1] .. ':resume:' .. ARGV[2]
-            local entry = ARGV[2] .. '\\n' .. ARGV[3]
-            local holders = redis.call('HGET', members, ARGV[3])
-            local kept = {}
-            local tookOver = 0
-            if holders then
-              for holder in string.gmatch(holders, '%S+') do
-                local alive = redis.call('ZSCORE', ARGV[1] .. ':nodes', holder)
-                if holder == ARGV[4] or (alive and tonumber(alive) > now) then kept[#kept + 1] = holder
-                else redis.call('SREM', ARGV[1] .. ':node:' .. holder, entry) end
-              end
-              if #kept > 0 and ARGV[5] ~= '1' then
-                if ARGV[7] == '' or redis.call('HGET', keys, ARGV[3]) ~= ARGV[7] then return {0} end
-                local mine = {}
-                for _, holder in ipairs(kept) do
-                  if holder == ARGV[4] then mine[#mine + 1] = holder
-                  else redis.call('SREM', ARGV[1] .. ':node:' .. holder, entry) end
-                end
-                kept = mine
-                tookOver = 1
-              end
-            end
-            local first = (#kept == 0 and tookOver == 0) and 1 or 0
-            kept[#kept + 1] = ARGV[4]
-            redis.call('HSET', members, ARGV[3], table.concat(kept, ' '))
-            redis.call('SADD', ARGV[1] .. ':node:' .. ARGV[4], entry)
-            if ARGV[6] ~= '' then redis.call('HSET', keys, ARGV[3], ARGV[6]) end
-            local out = {1, count(ARGV[1], ARGV[2]), first, tookOver}
-            for _, user in ipairs(redis.call('HKEYS', members)) do out[#out + 1] = user end
-            return out
-            """;
-
-    /**
-     * ARGV: prefix, room, user, node. Gives back one connection of the node's. Returns the
-     * count after if that was the user's last connection anywhere, else -1.
-     */
-    private static final String RELEASE = HOLDERS + """
-            local members = ARGV[1] .. ':members:' .. ARGV[2]
-            local holders = redis.call('HGET', members, ARGV[3])
-            if not holders then return -1 end
-            local kept, dropped = without(holders, ARGV[4])
-            if dropped == 0 then return -1 end
-            for i = 2, dropped do kept[#kept + 1] = ARGV[4] end
-            if dropped == 1 then redis.call('SREM', ARGV[1] .. ':node:' .. ARGV[4], ARGV[2] .. '\\n' .. ARGV[3]) end
-            if #kept > 0 then
-              redis.call('HSET', members, ARGV[3], table.concat(kept, ' '))
-              return -1
-            end
-            redis.call('HDEL', members, ARGV[3])
-            redis.call('HDEL', ARGV[1] .. ':resume:' .. ARGV[2], ARGV[3])
-            return count(ARGV[1], ARGV[2])
-            """;
-
-    /**
-     * Removes what a node holds (all of it, or with ARGV[4..] the entries it no longer
-     * holds: everything it holds but those). Shared by the reaper, a node leaving and a
-     * node writing its members again. Returns {room, user, count, ...} of the users who
-     * left with it (those with no connection on another node).
-     */
-    private static final String REMOVE = HOLDERS + """
-            local function remove(prefix, node, keep)
-              local set = prefix .. ':node:' .. node
-              local out = {}
-              for _, entry in ipairs(redis.call('SMEMBERS', set)) do
-                if not keep[entry] then
-                  local cut = string.find(entry, '\\n', 1, true)
-                  local room = string.sub(entry, 1, cut - 1)
-                  local user = string.sub(entry, cut + 1)
-                  local members = prefix .. ':members:' .. room
-                  redis.call('SREM', set, entry)
-                  local holders = redis.call('HGET', members, user)
-                  if holders then
-                    local kept, dropped = without(holders, node)
-                    if #kept == 0 then
-                      redis.call('HDEL', members, user)
-                      redis.call('HDEL', prefix .. ':resume:' .. room, user)
-                      out[#out + 1] = room
-                      out[#out + 1] = user
-                      out[#out + 1] = count(prefix, room)
-                    elseif dropped > 0 then
-                      redis.call('HSET', members, user, table.concat(kept, ' '))
-                    end
-                  end
-                end
-              end
-              return out
-            end
-            """;
-
-    /** ARGV: prefix, node, ttl ms. Renews the node; returns {now, node, expiry, node, expiry, ...} of every node. */
-    private static final String HEARTBEAT = NOW + """
-            redis.call('ZADD', ARGV[1] .. ':nodes', now + tonumber(ARGV[3]), ARGV[2])
-            local out = {now}
-            local nodes = redis.call('ZRANGE', ARGV[1] .. ':nodes', 0, -1, 'WITHSCORES')
-            for i = 1, #nodes do out[#out + 1] = nodes[i] end
-            return out
-            """;
-
-    /** ARGV: prefix, dead node. Reaps it unless it came back; returns what was removed. */
-    private static final String REAP = NOW + REMOVE + """
-            local alive = redis.call('ZSCORE', ARGV[1] .. ':nodes', ARGV[2])
-            if alive and tonumber(alive) > now then return {} end
-            redis.call('ZREM', ARGV[1] .. ':nodes', ARGV[2])
-            return remove(ARGV[1], ARGV[2], {})
-            """;
-
-    /** ARGV: prefix, node. This node leaves the cluster: returns what was removed. */
-    private static final String LEAVE = REMOVE + """
-            redis.call('ZREM', ARGV[1] .. ':nodes', ARGV[2])
-            return remove(ARGV[1], ARGV[2], {})
-            """;
-
-    /**
-     * ARGV: prefix, node, ttl ms, shared ("1" or "0"), then "room\nuser\nconnections" for
-     * what the node holds. Writes them again (without identity only where nobody else
-     * holds the name), removes the rest of what Redis has for the node; returns what was
-     * removed.
-     */
-    private static final String RESTORE = NOW + REMOVE + """
-            redis.call('ZADD', ARGV[1] .. ':nodes', now + tonumber(ARGV[3]), ARGV[2])
-            local keep = {}
-            for i = 5, #ARGV do
-              local held = ARGV[i]
-              local cut = string.find(held, '\\n', 1, true)
-              local cut2 = string.find(held, '\\n', cut + 1, true)
-              local room = string.sub(held, 1, cut - 1)
-              local user = string.sub(held, cut + 1, cut2 - 1)
-              local connections = tonumber(string.sub(held, cut2 + 1))
-              local entry = room .. '\\n' .. user
-              local members = ARGV[1] .. ':members:' .. room
-              local holders = redis.call('HGET', members, user)
-              local others = {}
-              if holders then others = without(holders, ARGV[2]) end
-              if #others == 0 or ARGV[4] == '1' then
-                keep[entry] = true
-                for j = 1, connections do others[#others + 1] = ARGV[2] end
-                redis.call('HSET', members, user, table.concat(others, ' '))
-                redis.call('SADD', ARGV[1] .. ':node:' .. ARGV[2], entry)
-                count(ARGV[1], room)
-              end
-            end
-            return remove(ARGV[1], ARGV[2], keep)
-            """;
 
     private final ClusterConfig config;
     private final String prefix;
@@ -362,8 +184,8 @@ public final class RedisBroker implements Broker {
 
     @Override
     public Claim claim(String room, String user, String key, String presented) {
-        List<Object> answer = call(() -> redis.eval(CLAIM, ScriptOutputType.MULTI, new String[0], prefix, room, user, node,
-                sharedNames ? "1" : "0", key == null ? "" : key, presented == null ? "" : presented));
+        List<Object> answer = call(() -> redis.eval(RedisScripts.CLAIM, ScriptOutputType.MULTI, new String[0], prefix,
+                room, user, node, sharedNames ? "1" : "0", key == null ? "" : key, presented == null ? "" : presented));
         if (((Number) answer.get(0)).intValue() == 0) {
             return Claim.TAKEN;
         }
@@ -383,7 +205,8 @@ public final class RedisBroker implements Broker {
         if (away) {
             return CompletableFuture.failedStage(new BrokerException("Redis is away", null));
         }
-        return connection.async().<Long>eval(RELEASE, ScriptOutputType.INTEGER, new String[0], prefix, room, user, node)
+        return connection.async()
+                .<Long>eval(RedisScripts.RELEASE, ScriptOutputType.INTEGER, new String[0], prefix, room, user, node)
                 .thenApply(Long::intValue);
     }
 
@@ -553,7 +376,7 @@ public final class RedisBroker implements Broker {
             return; // away since start-up: tried again at the next heartbeat
         }
         try {
-            List<Object> answer = redis.eval(HEARTBEAT, ScriptOutputType.MULTI, new String[0], prefix, node,
+            List<Object> answer = redis.eval(RedisScripts.HEARTBEAT, ScriptOutputType.MULTI, new String[0], prefix, node,
                     String.valueOf(config.presenceTtl().toMillis()));
             if (away) {
                 if (!subscriptions.isOpen()) {
@@ -600,7 +423,7 @@ public final class RedisBroker implements Broker {
         args.add(String.valueOf(config.presenceTtl().toMillis()));
         args.add(sharedNames ? "1" : "0");
         held.forEach((entry, connections) -> args.add(entry + "\n" + connections));
-        List<Object> removed = redis.eval(RESTORE, ScriptOutputType.MULTI, new String[0], args.toArray(new String[0]));
+        List<Object> removed = redis.eval(RedisScripts.RESTORE, ScriptOutputType.MULTI, new String[0], args.toArray(new String[0]));
         for (String room : leftWhileAway) { // still away: no room subscribes meanwhile
             leftWhileAway.remove(room);
             subscriptions.async().unsubscribe(channelPrefix() + room);
@@ -615,7 +438,7 @@ public final class RedisBroker implements Broker {
     }
 
     private void reap(String dead) {
-        List<Object> removed = redis.eval(REAP, ScriptOutputType.MULTI, new String[0], prefix, dead);
+        List<Object> removed = redis.eval(RedisScripts.REAP, ScriptOutputType.MULTI, new String[0], prefix, dead);
         if (!removed.isEmpty()) {
             meters.presenceExpired();
             LOG.info(() -> "Node " + dead + " stopped answering; its " + removed.size() / 3 + " member(s) left");
@@ -670,7 +493,7 @@ public final class RedisBroker implements Broker {
         try {
             if (!away) {
                 held.clear();
-                tellLeft(redis.eval(LEAVE, ScriptOutputType.MULTI, new String[0], prefix, node));
+                tellLeft(redis.eval(RedisScripts.LEAVE, ScriptOutputType.MULTI, new String[0], prefix, node));
             }
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "leaving the cluster failed", e);
