@@ -83,6 +83,11 @@ public final class RedisBroker implements Broker {
         }
     }
 
+    /** The relay of this node, which shares the broker's connections: BrokerProducer makes it a bean. */
+    Relay relay() {
+        return relay;
+    }
+
     private void reconnected() {
         heartbeat.reconnected();
     }
@@ -130,16 +135,6 @@ public final class RedisBroker implements Broker {
     @Override
     public void publish(String room, Event event) {
         events.publish(room, event);
-    }
-
-    @Override
-    public CompletionStage<Integer> forward(String node, Forward request) {
-        return relay.forward(node, request);
-    }
-
-    @Override
-    public void answerForwarded(Forwarded answerer) {
-        relay.answerForwarded(answerer);
     }
 
     @Override

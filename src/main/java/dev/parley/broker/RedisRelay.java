@@ -1,7 +1,5 @@
 package dev.parley.broker;
 
-import dev.parley.broker.Broker.Forward;
-import dev.parley.broker.Broker.Forwarded;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -13,12 +11,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The HTTP transport's requests forwarded between the nodes of a {@link RedisBroker}: each
- * node listens on its own channel, {@code P:node:<id>}, for the requests of the others
- * ({@code q <n> <from> <kind> <connection> <room>}, a line break, the frame) and for the
- * answers to its own ({@code r <n> <status>}).
+ * The {@link Relay} of a cluster, through the connections of its {@link RedisBroker} (which
+ * makes it): each node listens on its own channel, {@code P:node:<id>}, for the requests of
+ * the others ({@code q <n> <from> <kind> <connection> <room>}, a line break, the frame) and
+ * for the answers to its own ({@code r <n> <status>}).
  */
-final class RedisRelay {
+final class RedisRelay implements Relay {
     private static final Logger LOG = Logger.getLogger(RedisBroker.class.getName());
     /** At most this many forwarded requests of this node wait for answers; beyond it a request fails at once. */
     private static final int MAX_FORWARDING = 10_000;
@@ -43,12 +41,14 @@ final class RedisRelay {
         return prefix + ":node:" + id;
     }
 
-    void answerForwarded(Forwarded answerer) {
+    @Override
+    public void answerForwarded(Forwarded answerer) {
         this.forwarded = answerer;
     }
 
     /** Publishes the request on the holding node's channel. Nobody listening there: 404 at once. */
-    CompletionStage<Integer> forward(String to, Forward request) {
+    @Override
+    public CompletionStage<Integer> forward(String to, Forward request) {
         CompletableFuture<Integer> answer = new CompletableFuture<>();
         if (link.away() || forwarding.size() >= MAX_FORWARDING) {
             answer.completeExceptionally(new BrokerException("cannot forward now: Redis is away or too many requests wait", null));
