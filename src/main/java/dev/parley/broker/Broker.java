@@ -12,7 +12,8 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>{@link LocalBroker} is one node alone; {@link RedisBroker} is a cluster. The calls
  * that answer block for at most the broker's timeout and throw
- * {@link BrokerException} when it cannot answer; {@link #publish} never blocks.
+ * {@link BrokerException} when it cannot answer; {@link #publish} never blocks. The HTTP
+ * transport's requests for a connection another node holds go through the {@link Relay}.
  */
 public interface Broker extends AutoCloseable {
 
@@ -66,20 +67,6 @@ public interface Broker extends AutoCloseable {
     /** Whether other nodes share the store: a seq may then come back from another node as a duplicate. */
     boolean clustered();
 
-    /**
-     * Hands a request of the HTTP transport to {@code node}, which holds the connection it
-     * names (a POST or DELETE that reached this node). The stage completes with the status
-     * the holding node answered (the {@link Forwarded}'s), with 404 if no such node is
-     * listening, or fails after the broker's timeout. One node alone: 404 at once.
-     */
-    default CompletionStage<Integer> forward(String node, Forward request) {
-        return java.util.concurrent.CompletableFuture.completedFuture(404);
-    }
-
-    /** Who answers the requests other nodes forward to this one; set once. */
-    default void answerForwarded(Forwarded answerer) {
-    }
-
     /** Whether the broker answers now (health checks): a cluster node whose Redis is away does not. */
     default boolean available() {
         return true;
@@ -103,22 +90,6 @@ public interface Broker extends AutoCloseable {
         public Claim(boolean taken, List<String> users, int count, boolean first) {
             this(taken, users, count, first, false);
         }
-    }
-
-    /**
-     * A request of the HTTP transport for a connection held by another node.
-     *
-     * @param kind       {@code F} a frame, {@code B} a frame too big to forward (1009), {@code D} a DELETE
-     * @param connection the connection's id
-     * @param room       the room in the request's path
-     * @param frame      the frame, for {@code F}; else empty
-     */
-    record Forward(char kind, String connection, String room, String frame) {
-    }
-
-    /** Answers a forwarded request on the node that holds its connection: the HTTP status. */
-    interface Forwarded {
-        int answer(Forward request);
     }
 
     /** Receives the events other nodes publish, and hears when some may have been missed. */

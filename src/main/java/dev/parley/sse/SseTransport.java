@@ -1,6 +1,6 @@
 package dev.parley.sse;
 
-import dev.parley.broker.Broker;
+import dev.parley.broker.Relay;
 import dev.parley.config.Forwarding;
 import dev.parley.config.ParleyConfig;
 import dev.parley.room.CloseReasons;
@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  * the containers' adapters (the standalone server's Grizzly handler, the WAR's servlet)
  * only move bytes. What a frame does is the {@link Connection}'s, as on WebSocket. In a
  * cluster the id names the node that holds the connection, and a request that reaches
- * another node is forwarded there over the {@link Broker}: no sticky sessions.
+ * another node is forwarded there over the {@link Relay}: no sticky sessions.
  */
 @ApplicationScoped
 public class SseTransport {
@@ -98,7 +98,7 @@ public class SseTransport {
     private final SecureRandom random = new SecureRandom();
     private RoomRegistry registry;
     private ParleyConfig config;
-    private Broker broker;
+    private Relay relay;
     private String node;
     private String idPrefix;
     private ScheduledExecutorService timer;
@@ -108,17 +108,17 @@ public class SseTransport {
     }
 
     @Inject
-    public SseTransport(RoomRegistry registry, ParleyConfig config, Broker broker) {
+    public SseTransport(RoomRegistry registry, ParleyConfig config, Relay relay) {
         this.registry = registry;
         this.config = config;
-        this.broker = broker;
+        this.relay = relay;
         this.node = config.cluster().nodeId();
         this.idPrefix = Base64.getUrlEncoder().withoutPadding().encodeToString(node.getBytes(StandardCharsets.UTF_8)) + ".";
     }
 
     @PostConstruct
     void start() {
-        broker.answerForwarded(this::take);
+        relay.answerForwarded(this::take);
         timer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "parley-sse-timer");
             thread.setDaemon(true);
@@ -177,12 +177,12 @@ public class SseTransport {
             return CompletableFuture.completedFuture(refused);
         }
         if (body.length > config.maxFrameBytes()) {
-            return deliver(new Broker.Forward(TOO_BIG, id, room, ""));
+            return deliver(new Relay.Forward(TOO_BIG, id, room, ""));
         }
         try {
             String frame = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
-            return deliver(new Broker.Forward(FRAME, id, room, frame));
+            return deliver(new Relay.Forward(FRAME, id, room, frame));
         } catch (CharacterCodingException e) {
             return CompletableFuture.completedFuture(new Answer(400, "The body is not UTF-8."));
         }
@@ -191,7 +191,7 @@ public class SseTransport {
     /** {@code DELETE …/sse/{room}/{id}}: the client closes the connection (the room hears {@code left}). */
     public CompletionStage<Answer> delete(String room, String id, Request request) {
         Answer refused = refusal(id, request);
-        return refused != null ? CompletableFuture.completedFuture(refused) : deliver(new Broker.Forward(DELETE, id, room, ""));
+        return refused != null ? CompletableFuture.completedFuture(refused) : deliver(new Relay.Forward(DELETE, id, room, ""));
     }
 
     /** The refusal a request gets before its connection is looked for: a malformed id, a foreign origin. */
@@ -205,11 +205,11 @@ public class SseTransport {
         return null;
     }
 
-    /** To the connection here, or over the broker to the node its id names. */
-    private CompletionStage<Answer> deliver(Broker.Forward request) {
+    /** To the connection here, or over the relay to the node its id names (one node alone: none, 404). */
+    private CompletionStage<Answer> deliver(Relay.Forward request) {
         String holder = nodeOf(request.connection());
-        if (!streams.containsKey(request.connection()) && broker.clustered() && holder != null && !holder.equals(node)) {
-            return broker.forward(holder, request).handle((status, failure) -> {
+        if (!streams.containsKey(request.connection()) && holder != null && !holder.equals(node)) {
+            return relay.forward(holder, request).handle((status, failure) -> {
                 if (failure != null) {
                     LOG.log(Level.FINE, "forwarding to " + holder + " failed", failure);
                     return UNREACHABLE;
@@ -221,7 +221,7 @@ public class SseTransport {
     }
 
     /** A request for a connection of this node, from here or forwarded by another node: its HTTP status. */
-    private int take(Broker.Forward request) {
+    private int take(Relay.Forward request) {
         SseStream stream = streams.get(request.connection());
         if (stream == null || !stream.room().equals(request.room()) || !stream.open()) {
             return 404;
