@@ -336,10 +336,8 @@ public final class Connection {
         deliver(chat.encoder().encode(frame));
     }
 
-    /** One line per connection dropped for not reading: operators want to see those. */
+    /** Closes a connection that does not read (once, however many fan-outs find it full before it is gone). */
     void slowConsumer() {
-        LOG.log(Level.INFO, "Closing {0}: its queued frames ({1} at most, {2} KiB) were not read in time",
-                new Object[] {this, chat.config().sendQueue(), chat.config().sendBuffer() / 1024});
         depart(CloseReasons.SLOW_CONSUMER);
     }
 
@@ -348,11 +346,17 @@ public final class Connection {
     /**
      * Leaves, once: out of the registry and its room, and the others hear {@code left}.
      * Closes the connection with {@code close} unless that is null (it closed already).
+     *
+     * @return whether this call departed it (false: it was gone already)
      */
-    void depart(CloseReason close) {
+    boolean depart(CloseReason close) {
         Membership.State was = membership.leave();
         if (was != Membership.State.GONE) {
             rooms.forget(this);
+            if (close == CloseReasons.SLOW_CONSUMER) { // one line per connection dropped for not reading
+                LOG.log(Level.INFO, "Closing {0}: its queued frames ({1} at most, {2} KiB) were not read in time",
+                        new Object[] {this, chat.config().sendQueue(), chat.config().sendBuffer() / 1024});
+            }
         }
         if (close != null) {
             if (was != Membership.State.GONE) {
@@ -360,11 +364,14 @@ public final class Connection {
             }
             outbox.closeNow(close); // containers may call @OnClose, so depart again, from in here
         }
-        Room in = membership.room();
-        if (was == Membership.State.GONE || in == null || rooms.shuttingDown()) {
-            return;
+        if (was == Membership.State.GONE) {
+            return false;
         }
-        in.leave(this, was == Membership.State.JOINED); // a joining connection's claim is its join's to give back
+        Room in = membership.room();
+        if (in != null && !rooms.shuttingDown()) {
+            in.leave(this, was == Membership.State.JOINED); // a joining connection's claim is its join's to give back
+        }
+        return true;
     }
 
     /** The UTF-8 length of s, or some number above max as soon as it is clearly above. */

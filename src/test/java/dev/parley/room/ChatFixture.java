@@ -57,6 +57,20 @@ final class ChatFixture implements AutoCloseable {
         return new Client(registry.open(peer, new Handshake(true, null, "localhost", "127.0.0.1"), room), peer);
     }
 
+    /**
+     * Opens a connection to {@code room} and sends {@code join}, which reads its welcome and
+     * then waits, JOINING, until the test calls {@code store.open()}.
+     */
+    Client joiningHeld(String room, String join) throws InterruptedException {
+        java.util.concurrent.CountDownLatch reading = store.closeAfterRead();
+        Client client = open(room);
+        client.send(join);
+        if (!reading.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new AssertionError("the join did not reach the welcome's read");
+        }
+        return client;
+    }
+
     /** Opens a connection to {@code room} and joins it as {@code user}. */
     Client member(String room, String user) throws InterruptedException {
         Client client = open(room);

@@ -111,10 +111,7 @@ class JoinTest {
     @Test
     void aConnectionThatLeavesWhileJoiningIsNeitherWelcomedNorAMember() throws Exception {
         ChatFixture.Client ada = chat.member("lobby", "ada");
-        var reading = chat.store.closeAfterRead();
-        ChatFixture.Client bob = chat.open("lobby");
-        bob.send("{\"type\":\"join\",\"user\":\"bob\"}");
-        assertTrue(reading.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        ChatFixture.Client bob = chat.joiningHeld("lobby", "{\"type\":\"join\",\"user\":\"bob\"}");
         bob.connection().closed(null);
         chat.store.open();
 
@@ -130,10 +127,7 @@ class JoinTest {
     void aFloodWhileAJoinIsAnsweredClosesTheConnection() throws Exception {
         chat.close();
         chat = new ChatFixture(Map.of("PARLEY_SEND_QUEUE", "3"));
-        var reading = chat.store.closeAfterRead();
-        ChatFixture.Client client = chat.open("lobby");
-        client.send("{\"type\":\"join\",\"user\":\"ada\"}");
-        assertTrue(reading.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        ChatFixture.Client client = chat.joiningHeld("lobby", "{\"type\":\"join\",\"user\":\"ada\"}");
         for (int i = 0; i < 4; i++) {
             client.send("{\"type\":\"typing\"}");
         }
@@ -143,10 +137,7 @@ class JoinTest {
 
     @Test
     void framesSentWhileAJoinIsAnsweredAreAnsweredAfterItInOrder() throws Exception {
-        var reading = chat.store.closeAfterRead();
-        ChatFixture.Client client = chat.open("lobby");
-        client.send("{\"type\":\"join\",\"user\":\"ada\"}");
-        assertTrue(reading.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        ChatFixture.Client client = chat.joiningHeld("lobby", "{\"type\":\"join\",\"user\":\"ada\"}");
         client.send("{\"type\":\"ping\",\"n\":1}");
         client.send("{\"type\":\"message\",\"text\":\"after the welcome\",\"cid\":\"c1\"}");
         chat.store.open();
