@@ -298,6 +298,8 @@ final class Room {
                 current.event(Event.message(message.seq(), frame));
                 return;
             }
+            // counted before the fan-out, so that whoever has the message finds its sample there
+            chat.meters().latency(ChronoUnit.NANOS.between(message.ts(), Instant.now()));
             synchronized (this) {
                 if (!chat.broker().clustered() && stream.started() && message.seq() <= stream.position()) {
                     stream.restart(message.seq(), frame, this::fanOut); // the store started the room over
@@ -306,7 +308,6 @@ final class Room {
                 }
                 afterOffer();
             }
-            chat.meters().latency(ChronoUnit.NANOS.between(message.ts(), Instant.now()));
         });
     }
 

@@ -59,6 +59,7 @@ class WebClientInServerIT {
         assertThat(alice.members()).hasText(new String[] {"alice (you)", "bob"});
 
         alice.send("hello from " + base.getPath());
+        assertThat(bob.deliveredMessages()).hasText(new String[] {"hello from /parley/"}); // bob answers what he read
         bob.sendWithEnter("hi alice");
         String[] both = {"hello from /parley/", "hi alice"};
         assertThat(bob.deliveredMessages()).hasText(both);
