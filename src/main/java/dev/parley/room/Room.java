@@ -32,7 +32,9 @@ import java.util.logging.Logger;
  * history is read.
  *
  * <p>The monitor is the room's own: nothing outside takes it, and under it the room calls
- * only its {@link Members}, its {@link OrderedStream} and the members' outboxes.
+ * only its {@link Members}, its {@link OrderedStream}, the members' outboxes and, when it
+ * empties, {@link Rooms#retire} (a concurrent map's removal and the broker's unsubscribe;
+ * neither calls back into a room).
  */
 final class Room {
     private static final Logger LOG = Logger.getLogger(Room.class.getName());
