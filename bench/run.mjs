@@ -153,7 +153,7 @@ async function stopChild(child) {
 /** One standalone Parley node with the given settings; resolves to { child, base }. */
 async function startParley(name, settings) {
   const port = await freePort();
-  const jar = name === 'parley-baseline' ? resolve(args['baseline-jar']) : join(root, 'target', 'parley-standalone.jar');
+  const jar = name === 'parley-baseline' ? resolve(args['baseline-jar']) : join(root, 'standalone', 'target', 'parley-standalone.jar');
   const javaOptions = args['java-options'].split(' ').filter(Boolean);
   const env = {
     ...process.env,
