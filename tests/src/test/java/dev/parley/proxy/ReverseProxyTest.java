@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The README's proxy configurations (server-config/proxies/), each run as written by the
+ * The proxy configurations of docs/PROXIES.md (server-config/proxies/), each run as written by the
  * proxy it is for (Debian's nginx, HAProxy, Apache httpd) in front of one standalone Parley
  * that trusts it: a WebSocket member and an HTTP member, both sending what a browser
  * loaded through the proxy sends, chat in both directions, and each event reaches the
@@ -67,12 +67,12 @@ class ReverseProxyTest {
         }
     }
 
-    /** The README gives the files the tests run, word for word. */
+    /** docs/PROXIES.md gives the files the tests run, word for word. */
     @Test
-    void theReadmeGivesEachConfigurationAsTheTestsRunIt() throws Exception {
-        String readme = Files.readString(Project.file("README.md"));
+    void theProxiesPageGivesEachConfigurationAsTheTestsRunIt() throws Exception {
+        String page = Files.readString(Project.file("docs", "PROXIES.md"));
         for (ReverseProxy.Kind kind : ReverseProxy.Kind.values()) {
-            assertTrue(readme.contains(kind.configuration()), kind + "'s configuration differs from the README's");
+            assertTrue(page.contains(kind.configuration()), kind + "'s configuration differs from docs/PROXIES.md's");
         }
     }
 

@@ -65,6 +65,14 @@ class DistributionIT {
                 "every setting commented out, the defaults apply: " + settings);
         assertTrue(settings.stream().anyMatch(line -> line.startsWith("# PARLEY_PORT=8080")), "names the port");
         assertTrue(Files.exists(home.resolve("conf/parley.service")), "a systemd unit");
+        String readme = Files.readString(home.resolve("README.md"));
+        assertTrue(readme.startsWith("# Parley " + home.getFileName().toString().substring("parley-".length()) + "\n"),
+                "its own README, with its version: " + readme.lines().findFirst().orElse(""));
+        assertFalse(readme.contains("mvn"), "the archive's README speaks of the archive, not of the build");
+        for (String page : List.of("LICENSE", "CHANGELOG.md", "docs/SETTINGS.md", "docs/OPERATING.md", "docs/CLUSTER.md",
+                "docs/IDENTITY.md", "docs/PROXIES.md")) {
+            assertTrue(Files.isRegularFile(home.resolve(page)), page + " in the archive");
+        }
     }
 
     @Test

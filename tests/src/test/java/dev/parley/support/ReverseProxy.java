@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * nginx, HAProxy or Apache httpd (Debian's packages) started by a test with one of the
- * configurations in {@code server-config/proxies/} as the README gives it. Only the
+ * configurations in {@code server-config/proxies/} as docs/PROXIES.md gives it. Only the
  * addresses change: the proxy's {@code 8000} becomes a free port, and Parley's
  * {@code 127.0.0.1:8080} (or the cluster's {@code 127.0.0.1:8081}-{@code 8083}) the
  * servers' real ones; nginx's one {@code server} line becomes one per node for a cluster.
@@ -48,7 +48,7 @@ public final class ReverseProxy implements AutoCloseable {
             this.packageName = packageName;
         }
 
-        /** The configuration as the README gives it. */
+        /** The configuration as docs/PROXIES.md gives it. */
         public String configuration() {
             try {
                 return Files.readString(CONFIGS.resolve(file));
