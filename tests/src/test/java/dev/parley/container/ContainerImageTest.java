@@ -164,7 +164,7 @@ class ContainerImageTest {
         assertTrue(commandLine.contains(" -XX:+UseSerialGC -Xmn64m ") && commandLine.contains("dev.parley.standalone.Main"),
                 commandLine);
 
-        // podman runs the image's check when asked (its timer needs systemd): healthy once ready
+        // the image's check, run when asked (podman's timer needs systemd): healthy once ready
         Podman.Result check = Poll.until(() -> podman.run(QUICK, "healthcheck", "run", first), Podman.Result::ok, START);
         assertTrue(check.ok(), () -> "the health check: " + check.output() + "\n" + logs(first));
         assertEquals("healthy", podman.expect(QUICK, "inspect", "--format", "{{.State.Health.Status}}", first).strip());
@@ -203,15 +203,16 @@ class ContainerImageTest {
     }
 
     /**
-     * Runs the image as docs/CONTAINER.md does, but on a free port of 127.0.0.1, with a short
-     * shutdown grace (the default 5 s would only slow the test), and no health-check timer
-     * (podman makes one with systemd, which these machines lack; the test runs the check).
+     * Runs the image as docs/CONTAINER.md does, but on a free port of 127.0.0.1 and with a
+     * short shutdown grace (the default 5 s would only slow the test). podman would run the
+     * health check on a systemd timer, which these machines lack (it says so on its stderr and
+     * goes on; 4.3 ignores --health-interval for an image's own check): the test runs the check.
      */
     private static String start(String suffix) {
         String name = "parley-test-" + RUN + "-" + suffix;
         containers.add(name);
         podman.expect(QUICK, "run", "--detach", "--name", name, "--publish", "127.0.0.1::8080",
-                "--volume", VOLUME + ":" + DATA, "--env", "PARLEY_SHUTDOWN_GRACE=1", "--health-interval", "disable", IMAGE);
+                "--volume", VOLUME + ":" + DATA, "--env", "PARLEY_SHUTDOWN_GRACE=1", IMAGE);
         return name;
     }
 
