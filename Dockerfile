@@ -22,7 +22,7 @@ RUN set -- /tmp/distribution/parley-*; \
     mv "$1" /opt/parley
 
 FROM ${BASE_IMAGE}
-# a system user who owns nothing but the data folder (the installation stays root's, read-only to it)
+# a user without a login who owns nothing but the data folder (the installation stays root's, read-only to it)
 RUN groupadd --gid 10001 parley \
  && useradd --uid 10001 --gid parley --home-dir /var/lib/parley --no-create-home \
         --shell /usr/sbin/nologin parley \
@@ -32,7 +32,7 @@ RUN groupadd --gid 10001 parley \
 COPY --from=distribution /opt/parley /opt/parley
 
 # Every interface (the container's own), and the H2 database in the volume. Settings are
-# PARLEY_* variables (docker run -e, compose's environment); these three win over a mounted
+# PARLEY_* variables (docker run -e, compose's environment); these two win over a mounted
 # conf/parley.env, as the environment always does (bin/parley).
 ENV PARLEY_HOST=0.0.0.0 \
     PARLEY_DATA=/var/lib/parley
