@@ -8,7 +8,7 @@
 #   docker run -p 8080:8080 -v parley-data:/var/lib/parley parley
 #
 # (podman needs --format docker to keep the HEALTHCHECK: the OCI format has none.)
-# docs/CONTAINER.md: the volume, the health check, settings, a cluster with compose.
+# docs/CONTAINER-IMAGE.md: the volume, the health check, settings, a cluster with compose.
 
 # Any Java 17 (or later) runtime image on Debian or Ubuntu: the last stage needs bash (the
 # health check), groupadd and useradd. The tests pass one they make from Debian's packages.
@@ -43,7 +43,7 @@ WORKDIR /var/lib/parley
 
 # Healthy when /health/ready answers 200: the store answers, in cluster mode Redis too, and the
 # node is not draining. No curl or wget in a JRE image and a JVM per probe is too dear: bash
-# speaks the HTTP itself over /dev/tcp (a TLS port needs another check: docs/CONTAINER.md).
+# speaks the HTTP itself over /dev/tcp (a TLS port needs another check: docs/CONTAINER-IMAGE.md).
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
     CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${PARLEY_PORT:-8080} && printf 'GET /health/ready HTTP/1.0\\r\\n\\r\\n' >&3 && read -r -t 4 version status reason <&3 && [ \"$status\" = 200 ]"]
 

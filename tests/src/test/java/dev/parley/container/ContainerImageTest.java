@@ -34,7 +34,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The repository's Dockerfile, built and run with podman as docs/CONTAINER.md tells an
+ * The repository's Dockerfile, built and run with podman as docs/CONTAINER-IMAGE.md tells an
  * operator: the image from the distribution that Maven made ({@code parley.distribution.dir}),
  * a container with its port published on 127.0.0.1 and its data in a named volume, a chat
  * in it, a stop by SIGTERM, and a new container on the same volume that still has the history.
@@ -203,7 +203,7 @@ class ContainerImageTest {
     }
 
     /**
-     * Runs the image as docs/CONTAINER.md does, but on a free port of 127.0.0.1 and with a
+     * Runs the image as docs/CONTAINER-IMAGE.md does, but on a free port of 127.0.0.1 and with a
      * short shutdown grace (the default 5 s would only slow the test). podman would run the
      * health check on a systemd timer, which these machines lack (it says so on its stderr and
      * goes on; 4.3 ignores --health-interval for an image's own check): the test runs the check.
