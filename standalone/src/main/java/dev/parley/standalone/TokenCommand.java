@@ -1,6 +1,7 @@
 package dev.parley.standalone;
 
 import dev.parley.config.IdentityConfig;
+import dev.parley.config.ParleyConfig;
 import dev.parley.identity.Tokens;
 import dev.parley.protocol.InboundDecoder;
 import dev.parley.protocol.ProtocolException;
@@ -9,6 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,24 +21,45 @@ import java.util.regex.Pattern;
  * mints its own with any JWT library (README, "Identity").
  */
 final class TokenCommand {
-    static final String USAGE = "usage: parley token --user NAME [--rooms ROOM,PREFIX*,...] [--ttl 30s|15m|1h|7d]";
+    static final String USAGE = """
+            usage: parley token --user NAME [--rooms ROOM,PREFIX*,...] [--ttl 30s|15m|1h|7d]
+            Prints a token signed with PARLEY_TOKEN_SECRET, for trying identity out (README.md, "Identity").
+              --user NAME   the user it names
+              --rooms LIST  the rooms it lets into, comma-separated; PREFIX* is every room that
+                            starts so (default: every room)
+              --ttl TIME    how long it holds: 30s, 15m, 1h (the default) or 7d""";
+    private static final Set<String> VALUED = Set.of("--user", "--rooms", "--ttl");
     private static final Pattern TTL = Pattern.compile("(\\d{1,6})([smhd])");
 
     private TokenCommand() {
     }
 
-    /** @return the process's exit status: 0 with the token on {@code out}, 2 with a line on {@code err} */
-    static int run(String[] args, IdentityConfig identity, PrintStream out, PrintStream err) {
+    /**
+     * @param args   {@code token} and its options
+     * @param config the settings, read once the options are known good (so --help needs none)
+     * @return the process's exit status: 0 with the token (or the usage) on {@code out}, 2 with a
+     *         line on {@code err}
+     */
+    static int run(String[] args, Supplier<ParleyConfig> config, PrintStream out, PrintStream err) {
         String user = null;
         List<String> rooms = null;
         Duration ttl = Duration.ofHours(1);
-        for (int i = 1; i < args.length; i += 2) {
-            String value = i + 1 < args.length ? args[i + 1] : null;
-            if (value == null) {
-                err.println("parley: " + args[i] + " needs a value\n" + USAGE);
+        for (int i = 1; i < args.length; i++) {
+            String option = args[i];
+            if (option.equals("--help") || option.equals("-h")) {
+                out.println(USAGE);
+                return 0;
+            }
+            if (!VALUED.contains(option)) {
+                err.println("parley: unknown option " + option + "\n" + USAGE);
                 return 2;
             }
-            switch (args[i]) {
+            if (i + 1 == args.length) {
+                err.println("parley: " + option + " needs a value\n" + USAGE);
+                return 2;
+            }
+            String value = args[++i];
+            switch (option) {
                 case "--user" -> user = value;
                 case "--rooms" -> rooms = Arrays.stream(value.split(",")).map(String::strip).filter(r -> !r.isEmpty())
                         .toList();
@@ -53,10 +77,6 @@ final class TokenCommand {
                         default -> Duration.ofDays(n);
                     };
                 }
-                default -> {
-                    err.println("parley: unknown option " + args[i] + "\n" + USAGE);
-                    return 2;
-                }
             }
         }
         if (user == null) {
@@ -72,6 +92,7 @@ final class TokenCommand {
             err.println("parley: --user: " + e.getMessage());
             return 2;
         }
+        IdentityConfig identity = config.get().identity();
         if (identity.secret() == null) {
             err.println("parley: minting a token needs PARLEY_TOKEN_SECRET"
                     + (identity.enabled() ? " (this server only holds a public key, which verifies but cannot sign)" : ""));

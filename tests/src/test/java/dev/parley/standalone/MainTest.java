@@ -11,13 +11,15 @@ import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The runner as a user starts it: a bad setting stops start-up with one clear line; its log lines. */
+/** The runner as a user starts it: a bad setting stops start-up with one clear line; its log lines; its commands. */
 class MainTest {
 
     private static Process start(String variable, String value) throws IOException {
@@ -41,6 +43,41 @@ class MainTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertFalse(output.contains("Exception"), "no stack trace: " + output);
         return new Ended(process.exitValue(), output);
+    }
+
+    /** What a command printed on each stream, and its status. */
+    private record Ran(int code, String out, String err) {
+    }
+
+    /** {@code parley ARGS} with these settings only, to its end. */
+    private static Ran command(Map<String, String> settings, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(variable -> variable.startsWith("PARLEY_"));
+        builder.environment().putAll(settings);
+        Path out = Files.createTempFile("parley-out-", ".txt");
+        Path err = Files.createTempFile("parley-err-", ".txt");
+        try {
+            Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the command ended");
+            return new Ran(process.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.delete(out);
+            Files.delete(err);
+        }
+    }
+
+    @Test
+    void helpGoesToStdoutWithStatus0AndNeedsNoSettings() throws Exception {
+        assertEquals(new Ran(0, CommandLine.USAGE + "\n", ""), command(Map.of(), "--help"));
+        assertEquals(new Ran(0, TokenCommand.USAGE + "\n", ""), command(Map.of("PARLEY_MAX_FRAME", "lots"), "token", "--help"));
+    }
+
+    @Test
+    void anUnknownCommandGoesToStderrWithStatus2() throws Exception {
+        assertEquals(new Ran(2, "", "parley: unknown command stop\n" + CommandLine.USAGE + "\n"), command(Map.of(), "stop"));
     }
 
     @Test

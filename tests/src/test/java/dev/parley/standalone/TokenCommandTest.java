@@ -24,7 +24,7 @@ class TokenCommandTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(ParleyConfig config, String... args) {
-        return TokenCommand.run(args, config.identity(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        return TokenCommand.run(args, () -> config, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
@@ -46,6 +46,25 @@ class TokenCommandTest {
         Identity identity = new Tokens(CONFIG).verify(out.toString(StandardCharsets.UTF_8).strip());
         assertTrue(identity.rooms().allows("anything"));
         assertTrue(Duration.between(Instant.now(), identity.expires()).compareTo(Duration.ofMinutes(59)) > 0);
+    }
+
+    @Test
+    void helpPrintsTheUsageWithoutReadingTheSettings() {
+        for (String help : new String[] {"--help", "-h"}) {
+            out.reset();
+            assertEquals(0, TokenCommand.run(new String[] {"token", "--user", "ada", help}, () -> {
+                throw new AssertionError("the settings were read");
+            }, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+            assertEquals(TokenCommand.USAGE + "\n", out.toString(StandardCharsets.UTF_8));
+        }
+        assertEquals("", err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anUnknownOptionIsNamedThenTheUsage() {
+        assertEquals(2, run(CONFIG, "token", "--user", "ada", "--colour", "red"));
+        assertEquals("parley: unknown option --colour\n" + TokenCommand.USAGE + "\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
     }
 
     @Test
