@@ -6,9 +6,9 @@ import java.io.PrintStream;
 import java.util.function.Supplier;
 
 /**
- * What {@code parley ARGUMENTS} asks for when it is not the server: help, a token. The
- * settings are read only by a command that needs them, so that help answers whatever
- * the environment holds. Asked-for text goes to stdout with status 0; a mistake is one
+ * What {@code parley ARGUMENTS} asks for when it is not the server: help, the version, a
+ * token. The settings are read only by a command that needs them, so that help and the
+ * version answer whatever the environment holds. Asked-for text goes to stdout with status 0; a mistake is one
  * line naming it, then the usage, on stderr with status 2.
  */
 final class CommandLine {
@@ -17,6 +17,7 @@ final class CommandLine {
               (no command)       start the server
               token --user NAME  print a token that signs NAME in (parley help token)
               help [COMMAND]     print this, or the command's usage; also -h, --help
+              --version          print the version and the commit it was built from
             Settings are environment variables, as in PARLEY_PORT=9000 parley; README.md
             ("Configuration") lists every PARLEY_* variable, and so does the distribution's
             conf/parley.env.""";
@@ -33,6 +34,7 @@ final class CommandLine {
         try {
             return switch (args[0]) {
                 case "help", "-h", "--help" -> help(args, out, err);
+                case "--version" -> version(args, out, err);
                 case "token" -> TokenCommand.run(args, config, out, err);
                 default -> mistake((args[0].startsWith("-") ? "unknown option " : "unknown command ") + args[0], err);
             };
@@ -54,6 +56,14 @@ final class CommandLine {
                 return mistake("unknown command " + command, err);
             }
         }
+        return 0;
+    }
+
+    private static int version(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 1) {
+            return mistake("--version takes no argument, not " + args[1], err);
+        }
+        out.println(Version.line());
         return 0;
     }
 

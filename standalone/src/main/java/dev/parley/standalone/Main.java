@@ -11,7 +11,7 @@ import java.util.logging.Logger;
 
 /**
  * {@code java -jar target/parley-standalone.jar}: settings come from PARLEY_* variables.
- * With arguments it is a command instead ({@link CommandLine}): help, a token.
+ * With arguments it is a command instead ({@link CommandLine}): help, the version, a token.
  */
 public final class Main {
     static { // before the first logger below: the log manager is chosen when one is first made

@@ -1,13 +1,16 @@
 package dev.parley.standalone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.config.ConfigException;
 import dev.parley.config.ParleyConfig;
+import dev.parley.support.Project;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -47,7 +50,7 @@ class CommandLineTest {
         assertEquals(1, Pattern.compile("usage:").matcher(CommandLine.USAGE).results().count(), CommandLine.USAGE);
         assertTrue(CommandLine.USAGE.startsWith("usage: parley [COMMAND]\n"), CommandLine.USAGE);
         for (String named : new String[] {"(no command)       start the server", "\n  token --user NAME ",
-                "\n  help [COMMAND] ", "PARLEY_"}) {
+                "\n  help [COMMAND] ", "\n  --version ", "PARLEY_"}) {
             assertTrue(CommandLine.USAGE.contains(named), named + " in " + CommandLine.USAGE);
         }
     }
@@ -67,6 +70,23 @@ class CommandLineTest {
         assertEquals(new Ran(2, "", "parley: unknown command stop\n" + CommandLine.USAGE + "\n"), run("help", "stop"));
         assertEquals(new Ran(2, "", "parley: help takes one command, not 2\n" + CommandLine.USAGE + "\n"),
                 run("help", "token", "help"));
+    }
+
+    /** What git says HEAD is, as the build asked it; "unknown" where it cannot say (no .git, no git). */
+    private static String headCommit() throws Exception {
+        Process git = new ProcessBuilder("git", "rev-parse", "--short=7", "HEAD").directory(Project.file("standalone").toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String head = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        return git.waitFor(30, TimeUnit.SECONDS) && git.exitValue() == 0 ? head : "unknown";
+    }
+
+    @Test
+    void versionSaysTheVersionAndTheCommitBuilt() throws Exception {
+        String version = System.getProperty("parley.version");
+        assertNotNull(version, "the build passes parley.version (tests/pom.xml)");
+        assertEquals(new Ran(0, "parley " + version + " (commit " + headCommit() + ")\n", ""), run("--version"));
+        assertEquals(new Ran(2, "", "parley: --version takes no argument, not now\n" + CommandLine.USAGE + "\n"),
+                run("--version", "now"));
     }
 
     @Test

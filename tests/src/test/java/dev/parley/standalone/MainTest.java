@@ -76,6 +76,11 @@ class MainTest {
     }
 
     @Test
+    void versionGoesToStdoutWithStatus0AndNeedsNoSettings() throws Exception {
+        assertEquals(new Ran(0, Version.line() + "\n", ""), command(Map.of("PARLEY_MAX_FRAME", "lots"), "--version"));
+    }
+
+    @Test
     void anUnknownCommandGoesToStderrWithStatus2() throws Exception {
         assertEquals(new Ran(2, "", "parley: unknown command stop\n" + CommandLine.USAGE + "\n"), command(Map.of(), "stop"));
     }
