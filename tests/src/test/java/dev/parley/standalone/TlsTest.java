@@ -9,12 +9,16 @@ import dev.parley.config.ParleyConfig;
 import dev.parley.support.ChatClient;
 import dev.parley.support.Rooms;
 import dev.parley.support.StandaloneParley;
+import dev.parley.support.TestTokens;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -32,7 +36,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * https and wss on the standalone server, with a self-signed certificate this test makes
- * with openssl, and the start-up refusals for bad files.
+ * with openssl, the start-up refusals for bad files, and the token command's https link.
  */
 class TlsTest {
     private static Path folder;
@@ -115,6 +119,17 @@ class TlsTest {
         IOException e = assertThrows(IOException.class,
                 () -> stranger.send(HttpRequest.newBuilder(server.httpUri()).build(), HttpResponse.BodyHandlers.ofString()));
         assertTrue(e instanceof SSLHandshakeException || e.getCause() instanceof SSLHandshakeException, e.toString());
+    }
+
+    @Test
+    void theTokenCommandsLinkIsHttps() throws Exception {
+        ParleyConfig config = ParleyConfig.from(Map.of("PARLEY_TLS_CERT", cert.toString(), "PARLEY_TLS_KEY", key.toString(),
+                "PARLEY_PORT", "8443", "PARLEY_TOKEN_SECRET", TestTokens.SECRET)::get, name -> null);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, TokenCommand.run(new String[] {"token", "--user", "ada", "--rooms", "lobby", "--link"}, () -> config,
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err));
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals("https://localhost:8443/#lobby&token=" + lines.get(0), lines.get(1));
     }
 
     private static String refusal(Map<String, String> settings) {
