@@ -56,7 +56,7 @@ public final class Main {
             System.err.println("parley: cannot start on " + config.host() + ":" + config.port() + ": " + e.getMessage());
             System.exit(1);
             return;
-        } catch (StoreException e) {
+        } catch (StartException | StoreException e) {
             System.err.println("parley: " + e.getMessage());
             System.exit(1);
             return;

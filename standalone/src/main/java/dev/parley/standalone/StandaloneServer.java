@@ -55,6 +55,7 @@ public final class StandaloneServer implements AutoCloseable {
     private static final String CONTEXT_PATH = "/";
     private static final long SHUTDOWN_GRACE_MILLIS = 2000;
 
+    private final DataFolderLock dataLock; // null unless the store is H2 in PARLEY_DATA
     private final HikariDataSource database; // null with the memory store
     private final WeldContainer cdi;
     private final HistoryStore store;
@@ -69,7 +70,8 @@ public final class StandaloneServer implements AutoCloseable {
     private Router router; // made with the listener
     private final Set<Connection<?>> sockets = ConcurrentHashMap.newKeySet();
 
-    private StandaloneServer(ParleyConfig config) throws IOException {
+    private StandaloneServer(ParleyConfig config, DataFolderLock dataLock) throws IOException {
+        this.dataLock = dataLock;
         database = config.store().kind() == StoreConfig.Kind.JDBC ? connect(config.store()) : null;
         try {
             cdi = new Weld("parley-" + UUID.randomUUID())
@@ -155,6 +157,9 @@ public final class StandaloneServer implements AutoCloseable {
             }
             throw new IOException(e.getMessage(), e);
         }
+        if (dataLock != null) {
+            dataLock.listening(port()); // the port it has, where PARLEY_PORT=0 asked for any
+        }
         LOG.info(() -> "Parley listening on " + (secure ? "https" : "http") + "://" + config.host() + ":" + port()
                 + "/ (chat at /chat/{room})" + (secure ? "; TLS with " + config.tls().cert() + " (" + config.tls().subject()
                 + ")" : "") + "; store: " + store.describe() + "; " + config.describeLimits());
@@ -213,9 +218,29 @@ public final class StandaloneServer implements AutoCloseable {
         }
     }
 
-    /** Starts a server; port 0 in the config picks a free port. */
+    /**
+     * Starts a server; port 0 in the config picks a free port. What the operator can fix (the
+     * data folder taken or not writable) is told before the store and CDI take their seconds
+     * and their log lines.
+     *
+     * @throws StartException saying what to fix, in one line
+     */
     public static StandaloneServer start(ParleyConfig config) throws IOException {
-        return new StandaloneServer(config);
+        DataFolderLock dataLock = usesDataFolder(config.store()) ? DataFolderLock.take(config.store().dataDir(),
+                config.port()) : null;
+        try {
+            return new StandaloneServer(config, dataLock);
+        } catch (IOException | RuntimeException e) {
+            if (dataLock != null) {
+                dataLock.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Whether the store is H2 in PARLEY_DATA (the default), the folder this server then holds. */
+    private static boolean usesDataFolder(StoreConfig store) {
+        return store.kind() == StoreConfig.Kind.JDBC && store.jdbcUrl() == null;
     }
 
     public int port() {
@@ -273,6 +298,9 @@ public final class StandaloneServer implements AutoCloseable {
         websockets.stop();
         cdi.shutdown(); // the store stores what is still queued
         closeDatabase();
+        if (dataLock != null) {
+            dataLock.close();
+        }
     }
 
     /**

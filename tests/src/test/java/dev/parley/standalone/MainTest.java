@@ -5,15 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.support.ChatClient;
+import dev.parley.support.MainRun;
 import dev.parley.support.ParleyNode;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -45,44 +44,22 @@ class MainTest {
         return new Ended(process.exitValue(), output);
     }
 
-    /** What a command printed on each stream, and its status. */
-    private record Ran(int code, String out, String err) {
-    }
-
-    /** {@code parley ARGS} with these settings only, to its end. */
-    private static Ran command(Map<String, String> settings, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().keySet().removeIf(variable -> variable.startsWith("PARLEY_"));
-        builder.environment().putAll(settings);
-        Path out = Files.createTempFile("parley-out-", ".txt");
-        Path err = Files.createTempFile("parley-err-", ".txt");
-        try {
-            Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the command ended");
-            return new Ran(process.exitValue(), Files.readString(out), Files.readString(err));
-        } finally {
-            Files.delete(out);
-            Files.delete(err);
-        }
+    @Test
+    void helpGoesToStdoutWithStatus0AndNeedsNoSettings() {
+        assertEquals(new MainRun(0, CommandLine.USAGE + "\n", ""), MainRun.of(Map.of(), "--help"));
+        assertEquals(new MainRun(0, TokenCommand.USAGE + "\n", ""),
+                MainRun.of(Map.of("PARLEY_MAX_FRAME", "lots"), "token", "--help"));
     }
 
     @Test
-    void helpGoesToStdoutWithStatus0AndNeedsNoSettings() throws Exception {
-        assertEquals(new Ran(0, CommandLine.USAGE + "\n", ""), command(Map.of(), "--help"));
-        assertEquals(new Ran(0, TokenCommand.USAGE + "\n", ""), command(Map.of("PARLEY_MAX_FRAME", "lots"), "token", "--help"));
+    void versionGoesToStdoutWithStatus0AndNeedsNoSettings() {
+        assertEquals(new MainRun(0, Version.line() + "\n", ""), MainRun.of(Map.of("PARLEY_MAX_FRAME", "lots"), "--version"));
     }
 
     @Test
-    void versionGoesToStdoutWithStatus0AndNeedsNoSettings() throws Exception {
-        assertEquals(new Ran(0, Version.line() + "\n", ""), command(Map.of("PARLEY_MAX_FRAME", "lots"), "--version"));
-    }
-
-    @Test
-    void anUnknownCommandGoesToStderrWithStatus2() throws Exception {
-        assertEquals(new Ran(2, "", "parley: unknown command stop\n" + CommandLine.USAGE + "\n"), command(Map.of(), "stop"));
+    void anUnknownCommandGoesToStderrWithStatus2() {
+        assertEquals(new MainRun(2, "", "parley: unknown command stop\n" + CommandLine.USAGE + "\n"),
+                MainRun.of(Map.of(), "stop"));
     }
 
     @Test
