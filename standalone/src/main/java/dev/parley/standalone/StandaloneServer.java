@@ -22,6 +22,7 @@ import dev.parley.store.StoreException;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -149,6 +150,9 @@ public final class StandaloneServer implements AutoCloseable {
             requestDeadline.close();
             cdi.shutdown();
             closeDatabase();
+            if (e instanceof BindException) { // taken since PortCheck looked
+                throw PortCheck.refusal(config.host(), config.port(), (BindException) e);
+            }
             if (e instanceof IOException) {
                 throw (IOException) e;
             }
@@ -220,12 +224,13 @@ public final class StandaloneServer implements AutoCloseable {
 
     /**
      * Starts a server; port 0 in the config picks a free port. What the operator can fix (the
-     * data folder taken or not writable) is told before the store and CDI take their seconds
-     * and their log lines.
+     * port in use, the data folder taken or not writable) is told before the store and CDI
+     * take their seconds and their log lines.
      *
      * @throws StartException saying what to fix, in one line
      */
     public static StandaloneServer start(ParleyConfig config) throws IOException {
+        PortCheck.free(config.host(), config.port());
         DataFolderLock dataLock = usesDataFolder(config.store()) ? DataFolderLock.take(config.store().dataDir(),
                 config.port()) : null;
         try {

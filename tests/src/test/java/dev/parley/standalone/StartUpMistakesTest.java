@@ -1,12 +1,15 @@
 package dev.parley.standalone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.parley.config.ParleyConfig;
 import dev.parley.support.MainRun;
 import dev.parley.support.ParleyNode;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a newcomer gets wrong at the first start, each answered by one line on stderr,
  * nothing before it, and status 1: the data folder another Parley holds, or one this user
- * cannot write.
+ * cannot write; the port in use, told before the store is opened.
  */
 class StartUpMistakesTest {
     @TempDir
@@ -82,5 +85,25 @@ class StartUpMistakesTest {
         assertEquals(refused("cannot write the data folder " + readOnly.resolve("data")
                 + " (permission denied): set PARLEY_DATA to a folder this user can write"),
                 start(Map.of("PARLEY_DATA", readOnly.resolve("data").toString())));
+    }
+
+    /** Told before the store is opened: the data folder is not even made. */
+    @Test
+    void aPortInUseIsToldBeforeTheStoreOpens() throws Exception {
+        Path data = folder.resolve("data");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertEquals(refused("port " + taken.getLocalPort()
+                    + " on 127.0.0.1 is in use (by another Parley?): set PARLEY_PORT to a free one"),
+                    start(Map.of("PARLEY_PORT", Integer.toString(taken.getLocalPort()), "PARLEY_DATA", data.toString())));
+        }
+        assertFalse(Files.exists(data), "the data folder was not made");
+    }
+
+    @Test
+    void anAddressNotOfThisMachineIsToldAsSuch() {
+        // 192.0.2.1 is TEST-NET-1 (RFC 5737): no machine's address, so the bind fails here, with no traffic
+        assertEquals(refused("cannot listen on 192.0.2.1 (not an address of this machine): set PARLEY_HOST to one,"
+                + " or to 0.0.0.0 for every interface"),
+                start(Map.of("PARLEY_HOST", "192.0.2.1", "PARLEY_PORT", "8080", "PARLEY_STORE", "memory")));
     }
 }
