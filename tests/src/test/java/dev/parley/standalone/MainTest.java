@@ -69,6 +69,13 @@ class MainTest {
     }
 
     @Test
+    void aMissingTlsFileStopsStartUpWithALineNamingItAndItsSetting() {
+        assertEquals(new MainRun(2, "", "parley: no such file: /nope/cert.pem (PARLEY_TLS_CERT)\n"), MainRun.of(Map.of(
+                "PARLEY_PORT", "0", "PARLEY_STORE", "memory", "PARLEY_TLS_CERT", "/nope/cert.pem", "PARLEY_TLS_KEY",
+                "/nope/key.pem")));
+    }
+
+    @Test
     void withJsonLogsEveryLineIsAJsonObject() {
         try (ParleyNode node = new ParleyNode("json-logs", Map.of("PARLEY_STORE", "memory", "PARLEY_LOG_FORMAT", "json"))) {
             node.start();

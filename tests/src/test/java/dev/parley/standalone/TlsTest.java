@@ -3,6 +3,7 @@ package dev.parley.standalone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.parley.config.ConfigException;
 import dev.parley.config.ParleyConfig;
@@ -21,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
@@ -137,10 +139,23 @@ class TlsTest {
     }
 
     @Test
+    void anUnreadableKeyIsToldAsSuch() throws Exception {
+        Path unreadable = Files.copy(key, folder.resolve("unreadable.pem"));
+        Files.setPosixFilePermissions(unreadable, PosixFilePermissions.fromString("---------"));
+        assumeFalse(Files.isReadable(unreadable), "this user (root) reads any file; a folder for a file is a case it cannot");
+        assertEquals("cannot read " + unreadable + " (permission denied): PARLEY_TLS_KEY must name a file this user can read",
+                refusal(Map.of("PARLEY_TLS_CERT", cert.toString(), "PARLEY_TLS_KEY", unreadable.toString())));
+    }
+
+    @Test
     void badFilesStopStartUpWithOneLine() throws Exception {
         assertTrue(refusal(Map.of("PARLEY_TLS_CERT", cert.toString())).startsWith("TLS needs both"));
-        assertTrue(refusal(Map.of("PARLEY_TLS_CERT", folder.resolve("missing.pem").toString(), "PARLEY_TLS_KEY",
-                key.toString())).startsWith("PARLEY_TLS_CERT: cannot read"));
+        assertEquals("no such file: " + folder.resolve("missing.pem") + " (PARLEY_TLS_CERT)", refusal(Map.of(
+                "PARLEY_TLS_CERT", folder.resolve("missing.pem").toString(), "PARLEY_TLS_KEY", key.toString())));
+        assertEquals("no such file: " + folder.resolve("missing.pem") + " (PARLEY_TLS_KEY)", refusal(Map.of(
+                "PARLEY_TLS_CERT", cert.toString(), "PARLEY_TLS_KEY", folder.resolve("missing.pem").toString())));
+        assertEquals("cannot read " + folder + " (is a directory): PARLEY_TLS_KEY must name a file this user can read",
+                refusal(Map.of("PARLEY_TLS_CERT", cert.toString(), "PARLEY_TLS_KEY", folder.toString())));
         assertTrue(refusal(Map.of("PARLEY_TLS_CERT", key.toString(), "PARLEY_TLS_KEY", key.toString()))
                 .startsWith("PARLEY_TLS_CERT: "));
 
