@@ -164,9 +164,22 @@ public final class StandaloneServer implements AutoCloseable {
         if (dataLock != null) {
             dataLock.listening(port()); // the port it has, where PARLEY_PORT=0 asked for any
         }
-        LOG.info(() -> "Parley listening on " + (secure ? "https" : "http") + "://" + config.host() + ":" + port()
-                + "/ (chat at /chat/{room})" + (secure ? "; TLS with " + config.tls().cert() + " (" + config.tls().subject()
-                + ")" : "") + "; store: " + store.describe() + "; " + config.describeLimits());
+        LOG.info(() -> startLine(config, port(), store.describe()));
+    }
+
+    /**
+     * "Parley listening on" a link one can open (localhost where every interface is bound),
+     * the address bound, whether the admin view is on, then the store and the limits.
+     */
+    static String startLine(ParleyConfig config, int port, String store) {
+        boolean secure = config.tls() != null;
+        String open = WebAddress.of(config.host(), port, secure);
+        return "Parley listening on " + open + " (bound to " + config.host()
+                + (WebAddress.everyInterface(config.host()) ? ", every interface" : "") + "; chat at /chat/{room})"
+                + (secure ? "; TLS with " + config.tls().cert() + " (" + config.tls().subject() + ")" : "")
+                + (config.ops().adminToken() == null ? "; admin view off (set PARLEY_ADMIN_TOKEN to turn it on)"
+                        : "; admin view at " + open + "admin/")
+                + "; store: " + store + "; " + config.describeLimits();
     }
 
     /**

@@ -17,7 +17,9 @@ final class WebAddress {
     /** {@code http://localhost:8080/}, {@code https://[::1]:8443/} */
     static String of(String host, int port, boolean secure) {
         String bare = host.strip();
-        String shown = everyInterface(bare) ? "localhost" : bare.contains(":") && !bare.startsWith("[") ? "[" + bare + "]" : bare;
+        String shown = everyInterface(bare) ? "localhost"
+                : bare.contains(":") && !bare.startsWith("[") ? "[" + bare + "]" // an IPv6 address
+                : bare;
         return (secure ? "https" : "http") + "://" + shown + ":" + port + "/";
     }
 }

@@ -13,9 +13,11 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The runner as a user starts it: a bad setting stops start-up with one clear line; its log lines; its commands. */
@@ -85,6 +87,16 @@ class MainTest {
                     .findFirst().orElseThrow(() -> new AssertionError("no start line in " + lines));
             assertEquals("INFO", listening.getString("level"));
             assertEquals(StandaloneServer.class.getName(), listening.getString("logger"));
+        }
+    }
+
+    @Test
+    void theStartLineGivesALinkToOpenAndSaysWhetherTheAdminViewIsOn() {
+        try (ParleyNode node = new ParleyNode("start-line", Map.of("PARLEY_STORE", "memory"))) {
+            node.start();
+            node.awaitLine(Pattern.compile(Pattern.quote("INFO dev.parley.standalone.StandaloneServer: Parley listening on"
+                    + " http://127.0.0.1:" + node.port() + "/ (bound to 127.0.0.1; chat at /chat/{room}); admin view off"
+                    + " (set PARLEY_ADMIN_TOKEN to turn it on); store: memory (")), Duration.ZERO);
         }
     }
 
