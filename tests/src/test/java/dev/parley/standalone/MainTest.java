@@ -115,6 +115,16 @@ class MainTest {
         }
     }
 
+    /** The JVM's own status for a stop by SIGTERM, which mvn -Pstart takes for a stop, not a failure (standalone/pom.xml). */
+    @Test
+    void stoppedBySigtermItEndsWithStatus143() {
+        try (ParleyNode node = new ParleyNode("sigterm", Map.of("PARLEY_STORE", "memory"))) {
+            node.start();
+            node.stop();
+            assertEquals(143, node.exitValue(), () -> String.join("\n", node.lines()));
+        }
+    }
+
     @Test
     void anUnreachableDatabaseStopsStartUpWithAMessageNamingIt() throws Exception {
         assertEquals(new Ended(1, "parley: cannot reach the database at jdbc:postgresql://127.0.0.1:1/test: Connection refused"),
