@@ -8,8 +8,9 @@ import java.util.function.Supplier;
 /**
  * What {@code parley ARGUMENTS} asks for when it is not the server: help, the version, a
  * token. The settings are read only by a command that needs them, so that help and the
- * version answer whatever the environment holds. Asked-for text goes to stdout with status 0; a mistake is one
- * line naming it, then the usage, on stderr with status 2.
+ * version answer whatever the environment holds. What was asked for goes to stdout with
+ * status 0; a mistake to stderr with status 2, one line naming it (an unknown command or
+ * option followed by the usage it missed).
  */
 final class CommandLine {
     static final String USAGE = """
