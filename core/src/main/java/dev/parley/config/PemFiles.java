@@ -1,12 +1,16 @@
 package dev.parley.config;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.spec.InvalidKeySpecException;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,12 +28,22 @@ final class PemFiles {
         K make(KeyFactory factory, byte[] der) throws GeneralSecurityException;
     }
 
-    /** The file's bytes, or a ConfigException naming {@code variable}. */
+    /**
+     * The file's bytes, or a ConfigException naming the file (absolute: a relative one is read
+     * from the working directory, which is the usual surprise) and {@code variable}.
+     */
     static byte[] read(String variable, Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
         try {
             return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("no such file: " + absolute + " (" + variable + ")");
         } catch (IOException | RuntimeException e) {
-            throw new ConfigException(variable + ": cannot read " + file + " (" + e.getMessage() + ")");
+            String reason = e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof FileSystemException && ((FileSystemException) e).getReason() != null
+                    ? ((FileSystemException) e).getReason() : String.valueOf(e.getMessage());
+            throw new ConfigException("cannot read " + absolute + " (" + reason.toLowerCase(Locale.ROOT) + "): " + variable
+                    + " must name a file this user can read");
         }
     }
 

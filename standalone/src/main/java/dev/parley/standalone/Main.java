@@ -11,7 +11,7 @@ import java.util.logging.Logger;
 
 /**
  * {@code java -jar target/parley-standalone.jar}: settings come from PARLEY_* variables.
- * {@code ... token --user NAME} prints a token instead ({@link TokenCommand}).
+ * With arguments it is a command instead ({@link CommandLine}): help, the version, a token.
  */
 public final class Main {
     static { // before the first logger below: the log manager is chosen when one is first made
@@ -32,17 +32,16 @@ public final class Main {
 
     public static void main(String[] args) throws InterruptedException {
         configureLogging();
+        if (args.length > 0) {
+            System.exit(CommandLine.run(args, ParleyConfig::fromEnvironment, System.out, System.err));
+            return;
+        }
         ParleyConfig config;
         try {
             config = ParleyConfig.fromEnvironment();
         } catch (ConfigException e) {
             System.err.println("parley: " + e.getMessage());
             System.exit(2);
-            return;
-        }
-        if (args.length > 0) {
-            System.exit(args[0].equals("token") ? TokenCommand.run(args, config.identity(), System.out, System.err)
-                    : usage(args[0]));
             return;
         }
         if (config.jsonLogs()) {
@@ -57,7 +56,7 @@ public final class Main {
             System.err.println("parley: cannot start on " + config.host() + ":" + config.port() + ": " + e.getMessage());
             System.exit(1);
             return;
-        } catch (StoreException e) {
+        } catch (StartException | StoreException e) {
             System.err.println("parley: " + e.getMessage());
             System.exit(1);
             return;
@@ -67,12 +66,6 @@ public final class Main {
             ParleyLogManager.resetAtLast();
         }, "parley-shutdown"));
         Thread.currentThread().join();
-    }
-
-    private static int usage(String arg) {
-        System.err.println("parley: unknown command " + arg + "\nusage: parley (no arguments: start the server)\n       "
-                + TokenCommand.USAGE);
-        return 2;
     }
 
     /** One line per record; the libraries' own start-up chatter only when it is a warning. */

@@ -22,6 +22,7 @@ import dev.parley.store.StoreException;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -55,6 +56,7 @@ public final class StandaloneServer implements AutoCloseable {
     private static final String CONTEXT_PATH = "/";
     private static final long SHUTDOWN_GRACE_MILLIS = 2000;
 
+    private final DataFolderLock dataLock; // null unless the store is H2 in PARLEY_DATA
     private final HikariDataSource database; // null with the memory store
     private final WeldContainer cdi;
     private final HistoryStore store;
@@ -69,7 +71,8 @@ public final class StandaloneServer implements AutoCloseable {
     private Router router; // made with the listener
     private final Set<Connection<?>> sockets = ConcurrentHashMap.newKeySet();
 
-    private StandaloneServer(ParleyConfig config) throws IOException {
+    private StandaloneServer(ParleyConfig config, DataFolderLock dataLock) throws IOException {
+        this.dataLock = dataLock;
         database = config.store().kind() == StoreConfig.Kind.JDBC ? connect(config.store()) : null;
         try {
             cdi = new Weld("parley-" + UUID.randomUUID())
@@ -147,6 +150,9 @@ public final class StandaloneServer implements AutoCloseable {
             requestDeadline.close();
             cdi.shutdown();
             closeDatabase();
+            if (e instanceof BindException) { // taken since PortCheck looked
+                throw PortCheck.refusal(config.host(), config.port(), (BindException) e);
+            }
             if (e instanceof IOException) {
                 throw (IOException) e;
             }
@@ -155,9 +161,25 @@ public final class StandaloneServer implements AutoCloseable {
             }
             throw new IOException(e.getMessage(), e);
         }
-        LOG.info(() -> "Parley listening on " + (secure ? "https" : "http") + "://" + config.host() + ":" + port()
-                + "/ (chat at /chat/{room})" + (secure ? "; TLS with " + config.tls().cert() + " (" + config.tls().subject()
-                + ")" : "") + "; store: " + store.describe() + "; " + config.describeLimits());
+        if (dataLock != null) {
+            dataLock.listening(port()); // the port it has, where PARLEY_PORT=0 asked for any
+        }
+        LOG.info(() -> startLine(config, port(), store.describe()));
+    }
+
+    /**
+     * "Parley listening on" a link one can open (localhost where every interface is bound),
+     * the address bound, whether the admin view is on, then the store and the limits.
+     */
+    static String startLine(ParleyConfig config, int port, String store) {
+        boolean secure = config.tls() != null;
+        String open = WebAddress.of(config.host(), port, secure);
+        return "Parley listening on " + open + " (bound to " + config.host()
+                + (WebAddress.everyInterface(config.host()) ? ", every interface" : "") + "; chat at /chat/{room})"
+                + (secure ? "; TLS with " + config.tls().cert() + " (" + config.tls().subject() + ")" : "")
+                + (config.ops().adminToken() == null ? "; admin view off (set PARLEY_ADMIN_TOKEN to turn it on)"
+                        : "; admin view at " + open + "admin/")
+                + "; store: " + store + "; " + config.describeLimits();
     }
 
     /**
@@ -213,9 +235,30 @@ public final class StandaloneServer implements AutoCloseable {
         }
     }
 
-    /** Starts a server; port 0 in the config picks a free port. */
+    /**
+     * Starts a server; port 0 in the config picks a free port. What the operator can fix (the
+     * port in use, the data folder taken or not writable) is told before the store and CDI
+     * take their seconds and their log lines.
+     *
+     * @throws StartException saying what to fix, in one line
+     */
     public static StandaloneServer start(ParleyConfig config) throws IOException {
-        return new StandaloneServer(config);
+        PortCheck.free(config.host(), config.port());
+        DataFolderLock dataLock = usesDataFolder(config.store()) ? DataFolderLock.take(config.store().dataDir(),
+                config.port()) : null;
+        try {
+            return new StandaloneServer(config, dataLock);
+        } catch (IOException | RuntimeException e) {
+            if (dataLock != null) {
+                dataLock.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Whether the store is H2 in PARLEY_DATA (the default), the folder this server then holds. */
+    private static boolean usesDataFolder(StoreConfig store) {
+        return store.kind() == StoreConfig.Kind.JDBC && store.jdbcUrl() == null;
     }
 
     public int port() {
@@ -273,6 +316,9 @@ public final class StandaloneServer implements AutoCloseable {
         websockets.stop();
         cdi.shutdown(); // the store stores what is still queued
         closeDatabase();
+        if (dataLock != null) {
+            dataLock.close();
+        }
     }
 
     /**

@@ -1,41 +1,75 @@
 package dev.parley.standalone;
 
 import dev.parley.config.IdentityConfig;
+import dev.parley.config.ParleyConfig;
 import dev.parley.identity.Tokens;
 import dev.parley.protocol.InboundDecoder;
 import dev.parley.protocol.ProtocolException;
 import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code java -jar parley-standalone.jar token --user ada [--rooms 'team-*,lobby'] [--ttl 1h]}:
- * prints a token signed with PARLEY_TOKEN_SECRET, for trying identity out. An application
+ * {@code java -jar parley-standalone.jar token --user ada [--rooms 'team-*,lobby'] [--ttl 1h] [--link]}:
+ * prints a token signed with PARLEY_TOKEN_SECRET, for trying identity out, and with --link
+ * a link that signs a browser in with it. An application
  * mints its own with any JWT library (README, "Identity").
  */
 final class TokenCommand {
-    static final String USAGE = "usage: parley token --user NAME [--rooms ROOM,PREFIX*,...] [--ttl 30s|15m|1h|7d]";
+    static final String USAGE = """
+            usage: parley token --user NAME [--rooms ROOM,PREFIX*,...] [--ttl 30s|15m|1h|7d] [--link]
+            Prints a token signed with PARLEY_TOKEN_SECRET, for trying identity out (README.md, "Identity").
+              --user NAME   the user it names
+              --rooms LIST  the rooms it lets into, comma-separated; PREFIX* is every room that
+                            starts so (default: every room)
+              --ttl TIME    how long it holds: 30s, 15m, 1h (the default) or 7d
+              --link        also print a link that signs a browser in, at PARLEY_HOST and
+                            PARLEY_PORT, in the first room of --rooms""";
+    private static final Set<String> VALUED = Set.of("--user", "--rooms", "--ttl");
     private static final Pattern TTL = Pattern.compile("(\\d{1,6})([smhd])");
 
     private TokenCommand() {
     }
 
-    /** @return the process's exit status: 0 with the token on {@code out}, 2 with a line on {@code err} */
-    static int run(String[] args, IdentityConfig identity, PrintStream out, PrintStream err) {
+    /**
+     * @param args   {@code token} and its options
+     * @param config the settings, read once the options are known good (so --help needs none)
+     * @return the process's exit status: 0 with the token (or the usage) on {@code out}, 2 with a
+     *         line on {@code err}
+     */
+    static int run(String[] args, Supplier<ParleyConfig> config, PrintStream out, PrintStream err) {
         String user = null;
         List<String> rooms = null;
         Duration ttl = Duration.ofHours(1);
-        for (int i = 1; i < args.length; i += 2) {
-            String value = i + 1 < args.length ? args[i + 1] : null;
-            if (value == null) {
-                err.println("parley: " + args[i] + " needs a value\n" + USAGE);
+        boolean link = false;
+        for (int i = 1; i < args.length; i++) {
+            String option = args[i];
+            if (option.equals("--help") || option.equals("-h")) {
+                out.println(USAGE);
+                return 0;
+            }
+            if (option.equals("--link")) {
+                link = true;
+                continue;
+            }
+            if (!VALUED.contains(option)) {
+                err.println("parley: unknown option " + option + "\n" + USAGE);
                 return 2;
             }
-            switch (args[i]) {
+            if (i + 1 == args.length) {
+                err.println("parley: " + option + " needs a value\n" + USAGE);
+                return 2;
+            }
+            String value = args[++i];
+            switch (option) {
                 case "--user" -> user = value;
                 case "--rooms" -> rooms = Arrays.stream(value.split(",")).map(String::strip).filter(r -> !r.isEmpty())
                         .toList();
@@ -53,10 +87,6 @@ final class TokenCommand {
                         default -> Duration.ofDays(n);
                     };
                 }
-                default -> {
-                    err.println("parley: unknown option " + args[i] + "\n" + USAGE);
-                    return 2;
-                }
             }
         }
         if (user == null) {
@@ -72,12 +102,30 @@ final class TokenCommand {
             err.println("parley: --user: " + e.getMessage());
             return 2;
         }
+        ParleyConfig settings = config.get();
+        IdentityConfig identity = settings.identity();
         if (identity.secret() == null) {
             err.println("parley: minting a token needs PARLEY_TOKEN_SECRET"
                     + (identity.enabled() ? " (this server only holds a public key, which verifies but cannot sign)" : ""));
             return 2;
         }
-        out.println(Tokens.mint(identity, user, rooms, ttl, Instant.now()));
+        String token = Tokens.mint(identity, user, rooms, ttl, Instant.now());
+        out.println(token);
+        if (link) {
+            out.println(signInLink(settings, rooms, token));
+        }
         return 0;
+    }
+
+    /**
+     * The web client, signed in with the token: it reads {@code #room&token=…}. The room is
+     * the first of --rooms, unless that is a prefix: then {@code #token=…}, and the client
+     * opens its default room.
+     */
+    static String signInLink(ParleyConfig settings, List<String> rooms, String token) {
+        String room = rooms == null || rooms.isEmpty() || rooms.get(0).contains("*") ? null : rooms.get(0);
+        return WebAddress.of(settings.host(), settings.port(), settings.tls() != null) + "#"
+                + (room == null ? "" : URLEncoder.encode(room, StandardCharsets.UTF_8).replace("+", "%20") + "&")
+                + "token=" + token;
     }
 }

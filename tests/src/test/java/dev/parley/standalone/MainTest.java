@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.support.ChatClient;
+import dev.parley.support.MainRun;
 import dev.parley.support.ParleyNode;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -12,12 +13,14 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The runner as a user starts it: a bad setting stops start-up with one clear line; its log lines. */
+/** The runner as a user starts it: a bad setting stops start-up with one clear line; its log lines; its commands. */
 class MainTest {
 
     private static Process start(String variable, String value) throws IOException {
@@ -44,9 +47,34 @@ class MainTest {
     }
 
     @Test
+    void helpGoesToStdoutWithStatus0AndNeedsNoSettings() {
+        assertEquals(new MainRun(0, CommandLine.USAGE + "\n", ""), MainRun.of(Map.of(), "--help"));
+        assertEquals(new MainRun(0, TokenCommand.USAGE + "\n", ""),
+                MainRun.of(Map.of("PARLEY_MAX_FRAME", "lots"), "token", "--help"));
+    }
+
+    @Test
+    void versionGoesToStdoutWithStatus0AndNeedsNoSettings() {
+        assertEquals(new MainRun(0, Version.line() + "\n", ""), MainRun.of(Map.of("PARLEY_MAX_FRAME", "lots"), "--version"));
+    }
+
+    @Test
+    void anUnknownCommandGoesToStderrWithStatus2() {
+        assertEquals(new MainRun(2, "", "parley: unknown command stop\n" + CommandLine.USAGE + "\n"),
+                MainRun.of(Map.of(), "stop"));
+    }
+
+    @Test
     void aBadSettingStopsStartUpWithAMessageNamingIt() throws Exception {
         assertEquals(new Ended(2, "parley: PARLEY_MAX_FRAME must be an integer from 1024 to 16777216, not \"lots\""),
                 startExpectingFailure("PARLEY_MAX_FRAME", "lots"));
+    }
+
+    @Test
+    void aMissingTlsFileStopsStartUpWithALineNamingItAndItsSetting() {
+        assertEquals(new MainRun(2, "", "parley: no such file: /nope/cert.pem (PARLEY_TLS_CERT)\n"), MainRun.of(Map.of(
+                "PARLEY_PORT", "0", "PARLEY_STORE", "memory", "PARLEY_TLS_CERT", "/nope/cert.pem", "PARLEY_TLS_KEY",
+                "/nope/key.pem")));
     }
 
     @Test
@@ -62,6 +90,16 @@ class MainTest {
         }
     }
 
+    @Test
+    void theStartLineGivesALinkToOpenAndSaysWhetherTheAdminViewIsOn() {
+        try (ParleyNode node = new ParleyNode("start-line", Map.of("PARLEY_STORE", "memory"))) {
+            node.start();
+            node.awaitLine(Pattern.compile(Pattern.quote("INFO dev.parley.standalone.StandaloneServer: Parley listening on"
+                    + " http://127.0.0.1:" + node.port() + "/ (bound to 127.0.0.1; chat at /chat/{room}); admin view off"
+                    + " (set PARLEY_ADMIN_TOKEN to turn it on); store: memory (")), Duration.ZERO);
+        }
+    }
+
     /** The line comes from Parley's shutdown hook, which JUL's own would leave without a handler (ParleyLogManager). */
     @Test
     void stoppingSaysSoInOneLine() {
@@ -74,6 +112,16 @@ class MainTest {
             assertEquals(1, node.lines().stream().filter(line -> line.matches(
                     ".* INFO dev.parley.room.RoomRegistry: Parley stopping: closing 1 connection\\(s\\) with 1001")).count(),
                     () -> String.join("\n", node.lines()));
+        }
+    }
+
+    /** The JVM's own status for a stop by SIGTERM, which mvn -Pstart takes for a stop, not a failure (standalone/pom.xml). */
+    @Test
+    void stoppedBySigtermItEndsWithStatus143() {
+        try (ParleyNode node = new ParleyNode("sigterm", Map.of("PARLEY_STORE", "memory"))) {
+            node.start();
+            node.stop();
+            assertEquals(143, node.exitValue(), () -> String.join("\n", node.lines()));
         }
     }
 

@@ -3,20 +3,26 @@ package dev.parley.standalone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.parley.config.ConfigException;
 import dev.parley.config.ParleyConfig;
 import dev.parley.support.ChatClient;
 import dev.parley.support.Rooms;
 import dev.parley.support.StandaloneParley;
+import dev.parley.support.TestTokens;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
@@ -32,7 +38,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * https and wss on the standalone server, with a self-signed certificate this test makes
- * with openssl, and the start-up refusals for bad files.
+ * with openssl, the start-up refusals for bad files, and the token command's https link.
  */
 class TlsTest {
     private static Path folder;
@@ -117,15 +123,39 @@ class TlsTest {
         assertTrue(e instanceof SSLHandshakeException || e.getCause() instanceof SSLHandshakeException, e.toString());
     }
 
+    @Test
+    void theTokenCommandsLinkIsHttps() throws Exception {
+        ParleyConfig config = ParleyConfig.from(Map.of("PARLEY_TLS_CERT", cert.toString(), "PARLEY_TLS_KEY", key.toString(),
+                "PARLEY_PORT", "8443", "PARLEY_TOKEN_SECRET", TestTokens.SECRET)::get, name -> null);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, TokenCommand.run(new String[] {"token", "--user", "ada", "--rooms", "lobby", "--link"}, () -> config,
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err));
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals("https://localhost:8443/#lobby&token=" + lines.get(0), lines.get(1));
+    }
+
     private static String refusal(Map<String, String> settings) {
         return assertThrows(ConfigException.class, () -> ParleyConfig.from(settings::get, name -> null)).getMessage();
     }
 
     @Test
+    void anUnreadableKeyIsToldAsSuch() throws Exception {
+        Path unreadable = Files.copy(key, folder.resolve("unreadable.pem"));
+        Files.setPosixFilePermissions(unreadable, PosixFilePermissions.fromString("---------"));
+        assumeFalse(Files.isReadable(unreadable), "this user (root) reads any file; a folder for a file is a case it cannot");
+        assertEquals("cannot read " + unreadable + " (permission denied): PARLEY_TLS_KEY must name a file this user can read",
+                refusal(Map.of("PARLEY_TLS_CERT", cert.toString(), "PARLEY_TLS_KEY", unreadable.toString())));
+    }
+
+    @Test
     void badFilesStopStartUpWithOneLine() throws Exception {
         assertTrue(refusal(Map.of("PARLEY_TLS_CERT", cert.toString())).startsWith("TLS needs both"));
-        assertTrue(refusal(Map.of("PARLEY_TLS_CERT", folder.resolve("missing.pem").toString(), "PARLEY_TLS_KEY",
-                key.toString())).startsWith("PARLEY_TLS_CERT: cannot read"));
+        assertEquals("no such file: " + folder.resolve("missing.pem") + " (PARLEY_TLS_CERT)", refusal(Map.of(
+                "PARLEY_TLS_CERT", folder.resolve("missing.pem").toString(), "PARLEY_TLS_KEY", key.toString())));
+        assertEquals("no such file: " + folder.resolve("missing.pem") + " (PARLEY_TLS_KEY)", refusal(Map.of(
+                "PARLEY_TLS_CERT", cert.toString(), "PARLEY_TLS_KEY", folder.resolve("missing.pem").toString())));
+        assertEquals("cannot read " + folder + " (is a directory): PARLEY_TLS_KEY must name a file this user can read",
+                refusal(Map.of("PARLEY_TLS_CERT", cert.toString(), "PARLEY_TLS_KEY", folder.toString())));
         assertTrue(refusal(Map.of("PARLEY_TLS_CERT", key.toString(), "PARLEY_TLS_KEY", key.toString()))
                 .startsWith("PARLEY_TLS_CERT: "));
 

@@ -245,6 +245,15 @@ public final class ParleyNode implements AutoCloseable {
         return running != null && running.isAlive();
     }
 
+    /** The exit status of the last run, which has ended. */
+    public int exitValue() {
+        Process running = process;
+        if (running == null || running.isAlive()) {
+            throw new IllegalStateException(name + (running == null ? " has not started" : " is running"));
+        }
+        return running.exitValue();
+    }
+
     /** The process id of the current (or last) run. */
     public long pid() {
         Process running = process;
