@@ -19,8 +19,8 @@ final class CommandLine {
               token --user NAME  print a token that signs NAME in (parley help token)
               help [COMMAND]     print this, or the command's usage; also -h, --help
               --version          print the version and the commit it was built from
-            Settings are environment variables, as in PARLEY_PORT=9000 parley; README.md
-            ("Configuration") lists every PARLEY_* variable, and so does the distribution's
+            Settings are environment variables, as in PARLEY_PORT=9000 parley; docs/SETTINGS.md
+            lists every PARLEY_* variable, one line each, and so does the distribution's
             conf/parley.env.""";
 
     private CommandLine() {

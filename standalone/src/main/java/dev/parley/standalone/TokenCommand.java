@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 final class TokenCommand {
     static final String USAGE = """
             usage: parley token --user NAME [--rooms ROOM,PREFIX*,...] [--ttl 30s|15m|1h|7d] [--link]
-            Prints a token signed with PARLEY_TOKEN_SECRET, for trying identity out (README.md, "Identity").
+            Prints a token signed with PARLEY_TOKEN_SECRET, for trying identity out (docs/IDENTITY.md).
               --user NAME   the user it names
               --rooms LIST  the rooms it lets into, comma-separated; PREFIX* is every room that
                             starts so (default: every room)
