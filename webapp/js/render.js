@@ -3,7 +3,7 @@
 
 const $ = (id) => document.getElementById(id);
 export const ui = {
-  roomName: $('room-name'), status: $('status'), transport: $('transport'), reconnectNow: $('reconnect-now'),
+  topbar: $('topbar'), roomName: $('room-name'), status: $('status'), transport: $('transport'), reconnectNow: $('reconnect-now'),
   me: $('me'), meName: $('me-name'), leave: $('leave'),
   sidebar: $('sidebar'), sidebarToggle: $('sidebar-toggle'),
   rooms: $('rooms'), roomsEmpty: $('rooms-empty'), roomForm: $('room-form'),
@@ -96,12 +96,14 @@ export function showFieldError(el, text) {
   el.hidden = !text;
 }
 
-// kind: connecting, online, offline, or reconnecting (with its countdown as text).
+// kind: connecting, online, offline, or reconnecting (with its countdown as text). The header
+// has it too: on a narrow screen it gives the countdown and its button a row of their own.
 export function setStatus(kind, text) {
   const labels = { connecting: 'Connecting…', online: 'Online', offline: 'Offline' };
   const label = text || labels[kind];
   if (ui.status.textContent !== label) ui.status.textContent = label;
   ui.status.dataset.state = kind;
+  ui.topbar.dataset.state = kind;
   ui.reconnectNow.hidden = kind !== 'reconnecting';
 }
 

@@ -1,0 +1,74 @@
+package dev.parley.browser;
+
+import static dev.parley.support.PageAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.parley.support.BrowserTest;
+import dev.parley.support.Browsers;
+import dev.parley.support.ChatPage;
+import dev.parley.support.Rooms;
+import dev.parley.support.StandaloneParley;
+import dev.parley.support.TcpProxy;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A page whose connection drops, in each browser engine: the page reaches the server through
+ * a {@link TcpProxy} that the test cuts (every connection dropped, new ones refused) and
+ * restores. Leaves target/screenshots/reconnecting-{chromium,firefox}-375.png.
+ */
+class ConnectionDropBrowserTest {
+    @RegisterExtension
+    static final StandaloneParley SERVER = new StandaloneParley();
+    @RegisterExtension
+    final Browsers browsers = new Browsers();
+
+    private final TcpProxy proxy = new TcpProxy(SERVER.httpUri().getPort());
+    private final String room = Rooms.fresh();
+
+    @AfterEach
+    void closeProxy() {
+        proxy.close();
+    }
+
+    private URI throughProxy() {
+        return URI.create("http://127.0.0.1:" + proxy.port() + "/#" + room);
+    }
+
+    /** The header's controls, each wholly inside the window: none cut off at its right edge ("Leave" as "Lea"). */
+    private static final String HEADER_OVERFLOW = """
+            () => {
+              const header = document.querySelector('header');
+              const out = [];
+              if (header.scrollWidth > header.clientWidth) out.push(`header scrolls: ${header.scrollWidth} > ${header.clientWidth}`);
+              for (const el of header.querySelectorAll('button, .status, .brand, .room-title')) {
+                const box = el.getBoundingClientRect();
+                if (box.width === 0) continue;   // hidden
+                if (box.left < 0 || box.right > window.innerWidth) {
+                  out.push(`${el.id || el.className} from ${Math.round(box.left)} to ${Math.round(box.right)} px`);
+                }
+              }
+              return out;
+            }""";
+
+    @BrowserTest
+    void atPhoneWidthTheHeaderKeepsEveryControlInTheWindowWhileReconnecting() {
+        ChatPage phone = browsers.open(throughProxy(), 375, 740).join("pat");
+        assertEquals(List.of(), phone.page().evaluate(HEADER_OVERFLOW), "online");
+
+        proxy.cut();
+        assertThat(phone.status()).hasText(Pattern.compile("Reconnecting in \\d+ s"));
+        assertThat(phone.button("Reconnect now")).isVisible();
+        assertEquals(List.of(), phone.page().evaluate(HEADER_OVERFLOW), "reconnecting");
+        assertThat(phone.button("Leave")).isInViewport();
+        phone.screenshot(Path.of("target", "screenshots", "reconnecting-" + browsers.engine().label() + "-375.png"));
+
+        proxy.restore();
+        assertThat(phone.status()).within(java.time.Duration.ofSeconds(20)).hasText("Online");
+        assertEquals(List.of(), phone.page().evaluate(HEADER_OVERFLOW), "online again");
+    }
+}
