@@ -50,6 +50,9 @@ const view = {
   historyInFlight: false,
   pinned: true,        // the log follows new messages (see following())
   members: new Set(),
+  // How far the member list can be trusted: 'current' (online: presence keeps it so), 'stale'
+  // (the connection was lost: it is the list as it was) or 'out' (refused for good: nobody is listed).
+  membersAre: 'current',
   typers: new Map(),   // user -> timeout id
   lastTypingSent: 0,
   dmTo: null,
@@ -141,6 +144,8 @@ function onClose({ code, reason, wasOnline, fatal, refusal }) {
     + (reason && !SAYS_IT_ALL.has(code) ? ` (${reason})` : '');
   if (wasOnline || code === 1008 || code === 1009) sysLine(why);
   if (fatal) notice(`Cannot join #${connection.room}: ${refusal || reason || why}`);
+  if (fatal) setMembers([], view.session ? 'out' : 'current');
+  else if (wasOnline) setMembers(view.members, 'stale');
   if (reason === STREAM_SILENT && !view.silenceSaid) {
     view.silenceSaid = true;   // once until a welcome: the page keeps trying
     notice('The HTTP fallback opened its event stream, but no event came through within 10 s: something between'
@@ -165,8 +170,7 @@ function onWelcome(f, { history, rejoined, restarted, since, upgraded }) {
   if (restarted) forgetSeqs(history);
   view.session = true;
   localStorage.setItem(NAME_KEY, connection.name);
-  view.members = new Set(Array.isArray(f.users) ? f.users : [connection.name]);
-  renderMembers();
+  setMembers(Array.isArray(f.users) ? f.users : [connection.name], 'current');
   if (rejoined) {
     // The line goes first so that the recovered messages follow it. Back on WebSocket after
     // the HTTP fallback, nothing was lost: the transport's label says what changed.
@@ -301,6 +305,7 @@ function onError(f) {
 // The connection stays open; the next Join sends `join` again on it.
 function onNameRefused(text) {
   view.session = false;
+  setMembers([], 'current');
   updateView();
   showFieldError(ui.nameError, text);
   ui.nameInput.focus();
@@ -453,11 +458,24 @@ function sysLine(text, ts) {
   if (stick) scrollToBottom();
 }
 
+function setMembers(names, are) {
+  view.members = new Set(names);
+  view.membersAre = are;
+  renderMembers();
+}
+
+// The member list, and a word under it when it is not the room as it is now.
 function renderMembers() {
   const names = [...view.members].sort();
   ui.members.replaceChildren(...names.map((name) =>
     memberItem(name, name === connection.name, () => { setDirect(name); closeSidebar(); })));
   ui.memberCount.textContent = names.length ? String(names.length) : '';
+  const stale = view.membersAre === 'stale';
+  ui.members.classList.toggle('stale', stale);
+  const note = stale ? 'Reconnecting: this list may be out of date.'
+    : view.membersAre === 'out' ? `You are not in #${connection.room} any more.` : '';
+  ui.membersNote.textContent = note;
+  ui.membersNote.hidden = !note;
 }
 
 function stopTyping(user) {
@@ -531,11 +549,9 @@ function resetRoom() {
   ui.items.replaceChildren();
   ui.outbox.replaceChildren();
   clearTypers();
-  Object.assign(view, {
-    seqEls: new Map(), exhausted: false, historyInFlight: false, members: new Set(), pinned: true,
-  });
+  Object.assign(view, { seqEls: new Map(), exhausted: false, historyInFlight: false, pinned: true });
   setDirect(null);
-  renderMembers();
+  setMembers([], 'current');
 }
 
 function switchRoom(room) {

@@ -8,7 +8,7 @@ export const ui = {
   sidebar: $('sidebar'), sidebarToggle: $('sidebar-toggle'),
   rooms: $('rooms'), roomsEmpty: $('rooms-empty'), roomForm: $('room-form'),
   roomInput: $('room-input'), roomError: $('room-error'),
-  members: $('members'), memberCount: $('member-count'), notices: $('notices'),
+  members: $('members'), memberCount: $('member-count'), membersNote: $('members-note'), notices: $('notices'),
   joinCard: $('join-card'), joinRoom: $('join-room'), joinForm: $('join-form'),
   nameInput: $('name-input'), nameError: $('name-error'), nameLabel: $('name-label'), joinSub: $('join-sub'),
   chatPane: $('chat-pane'), scroller: $('log-scroll'), loadOlder: $('load-older'),

@@ -118,6 +118,9 @@ class AdminViewBrowserTest {
             assertEquals("bob", ann.nextOf("left").getString("user"));
             assertThat(bob.page().getByRole("alert")).containsText("An administrator removed you from this room.");
             assertThat(bob.status()).hasText("Offline");
+            // out of the room, bob's page lists nobody in it, and says why
+            assertThat(bob.members()).hasCount(0);
+            assertThat(bob.page().locator("#members-note")).hasText("You are not in #" + room + " any more.");
         }
     }
 }
