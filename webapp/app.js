@@ -43,7 +43,13 @@ const STATUS = {
   [State.RECONNECTING]: 'reconnecting',
 };
 
+// With identity on and no token to sign in with (none in the fragment, no token URL), only the
+// application that links here can sign the user in.
+const SIGN_IN_NEEDED = 'Open the chat from the application that links here: its link signs you in.'
+  + ' There is no name to pick here.';
+
 const view = {
+  settled: false,      // config.json has said whether this server signs users in (identity)
   session: false,      // a welcome accepted our name: the chat pane is shown
   seqEls: new Map(),   // seq -> element in the log
   exhausted: false,    // no older history left on the server
@@ -145,6 +151,11 @@ function onClose({ code, reason, wasOnline, fatal, refusal }) {
   if (wasOnline || code === 1008 || code === 1009) sysLine(why);
   if (fatal) notice(`Cannot join #${connection.room}: ${refusal || reason || why}`);
   if (fatal) setMembers([], view.session ? 'out' : 'current');
+  // a token refused or expired, with no token URL for a fresh one: only the application can give one
+  if (fatal && identity.on && !identity.tokenUrl && (reason === 'unauthorized' || reason === 'token expired')) {
+    identity.token = null;
+    renderJoinCard();
+  }
   else if (wasOnline) setMembers(view.members, 'stale');
   if (reason === STREAM_SILENT && !view.silenceSaid) {
     view.silenceSaid = true;   // once until a welcome: the page keeps trying
@@ -540,7 +551,22 @@ function updateView() {
   ui.joinRoom.textContent = `#${room}`;
   document.title = `#${room} · Parley`;
   if (!view.session) { ui.rooms.replaceChildren(); ui.roomsEmpty.hidden = false; }
+  renderJoinCard();
   updateLoadOlder();
+}
+
+// The join card: a name to pick; with identity, no name (Join takes the application's sign-in,
+// also back in after Leave), and with no token to sign in with, what to do instead of a Join
+// that cannot work. No form at all until config.json has said which.
+function renderJoinCard() {
+  const signIn = identity.on;
+  const noToken = signIn && !identity.token && !identity.tokenUrl;
+  ui.joinVerb.textContent = noToken ? 'Sign in to join' : 'Join';
+  ui.joinSub.textContent = noToken ? SIGN_IN_NEEDED
+    : signIn ? 'Your application signs you in: no name to pick.' : 'Pick a name the others will see.';
+  ui.joinForm.hidden = !view.settled || noToken;
+  ui.nameLabel.hidden = signIn;
+  ui.nameInput.hidden = signIn;
 }
 
 // ---------- rooms, join, leave ----------
@@ -581,13 +607,18 @@ function fragment() {
 function onHashChange() {
   const { room, token } = fragment();
   if (token) { identity.take(token); history.replaceState(null, '', `#${room}`); }
-  if (room === connection.room) return;
-  if (!ROOM_RE.test(room)) {
-    notice('Room names use a–z, 0–9, "_" and "-" (up to 64 characters, starting with a letter or digit).');
-    history.replaceState(null, '', `#${connection.room}`);
-    return;
+  if (room !== connection.room) {
+    if (!ROOM_RE.test(room)) {
+      notice('Room names use a–z, 0–9, "_" and "-" (up to 64 characters, starting with a letter or digit).');
+      history.replaceState(null, '', `#${connection.room}`);
+      return;
+    }
+    switchRoom(room);
   }
-  switchRoom(room);
+  // The application linked here again with a token: signed in with it, unless the page is in
+  // the room or on its way there (a connection that opens later takes the new token anyway).
+  const idle = [State.OFFLINE, State.REFUSED, State.RECONNECTING].includes(connection.state);
+  if (token && identity.on && idle) startSignedIn();
 }
 
 function onRoomSubmit(e) {
@@ -633,14 +664,8 @@ function leave() {
 }
 
 function startSignedIn() {
-  ui.nameLabel.hidden = true;
-  ui.nameInput.hidden = true;
-  if (!identity.token && !identity.tokenUrl) {
-    ui.joinSub.textContent = 'This chat needs a sign-in: open it from your application.';
-    return;
-  }
-  ui.joinSub.textContent = 'Your application signs you in: no name to pick.';
-  connection.join();
+  renderJoinCard();
+  if (identity.token || identity.tokenUrl) connection.join();
 }
 
 function toggleSidebar() {
@@ -688,6 +713,8 @@ async function init() {
   updateView();
   setStatus('offline');
   await identity.loadSettings();
+  view.settled = true;
+  renderJoinCard();
   if (identity.on) startSignedIn();
   else ui.nameInput.focus();
 }

@@ -9,7 +9,7 @@ export const ui = {
   rooms: $('rooms'), roomsEmpty: $('rooms-empty'), roomForm: $('room-form'),
   roomInput: $('room-input'), roomError: $('room-error'),
   members: $('members'), memberCount: $('member-count'), membersNote: $('members-note'), notices: $('notices'),
-  joinCard: $('join-card'), joinRoom: $('join-room'), joinForm: $('join-form'),
+  joinCard: $('join-card'), joinVerb: $('join-verb'), joinRoom: $('join-room'), joinForm: $('join-form'),
   nameInput: $('name-input'), nameError: $('name-error'), nameLabel: $('name-label'), joinSub: $('join-sub'),
   chatPane: $('chat-pane'), scroller: $('log-scroll'), loadOlder: $('load-older'),
   items: $('log-items'), outbox: $('log-outbox'), typing: $('typing'),
