@@ -64,6 +64,7 @@ const view = {
   dmTo: null,
   timers: {},          // rooms (while online), countdown (while reconnecting)
   silenceSaid: false,  // the notice about an event stream that stays silent was shown
+  lostLine: null,      // the log's line about the last close; the reconnect replaces it or takes it away
 };
 
 const identity = new Identity();
@@ -148,7 +149,7 @@ function onClose({ code, reason, wasOnline, fatal, refusal }) {
   // the reason only where it adds to the code's own sentence ("idle timeout", "flooding"), not where it repeats it
   const why = (CLOSE_TEXT[code] || `The connection closed (code ${code}).`)
     + (reason && !SAYS_IT_ALL.has(code) ? ` (${reason})` : '');
-  if (wasOnline || code === 1008 || code === 1009) sysLine(why);
+  if (wasOnline || code === 1008 || code === 1009) sayLost(why);
   if (fatal) notice(`Cannot join #${connection.room}: ${refusal || reason || why}`);
   if (fatal) setMembers([], view.session ? 'out' : 'current');
   // a token refused or expired, with no token URL for a fresh one: only the application can give one
@@ -176,18 +177,18 @@ function onFrame(frame) {
   if (handler) handler(frame);      // unknown types are ignored (forward compatibility)
 }
 
-function onWelcome(f, { history, rejoined, restarted, since, upgraded }) {
+function onWelcome(f, { history, rejoined, restarted, since }) {
   view.silenceSaid = false;
   if (restarted) forgetSeqs(history);
   view.session = true;
   localStorage.setItem(NAME_KEY, connection.name);
   setMembers(Array.isArray(f.users) ? f.users : [connection.name], 'current');
   if (rejoined) {
-    // The line goes first so that the recovered messages follow it. Back on WebSocket after
-    // the HTTP fallback, nothing was lost: the transport's label says what changed.
+    // The line goes first so that the recovered messages follow it; a reconnect that missed
+    // nothing (or an upgrade back to WebSocket, which loses nothing) says nothing.
     const missed = history.filter((m) => !view.seqEls.has(m.seq)).length;
-    if (!upgraded || missed > 0 || !f.recovered) sysLine(f.recovered ? `Reconnected — ${missed} missed message${missed === 1 ? '' : 's'} recovered`
-      : 'Reconnected — some messages may be missing');
+    sayReconnected(!f.recovered ? 'Reconnected — some messages may be missing'
+      : missed > 0 ? `Reconnected — ${missed} missed message${missed === 1 ? '' : 's'} recovered` : null);
   } else {
     view.exhausted = history.length < PAGE;
   }
@@ -465,8 +466,31 @@ function pendingEl(item) {
 
 function sysLine(text, ts) {
   const stick = following();
-  ui.items.append(sysLineEl(text, ts));
+  const el = sysLineEl(text, ts);
+  ui.items.append(el);
   if (stick) scrollToBottom();
+  return el;
+}
+
+// One line about the connection at the end of the log, not one per drop and reconnect: a close
+// replaces the line of the one before if nothing came after it.
+function sayLost(text) {
+  const line = view.lostLine;
+  if (line && line.isConnected && line === ui.items.lastElementChild) line.replaceWith(sysLineEl(text));
+  else sysLine(text);
+  view.lostLine = ui.items.lastElementChild;
+}
+
+// After a reconnect: the close's line gives way to what the reconnect recovered, or goes.
+function sayReconnected(text) {
+  const line = view.lostLine;
+  view.lostLine = null;
+  if (line && line.isConnected) {
+    if (text) line.replaceWith(sysLineEl(text));
+    else line.remove();
+  } else if (text) {
+    sysLine(text);
+  }
 }
 
 function setMembers(names, are) {
@@ -575,7 +599,7 @@ function resetRoom() {
   ui.items.replaceChildren();
   ui.outbox.replaceChildren();
   clearTypers();
-  Object.assign(view, { seqEls: new Map(), exhausted: false, historyInFlight: false, pinned: true });
+  Object.assign(view, { seqEls: new Map(), exhausted: false, historyInFlight: false, pinned: true, lostLine: null });
   setDirect(null);
   setMembers([], 'current');
 }

@@ -64,6 +64,36 @@ class ConnectionDropBrowserTest {
               return out;
             }""";
 
+    /**
+     * A drop is said while it lasts; a reconnect that missed nothing takes the line away again
+     * (no "0 missed messages" per reconnect); one that missed some says how many, in one line.
+     */
+    @BrowserTest
+    void aReconnectThatMissedNothingLeavesNoLineAndOneThatMissedSomeSaysHowMany() {
+        ChatPage alice = browsers.open(throughProxy()).join("alice");
+        try (ChatClient bob = ChatClient.join(SERVER.chatUri(room), "bob")) {
+            assertThat(alice.log().locator(".sys")).hasCount(1); // bob joined
+            for (int drop = 1; drop <= 2; drop++) {
+                proxy.cut();
+                assertThat(alice.log().locator(".sys").last()).hasText("The connection was lost.");
+                proxy.restore();
+                assertThat(alice.status()).within(BACKOFF).hasText("Online");
+                bob.say("after drop " + drop, "d" + drop).awaitAck("d" + drop);
+                assertThat(alice.deliveredMessages().last()).hasText("after drop " + drop);
+                assertThat(alice.log().locator(".sys")).hasCount(1);
+            }
+
+            proxy.cut();
+            assertThat(alice.status()).hasText(Pattern.compile("Reconnecting in \\d+ s"));
+            bob.say("said while alice was away", "w1").awaitAck("w1");
+            proxy.restore();
+            assertThat(alice.status()).within(BACKOFF).hasText("Online");
+            assertThat(alice.deliveredMessages()).hasText(new String[] {"after drop 1", "after drop 2", "said while alice was away"});
+            assertThat(alice.log().locator(".sys")).hasCount(2);
+            assertThat(alice.log().locator(".sys").last()).hasText("Reconnected — 1 missed message recovered");
+        }
+    }
+
     @BrowserTest
     void whileReconnectingTheMembersListIsMarkedAsPerhapsOutOfDate() {
         ChatPage alice = browsers.open(throughProxy()).join("alice");
