@@ -9,6 +9,7 @@ import { Connection, State, newCid } from './js/connection.js';
 import { FallbackTransport, transportMode } from './js/fallback.js';
 import { Identity } from './js/identity.js';
 import { Outbox } from './js/outbox.js';
+import { TabMemory } from './js/tab.js';
 import {
   button, h, memberItem, messageEl, notice, roomItem, setStatus, setTransport, showFieldError, sysLineEl,
   typingText, ui,
@@ -24,7 +25,6 @@ const PAGE = 50;                     // history page size
 const ROOMS_MS = 15000;
 const TYPING_SEND_MS = 3000;
 const TYPING_SHOW_MS = 4000;
-const NAME_KEY = 'parley.name';
 const CLOSE_TEXT = {
   1000: 'The server closed the connection.',
   1001: 'The server is shutting down.',
@@ -79,28 +79,12 @@ function dial(room, handlers) {
   return transport;
 }
 
-// The last welcome's secret for taking our name back (PROTOCOL.md, "Taking a name back"): one
-// per tab, in sessionStorage, so that a reload takes the name back from the connection the
-// server has not seen go yet.
-const RESUME_KEY = 'parley.resume';
-const secrets = {
-  get(room, user) {
-    try {
-      const kept = JSON.parse(sessionStorage.getItem(RESUME_KEY));
-      return kept && kept.room === room && kept.user === user && typeof kept.secret === 'string' ? kept.secret : null;
-    } catch { return null; }
-  },
-  set(room, user, secret) {
-    try { sessionStorage.setItem(RESUME_KEY, JSON.stringify({ room, user, secret })); } catch { /* storage off */ }
-  },
-  forget() {
-    try { sessionStorage.removeItem(RESUME_KEY); } catch { /* storage off */ }
-  },
-};
+// This tab's name, room and secret for taking the name back, kept across a reload (js/tab.js).
+const tab = new TabMemory((() => { try { return window.sessionStorage; } catch { return null; } })());
 
 const connection = new Connection({
   dial,
-  secrets,
+  secrets: tab.secrets,
   identity,
   listener: {
     changed: onStateChange,
@@ -152,6 +136,7 @@ function onClose({ code, reason, wasOnline, fatal, refusal }) {
   if (wasOnline || code === 1008 || code === 1009) sayLost(why);
   if (fatal) notice(`Cannot join #${connection.room}: ${refusal || reason || why}`);
   if (fatal) setMembers([], view.session ? 'out' : 'current');
+  if (fatal) tab.out();   // a reload does not go back in by itself
   // a token refused or expired, with no token URL for a fresh one: only the application can give one
   if (fatal && identity.on && !identity.tokenUrl && (reason === 'unauthorized' || reason === 'token expired')) {
     identity.token = null;
@@ -181,7 +166,7 @@ function onWelcome(f, { history, rejoined, restarted, since }) {
   view.silenceSaid = false;
   if (restarted) forgetSeqs(history);
   view.session = true;
-  localStorage.setItem(NAME_KEY, connection.name);
+  tab.joined(connection.name, connection.room);
   setMembers(Array.isArray(f.users) ? f.users : [connection.name], 'current');
   if (rejoined) {
     // The line goes first so that the recovered messages follow it; a reconnect that missed
@@ -315,11 +300,13 @@ function onError(f) {
 }
 
 // The connection stays open; the next Join sends `join` again on it.
-function onNameRefused(text) {
+function onNameRefused(text, code) {
   view.session = false;
   setMembers([], 'current');
   updateView();
-  showFieldError(ui.nameError, text);
+  showFieldError(ui.nameError, code === 'name-taken'
+    ? `"${connection.name}" is in use in #${connection.room}, by someone else or by you in another tab. Pick another name.`
+    : text);
   ui.nameInput.focus();
   ui.nameInput.select();
 }
@@ -570,6 +557,7 @@ function updateView() {
   ui.chatPane.hidden = !view.session;
   ui.roomForm.hidden = !view.session;
   ui.me.hidden = !view.session;
+  ui.changeName.hidden = !view.session || identity.on;
   ui.meName.textContent = !view.session ? '' : identity.on ? `Signed in as ${connection.name}` : connection.name;
   ui.roomName.textContent = room;
   ui.joinRoom.textContent = `#${room}`;
@@ -625,11 +613,13 @@ function fragment() {
       try { room = decodeURIComponent(part); } catch { room = '\u0000'; } // not a valid room
     }
   }
-  return { room: room || 'lobby', token };
+  return { room, token };
 }
 
 function onHashChange() {
-  const { room, token } = fragment();
+  const named = fragment();
+  const room = named.room || 'lobby';
+  const { token } = named;
   if (token) { identity.take(token); history.replaceState(null, '', `#${room}`); }
   if (room !== connection.room) {
     if (!ROOM_RE.test(room)) {
@@ -674,17 +664,20 @@ function onJoinSubmit(e) {
   const problem = nameProblem(name);
   showFieldError(ui.nameError, problem);
   if (problem) { ui.nameInput.focus(); return; }
-  localStorage.setItem(NAME_KEY, name);
   connection.join(name);
 }
 
+// Leave, and Change name: out of the room, back to the join card with the name ready to be
+// typed over (the protocol has no renaming: the others see the old name leave, the new join).
 function leave() {
   view.session = false;
   connection.leave();
+  tab.out();
   resetRoom();
   updateView();
   ui.nameInput.value = connection.name;
   ui.nameInput.focus();
+  ui.nameInput.select();
 }
 
 function startSignedIn() {
@@ -704,16 +697,21 @@ function closeSidebar() {
 }
 
 async function init() {
-  const { room, token } = fragment();
+  const kept = tab.recall();
+  const named = fragment();
+  const { token } = named;
+  // the room the address names, else the one this tab was in before a reload, else #lobby
+  const remembered = !named.room && kept !== null && ROOM_RE.test(kept.room);
+  const room = named.room || (remembered ? kept.room : 'lobby');
   if (token) identity.take(token);
   if (ROOM_RE.test(room)) {
     connection.room = room;
-    if (token) history.replaceState(null, '', `#${room}`); // the token leaves the address bar at once
+    // the token leaves the address bar at once; a room from the tab's memory goes into it
+    if (token || remembered) history.replaceState(null, '', `#${room}`);
   } else {
     history.replaceState(null, '', '#lobby');
     notice('That room name is not valid, so you are in #lobby.');
   }
-  ui.nameInput.value = localStorage.getItem(NAME_KEY) || '';
   ui.joinForm.addEventListener('submit', onJoinSubmit);
   ui.roomForm.addEventListener('submit', onRoomSubmit);
   ui.composer.addEventListener('submit', onComposerSubmit);
@@ -722,6 +720,7 @@ async function init() {
   ui.dmCancel.addEventListener('click', () => setDirect(null));
   ui.loadOlder.addEventListener('click', loadOlder);
   ui.leave.addEventListener('click', leave);
+  ui.changeName.addEventListener('click', () => { closeSidebar(); leave(); });
   ui.reconnectNow.addEventListener('click', () => connection.reconnectNow());
   ui.sidebarToggle.addEventListener('click', toggleSidebar);
   window.addEventListener('hashchange', onHashChange);
@@ -732,15 +731,22 @@ async function init() {
   window.addEventListener('online', () => connection.reconnectNow());
   // Hang up as the page goes (an HTTP connection says so with DELETE); one kept in the
   // back/forward cache connects again when it is shown.
-  window.addEventListener('pagehide', () => connection.suspend());
+  window.addEventListener('pagehide', () => { connection.suspend(); tab.hidden(); });
   window.addEventListener('pageshow', (e) => { if (e.persisted) connection.resume(); });
   updateView();
   setStatus('offline');
   await identity.loadSettings();
   view.settled = true;
   renderJoinCard();
-  if (identity.on) startSignedIn();
-  else ui.nameInput.focus();
+  if (identity.on) {
+    startSignedIn();
+  } else if (kept) {
+    ui.nameInput.value = kept.name;     // this tab's own name, never another tab's
+    if (kept.rejoin) connection.join(kept.name);
+    else ui.nameInput.focus();
+  } else {
+    ui.nameInput.focus();
+  }
 }
 
 init();

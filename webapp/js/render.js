@@ -4,7 +4,7 @@
 const $ = (id) => document.getElementById(id);
 export const ui = {
   topbar: $('topbar'), roomName: $('room-name'), status: $('status'), transport: $('transport'), reconnectNow: $('reconnect-now'),
-  me: $('me'), meName: $('me-name'), leave: $('leave'),
+  me: $('me'), meName: $('me-name'), leave: $('leave'), changeName: $('change-name'),
   sidebar: $('sidebar'), sidebarToggle: $('sidebar-toggle'),
   rooms: $('rooms'), roomsEmpty: $('rooms-empty'), roomForm: $('room-form'),
   roomInput: $('room-input'), roomError: $('room-error'),
