@@ -1,6 +1,8 @@
 // The page's elements and what builds them. Everything users or the server wrote is put on
 // the page with textContent, never as markup.
 
+import { linkParts } from './links.js';
+
 const $ = (id) => document.getElementById(id);
 export const ui = {
   topbar: $('topbar'), roomName: $('room-name'), status: $('status'), transport: $('transport'), reconnectNow: $('reconnect-now'),
@@ -69,9 +71,27 @@ export function messageEl(user, text, ts, to, own) {
     meta.append(h('span', 'author', user));
   }
   meta.append(' ', ts ? timeEl(ts) : h('span', 'state', 'waiting for the connection'));
-  bubble.append(meta, h('p', 'text', text));
+  bubble.append(meta, textEl(text));
   el.append(avatar(user), bubble);
   return el;
+}
+
+// A message's text, its web addresses as links (js/links.js) that open in a new tab, which
+// gets neither this page as its opener nor its address as the referrer.
+function textEl(text) {
+  const p = h('p', 'text');
+  for (const part of linkParts(text)) {
+    if (part.href) {
+      const a = h('a', '', part.text);
+      a.href = part.href;
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer';
+      p.append(a);
+    } else {
+      p.append(part.text);
+    }
+  }
+  return p;
 }
 
 export function sysLineEl(text, ts) {
