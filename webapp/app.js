@@ -10,8 +10,9 @@ import { FallbackTransport, transportMode } from './js/fallback.js';
 import { Identity } from './js/identity.js';
 import { Outbox } from './js/outbox.js';
 import { TabMemory } from './js/tab.js';
+import { arrange } from './js/timeline.js';
 import {
-  button, h, memberItem, messageEl, notice, roomItem, setStatus, setTransport, showFieldError, sysLineEl,
+  button, dayEl, h, memberItem, messageEl, notice, roomItem, setStatus, setTransport, showFieldError, sysLineEl,
   typingText, ui,
 } from './js/render.js';
 import {
@@ -181,6 +182,7 @@ function onWelcome(f, { history, rejoined, restarted, since }) {
     acknowledge(item, seq);
   }
   history.forEach(addMessage);
+  arrangeLog();
   updateView();
   view.timers.rooms = setInterval(() => send({ type: 'rooms' }), ROOMS_MS);
   send({ type: 'rooms' });
@@ -200,6 +202,7 @@ function onPresence(f) {
 function onMessage(f) {
   const stick = following() || f.user === connection.name;
   addMessage(f);
+  arrangeLog();
   if (stick) scrollToBottom();
 }
 // Adds a room message in seq order; a seq already shown is ignored unless its element is
@@ -247,8 +250,10 @@ function acknowledge(item, seq) {
   item.el.querySelector('.state').textContent = 'sent';
   item.el.dataset.provisional = '1';
   item.el.dataset.seq = seq;
+  item.el.dataset.ts = Date.now();     // its time until the broadcast brings the server's
   insertBySeq(item.el, seq);
   view.seqEls.set(seq, item.el);
+  arrangeLog();
 }
 
 function onDirect(f) {
@@ -260,6 +265,7 @@ function onDirect(f) {
     mine.el.remove();
   }
   ui.items.append(el);
+  arrangeLog();
   stopTyping(f.from);
   if (stick || mine) scrollToBottom();
 }
@@ -276,6 +282,7 @@ function onHistory(f) {
   // Keep the visible messages where they are while older ones are prepended.
   const fromBottom = ui.scroller.scrollHeight - ui.scroller.scrollTop;
   messages.forEach(addMessage);
+  arrangeLog();
   ui.scroller.scrollTop = ui.scroller.scrollHeight - fromBottom;
   view.historyInFlight = false;
   if (messages.length < PAGE) view.exhausted = true;
@@ -455,6 +462,7 @@ function sysLine(text, ts) {
   const stick = following();
   const el = sysLineEl(text, ts);
   ui.items.append(el);
+  arrangeLog();
   if (stick) scrollToBottom();
   return el;
 }
@@ -463,8 +471,12 @@ function sysLine(text, ts) {
 // replaces the line of the one before if nothing came after it.
 function sayLost(text) {
   const line = view.lostLine;
-  if (line && line.isConnected && line === ui.items.lastElementChild) line.replaceWith(sysLineEl(text));
-  else sysLine(text);
+  if (line && line.isConnected && line === ui.items.lastElementChild) {
+    line.replaceWith(sysLineEl(text));
+    arrangeLog();
+  } else {
+    sysLine(text);
+  }
   view.lostLine = ui.items.lastElementChild;
 }
 
@@ -475,6 +487,7 @@ function sayReconnected(text) {
   if (line && line.isConnected) {
     if (text) line.replaceWith(sysLineEl(text));
     else line.remove();
+    arrangeLog();
   } else if (text) {
     sysLine(text);
   }
@@ -487,6 +500,27 @@ function setMembers(names, are) {
 }
 
 // The member list, and a word under it when it is not the room as it is now.
+// Lays the log out in time (js/timeline.js) after it changed: a divider where a new day begins,
+// and the messages that run on from the one before marked so (one name, tighter spacing). A
+// divider that is still right stays, so that the log's live region does not read it again.
+function arrangeLog() {
+  const items = [...ui.items.children].filter((el) => !el.classList.contains('day'));
+  const plan = arrange(items.map((el) => ({
+    ts: el.dataset.ts ? Number(el.dataset.ts) : null, user: el.dataset.user ?? null,
+  })), Date.now());
+  items.forEach((el, i) => {
+    const { day, runsOn } = plan[i];
+    let divider = el.previousElementSibling?.classList.contains('day') ? el.previousElementSibling : null;
+    while (divider?.previousElementSibling?.classList.contains('day')) divider.previousElementSibling.remove();
+    if (day && !divider) el.before(dayEl(day));
+    else if (day && divider.textContent !== day) divider.textContent = day;
+    else if (!day && divider) divider.remove();
+    el.classList.toggle('runs-on', runsOn);
+    el.classList.toggle('run-goes-on', Boolean(plan[i + 1]?.runsOn));
+  });
+  while (ui.items.lastElementChild?.classList.contains('day')) ui.items.lastElementChild.remove();
+}
+
 function renderMembers() {
   const names = [...view.members].sort();
   ui.members.replaceChildren(...names.map((name) =>

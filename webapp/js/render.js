@@ -59,9 +59,12 @@ function avatar(name, extra = '') {
   return a;
 }
 
-// A chat message; without ts it is one of ours still waiting to go out.
+// A chat message; without ts it is one of ours still waiting to go out. For the log's layout
+// in time (app.js) it says when it was written and, a room message, by whom.
 export function messageEl(user, text, ts, to, own) {
   const el = h('div', own ? 'msg own' : 'msg');
+  if (ts && !Number.isNaN(Date.parse(ts))) el.dataset.ts = Date.parse(ts);
+  if (!to) el.dataset.user = user;
   const bubble = h('div', 'bubble');
   const meta = h('div', 'meta');
   if (to) {
@@ -96,9 +99,15 @@ function textEl(text) {
 
 export function sysLineEl(text, ts) {
   const el = h('div', 'sys');
+  el.dataset.ts = ts && !Number.isNaN(Date.parse(ts)) ? Date.parse(ts) : Date.now();
   el.append(h('span', '', text));
   if (ts) el.append(' ', timeEl(ts));
   return el;
+}
+
+// Where a new day begins in the log: "Today", "Yesterday", a date.
+export function dayEl(label) {
+  return h('h2', 'day', label);
 }
 
 export function notice(text) {
