@@ -2,8 +2,9 @@
 // as the page shows it (the log, members, typing, the composer) and listens to the connection:
 // js/connection.js (the state machine), js/transport.js and js/fallback.js (WebSocket, or HTTP
 // where WebSocket cannot connect), js/outbox.js (messages waiting for their ack), js/identity.js
-// (tokens), js/render.js (the elements). Every string that comes from users or the server is
-// rendered with textContent.
+// (tokens), js/tab.js (what the tab remembers across a reload), js/timeline.js (day dividers and
+// runs of one sender), js/render.js (the elements) with js/links.js (web addresses). Every string
+// that comes from users or the server is rendered with textContent.
 
 import { Connection, State, newCid } from './js/connection.js';
 import { FallbackTransport, transportMode } from './js/fallback.js';
