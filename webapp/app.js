@@ -136,15 +136,18 @@ function onClose({ code, reason, wasOnline, fatal, refusal }) {
   const why = (CLOSE_TEXT[code] || `The connection closed (code ${code}).`)
     + (reason && !SAYS_IT_ALL.has(code) ? ` (${reason})` : '');
   if (wasOnline || code === 1008 || code === 1009) sayLost(why);
-  if (fatal) notice(`Cannot join #${connection.room}: ${refusal || reason || why}`);
-  if (fatal) setMembers([], view.session ? 'out' : 'current');
-  if (fatal) tab.out();   // a reload does not go back in by itself
-  // a token refused or expired, with no token URL for a fresh one: only the application can give one
-  if (fatal && identity.on && !identity.tokenUrl && (reason === 'unauthorized' || reason === 'token expired')) {
-    identity.token = null;
-    renderJoinCard();
+  if (fatal) {
+    notice(`Cannot join #${connection.room}: ${refusal || reason || why}`);
+    setMembers([], view.session ? 'out' : 'current');
+    tab.out();   // a reload does not go back in by itself
+    // a token refused or expired, and no token URL for a fresh one: only the application can give one
+    if (identity.on && !identity.tokenUrl && (reason === 'unauthorized' || reason === 'token expired')) {
+      identity.token = null;
+      renderJoinCard();
+    }
+  } else if (wasOnline) {
+    setMembers(view.members, 'stale');
   }
-  else if (wasOnline) setMembers(view.members, 'stale');
   if (reason === STREAM_SILENT && !view.silenceSaid) {
     view.silenceSaid = true;   // once until a welcome: the page keeps trying
     notice('The HTTP fallback opened its event stream, but no event came through within 10 s: something between'
