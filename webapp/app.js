@@ -503,7 +503,6 @@ function setMembers(names, are) {
   renderMembers();
 }
 
-// The member list, and a word under it when it is not the room as it is now.
 // Lays the log out in time (js/timeline.js) after it changed: a divider where a new day begins,
 // and the messages that run on from the one before marked so (one name, tighter spacing). A
 // divider that is still right stays, so that the log's live region does not read it again.
@@ -525,6 +524,7 @@ function arrangeLog() {
   while (ui.items.lastElementChild?.classList.contains('day')) ui.items.lastElementChild.remove();
 }
 
+// The member list, and a word under it when it is not the room as it is now.
 function renderMembers() {
   const names = [...view.members].sort();
   ui.members.replaceChildren(...names.map((name) =>
