@@ -2,15 +2,18 @@
 // as the page shows it (the log, members, typing, the composer) and listens to the connection:
 // js/connection.js (the state machine), js/transport.js and js/fallback.js (WebSocket, or HTTP
 // where WebSocket cannot connect), js/outbox.js (messages waiting for their ack), js/identity.js
-// (tokens), js/render.js (the elements). Every string that comes from users or the server is
-// rendered with textContent.
+// (tokens), js/tab.js (what the tab remembers across a reload), js/timeline.js (day dividers and
+// runs of one sender), js/render.js (the elements) with js/links.js (web addresses). Every string
+// that comes from users or the server is rendered with textContent.
 
 import { Connection, State, newCid } from './js/connection.js';
 import { FallbackTransport, transportMode } from './js/fallback.js';
 import { Identity } from './js/identity.js';
 import { Outbox } from './js/outbox.js';
+import { TabMemory } from './js/tab.js';
+import { arrange } from './js/timeline.js';
 import {
-  button, h, memberItem, messageEl, notice, roomItem, setStatus, setTransport, showFieldError, sysLineEl,
+  button, dayEl, h, memberItem, messageEl, notice, roomItem, setStatus, setTransport, showFieldError, sysLineEl,
   typingText, ui,
 } from './js/render.js';
 import {
@@ -24,7 +27,6 @@ const PAGE = 50;                     // history page size
 const ROOMS_MS = 15000;
 const TYPING_SEND_MS = 3000;
 const TYPING_SHOW_MS = 4000;
-const NAME_KEY = 'parley.name';
 const CLOSE_TEXT = {
   1000: 'The server closed the connection.',
   1001: 'The server is shutting down.',
@@ -43,18 +45,28 @@ const STATUS = {
   [State.RECONNECTING]: 'reconnecting',
 };
 
+// With identity on and no token to sign in with (none in the fragment, no token URL), only the
+// application that links here can sign the user in.
+const SIGN_IN_NEEDED = 'Open the chat from the application that links here: its link signs you in.'
+  + ' There is no name to pick here.';
+
 const view = {
+  settled: false,      // config.json has said whether this server signs users in (identity)
   session: false,      // a welcome accepted our name: the chat pane is shown
   seqEls: new Map(),   // seq -> element in the log
   exhausted: false,    // no older history left on the server
   historyInFlight: false,
   pinned: true,        // the log follows new messages (see following())
   members: new Set(),
+  // How far the member list can be trusted: 'current' (online: presence keeps it so), 'stale'
+  // (the connection was lost: it is the list as it was) or 'out' (refused for good: nobody is listed).
+  membersAre: 'current',
   typers: new Map(),   // user -> timeout id
   lastTypingSent: 0,
   dmTo: null,
   timers: {},          // rooms (while online), countdown (while reconnecting)
   silenceSaid: false,  // the notice about an event stream that stays silent was shown
+  lostLine: null,      // the log's line about the last close; the reconnect replaces it or takes it away
 };
 
 const identity = new Identity();
@@ -69,28 +81,12 @@ function dial(room, handlers) {
   return transport;
 }
 
-// The last welcome's secret for taking our name back (PROTOCOL.md, "Taking a name back"): one
-// per tab, in sessionStorage, so that a reload takes the name back from the connection the
-// server has not seen go yet.
-const RESUME_KEY = 'parley.resume';
-const secrets = {
-  get(room, user) {
-    try {
-      const kept = JSON.parse(sessionStorage.getItem(RESUME_KEY));
-      return kept && kept.room === room && kept.user === user && typeof kept.secret === 'string' ? kept.secret : null;
-    } catch { return null; }
-  },
-  set(room, user, secret) {
-    try { sessionStorage.setItem(RESUME_KEY, JSON.stringify({ room, user, secret })); } catch { /* storage off */ }
-  },
-  forget() {
-    try { sessionStorage.removeItem(RESUME_KEY); } catch { /* storage off */ }
-  },
-};
+// This tab's name, room and secret for taking the name back, kept across a reload (js/tab.js).
+const tab = new TabMemory((() => { try { return window.sessionStorage; } catch { return null; } })());
 
 const connection = new Connection({
   dial,
-  secrets,
+  secrets: tab.secrets,
   identity,
   listener: {
     changed: onStateChange,
@@ -139,8 +135,19 @@ function onClose({ code, reason, wasOnline, fatal, refusal }) {
   // the reason only where it adds to the code's own sentence ("idle timeout", "flooding"), not where it repeats it
   const why = (CLOSE_TEXT[code] || `The connection closed (code ${code}).`)
     + (reason && !SAYS_IT_ALL.has(code) ? ` (${reason})` : '');
-  if (wasOnline || code === 1008 || code === 1009) sysLine(why);
-  if (fatal) notice(`Cannot join #${connection.room}: ${refusal || reason || why}`);
+  if (wasOnline || code === 1008 || code === 1009) sayLost(why);
+  if (fatal) {
+    notice(`Cannot join #${connection.room}: ${refusal || reason || why}`);
+    setMembers([], view.session ? 'out' : 'current');
+    tab.out();   // a reload does not go back in by itself
+    // a token refused or expired, and no token URL for a fresh one: only the application can give one
+    if (identity.on && !identity.tokenUrl && (reason === 'unauthorized' || reason === 'token expired')) {
+      identity.token = null;
+      renderJoinCard();
+    }
+  } else if (wasOnline) {
+    setMembers(view.members, 'stale');
+  }
   if (reason === STREAM_SILENT && !view.silenceSaid) {
     view.silenceSaid = true;   // once until a welcome: the page keeps trying
     notice('The HTTP fallback opened its event stream, but no event came through within 10 s: something between'
@@ -160,19 +167,18 @@ function onFrame(frame) {
   if (handler) handler(frame);      // unknown types are ignored (forward compatibility)
 }
 
-function onWelcome(f, { history, rejoined, restarted, since, upgraded }) {
+function onWelcome(f, { history, rejoined, restarted, since }) {
   view.silenceSaid = false;
   if (restarted) forgetSeqs(history);
   view.session = true;
-  localStorage.setItem(NAME_KEY, connection.name);
-  view.members = new Set(Array.isArray(f.users) ? f.users : [connection.name]);
-  renderMembers();
+  tab.joined(connection.name, connection.room);
+  setMembers(Array.isArray(f.users) ? f.users : [connection.name], 'current');
   if (rejoined) {
-    // The line goes first so that the recovered messages follow it. Back on WebSocket after
-    // the HTTP fallback, nothing was lost: the transport's label says what changed.
+    // The line goes first so that the recovered messages follow it; a reconnect that missed
+    // nothing (or an upgrade back to WebSocket, which loses nothing) says nothing.
     const missed = history.filter((m) => !view.seqEls.has(m.seq)).length;
-    if (!upgraded || missed > 0 || !f.recovered) sysLine(f.recovered ? `Reconnected — ${missed} missed message${missed === 1 ? '' : 's'} recovered`
-      : 'Reconnected — some messages may be missing');
+    sayReconnected(!f.recovered ? 'Reconnected — some messages may be missing'
+      : missed > 0 ? `Reconnected — ${missed} missed message${missed === 1 ? '' : 's'} recovered` : null);
   } else {
     view.exhausted = history.length < PAGE;
   }
@@ -180,6 +186,7 @@ function onWelcome(f, { history, rejoined, restarted, since, upgraded }) {
     acknowledge(item, seq);
   }
   history.forEach(addMessage);
+  arrangeLog();
   updateView();
   view.timers.rooms = setInterval(() => send({ type: 'rooms' }), ROOMS_MS);
   send({ type: 'rooms' });
@@ -199,6 +206,7 @@ function onPresence(f) {
 function onMessage(f) {
   const stick = following() || f.user === connection.name;
   addMessage(f);
+  arrangeLog();
   if (stick) scrollToBottom();
 }
 // Adds a room message in seq order; a seq already shown is ignored unless its element is
@@ -246,8 +254,10 @@ function acknowledge(item, seq) {
   item.el.querySelector('.state').textContent = 'sent';
   item.el.dataset.provisional = '1';
   item.el.dataset.seq = seq;
+  item.el.dataset.ts = Date.now();     // its time until the broadcast brings the server's
   insertBySeq(item.el, seq);
   view.seqEls.set(seq, item.el);
+  arrangeLog();
 }
 
 function onDirect(f) {
@@ -259,6 +269,7 @@ function onDirect(f) {
     mine.el.remove();
   }
   ui.items.append(el);
+  arrangeLog();
   stopTyping(f.from);
   if (stick || mine) scrollToBottom();
 }
@@ -275,6 +286,7 @@ function onHistory(f) {
   // Keep the visible messages where they are while older ones are prepended.
   const fromBottom = ui.scroller.scrollHeight - ui.scroller.scrollTop;
   messages.forEach(addMessage);
+  arrangeLog();
   ui.scroller.scrollTop = ui.scroller.scrollHeight - fromBottom;
   view.historyInFlight = false;
   if (messages.length < PAGE) view.exhausted = true;
@@ -299,10 +311,13 @@ function onError(f) {
 }
 
 // The connection stays open; the next Join sends `join` again on it.
-function onNameRefused(text) {
+function onNameRefused(text, code) {
   view.session = false;
+  setMembers([], 'current');
   updateView();
-  showFieldError(ui.nameError, text);
+  showFieldError(ui.nameError, code === 'name-taken'
+    ? `"${connection.name}" is in use in #${connection.room}, by someone else or by you in another tab. Pick another name.`
+    : text);
   ui.nameInput.focus();
   ui.nameInput.select();
 }
@@ -449,15 +464,78 @@ function pendingEl(item) {
 
 function sysLine(text, ts) {
   const stick = following();
-  ui.items.append(sysLineEl(text, ts));
+  const el = sysLineEl(text, ts);
+  ui.items.append(el);
+  arrangeLog();
   if (stick) scrollToBottom();
+  return el;
 }
 
+// One line about the connection at the end of the log, not one per drop and reconnect: a close
+// replaces the line of the one before if nothing came after it.
+function sayLost(text) {
+  const line = view.lostLine;
+  if (line && line.isConnected && line === ui.items.lastElementChild) {
+    line.replaceWith(sysLineEl(text));
+    arrangeLog();
+  } else {
+    sysLine(text);
+  }
+  view.lostLine = ui.items.lastElementChild;
+}
+
+// After a reconnect: the close's line gives way to what the reconnect recovered, or goes.
+function sayReconnected(text) {
+  const line = view.lostLine;
+  view.lostLine = null;
+  if (line && line.isConnected) {
+    if (text) line.replaceWith(sysLineEl(text));
+    else line.remove();
+    arrangeLog();
+  } else if (text) {
+    sysLine(text);
+  }
+}
+
+function setMembers(names, are) {
+  view.members = new Set(names);
+  view.membersAre = are;
+  renderMembers();
+}
+
+// Lays the log out in time (js/timeline.js) after it changed: a divider where a new day begins,
+// and the messages that run on from the one before marked so (one name, tighter spacing). A
+// divider that is still right stays, so that the log's live region does not read it again.
+function arrangeLog() {
+  const items = [...ui.items.children].filter((el) => !el.classList.contains('day'));
+  const plan = arrange(items.map((el) => ({
+    ts: el.dataset.ts ? Number(el.dataset.ts) : null, user: el.dataset.user ?? null,
+  })), Date.now());
+  items.forEach((el, i) => {
+    const { day, runsOn } = plan[i];
+    let divider = el.previousElementSibling?.classList.contains('day') ? el.previousElementSibling : null;
+    while (divider?.previousElementSibling?.classList.contains('day')) divider.previousElementSibling.remove();
+    if (day && !divider) el.before(dayEl(day));
+    else if (day && divider.textContent !== day) divider.textContent = day;
+    else if (!day && divider) divider.remove();
+    el.classList.toggle('runs-on', runsOn);
+    el.classList.toggle('run-goes-on', Boolean(plan[i + 1]?.runsOn));
+  });
+  while (ui.items.lastElementChild?.classList.contains('day')) ui.items.lastElementChild.remove();
+}
+
+// The member list, and a word under it when it is not the room as it is now.
 function renderMembers() {
   const names = [...view.members].sort();
   ui.members.replaceChildren(...names.map((name) =>
     memberItem(name, name === connection.name, () => { setDirect(name); closeSidebar(); })));
   ui.memberCount.textContent = names.length ? String(names.length) : '';
+  const stale = view.membersAre === 'stale';
+  ui.members.classList.toggle('stale', stale);
+  const note = stale ? 'Reconnecting: this list may be out of date.'
+    : view.membersAre === 'out' ? `You are not in #${connection.room} any more.` : '';
+  ui.membersNote.textContent = note;
+  ui.membersNote.hidden = !note;
 }
 
 function stopTyping(user) {
@@ -517,12 +595,28 @@ function updateView() {
   ui.chatPane.hidden = !view.session;
   ui.roomForm.hidden = !view.session;
   ui.me.hidden = !view.session;
+  ui.changeName.hidden = !view.session || identity.on;
   ui.meName.textContent = !view.session ? '' : identity.on ? `Signed in as ${connection.name}` : connection.name;
   ui.roomName.textContent = room;
   ui.joinRoom.textContent = `#${room}`;
   document.title = `#${room} · Parley`;
   if (!view.session) { ui.rooms.replaceChildren(); ui.roomsEmpty.hidden = false; }
+  renderJoinCard();
   updateLoadOlder();
+}
+
+// The join card: a name to pick; with identity, no name (Join takes the application's sign-in,
+// also back in after Leave), and with no token to sign in with, what to do instead of a Join
+// that cannot work. No form at all until config.json has said which.
+function renderJoinCard() {
+  const signIn = identity.on;
+  const noToken = signIn && !identity.token && !identity.tokenUrl;
+  ui.joinVerb.textContent = noToken ? 'Sign in to join' : 'Join';
+  ui.joinSub.textContent = noToken ? SIGN_IN_NEEDED
+    : signIn ? 'Your application signs you in: no name to pick.' : 'Pick a name the others will see.';
+  ui.joinForm.hidden = !view.settled || noToken;
+  ui.nameLabel.hidden = signIn;
+  ui.nameInput.hidden = signIn;
 }
 
 // ---------- rooms, join, leave ----------
@@ -531,11 +625,9 @@ function resetRoom() {
   ui.items.replaceChildren();
   ui.outbox.replaceChildren();
   clearTypers();
-  Object.assign(view, {
-    seqEls: new Map(), exhausted: false, historyInFlight: false, members: new Set(), pinned: true,
-  });
+  Object.assign(view, { seqEls: new Map(), exhausted: false, historyInFlight: false, pinned: true, lostLine: null });
   setDirect(null);
-  renderMembers();
+  setMembers([], 'current');
 }
 
 function switchRoom(room) {
@@ -559,19 +651,26 @@ function fragment() {
       try { room = decodeURIComponent(part); } catch { room = '\u0000'; } // not a valid room
     }
   }
-  return { room: room || 'lobby', token };
+  return { room, token };
 }
 
 function onHashChange() {
-  const { room, token } = fragment();
+  const named = fragment();
+  const room = named.room || 'lobby';
+  const { token } = named;
   if (token) { identity.take(token); history.replaceState(null, '', `#${room}`); }
-  if (room === connection.room) return;
-  if (!ROOM_RE.test(room)) {
-    notice('Room names use a–z, 0–9, "_" and "-" (up to 64 characters, starting with a letter or digit).');
-    history.replaceState(null, '', `#${connection.room}`);
-    return;
+  if (room !== connection.room) {
+    if (!ROOM_RE.test(room)) {
+      notice('Room names use a–z, 0–9, "_" and "-" (up to 64 characters, starting with a letter or digit).');
+      history.replaceState(null, '', `#${connection.room}`);
+      return;
+    }
+    switchRoom(room);
   }
-  switchRoom(room);
+  // The application linked here again with a token: signed in with it, unless the page is in
+  // the room or on its way there (a connection that opens later takes the new token anyway).
+  const idle = [State.OFFLINE, State.REFUSED, State.RECONNECTING].includes(connection.state);
+  if (token && identity.on && idle) startSignedIn();
 }
 
 function onRoomSubmit(e) {
@@ -603,28 +702,25 @@ function onJoinSubmit(e) {
   const problem = nameProblem(name);
   showFieldError(ui.nameError, problem);
   if (problem) { ui.nameInput.focus(); return; }
-  localStorage.setItem(NAME_KEY, name);
   connection.join(name);
 }
 
+// Leave, and Change name: out of the room, back to the join card with the name ready to be
+// typed over (the protocol has no renaming: the others see the old name leave, the new join).
 function leave() {
   view.session = false;
   connection.leave();
+  tab.out();
   resetRoom();
   updateView();
   ui.nameInput.value = connection.name;
   ui.nameInput.focus();
+  ui.nameInput.select();
 }
 
 function startSignedIn() {
-  ui.nameLabel.hidden = true;
-  ui.nameInput.hidden = true;
-  if (!identity.token && !identity.tokenUrl) {
-    ui.joinSub.textContent = 'This chat needs a sign-in: open it from your application.';
-    return;
-  }
-  ui.joinSub.textContent = 'Your application signs you in: no name to pick.';
-  connection.join();
+  renderJoinCard();
+  if (identity.token || identity.tokenUrl) connection.join();
 }
 
 function toggleSidebar() {
@@ -639,16 +735,21 @@ function closeSidebar() {
 }
 
 async function init() {
-  const { room, token } = fragment();
+  const kept = tab.recall();
+  const named = fragment();
+  const { token } = named;
+  // the room the address names, else the one this tab was in before a reload, else #lobby
+  const remembered = !named.room && kept !== null && ROOM_RE.test(kept.room);
+  const room = named.room || (remembered ? kept.room : 'lobby');
   if (token) identity.take(token);
   if (ROOM_RE.test(room)) {
     connection.room = room;
-    if (token) history.replaceState(null, '', `#${room}`); // the token leaves the address bar at once
+    // the token leaves the address bar at once; a room from the tab's memory goes into it
+    if (token || remembered) history.replaceState(null, '', `#${room}`);
   } else {
     history.replaceState(null, '', '#lobby');
     notice('That room name is not valid, so you are in #lobby.');
   }
-  ui.nameInput.value = localStorage.getItem(NAME_KEY) || '';
   ui.joinForm.addEventListener('submit', onJoinSubmit);
   ui.roomForm.addEventListener('submit', onRoomSubmit);
   ui.composer.addEventListener('submit', onComposerSubmit);
@@ -657,6 +758,7 @@ async function init() {
   ui.dmCancel.addEventListener('click', () => setDirect(null));
   ui.loadOlder.addEventListener('click', loadOlder);
   ui.leave.addEventListener('click', leave);
+  ui.changeName.addEventListener('click', () => { closeSidebar(); leave(); });
   ui.reconnectNow.addEventListener('click', () => connection.reconnectNow());
   ui.sidebarToggle.addEventListener('click', toggleSidebar);
   window.addEventListener('hashchange', onHashChange);
@@ -667,13 +769,22 @@ async function init() {
   window.addEventListener('online', () => connection.reconnectNow());
   // Hang up as the page goes (an HTTP connection says so with DELETE); one kept in the
   // back/forward cache connects again when it is shown.
-  window.addEventListener('pagehide', () => connection.suspend());
+  window.addEventListener('pagehide', () => { connection.suspend(); tab.hidden(); });
   window.addEventListener('pageshow', (e) => { if (e.persisted) connection.resume(); });
   updateView();
   setStatus('offline');
   await identity.loadSettings();
-  if (identity.on) startSignedIn();
-  else ui.nameInput.focus();
+  view.settled = true;
+  renderJoinCard();
+  if (identity.on) {
+    startSignedIn();
+  } else if (kept) {
+    ui.nameInput.value = kept.name;     // this tab's own name, never another tab's
+    if (kept.rejoin) connection.join(kept.name);
+    else ui.nameInput.focus();
+  } else {
+    ui.nameInput.focus();
+  }
 }
 
 init();

@@ -221,12 +221,12 @@ async function refreshRooms() {
     }
     const row = el('tr');
     row.dataset.room = room.name;
-    const cell = el('td');
+    const cell = el('td', 'members-cell');
     cell.append(members);
     const actions = el('td', 'actions');
     actions.append(dangerous('Close room', `Close #${room.name}: disconnect everyone, refuse joins until reopened`,
       () => act('close-room', { room: room.name })));
-    row.append(el('td', '', `#${room.name}`), cell, actions);
+    row.append(el('td', 'room', `#${room.name}`), cell, actions);
     return row;
   }));
   $('rooms').hidden = rooms.length === 0;

@@ -72,7 +72,7 @@ export class Connection {
 
   // dial(room, handlers): an opened transport (throws if the page cannot open one).
   // listener: changed(state), transport(kind or null), welcome(frame, {history, rejoined, restarted,
-  //   since}), frame(frame), nameRefused(text), closed({code, reason, wasOnline, fatal, refusal}),
+  //   since}), frame(frame), nameRefused(text, code), closed({code, reason, wasOnline, fatal, refusal}),
   //   signInFailed(message), cannotDial().
   // secrets: where the last welcome's `resume` secret is kept ({get(room, user), set(room, user,
   // secret), forget()}); the page keeps it in sessionStorage, so that a reload takes the name back too.
@@ -266,7 +266,7 @@ export class Connection {
       return;
     }
     this.#to(NAMING);
-    this.#listener.nameRefused(text);
+    this.#listener.nameRefused(text, code);
   }
 
   #closed(code, reason) {

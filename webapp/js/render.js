@@ -1,15 +1,17 @@
 // The page's elements and what builds them. Everything users or the server wrote is put on
 // the page with textContent, never as markup.
 
+import { linkParts } from './links.js';
+
 const $ = (id) => document.getElementById(id);
 export const ui = {
-  roomName: $('room-name'), status: $('status'), transport: $('transport'), reconnectNow: $('reconnect-now'),
-  me: $('me'), meName: $('me-name'), leave: $('leave'),
+  topbar: $('topbar'), roomName: $('room-name'), status: $('status'), transport: $('transport'), reconnectNow: $('reconnect-now'),
+  me: $('me'), meName: $('me-name'), leave: $('leave'), changeName: $('change-name'),
   sidebar: $('sidebar'), sidebarToggle: $('sidebar-toggle'),
   rooms: $('rooms'), roomsEmpty: $('rooms-empty'), roomForm: $('room-form'),
   roomInput: $('room-input'), roomError: $('room-error'),
-  members: $('members'), memberCount: $('member-count'), notices: $('notices'),
-  joinCard: $('join-card'), joinRoom: $('join-room'), joinForm: $('join-form'),
+  members: $('members'), memberCount: $('member-count'), membersNote: $('members-note'), notices: $('notices'),
+  joinCard: $('join-card'), joinVerb: $('join-verb'), joinRoom: $('join-room'), joinForm: $('join-form'),
   nameInput: $('name-input'), nameError: $('name-error'), nameLabel: $('name-label'), joinSub: $('join-sub'),
   chatPane: $('chat-pane'), scroller: $('log-scroll'), loadOlder: $('load-older'),
   items: $('log-items'), outbox: $('log-outbox'), typing: $('typing'),
@@ -57,9 +59,12 @@ function avatar(name, extra = '') {
   return a;
 }
 
-// A chat message; without ts it is one of ours still waiting to go out.
+// A chat message; without ts it is one of ours still waiting to go out. For the log's layout
+// in time (app.js) it says when it was written and, a room message, by whom.
 export function messageEl(user, text, ts, to, own) {
   const el = h('div', own ? 'msg own' : 'msg');
+  if (ts && !Number.isNaN(Date.parse(ts))) el.dataset.ts = Date.parse(ts);
+  if (!to) el.dataset.user = user;
   const bubble = h('div', 'bubble');
   const meta = h('div', 'meta');
   if (to) {
@@ -69,16 +74,40 @@ export function messageEl(user, text, ts, to, own) {
     meta.append(h('span', 'author', user));
   }
   meta.append(' ', ts ? timeEl(ts) : h('span', 'state', 'waiting for the connection'));
-  bubble.append(meta, h('p', 'text', text));
+  bubble.append(meta, textEl(text));
   el.append(avatar(user), bubble);
   return el;
 }
 
+// A message's text, its web addresses as links (js/links.js) that open in a new tab, which
+// gets neither this page as its opener nor its address as the referrer.
+function textEl(text) {
+  const p = h('p', 'text');
+  for (const part of linkParts(text)) {
+    if (part.href) {
+      const a = h('a', '', part.text);
+      a.href = part.href;
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer';
+      p.append(a);
+    } else {
+      p.append(part.text);
+    }
+  }
+  return p;
+}
+
 export function sysLineEl(text, ts) {
   const el = h('div', 'sys');
+  el.dataset.ts = ts && !Number.isNaN(Date.parse(ts)) ? Date.parse(ts) : Date.now();
   el.append(h('span', '', text));
   if (ts) el.append(' ', timeEl(ts));
   return el;
+}
+
+// Where a new day begins in the log: "Today", "Yesterday", a date.
+export function dayEl(label) {
+  return h('h2', 'day', label);
 }
 
 export function notice(text) {
@@ -96,12 +125,14 @@ export function showFieldError(el, text) {
   el.hidden = !text;
 }
 
-// kind: connecting, online, offline, or reconnecting (with its countdown as text).
+// kind: connecting, online, offline, or reconnecting (with its countdown as text). The header
+// has it too: on a narrow screen it gives the countdown and its button a row of their own.
 export function setStatus(kind, text) {
   const labels = { connecting: 'Connecting…', online: 'Online', offline: 'Offline' };
   const label = text || labels[kind];
   if (ui.status.textContent !== label) ui.status.textContent = label;
   ui.status.dataset.state = kind;
+  ui.topbar.dataset.state = kind;
   ui.reconnectNow.hidden = kind !== 'reconnecting';
 }
 

@@ -50,9 +50,14 @@ const commands = {
     return await browsers.get(engine).version();
   },
 
-  /** A new person: a browser context of its own (cookies, storage) with one page in its own window. */
-  async newPage({ engine, width, height }) {
-    const context = await browser(engine).createBrowserContext();
+  /**
+   * A new person: a browser context of its own (cookies, storage) with one page in its own window;
+   * or, with `sameAs`, another page of that page's person (its context: cookies and localStorage
+   * shared, sessionStorage its own), as a tab of theirs would be; in a window of its own too, so
+   * that neither is a hidden tab the browser slows down.
+   */
+  async newPage({ engine, width, height, sameAs }) {
+    const context = sameAs ? pageEntry(sameAs).context : await browser(engine).createBrowserContext();
     const page = await context.newPage({ type: 'window' });
     await page.setViewport({ width, height });
     const id = `p${nextPage++}`;
@@ -83,6 +88,12 @@ const commands = {
 
   async url({ page }) {
     return pageOf(page).url();
+  },
+
+  /** Reloads the page, as F5 does, and waits for it to load. */
+  async reload({ page }) {
+    await pageOf(page).reload({ waitUntil: 'load' });
+    return null;
   },
 
   async click(args) {
@@ -190,10 +201,13 @@ const commands = {
     return { errors, dialogs, foreign };
   },
 
+  /** Closes the page, and its context with its person's last page. */
   async close({ page }) {
     const entry = pages.get(page);
     pages.delete(page);
-    if (entry) await entry.context.close();
+    if (!entry) return null;
+    if ([...pages.values()].some(other => other.context === entry.context)) await entry.page.close();
+    else await entry.context.close();
     return null;
   },
 

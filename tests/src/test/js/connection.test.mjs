@@ -176,7 +176,7 @@ test('a refused name leaves the transport open for the next name', () => {
   last().opened();
   last().receive({ type: 'error', code: 'name-taken', message: 'That name is taken.' });
   assert.equal(connection.state, State.NAMING);
-  assert.deepEqual(heard('nameRefused'), [['That name is taken.']]);
+  assert.deepEqual(heard('nameRefused'), [['That name is taken.', 'name-taken']]);
   assert.equal(last().closed, false);
   assert.equal(connection.wanted, false);
   connection.join('anna');

@@ -132,3 +132,18 @@ export class FakeWebSocket {
 
 // Lets pending promise callbacks (a fetch's answer) run.
 export const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+// sessionStorage: getItem, setItem, removeItem over a Map; copy() is what a duplicated tab gets.
+export class FakeStorage {
+  #items = new Map();
+
+  getItem(key) { return this.#items.has(key) ? this.#items.get(key) : null; }
+  setItem(key, value) { this.#items.set(key, String(value)); }
+  removeItem(key) { this.#items.delete(key); }
+
+  copy() {
+    const copy = new FakeStorage();
+    for (const [key, value] of this.#items) copy.setItem(key, value);
+    return copy;
+  }
+}

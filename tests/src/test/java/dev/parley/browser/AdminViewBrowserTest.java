@@ -14,6 +14,7 @@ import dev.parley.support.Locator;
 import dev.parley.support.Rooms;
 import dev.parley.support.StandaloneParley;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,7 +27,11 @@ class AdminViewBrowserTest {
     final Browsers browsers = new Browsers();
 
     private BrowserPage admin() {
-        return browsers.open(SERVER.httpUri().resolve("/admin/")).page();
+        return admin(1280, 800);
+    }
+
+    private BrowserPage admin(int width, int height) {
+        return browsers.open(SERVER.httpUri().resolve("/admin/"), width, height).page();
     }
 
     private static void signIn(BrowserPage page, String token) {
@@ -40,6 +45,43 @@ class AdminViewBrowserTest {
         signIn(page, "not-the-token-at-all-000");
         assertThat(page.locator("#sign-in-error")).hasText("That token is not this node's.");
         assertThat(page.locator("#dashboard")).isHidden();
+    }
+
+    /** Every part of the rooms table, its buttons armed or not, inside its card: nothing spills out or scrolls sideways. */
+    private static final String SPILLS = """
+            () => {
+              const card = document.getElementById('rooms').closest('.card').getBoundingClientRect();
+              const out = [];
+              if (document.documentElement.scrollWidth > window.innerWidth) {
+                out.push(`the page scrolls sideways: ${document.documentElement.scrollWidth} px`);
+              }
+              for (const el of document.querySelectorAll('#rooms, #rooms th, #rooms td, #rooms li, #rooms button')) {
+                const box = el.getBoundingClientRect();
+                if (box.width > 0 && (box.left < card.left || box.right > card.right)) {
+                  out.push(`${el.tagName.toLowerCase()} "${el.textContent.trim()}": ${Math.round(box.left)} to ${Math.round(box.right)} px,`
+                    + ` the card ${Math.round(card.left)} to ${Math.round(card.right)} px`);
+                }
+              }
+              return out;
+            }""";
+
+    /** Also leaves target/screenshots/admin-view-{chromium,firefox}-375.png. */
+    @BrowserTest
+    void atPhoneWidthTheRoomsTableStaysInsideItsCard() {
+        String room = "a-room-with-a-rather-long-name-" + Rooms.fresh();
+        try (ChatClient ann = ChatClient.join(SERVER.chatUri(room), "annabelle-from-accounting");
+                ChatClient bob = ChatClient.join(SERVER.chatUri(room), "bob")) {
+            BrowserPage page = admin(375, 740);
+            signIn(page, AdminCases.TOKEN);
+            Locator row = page.locator("tr[data-room='" + room + "']");
+            assertThat(row.locator(".member > span")).hasText(new String[] {"annabelle-from-accounting", "bob"});
+            assertEquals(List.of(), page.evaluate(SPILLS));
+
+            row.locator(".actions button").click();
+            assertThat(row.locator(".actions button")).hasText("Confirm close room");
+            assertEquals(List.of(), page.evaluate(SPILLS), "with Close room armed");
+            page.screenshot(Path.of("target", "screenshots", "admin-view-" + browsers.engine().label() + "-375.png"), true);
+        }
     }
 
     /** Also leaves target/screenshots/admin-view.png: look at it. */
@@ -76,6 +118,9 @@ class AdminViewBrowserTest {
             assertEquals("bob", ann.nextOf("left").getString("user"));
             assertThat(bob.page().getByRole("alert")).containsText("An administrator removed you from this room.");
             assertThat(bob.status()).hasText("Offline");
+            // out of the room, bob's page lists nobody in it, and says why
+            assertThat(bob.members()).hasCount(0);
+            assertThat(bob.page().locator("#members-note")).hasText("You are not in #" + room + " any more.");
         }
     }
 }

@@ -40,6 +40,63 @@ class WebClientBrowserTest {
         assertThat(alice.log()).containsText("bob joined");
     }
 
+    /** README: "open http://localhost:8080/ in two tabs, pick two names, and chat". */
+    @BrowserTest
+    void twoTabsOfOneBrowserPickTwoNamesAndChat() {
+        ChatPage first = browsers.open(SERVER.httpUri());
+        first.join("alice");
+        assertThat(first.page().locator("#room-name")).hasText("lobby");
+
+        ChatPage second = browsers.openTab(first, SERVER.httpUri());
+        // the name the first tab is using is not filled in for the second
+        assertThat(second.nameField()).isFocused();
+        assertThat(second.nameField()).hasValue("");
+        // and where it is asked for anyway, the page says it is taken and lets another be picked
+        second.nameField().fill("alice");
+        second.button("Join").click();
+        assertThat(second.page().locator("#name-error"))
+                .hasText("\"alice\" is in use in #lobby, by someone else or by you in another tab. Pick another name.");
+        assertThat(second.nameField()).isFocused();
+        second.join("bob");
+
+        first.send("hello from the first tab");
+        assertThat(second.deliveredMessages().last()).hasText("hello from the first tab");
+        second.send("and from the second");
+        assertThat(first.deliveredMessages().last()).hasText("and from the second");
+        assertThat(first.members()).hasText(new String[] {"alice (you)", "bob"});
+        assertThat(second.members()).hasText(new String[] {"alice", "bob (you)"});
+    }
+
+    @BrowserTest
+    void aReloadJoinsAgainByItselfUnderTheSameNameInTheSameRoom() {
+        ChatPage alice = user("alice");
+        alice.send("before the reload");
+        assertThat(alice.deliveredMessages()).hasText(new String[] {"before the reload"});
+
+        alice.page().reload();
+        assertThat(alice.status()).hasText("Online");
+        assertThat(alice.page().locator("#room-name")).hasText(room);
+        assertThat(alice.members()).hasText(new String[] {"alice (you)"});
+        assertThat(alice.deliveredMessages()).hasText(new String[] {"before the reload"});
+
+        // the name can be changed: back to the form, the name ready to be typed over
+        alice.button("Change name").click();
+        assertThat(alice.nameField()).hasValue("alice");
+        assertThat(alice.nameField()).isFocused();
+        alice.join("alicia");
+        assertThat(alice.members()).hasText(new String[] {"alicia (you)"});
+
+        alice.page().reload();
+        assertThat(alice.status()).hasText("Online");
+        assertThat(alice.members()).hasText(new String[] {"alicia (you)"});
+
+        // after Leave a reload asks again, the name filled in
+        alice.button("Leave").click();
+        alice.page().reload();
+        assertThat(alice.nameField()).hasValue("alicia");
+        assertThat(alice.status()).hasText("Offline");
+    }
+
     @BrowserTest
     void messagesAreSentByButtonAndByEnterAndArriveInOrder() {
         ChatPage alice = user("alice");

@@ -26,12 +26,20 @@ public final class BrowserPage {
     private int height;
 
     BrowserPage(BrowserDriver driver, Engine engine, int width, int height) {
+        this(driver, engine, width, height, null);
+    }
+
+    /** With {@code sameAs}: another tab of that page's person (cookies and localStorage shared, sessionStorage not). */
+    BrowserPage(BrowserDriver driver, Engine engine, int width, int height, BrowserPage sameAs) {
         this.driver = driver;
         this.engine = engine;
         this.width = width;
         this.height = height;
-        this.id = ((JsonString) driver.call("newPage", Json.createObjectBuilder().add("engine", engine.label())
-                .add("width", width).add("height", height), ChatClient.TIMEOUT)).getString();
+        JsonObjectBuilder args = Json.createObjectBuilder().add("engine", engine.label()).add("width", width).add("height", height);
+        if (sameAs != null) {
+            args.add("sameAs", sameAs.id);
+        }
+        this.id = ((JsonString) driver.call("newPage", args, ChatClient.TIMEOUT)).getString();
     }
 
     public Engine engine() {
@@ -45,6 +53,11 @@ public final class BrowserPage {
 
     public String url() {
         return ((JsonString) call("url", args())).getString();
+    }
+
+    /** Reloads the page, as F5 does, and waits for it to load. */
+    public void reload() {
+        call("reload", args());
     }
 
     /** Elements by CSS, or any selector puppeteer takes. */

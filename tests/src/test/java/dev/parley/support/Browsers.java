@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * The browsers of a {@link BrowserTest}, which runs once per {@link Engine}: {@link #open}
  * opens a page in this run's engine, each in its own window and browser context (cookies,
- * storage), like a separate person. One {@link BrowserDriver} per JVM, each engine launched
+ * storage), like a separate person; {@link #openTab} another tab of one of them. One {@link BrowserDriver} per JVM, each engine launched
  * once, headless. Without an engine (or Node.js) the tests in it are skipped, saying so;
  * with CI=true that is a failure.
  *
@@ -66,7 +66,20 @@ public final class Browsers implements BeforeEachCallback, AfterEachCallback {
     }
 
     public ChatPage open(URI url, int width, int height) {
-        ChatPage page = new ChatPage(new BrowserPage(driver(test), engine(), width, height));
+        return opened(new ChatPage(new BrowserPage(driver(test), engine(), width, height)), url);
+    }
+
+    /**
+     * Another tab of the person who has {@code of} open, at {@code url}, as big as that one:
+     * cookies and localStorage are theirs, sessionStorage is the new tab's own.
+     */
+    public ChatPage openTab(ChatPage of, URI url) {
+        BrowserPage sibling = of.page();
+        return opened(new ChatPage(new BrowserPage(driver(test), engine(), sibling.viewportWidth(),
+                sibling.viewportHeight(), sibling)), url);
+    }
+
+    private ChatPage opened(ChatPage page, URI url) {
         pages.add(page);
         page.navigate(url);
         return page;
