@@ -9,6 +9,7 @@ import dev.parley.metrics.Meters;
 import dev.parley.metrics.Monitoring;
 import dev.parley.room.RoomRegistry;
 import dev.parley.sse.SseTransport;
+import dev.parley.standalone.grizzly.BrokenBody;
 import dev.parley.standalone.grizzly.FrameGuard;
 import dev.parley.standalone.grizzly.HandshakeCheck;
 import dev.parley.standalone.grizzly.PastTheHttpCodec;
@@ -138,6 +139,7 @@ public final class StandaloneServer implements AutoCloseable {
             Meters meters = cdi.select(Monitoring.class).get().meters();
             listener.registerAddOn(new FrameGuard(config.maxFrameBytes(), meters::closed));
             listener.registerAddOn(new HandshakeCheck());
+            listener.registerAddOn(new BrokenBody());
             listener.registerAddOn(new WebSocketAddOn(websockets, CONTEXT_PATH));
             listener.registerAddOn(new PastTheHttpCodec()); // last: it must sit right beside the codec
             http.addListener(listener);

@@ -35,9 +35,10 @@ import org.glassfish.grizzly.ssl.SSLBaseFilter;
  * Java. From the top the frame jumps to the TLS
  * filter, which must encrypt it, or else to the transport.
  *
- * <p>Three filters: one just above the codec sees the 101 go out, one just below it takes
- * the reads that follow, one at the top of the chain takes the writes. Plain HTTP and the
- * HTTP transport's streams pass all three untouched.
+ * <p>Four filters: one just above the codec sees the 101 go out, one just below it takes
+ * the reads that follow, one just above Tyrus' filter drops what Tyrus no longer takes, one
+ * at the top of the chain takes the writes. Plain HTTP and the HTTP transport's streams pass
+ * all four untouched.
  */
 public final class PastTheHttpCodec implements AddOn {
     private static final Attribute<Boolean> UPGRADED =
@@ -48,6 +49,10 @@ public final class PastTheHttpCodec implements AddOn {
 
     @Override
     public void setup(NetworkListener listener, FilterChainBuilder builder) {
+        int server = builder.indexOfType(org.glassfish.grizzly.http.server.HttpServerFilter.class);
+        if (server >= 0) { // Tyrus' filter is just below it
+            builder.add(server, new Unclaimed());
+        }
         int codec = builder.indexOfType(HttpServerFilter.class);
         builder.add(codec + 1, new Upgrades());
         builder.add(codec, new Bypass());
@@ -89,6 +94,25 @@ public final class PastTheHttpCodec implements AddOn {
                 landing = index;
             }
             return index;
+        }
+    }
+
+    /**
+     * Above Tyrus' filter: an upgraded connection's bytes that Tyrus did not take, dropped.
+     * Tyrus lets go of a connection as soon as it is closed, and a close from another thread
+     * (a member removed by an administrator, the idle check, a slow consumer, a closed room)
+     * may come while the selector carries a read of that connection up the chain: Tyrus then
+     * hands the bytes on, and Grizzly's HTTP server would fail on the placeholder they come in
+     * (GRIZZLY0013, docs/CLEAN-LOG.md). They belong to nobody now: the connection is closing.
+     */
+    private static final class Unclaimed extends BaseFilter {
+        @Override
+        public NextAction handleRead(FilterChainContext ctx) {
+            if (ctx.getMessage() instanceof HttpContent bytes && bytes.getHttpHeader() == WEBSOCKET_STREAM) {
+                bytes.recycle();
+                return ctx.getStopAction();
+            }
+            return ctx.getInvokeAction();
         }
     }
 
