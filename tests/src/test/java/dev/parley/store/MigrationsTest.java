@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.support.Rooms;
 import java.io.IOException;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,6 +19,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -70,8 +74,18 @@ class MigrationsTest {
         assertEquals(others, scripts("db/derby"));
     }
 
+    /** The scripts as the classpath has them: in core's classes folder, or in its jar once packaged. */
     private static List<String> scripts(String location) throws IOException, URISyntaxException {
-        Path directory = Path.of(MigrationsTest.class.getClassLoader().getResource(location).toURI());
+        URI uri = MigrationsTest.class.getClassLoader().getResource(location).toURI();
+        if (!"jar".equals(uri.getScheme())) {
+            return list(Path.of(uri));
+        }
+        try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
+            return list(jar.getPath(location));
+        }
+    }
+
+    private static List<String> list(Path directory) throws IOException {
         try (Stream<Path> files = Files.list(directory)) {
             return files.map(file -> file.getFileName().toString()).sorted().toList();
         }
