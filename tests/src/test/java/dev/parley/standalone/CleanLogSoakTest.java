@@ -80,10 +80,11 @@ class CleanLogSoakTest {
      */
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
     /**
-     * PARLEY_SEND_BUFFER: small (a frame counts two bytes a character: eight of the large
-     * messages), so that the member who stops reading is found out soon.
+     * PARLEY_SEND_BUFFER: small, so that the member who stops reading is found out soon, and
+     * room for 32 of the large messages (a frame counts two bytes a character), so that the
+     * members who read them are not, on a loaded machine.
      */
-    private static final int SEND_BUFFER = 64 * 1024;
+    private static final int SEND_BUFFER = 128 * 1024;
     /** Any one wait of the test: an answer, a frame, a close. */
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final List<String> ROOMS = List.of("soak-a", "soak-b", "soak-c");
@@ -410,7 +411,9 @@ class CleanLogSoakTest {
         URI uri = node.chatUri(room);
         String user = "churn-" + names.incrementAndGet();
         int way = round % 5;
-        if (way == 3) { // a frame cut off in the middle: the connection ends with half of it sent
+        if (way == 2) {
+            removedWhileSending(room, user);
+        } else if (way == 3) { // a frame cut off in the middle: the connection ends with half of it sent
             try (RawConnection raw = RawConnection.upgraded(uri)) {
                 raw.sendText(join(user));
                 raw.readFrame();
@@ -418,55 +421,74 @@ class CleanLogSoakTest {
                 raw.send(new byte[100]);
             }
             tally("churn: cut mid-frame");
-            tally("churn");
-            return;
-        }
-        if (way == 4) { // the connection reset without a close frame, the way a crashed client's is
+        } else if (way == 4) { // the connection reset without a close frame, the way a crashed client's is
             try (Wire wire = new Wire()) {
                 wire.handshake(uri.getRawPath());
-                wire.send(maskedText(join(user)));
+                wire.send(masked(0x1, join(user).getBytes(StandardCharsets.UTF_8)));
                 wire.reset();
             }
             tally("churn: reset");
-            tally("churn");
-            return;
-        }
-        ChatClient member = ChatClient.join(uri, user);
-        member.say("hello from " + user, "hi");
-        member.awaitAck("hi");
-        acked.get(room).incrementAndGet();
-        tally("message acknowledged");
-        switch (way) {
-            case 0 -> {
+        } else {
+            ChatClient member = ChatClient.join(uri, user);
+            member.say("hello from " + user, "hi");
+            member.awaitAck("hi");
+            acked.get(room).incrementAndGet();
+            tally("message acknowledged");
+            if (way == 0) {
                 member.closeNormally();
                 tally("churn: closed");
-            }
-            case 1 -> {
+            } else {
                 member.abort();
                 tally("churn: dropped");
             }
-            default -> { // the admin view removes it while it is still sending
-                AtomicBoolean stop = new AtomicBoolean();
-                Future<?> pinging = pool.submit(() -> {
-                    while (!stop.get() && member.sendUnlessClosed(ping())) {
-                        // as fast as the socket takes them: bytes are on their way when the close comes
-                    }
-                });
-                HttpResponse<String> removed = admin("POST", "disconnect",
-                        "{\"room\":\"" + room + "\",\"user\":\"" + user + "\"}", ADMIN_TOKEN);
-                expect("churn: admin's disconnect", removed.statusCode() == 200, removed.body());
-                ChatClient.Closed closed = member.awaitClose();
-                stop.set(true);
-                pinging.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                // or a reset: the server closes the socket right after its close frame, and the
-                // pings still arriving make the kernel reset the connection, the frame with it
-                expect("churn: removed by an administrator", closed.code() == 1008
-                        && closed.reason().equals("removed by an administrator") || closed.code() == 1006,
-                        closed.toString());
-                member.abort();
-            }
         }
         tally("churn");
+    }
+
+    /**
+     * The admin view removes a member while its bytes are still arriving: pongs, as fast as
+     * the socket takes them, which ask for no answer (pings would fill its queue with pongs
+     * and make it a slow consumer first). The close is made on the admin API's thread, while
+     * the selector reads the member's connection: the race of docs/CLEAN-LOG.md.
+     */
+    private void removedWhileSending(String room, String user) throws Exception {
+        try (RawConnection member = RawConnection.upgraded(node.chatUri(room))) {
+            member.sendText(join(user));
+            member.readFrame(); // the welcome
+            byte[] pongs = new byte[0];
+            for (int i = 0; i < 50; i++) {
+                pongs = concat(pongs, masked(0xA, new byte[8]));
+            }
+            byte[] burst = pongs;
+            AtomicBoolean stop = new AtomicBoolean();
+            Future<?> sending = pool.submit(() -> {
+                try {
+                    while (!stop.get()) {
+                        member.send(burst);
+                    }
+                } catch (IOException closed) {
+                    // the server closed the connection
+                }
+                return null;
+            });
+            HttpResponse<String> removed = admin("POST", "disconnect",
+                    "{\"room\":\"" + room + "\",\"user\":\"" + user + "\"}", ADMIN_TOKEN);
+            expect("churn: admin's disconnect", removed.statusCode() == 200, removed.body());
+            String closed;
+            try {
+                RawConnection.Frame close = member.readUntilClose();
+                closed = close.closeCode() + " " + close.closeReason();
+            } catch (IOException reset) {
+                // or a reset: the server closes the socket right after its close frame, and the
+                // pongs still arriving make the kernel reset the connection, the frame with it
+                closed = "1006";
+            } finally {
+                stop.set(true);
+            }
+            sending.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            expect("churn: removed by an administrator",
+                    closed.equals("1008 removed by an administrator") || closed.equals("1006"), closed);
+        }
     }
 
     /** A member over the HTTP transport joins, says something, and goes; and POSTs the transport refuses. */
@@ -746,7 +768,7 @@ class CleanLogSoakTest {
      */
     private void slowConsumer() throws Exception {
         URI room = node.chatUri("soak-flood");
-        String text = "€".repeat(4000);
+        String text = "€".repeat(2000);
         try (ChatClient sender = ChatClient.join(room, "sender");
              RawConnection stalled = RawConnection.stalled(room)) {
             stalled.sendText(join("stalled"));
@@ -888,18 +910,24 @@ class CleanLogSoakTest {
         return Base64.getEncoder().encodeToString(nonce);
     }
 
-    private static byte[] maskedText(String text) {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    /** A masked frame, as a client sends it: short payloads only. */
+    private static byte[] masked(int opcode, byte[] payload) {
         byte[] mask = new byte[4];
         ThreadLocalRandom.current().nextBytes(mask);
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(0x81);
-        frame.write(0x80 | payload.length); // short texts only
+        frame.write(0x80 | opcode);
+        frame.write(0x80 | payload.length);
         frame.writeBytes(mask);
         for (int i = 0; i < payload.length; i++) {
             frame.write(payload[i] ^ mask[i % 4]);
         }
         return frame.toByteArray();
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     /** A plain socket to the server, for what no HTTP client sends; it can be reset instead of closed. */
