@@ -1,6 +1,8 @@
 package dev.parley.standalone.grizzly;
 
+import java.nio.ByteBuffer;
 import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.Grizzly;
 import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.BaseFilter;
@@ -17,7 +19,11 @@ import org.glassfish.grizzly.http.Method;
 import org.glassfish.grizzly.http.Protocol;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.memory.ByteBufferArray;
 import org.glassfish.grizzly.ssl.SSLBaseFilter;
+import org.glassfish.tyrus.container.grizzly.client.TaskProcessor;
+import org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter;
+import org.glassfish.tyrus.spi.ReadHandler;
 
 /**
  * Lets go of the upgrade request once a connection is a WebSocket one. Grizzly's HTTP codec
@@ -26,7 +32,7 @@ import org.glassfish.grizzly.ssl.SSLBaseFilter;
  * an idle chat connection held) and hands every later read up as that request's content. From the 101 on, this
  * forgets the request and takes the reads past the codec itself, wrapped as the content
  * of one shared placeholder request, which is all the filters above it read of them
- * ({@link FrameGuard}, Tyrus' own: the bytes).
+ * ({@link FrameGuard}, {@link Handover}: the bytes).
  *
  * <p>Writes go past it too, and past every other filter that has nothing to do with an
  * upgraded connection's bytes: a frame Tyrus writes starts at the top of the chain, and
@@ -35,9 +41,13 @@ import org.glassfish.grizzly.ssl.SSLBaseFilter;
  * Java. From the top the frame jumps to the TLS
  * filter, which must encrypt it, or else to the transport.
  *
+ * <p>Reads go past Tyrus' filter as well: {@link Handover} gives the bytes to Tyrus' reader
+ * itself, as Tyrus' filter does once a connection is upgraded, and drops them when Tyrus has
+ * let go of the connection meanwhile (docs/CLEAN-LOG.md: Tyrus' filter fails then).
+ *
  * <p>Four filters: one just above the codec sees the 101 go out, one just below it takes
- * the reads that follow, one just above Tyrus' filter drops what Tyrus no longer takes, one
- * at the top of the chain takes the writes. Plain HTTP and the HTTP transport's streams pass
+ * the reads that follow, one just below Tyrus' filter hands them to Tyrus, one at the top of
+ * the chain takes the writes. Plain HTTP, handshakes and the HTTP transport's streams pass
  * all four untouched.
  */
 public final class PastTheHttpCodec implements AddOn {
@@ -47,11 +57,21 @@ public final class PastTheHttpCodec implements AddOn {
     private static final HttpRequestPacket WEBSOCKET_STREAM =
             HttpRequestPacket.builder().method(Method.GET).uri("/").protocol(Protocol.HTTP_1_1).build();
 
+    /**
+     * Tyrus' own attributes of an upgraded connection, which its filter sets at the handshake
+     * and removes when the connection closes: the same attributes, by their names in
+     * {@link GrizzlyServerFilter} (Tyrus 2.2.2).
+     */
+    private static final Attribute<org.glassfish.tyrus.spi.Connection> TYRUS_CONNECTION =
+            Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(GrizzlyServerFilter.class.getName() + ".Connection");
+    private static final Attribute<TaskProcessor> TYRUS_TASKS =
+            Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(TaskProcessor.class.getName() + ".TaskProcessor");
+
     @Override
     public void setup(NetworkListener listener, FilterChainBuilder builder) {
-        int server = builder.indexOfType(org.glassfish.grizzly.http.server.HttpServerFilter.class);
-        if (server >= 0) { // Tyrus' filter is just below it
-            builder.add(server, new Unclaimed());
+        int tyrus = builder.indexOfType(GrizzlyServerFilter.class);
+        if (tyrus >= 0) {
+            builder.add(tyrus, new Handover());
         }
         int codec = builder.indexOfType(HttpServerFilter.class);
         builder.add(codec + 1, new Upgrades());
@@ -98,21 +118,59 @@ public final class PastTheHttpCodec implements AddOn {
     }
 
     /**
-     * Above Tyrus' filter: an upgraded connection's bytes that Tyrus did not take, dropped.
-     * Tyrus lets go of a connection as soon as it is closed, and a close from another thread
-     * (a member removed by an administrator, the idle check, a slow consumer, a closed room)
-     * may come while the selector carries a read of that connection up the chain: Tyrus then
-     * hands the bytes on, and Grizzly's HTTP server would fail on the placeholder they come in
-     * (GRIZZLY0013, docs/CLEAN-LOG.md). They belong to nobody now: the connection is closing.
+     * Just below Tyrus' filter: an upgraded connection's bytes go to Tyrus' reader, through the
+     * connection's task processor, as Tyrus' filter sends them, or nowhere if Tyrus has let go of
+     * the connection. Tyrus lets go (removes its two attributes) as soon as the connection is
+     * closed, and a close from another thread (a member removed by an administrator, a slow
+     * consumer, a closed room, the stop) may come while the selector carries a read of that
+     * connection up the chain. Tyrus' filter then either passes the bytes on, to Grizzly's HTTP
+     * server, which fails on their placeholder request, or finds one attribute gone between its
+     * reads of the two: GRIZZLY0013 with a NullPointerException either way (docs/CLEAN-LOG.md).
+     * The bytes belong to nobody now; the connection is closing.
      */
-    private static final class Unclaimed extends BaseFilter {
+    private static final class Handover extends BaseFilter {
         @Override
         public NextAction handleRead(FilterChainContext ctx) {
-            if (ctx.getMessage() instanceof HttpContent bytes && bytes.getHttpHeader() == WEBSOCKET_STREAM) {
-                bytes.recycle();
+            Connection<?> connection = ctx.getConnection();
+            if (UPGRADED.get(connection) == null) {
+                return ctx.getInvokeAction(); // a handshake, plain HTTP: Tyrus' filter and the HTTP server
+            }
+            HttpContent content = ctx.getMessage();
+            Buffer bytes = content.getContent();
+            content.recycle();
+            TaskProcessor tasks = TYRUS_TASKS.get(connection);
+            org.glassfish.tyrus.spi.Connection tyrus = TYRUS_CONNECTION.get(connection);
+            if (tasks == null || tyrus == null || !bytes.hasRemaining()) {
                 return ctx.getStopAction();
             }
-            return ctx.getInvokeAction();
+            ReadHandler reader = tyrus.getReadHandler();
+            if (!bytes.isComposite()) {
+                tasks.processTask(new Read(bytes.toByteBuffer(), reader));
+            } else {
+                ByteBufferArray parts = bytes.toByteBufferArray();
+                ByteBuffer[] array = parts.getArray();
+                for (int i = 0; i < parts.size(); i++) {
+                    tasks.processTask(new Read(array[i], reader));
+                }
+                parts.recycle();
+            }
+            return ctx.getStopAction();
+        }
+    }
+
+    /** Bytes for Tyrus' reader, in the connection's turn. */
+    private static final class Read extends TaskProcessor.Task {
+        private final ByteBuffer bytes;
+        private final ReadHandler reader;
+
+        Read(ByteBuffer bytes, ReadHandler reader) {
+            this.bytes = bytes;
+            this.reader = reader;
+        }
+
+        @Override
+        public void execute() {
+            reader.handle(bytes);
         }
     }
 

@@ -17,12 +17,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.strategies.SameThreadIOStrategy;
+import org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 import org.glassfish.tyrus.core.TyrusWebSocketEngine;
 import org.glassfish.tyrus.server.TyrusServerContainer;
@@ -34,10 +40,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link PastTheHttpCodec} in a Grizzly listener with Tyrus, as the standalone server
- * builds it, with one filter more, {@link Gate}: it holds a read of an upgraded connection
- * on its way from the codec to Tyrus, so that a test can make happen at will what the
- * server met by chance (docs/CLEAN-LOG.md): the connection closed from another thread
- * while the selector carries a read of it up the chain.
+ * builds it, with two filters more: {@link Gate} holds a read of an upgraded connection on
+ * its way from the codec to Tyrus, so that a test can make happen at will what the server
+ * met by chance (docs/CLEAN-LOG.md), the connection closed from another thread while the
+ * selector carries a read of it up the chain; {@link Spy}, just below Tyrus' filter, sees
+ * what reaches it.
  */
 class PastTheHttpCodecTest {
     private static final long WAIT_SECONDS = 10;
@@ -46,6 +53,7 @@ class PastTheHttpCodecTest {
     final LogProblems problems = new LogProblems();
 
     private final Gate gate = new Gate();
+    private final Spy spy = new Spy();
     private HttpServer http;
     private URI echo;
 
@@ -68,6 +76,7 @@ class PastTheHttpCodecTest {
         listener.registerAddOn(gate);
         listener.registerAddOn(new WebSocketAddOn(websockets, "/"));
         listener.registerAddOn(new PastTheHttpCodec());
+        listener.registerAddOn(spy);
         http.addListener(listener);
         http.start();
         echo = URI.create("ws://127.0.0.1:" + listener.getPort() + "/echo");
@@ -93,6 +102,26 @@ class PastTheHttpCodecTest {
 
             assertTrue(gate.through.await(WAIT_SECONDS, TimeUnit.SECONDS), "the read never left the chain");
             assertEquals(java.util.List.of(), problems.recorded(), "what Grizzly logged");
+            assertEquals(0, spy.frames.get(), "reads of an upgraded connection that reached Tyrus' filter");
+        }
+    }
+
+    /** Just below Tyrus' filter: counts the reads that reach it other than handshakes (there is no plain HTTP here). */
+    private static final class Spy extends BaseFilter implements AddOn {
+        final AtomicInteger frames = new AtomicInteger();
+
+        @Override
+        public void setup(NetworkListener listener, FilterChainBuilder builder) {
+            builder.add(builder.indexOfType(GrizzlyServerFilter.class), this);
+        }
+
+        @Override
+        public NextAction handleRead(FilterChainContext ctx) {
+            if (ctx.getMessage() instanceof HttpContent content
+                    && !"websocket".equalsIgnoreCase(content.getHttpHeader().getUpgrade())) {
+                frames.incrementAndGet();
+            }
+            return ctx.getInvokeAction();
         }
     }
 
