@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * {@code java -jar parley-standalone.jar token --user ada [--rooms 'team-*,lobby'] [--ttl 1h] [--link]}:
  * prints a token signed with PARLEY_TOKEN_SECRET, for trying identity out, and with --link
  * a link that signs a browser in with it. An application
- * mints its own with any JWT library (README, "Identity").
+ * mints its own with any JWT library (docs/IDENTITY.md, "Using it").
  */
 final class TokenCommand {
     static final String USAGE = """

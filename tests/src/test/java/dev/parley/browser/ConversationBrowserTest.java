@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * How the web client shows a conversation, in each browser engine: web addresses as links, a
  * divider where a day begins, one sender's messages a few minutes apart under one name. The
  * server keeps history in an H2 database in this JVM's memory, so that a test can write
- * yesterday's messages into it. Leaves target/screenshots/readme.png (Chromium), the README's
+ * yesterday's messages into it. Leaves tests/target/screenshots/readme.png (Chromium), the README's
  * picture, and readme-firefox.png.
  */
 class ConversationBrowserTest {

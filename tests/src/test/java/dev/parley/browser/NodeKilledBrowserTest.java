@@ -18,7 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A page behind the README's HAProxy over three cluster nodes (PARLEY_PRESENCE_TTL 30 s),
+ * A page behind docs/PROXIES.md's HAProxy over three cluster nodes (PARLEY_PRESENCE_TTL 30 s),
  * in both engines: kill -9 of the node holding its connection, and the page is back, under
  * its own name (the welcome's secret takes it back from the dead node at once), with what
  * it queued meanwhile delivered, within 5 s; the others hear neither a left nor a joined.

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The README's HAProxy and Apache httpd cluster configurations as written, and nginx's with
+ * docs/PROXIES.md's HAProxy and Apache httpd cluster configurations as written, and nginx's with
  * one server line per node, round robin without stickiness in front of three cluster nodes: members over WebSocket and over HTTP (whose POSTs land on any node
  * and are forwarded to the one holding the stream) all get every message, in order.
  */
