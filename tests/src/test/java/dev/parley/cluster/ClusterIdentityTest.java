@@ -72,4 +72,64 @@ class ClusterIdentityTest {
             }
         }
     }
+
+    private static ChatClient joinOn(int node, String room, String user, List<String> mod) {
+        ChatClient client = ChatClient.connect(CLUSTER.node(node).chatUri(room));
+        client.send(Json.createObjectBuilder().add("type", "join")
+                .add("token", TestTokens.hs256(TestTokens.claims(user, c -> c.claim("mod", mod)))).build());
+        client.next("welcome");
+        return client;
+    }
+
+    private static JsonObject command(String type, String user, String cid) {
+        return Json.createObjectBuilder().add("type", type).add("user", user).add("seconds", 600).add("cid", cid).build();
+    }
+
+    /** PROTOCOL.md 1.1: mutes and bans hold on every node, for members there and for joins of a room started after. */
+    @Test
+    void aModeratorsBanAndMuteOnOneNodeHoldOnTheOther() {
+        String room = Rooms.fresh();
+        try (ChatClient mia = joinOn(1, room, "mia", List.of(room)); ChatClient ada = joinOn(2, room, "ada");
+             ChatClient bob = joinOn(2, room, "bob")) {
+            mia.send(command("mute", "bob", "m"));
+            assertEquals("m", mia.nextOf("ack").getString("cid"));
+            bob.send(Json.createObjectBuilder().add("type", "message").add("text", "hi").add("cid", "b1").build());
+            JsonObject muted = bob.nextOf("error");
+            assertEquals("forbidden", muted.getString("code"), muted::toString);
+            assertEquals("b1", muted.getString("cid"));
+
+            mia.send(Json.createObjectBuilder().add("type", "ban").add("user", "ada").add("cid", "b").build());
+            assertEquals("b", mia.nextOf("ack").getString("cid"));
+            assertEquals("forbidden", ada.nextOf("error").getString("code"));
+            assertEquals(new ChatClient.Closed(1008, "banned"), ada.awaitClose());
+        }
+        String later = Rooms.fresh();
+        try (ChatClient mia = joinOn(1, later, "mia", List.of(later))) {
+            mia.send(Json.createObjectBuilder().add("type", "ban").add("user", "cy").add("cid", "b").build());
+            assertEquals("b", mia.nextOf("ack").getString("cid"));
+            try (ChatClient cy = ChatClient.connect(CLUSTER.node(2).chatUri(later))) { // the room starts on node 2 now
+                cy.send(Json.createObjectBuilder().add("type", "join").add("token", TestTokens.hs256("cy")).build());
+                assertEquals("forbidden", cy.next("error").getString("code"), "read from the store as the room starts");
+            }
+        }
+    }
+
+    /** PROTOCOL.md 1.1: a read position reaches the user's tab on the other node and the room there, kept in the store. */
+    @Test
+    void aReadPositionReachesTheUsersTabOnTheOtherNode() {
+        String room = Rooms.fresh();
+        try (ChatClient onOne = joinOn(1, room, "ada"); ChatClient onTwo = joinOn(2, room, "ada");
+             ChatClient bob = joinOn(2, room, "bob")) {
+            bob.say("read me", "c1").awaitAck("c1");
+            long seq = onOne.nextOf("message").getJsonNumber("seq").longValue();
+            onTwo.nextOf("message");
+            onOne.send(Json.createObjectBuilder().add("type", "read").add("seq", seq).build());
+            assertEquals(seq, onTwo.nextOf("read").getJsonNumber("seq").longValue());
+            assertEquals("ada", bob.nextOf("read").getString("user"));
+            try (ChatClient third = ChatClient.connect(CLUSTER.node(2).chatUri(room))) {
+                third.send(Json.createObjectBuilder().add("type", "join").add("token", TestTokens.hs256("ada")).build());
+                assertEquals(seq, third.next("welcome").getJsonNumber("read").longValue());
+            }
+        }
+    }
 }
