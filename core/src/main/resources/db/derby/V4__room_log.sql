@@ -7,7 +7,7 @@ alter table parley_message add column emoji_on boolean;
 alter table parley_message add column edited bigint;
 alter table parley_message add column edits integer not null default 0;
 alter table parley_message add column deleted boolean not null default false;
-create index parley_message_cid on parley_message (room, username, cid);
+create index parley_message_cid on parley_message (room, cid);
 create table parley_reaction (
     room     varchar(64)  not null,
     ref_seq  bigint       not null,

@@ -12,8 +12,8 @@ alter table parley_message add column emoji_on boolean;          -- react: added
 alter table parley_message add column edited bigint;             -- message: its newest edit's ts, epoch ms
 alter table parley_message add column edits integer default 0 not null;
 alter table parley_message add column deleted boolean default false not null;
--- a user's cid in a room: what a resent frame is looked up by
-create index parley_message_cid on parley_message (room, username, cid);
+-- the cids of a room: what a batch's resent frames are looked up by, then by user
+create index parley_message_cid on parley_message (room, cid);
 create table parley_reaction (
     room     varchar(64)  not null,
     ref_seq  bigint       not null,

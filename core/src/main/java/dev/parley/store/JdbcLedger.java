@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,13 +21,16 @@ import java.util.TreeMap;
  * wrote before in the same transaction, and no other node writes the room meanwhile.
  * Standard SQL that H2, PostgreSQL and Derby all run.
  */
-final class JdbcLedger implements LogRules.Ledger {
+final class JdbcLedger implements LogRules.Ledger, AutoCloseable {
     private static final byte[] NO_TEXT = new byte[0];
 
     static final String INSERT = "insert into parley_message"
             + " (room, seq, username, body, ts, kind, cid, ref_seq, emoji, emoji_on) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String SENT = "select seq, ts from parley_message where room = ? and username = ? and cid = ?"
             + " order by seq desc fetch first 1 rows only";
+    /** A batch's cids, however many users sent them: {@code in (...)} of up to {@value #PRELOAD_CHUNK}. */
+    private static final String SENT_ANY = "select username, cid, seq, ts from parley_message where room = ? and cid in (";
+    private static final int PRELOAD_CHUNK = 500;
     private static final String SENT_AFTER = "select count(*) from parley_message where room = ? and username = ? and seq > ?";
     private static final String MESSAGE = "select kind, username, deleted, edits from parley_message where room = ? and seq = ?";
     private static final String REACTIONS = "select emoji, username from parley_reaction where room = ? and ref_seq = ?";
@@ -72,10 +76,10 @@ final class JdbcLedger implements LogRules.Ledger {
                 last = result.getLong(1);
             }
         }
-        JdbcLedger ledger = new JdbcLedger(connection, room);
         List<Appended> done = new ArrayList<>(appends.size());
         long first = last;
-        try {
+        try (JdbcLedger ledger = new JdbcLedger(connection, room)) {
+            ledger.preload(appends);
             for (Append append : appends) {
                 Appended appended = LogRules.apply(room, last + 1, append, ledger);
                 if (appended instanceof Appended.Stored) {
@@ -83,6 +87,7 @@ final class JdbcLedger implements LogRules.Ledger {
                 }
                 done.add(appended);
             }
+            ledger.flush();
         } catch (Failed e) {
             throw e.getCause();
         }
@@ -106,13 +111,74 @@ final class JdbcLedger implements LogRules.Ledger {
         return done;
     }
 
+    /** The batch's cids as the database had them, and as the batch stored them: user and cid to the newest. */
+    private final Map<String, LogRules.Sent> sent = new HashMap<>();
+    private boolean preloaded;
+    /** Inserts not yet executed: run before anything else reads or writes (see {@link #flush}). */
+    private PreparedStatement inserts;
+
     JdbcLedger(Connection connection, String room) {
         this.connection = connection;
         this.room = room;
     }
 
+    /**
+     * Looks up every cid of the batch in one query, so that a batch of messages with cids
+     * (what the web client sends) costs one select and one batched insert, not two round
+     * trips a message.
+     */
+    private void preload(List<Append> appends) throws SQLException {
+        List<String> cids = appends.stream().map(Append::cid).filter(java.util.Objects::nonNull).distinct().toList();
+        for (int from = 0; from < cids.size(); from += PRELOAD_CHUNK) {
+            List<String> chunk = cids.subList(from, Math.min(cids.size(), from + PRELOAD_CHUNK));
+            String sql = SENT_ANY + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")";
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                select.setString(1, room);
+                for (int i = 0; i < chunk.size(); i++) {
+                    select.setString(i + 2, chunk.get(i));
+                }
+                try (ResultSet result = select.executeQuery()) {
+                    while (result.next()) {
+                        sent.merge(key(result.getString(1), result.getString(2)),
+                                new LogRules.Sent(result.getLong(3), Instant.ofEpochMilli(result.getLong(4))),
+                                (a, b) -> a.seq() >= b.seq() ? a : b);
+                    }
+                }
+            }
+        }
+        preloaded = true;
+    }
+
+    private static String key(String user, String cid) {
+        return user + '\n' + cid;
+    }
+
+    /** Executes the inserts waiting in the batch. */
+    void flush() {
+        if (inserts == null) {
+            return;
+        }
+        try (PreparedStatement batch = inserts) {
+            inserts = null;
+            batch.executeBatch();
+        } catch (SQLException e) {
+            throw new Failed(e);
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        if (inserts != null) {
+            inserts.close();
+        }
+    }
+
     @Override
     public LogRules.Sent sent(String user, String cid) {
+        if (preloaded) {
+            return sent.get(key(user, cid));
+        }
+        flush();
         return query(SENT, select -> {
             select.setString(2, user);
             select.setString(3, cid);
@@ -161,9 +227,21 @@ final class JdbcLedger implements LogRules.Ledger {
         });
     }
 
+    /** Batched: executed by the next read or write, or at the end of the batch. */
     @Override
     public void store(Logged entry, String cid) {
-        update(INSERT, insert -> bind(insert, entry, cid));
+        try {
+            if (inserts == null) {
+                inserts = connection.prepareStatement(INSERT);
+            }
+            bind(inserts, entry, cid);
+            inserts.addBatch();
+        } catch (SQLException e) {
+            throw new Failed(e);
+        }
+        if (cid != null) {
+            sent.put(key(entry.user(), cid), new LogRules.Sent(entry.seq(), entry.ts()));
+        }
     }
 
     /** Binds an entry to {@link #INSERT}'s parameters. */
@@ -247,6 +325,7 @@ final class JdbcLedger implements LogRules.Ledger {
 
     /** Parameter 1 is the room. */
     private <T> T query(String sql, Statement<T> reader) {
+        flush();
         try (PreparedStatement select = connection.prepareStatement(sql)) {
             select.setString(1, room);
             return reader.run(select);
@@ -256,6 +335,7 @@ final class JdbcLedger implements LogRules.Ledger {
     }
 
     private void update(String sql, Binding binding) {
+        flush();
         try (PreparedStatement update = connection.prepareStatement(sql)) {
             binding.bind(update);
             update.executeUpdate();

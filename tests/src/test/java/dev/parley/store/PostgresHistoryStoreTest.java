@@ -26,37 +26,35 @@ import org.junit.jupiter.api.Test;
  * saying so, where there is none; with CI=true a missing PostgreSQL is a failure.
  */
 class PostgresHistoryStoreTest extends JdbcStoreContract {
-    static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
     private static HikariDataSource database;
 
+    private static TestDatabase own;
+
+    /**
+     * A database of this run's own (createdb), dropped after: a database left by another
+     * run, or migrated by an unreleased script that changed since, cannot fail this one.
+     */
     @BeforeAll
     static void connect() {
-        database = postgres();
+        own = TestDatabase.create();
+        database = pool(own);
     }
 
-    /** A pool on the test database, or the test is skipped (never with CI=true). */
-    static HikariDataSource postgres() {
+    static HikariDataSource pool(TestDatabase on) {
         HikariDataSource pool = new HikariDataSource();
-        pool.setJdbcUrl(URL);
-        pool.setUsername("postgres");
-        pool.setInitializationFailTimeout(-1);
+        pool.setJdbcUrl(on.jdbcUrl());
+        pool.setUsername(on.user());
         pool.setConnectionTimeout(3000);
-        try (Connection probe = pool.getConnection()) {
-            return pool;
-        } catch (SQLException unreachable) {
-            pool.close();
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("PostgreSQL must be reachable at " + URL + " in CI", unreachable);
-            }
-            Assumptions.abort("skipped: no PostgreSQL at " + URL + " (" + unreachable.getMessage() + ")");
-            return null;
-        }
+        return pool;
     }
 
     @AfterAll
     static void disconnect() {
         if (database != null) {
             database.close();
+        }
+        if (own != null) {
+            own.close();
         }
     }
 

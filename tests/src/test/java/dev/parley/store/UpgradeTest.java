@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.protocol.ChatMessage;
 import dev.parley.protocol.Logged;
+import dev.parley.support.TestDatabase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -45,19 +46,11 @@ class UpgradeTest {
 
     @Test
     void aPostgresDatabaseOfParley040() throws Exception {
-        String name = "parley_upgrade_" + System.nanoTime();
-        try (HikariDataSource admin = PostgresHistoryStoreTest.postgres()) {
-            execute(admin, "create database " + name);
-            try (HikariDataSource database = new HikariDataSource()) {
-                database.setJdbcUrl("jdbc:postgresql://127.0.0.1:5432/" + name);
-                database.setUsername("postgres");
-                for (String statement : dumpStatements("/upgrade/parley-0.4.0.postgres.sql")) {
-                    execute(database, statement);
-                }
-                upgradesInPlace(database);
-            } finally {
-                execute(admin, "drop database if exists " + name);
+        try (TestDatabase made = TestDatabase.create(); HikariDataSource database = PostgresHistoryStoreTest.pool(made)) {
+            for (String statement : dumpStatements("/upgrade/parley-0.4.0.postgres.sql")) {
+                execute(database, statement);
             }
+            upgradesInPlace(database);
         }
     }
 
