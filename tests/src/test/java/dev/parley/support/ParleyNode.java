@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  * {@link #awaitLine}.
  */
 public final class ParleyNode implements AutoCloseable {
-    public static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** Long enough for a node on a machine that runs other servers and browsers beside it: a wait, not a pause. */
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     public static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     static final int KEPT_LINES = 10_000;
     private static final Pattern LISTENING = Pattern.compile("listening on http://[^ ]+:(\\d+)/");
