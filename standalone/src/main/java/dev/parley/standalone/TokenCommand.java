@@ -18,22 +18,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code java -jar parley-standalone.jar token --user ada [--rooms 'team-*,lobby'] [--ttl 1h] [--link]}:
+ * {@code java -jar parley-standalone.jar token --user ada [--rooms 'team-*,lobby'] [--mod lobby] [--ttl 1h] [--link]}:
  * prints a token signed with PARLEY_TOKEN_SECRET, for trying identity out, and with --link
  * a link that signs a browser in with it. An application
  * mints its own with any JWT library (docs/IDENTITY.md, "Using it").
  */
 final class TokenCommand {
     static final String USAGE = """
-            usage: parley token --user NAME [--rooms ROOM,PREFIX*,...] [--ttl 30s|15m|1h|7d] [--link]
+            usage: parley token --user NAME [--rooms ROOM,PREFIX*,...] [--mod ROOM,PREFIX*,...] [--ttl 30s|15m|1h|7d] [--link]
             Prints a token signed with PARLEY_TOKEN_SECRET, for trying identity out (docs/IDENTITY.md).
               --user NAME   the user it names
               --rooms LIST  the rooms it lets into, comma-separated; PREFIX* is every room that
                             starts so (default: every room)
+              --mod LIST    the rooms where the user is a moderator, in the same form (default: none)
               --ttl TIME    how long it holds: 30s, 15m, 1h (the default) or 7d
               --link        also print a link that signs a browser in, at PARLEY_HOST and
                             PARLEY_PORT, in the first room of --rooms""";
-    private static final Set<String> VALUED = Set.of("--user", "--rooms", "--ttl");
+    private static final Set<String> VALUED = Set.of("--user", "--rooms", "--mod", "--ttl");
     private static final Pattern TTL = Pattern.compile("(\\d{1,6})([smhd])");
 
     private TokenCommand() {
@@ -48,6 +49,7 @@ final class TokenCommand {
     static int run(String[] args, Supplier<ParleyConfig> config, PrintStream out, PrintStream err) {
         String user = null;
         List<String> rooms = null;
+        List<String> mod = null;
         Duration ttl = Duration.ofHours(1);
         boolean link = false;
         for (int i = 1; i < args.length; i++) {
@@ -71,8 +73,8 @@ final class TokenCommand {
             String value = args[++i];
             switch (option) {
                 case "--user" -> user = value;
-                case "--rooms" -> rooms = Arrays.stream(value.split(",")).map(String::strip).filter(r -> !r.isEmpty())
-                        .toList();
+                case "--rooms" -> rooms = list(value);
+                case "--mod" -> mod = list(value);
                 case "--ttl" -> {
                     Matcher m = TTL.matcher(value);
                     if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
@@ -109,12 +111,16 @@ final class TokenCommand {
                     + (identity.enabled() ? " (this server only holds a public key, which verifies but cannot sign)" : ""));
             return 2;
         }
-        String token = Tokens.mint(identity, user, rooms, ttl, Instant.now());
+        String token = Tokens.mint(identity, user, rooms, mod, ttl, Instant.now());
         out.println(token);
         if (link) {
             out.println(signInLink(settings, rooms, token));
         }
         return 0;
+    }
+
+    private static List<String> list(String value) {
+        return Arrays.stream(value.split(",")).map(String::strip).filter(r -> !r.isEmpty()).toList();
     }
 
     /**

@@ -43,10 +43,19 @@ class TokenCommandTest {
     }
 
     @Test
+    void modNamesTheRoomsWhereTheUserModerates() throws Exception {
+        assertEquals(0, run(CONFIG, "token", "--user", "mia", "--mod", "lobby, team-*"));
+        Identity identity = new Tokens(CONFIG).verify(out.toString(StandardCharsets.UTF_8).strip());
+        assertTrue(identity.mod().allows("lobby") && identity.mod().allows("team-red"));
+        assertTrue(!identity.mod().allows("other"));
+    }
+
+    @Test
     void withoutRoomsTheTokenGoesEverywhereForAnHour() throws Exception {
         assertEquals(0, run(CONFIG, "token", "--user", "bob"));
         Identity identity = new Tokens(CONFIG).verify(out.toString(StandardCharsets.UTF_8).strip());
         assertTrue(identity.rooms().allows("anything"));
+        assertTrue(!identity.mod().allows("anything"), "a moderator nowhere");
         assertTrue(Duration.between(Instant.now(), identity.expires()).compareTo(Duration.ofMinutes(59)) > 0);
     }
 
