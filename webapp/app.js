@@ -209,6 +209,7 @@ function onWelcome(f, { history, rejoined, restarted, since }) {
   applyLog(history, true);
   for (const seq of view.seqEls.keys()) draw(seq);   // the controls depend on the server and our role
   placeDivider();
+  showSeenBy();
   arrangeLog();
   updateView();
   renderMembers();
@@ -250,6 +251,7 @@ function onLive(f) {
   applyLog([f], false);
   if (f.type === 'message') stopTyping(f.user);
   else if (f.type === 'delete') placeDivider();
+  if (f.type !== 'react') showSeenBy();
   arrangeLog();
   if (stick) scrollToBottom();
 }
@@ -383,13 +385,30 @@ function reportSeen() {
   if (newest) reads.seen(newest);
 }
 
-// `read` from our other tab (the divider moves on) or from someone else.
+// `read` from our other tab (the divider moves on) or from someone else ("seen by").
 function onRead(f) {
   if (reads.heard(f, connection.name) && view.dividerAt !== null) {
     view.dividerAt = Math.max(view.dividerAt, reads.kept);
     placeDivider();
     arrangeLog();
   }
+  showSeenBy();
+}
+
+// Under our newest message in the room: who has seen it.
+function showSeenBy() {
+  let newest = null;
+  for (const [seq, el] of view.seqEls) {
+    const m = log.get(seq);
+    if (m && m.user === connection.name && !m.deleted && !el.dataset.provisional && (newest === null || seq > newest)) newest = seq;
+  }
+  const names = newest === null ? [] : reads.seenBy(newest);
+  const text = names.length ? `Seen by ${names.join(', ')}` : '';
+  const line = ui.items.querySelector('.seen-by');
+  const bubble = newest === null ? null : view.seqEls.get(newest).querySelector('.bubble');
+  if (line && line.textContent === text && line.parentElement === bubble) return;
+  line?.remove();
+  if (text) bubble.append(h('p', 'seen-by', text));
 }
 
 // The "new messages" line before the first message by someone else after dividerAt.

@@ -58,7 +58,7 @@ function quoteEl(m, page) {
   const said = !q ? 'an earlier message' : q.deleted ? 'message deleted' : q.text;
   if (q) b.append(h('span', 'quote-author', q.user), ' ');
   b.append(h('span', q?.deleted || !q ? 'quote-text gone' : 'quote-text', said));
-  b.setAttribute('aria-label', q ? `In reply to ${q.user}: ${said}. Show the original` : 'In reply to an earlier message. Show it');
+  b.setAttribute('aria-label', q ? `In reply to ${q.user}: ${said} (show the original)` : 'In reply to an earlier message (show it)');
   b.title = 'Show the original message';
   return b;
 }
