@@ -47,7 +47,7 @@ function slot(bubble, name, key, make) {
     return;
   }
   const later = SLOTS.slice(SLOTS.indexOf(name) + 1).map((n) => `:scope > [data-slot="${n}"]`).join(', ');
-  bubble.insertBefore(el, bubble.querySelector(later));
+  bubble.insertBefore(el, later ? bubble.querySelector(later) : null);
 }
 
 // The line a reply starts with: who wrote the original and how it began; activated, it brings
