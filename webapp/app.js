@@ -216,9 +216,12 @@ function onWelcome(f, { history, rejoined, restarted, since }) {
   view.timers.rooms = setInterval(() => send({ type: 'rooms' }), ROOMS_MS);
   send({ type: 'rooms' });
   flushOutbox();
+  // The first time in: the log opens at the divider if the newest messages would hide it.
   const divider = ui.items.querySelector('.unread-line');
-  if (!rejoined && divider && ui.scroller.scrollHeight - divider.offsetTop > ui.scroller.clientHeight) {
-    ui.scroller.scrollTop = divider.offsetTop - ui.items.offsetTop;
+  const dividerTop = divider ? divider.getBoundingClientRect().top - ui.scroller.getBoundingClientRect().top
+    + ui.scroller.scrollTop : 0;
+  if (!rejoined && divider && ui.scroller.scrollHeight - dividerTop > ui.scroller.clientHeight) {
+    ui.scroller.scrollTop = dividerTop - 16;
     view.pinned = atBottom();
   } else {
     scrollToBottom();
@@ -588,6 +591,7 @@ function failPending(cid, reason) {
   const item = outbox.byCid(connection.room, cid);
   if (!item) return;
   outbox.remove(item);
+  item.el.hidden = false;
   item.el.classList.replace('pending', 'failed');
   item.el.querySelector('.state').textContent = `failed — ${reason}`;
   const actions = h('div', 'msg-actions');

@@ -32,7 +32,6 @@ export class ReadPositions {
   welcome(read) {
     this.kept = Number.isInteger(read) && read > 0 ? read : 0;
     this.#told = Math.max(this.#told, this.kept);
-    this.#others.clear();
     if (this.#pending > this.#told) this.#schedule();
   }
 
