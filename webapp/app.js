@@ -525,18 +525,23 @@ function onError(f) {
   notice(text);
 }
 
-// An error about something we asked for, in words (PROTOCOL.md 1.1 adds no-such-message and forbidden).
+// An error about something we asked for, in words (PROTOCOL.md 1.1 adds no-such-message and
+// forbidden); what: 'message', 'reply', 'edit', 'delete', 'react' or 'moderate'.
+const NOT_THERE = {
+  reply: 'The message you replied to is not there any more (it was deleted), so yours was not sent.',
+  edit: 'That message is not there any more (it was deleted), so your edit was not saved.',
+  delete: 'That message was deleted already.',
+  react: 'That message is not there any more (it was deleted), so your reaction was not added.',
+};
+const NOT_ALLOWED = {
+  message: 'send messages here', reply: 'send messages here', edit: 'edit that message: only its author can',
+  delete: 'delete that message: only its author or a moderator can', react: 'react to messages here',
+  moderate: 'moderate this room: only its moderators can',
+};
 function inWords(f, what) {
-  const server = f.message ? ` (${f.message.replace(/\.$/, '')})` : '';
-  if (f.code === 'no-such-message') {
-    return what === 'reply' ? 'The message you replied to is not there any more: it was deleted.'
-      : `That message is not there any more: it was deleted, so the ${what === 'react' ? 'reaction' : what} could not be made.`;
-  }
-  if (f.code === 'forbidden') {
-    const verb = { edit: 'edit that message', delete: 'delete that message', react: 'react to that message',
-      message: 'send messages here', reply: 'send messages here', moderate: 'moderate this room' }[what] || 'do that';
-    return `You are not allowed to ${verb}${server}.`;
-  }
+  const server = f.message ? ` The server says: ${f.message}` : '';
+  if (f.code === 'no-such-message') return NOT_THERE[what] || 'That message is not there any more: it was deleted.';
+  if (f.code === 'forbidden') return `You are not allowed to ${NOT_ALLOWED[what] || 'do that'}.${server}`;
   return f.message || f.code || 'Something went wrong.';
 }
 
