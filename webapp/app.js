@@ -520,7 +520,7 @@ function onError(f) {
     return;
   }
   const item = f.cid ? outbox.byCid(connection.room, f.cid) : null;
-  const text = inWords(f, item?.replyTo != null ? 'reply' : 'message');
+  const text = inWords(f, !item ? null : item.replyTo != null ? 'reply' : 'message');
   if (item) failPending(f.cid, text);
   notice(text);
 }
@@ -541,7 +541,9 @@ const NOT_ALLOWED = {
 function inWords(f, what) {
   const server = f.message ? ` The server says: ${f.message}` : '';
   if (f.code === 'no-such-message') return NOT_THERE[what] || 'That message is not there any more: it was deleted.';
-  if (f.code === 'forbidden') return `You are not allowed to ${NOT_ALLOWED[what] || 'do that'}.${server}`;
+  if (f.code === 'forbidden') {
+    return NOT_ALLOWED[what] ? `You are not allowed to ${NOT_ALLOWED[what]}.${server}` : f.message || 'You are not allowed to do that.';
+  }
   return f.message || f.code || 'Something went wrong.';
 }
 

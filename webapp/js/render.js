@@ -177,32 +177,45 @@ export function memberItem(name, self, onPick, moderate = null) {
     b.title = `Send ${name} a direct message`;
     b.append(avatar(name, 'small'), h('span', 'member-name', name));
     li.append(b);
-    if (moderate) li.append(...moderationEl(name, moderate));
+    if (moderate) li.append(' ', ...moderationEl(name, moderate));
   }
   return li;
 }
 
 // What a moderator can do to a member (PROTOCOL.md 1.1, "Moderators"): a Moderate button that
-// opens mute, unmute, ban (asked again first) and unban. moderate(frame, words): sends it.
+// opens mute, unmute, ban (asked again first) and unban; the panel exists only while open, so
+// that the member list reads as names. moderate(frame, words): sends it, words said on its ack.
 const MUTES = [[600, '10 minutes'], [3600, '1 hour'], [86400, '1 day']];
 function moderationEl(name, moderate) {
-  const open = button('Moderate', 'btn btn-quiet btn-small mod-open', () => toggle());
+  const open = button('Moderate', 'btn btn-quiet btn-small mod-open', () => (panel ? close() : show()));
   open.setAttribute('aria-label', `Moderate ${name}`);
   open.setAttribute('aria-expanded', 'false');
+  const id = `mod-${Array.from(name, (c) => c.codePointAt(0).toString(36)).join('-')}`;
+  let panel = null;
+  const close = () => {
+    panel?.remove();
+    panel = null;
+    open.setAttribute('aria-expanded', 'false');
+    open.removeAttribute('aria-controls');
+    open.focus();
+  };
+  const show = () => {
+    panel = moderationPanel(name, id, (frame, words) => { moderate(frame, words); close(); }, close);
+    open.after(panel);
+    open.setAttribute('aria-expanded', 'true');
+    open.setAttribute('aria-controls', id);
+    panel.querySelector('button').focus();
+  };
+  return [open];
+}
+
+function moderationPanel(name, id, moderate, close) {
   const panel = h('div', 'mod-panel');
-  panel.hidden = true;
+  panel.id = id;
   panel.setAttribute('role', 'group');
   panel.setAttribute('aria-label', `Moderate ${name}`);
-  panel.id = `mod-${Array.from(name, (c) => c.codePointAt(0).toString(36)).join('-')}`;
-  open.setAttribute('aria-controls', panel.id);
-  const toggle = (show = panel.hidden) => {
-    panel.hidden = !show;
-    open.setAttribute('aria-expanded', String(show));
-    if (show) panel.querySelector('button').focus();
-    else open.focus();
-  };
   const act = (text, label, frame, words) => {
-    const b = button(text, 'btn btn-quiet btn-small', () => { moderate(frame, words); toggle(false); });
+    const b = button(text, 'btn btn-quiet btn-small', () => moderate(frame, words));
     b.setAttribute('aria-label', label);
     return b;
   };
@@ -211,19 +224,22 @@ function moderationEl(name, moderate) {
     main.append(act(`Mute ${span}`, `Mute ${name} for ${span}`, { type: 'mute', user: name, seconds }, `${name} is muted for ${span}.`));
   }
   main.append(act('Unmute', `Unmute ${name}`, { type: 'unmute', user: name }, `${name} is no longer muted.`));
-  const ask = button('Ban…', 'btn btn-quiet btn-small', () => { main.hidden = true; confirm.hidden = false; confirm.querySelector('button').focus(); });
-  ask.setAttribute('aria-label', `Ban ${name}…`);
-  main.append(ask, act('Unban', `Unban ${name}`, { type: 'unban', user: name }, `${name} is no longer banned.`));
   const confirm = h('div', 'mod-row');
   confirm.hidden = true;
-  const back = () => { confirm.hidden = true; main.hidden = false; ask.focus(); };
+  const ask = button('Ban…', 'btn btn-quiet btn-small', () => {
+    main.hidden = true;
+    confirm.hidden = false;
+    confirm.querySelector('button').focus();
+  });
+  ask.setAttribute('aria-label', `Ban ${name}…`);
+  main.append(ask, act('Unban', `Unban ${name}`, { type: 'unban', user: name }, `${name} is no longer banned.`));
   confirm.append(h('span', 'mod-question', `Ban ${name} from this room?`),
     act('For a day', `Ban ${name} for a day`, { type: 'ban', user: name, seconds: 86400 }, `${name} is banned for a day.`),
     act('For ever', `Ban ${name} for ever`, { type: 'ban', user: name }, `${name} is banned.`),
-    button('Cancel', 'btn btn-quiet btn-small', back));
+    button('Cancel', 'btn btn-quiet btn-small', close));
   panel.append(main, confirm);
-  panel.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.stopPropagation(); back(); toggle(false); } });
-  return [open, panel];
+  panel.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.stopPropagation(); close(); } });
+  return panel;
 }
 
 // A room in the list: its name, how many are in it and, for another room, how many messages
