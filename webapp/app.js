@@ -798,8 +798,10 @@ function renderTyping() {
   ui.typing.textContent = typingText([...view.typers.keys()].sort());
 }
 
+// Where older history starts: the oldest seq of the room's log on the page (from 1.1 an event's
+// seq counts too, or a page holding only events would be asked for again and again).
 function lowestSeq() {
-  let low = 0;
+  let low = log.oldest;
   for (const s of view.seqEls.keys()) if (!low || s < low) low = s;
   return low;
 }

@@ -41,6 +41,7 @@ export function messageState(frame, version = frame.seq) {
 export class RoomLog {
   #messages = new Map();   // seq -> state
   newest = 0;              // the newest seq of the log seen
+  oldest = 0;              // the oldest seq of the log seen, event or message (0: none): where older history starts
 
   get(seq) {
     return this.#messages.get(seq);
@@ -62,6 +63,7 @@ export class RoomLog {
   clear() {
     this.#messages.clear();
     this.newest = 0;
+    this.oldest = 0;
   }
 
   // Frames served together (welcome.history, a `history` reply), oldest first: their messages'
@@ -79,6 +81,7 @@ export class RoomLog {
   apply(frame, asOf = frame.seq) {
     if (!isLogFrame(frame)) return null;
     this.newest = Math.max(this.newest, frame.seq);
+    this.oldest = this.oldest ? Math.min(this.oldest, frame.seq) : frame.seq;
     const type = frame.type ?? 'message';
     if (type === 'message') {
       const created = !this.#messages.has(frame.seq);

@@ -147,3 +147,13 @@ test('a quote is the start of the text on one line', () => {
   log.apply(message(1, 'ann', 'x'.repeat(100)));
   assert.equal([...log.quote(1).text].length, 80);
 });
+
+test('the oldest seq counts events too: a page of history holding only events moves it back', () => {
+  const log = new RoomLog();
+  log.applyAll([message(60, 'ann', 'a'), message(61, 'bob', 'b')]);
+  assert.equal(log.oldest, 60);
+  log.applyAll([react(10, 3, 'ann', '👍'), react(11, 3, 'bob', '👍')]);
+  assert.equal(log.oldest, 10, 'the next page asks before 10, not before 60 again');
+  log.clear();
+  assert.equal(log.oldest, 0);
+});
