@@ -6,12 +6,14 @@
 // deletes, reactions, replies), js/reads.js (read positions), js/identity.js (tokens), js/tab.js
 // (what the tab remembers across a reload), js/timeline.js (day dividers and runs of one sender),
 // js/render.js (the elements) with js/links.js (web addresses), js/message.js (a room message and
-// its controls). Every string that comes from users or the server is rendered with textContent.
+// its controls), js/errors.js (errors in words). Every string that comes from users or the server
+// is rendered with textContent.
 
 import { Connection, State, newCid } from './js/connection.js';
 import { FallbackTransport, transportMode } from './js/fallback.js';
 import { Identity } from './js/identity.js';
-import { RoomLog, excerpt } from './js/log.js';
+import { inWords } from './js/errors.js';
+import { RoomLog } from './js/log.js';
 import { drawMessage } from './js/message.js';
 import { Outbox, frameOf } from './js/outbox.js';
 import { ReadPositions } from './js/reads.js';
@@ -525,27 +527,6 @@ function onError(f) {
   notice(text);
 }
 
-// An error about something we asked for, in words (PROTOCOL.md 1.1 adds no-such-message and
-// forbidden); what: 'message', 'reply', 'edit', 'delete', 'react' or 'moderate'.
-const NOT_THERE = {
-  reply: 'The message you replied to is not there any more (it was deleted), so yours was not sent.',
-  edit: 'That message is not there any more (it was deleted), so your edit was not saved.',
-  delete: 'That message was deleted already.',
-  react: 'That message is not there any more (it was deleted), so your reaction was not added.',
-};
-const NOT_ALLOWED = {
-  message: 'send messages here', reply: 'send messages here', edit: 'edit that message: only its author can',
-  delete: 'delete that message: only its author or a moderator can', react: 'react to messages here',
-  moderate: 'moderate this room: only its moderators can',
-};
-function inWords(f, what) {
-  const server = f.message ? ` The server says: ${f.message}` : '';
-  if (f.code === 'no-such-message') return NOT_THERE[what] || 'That message is not there any more: it was deleted.';
-  if (f.code === 'forbidden') {
-    return NOT_ALLOWED[what] ? `You are not allowed to ${NOT_ALLOWED[what]}.${server}` : f.message || 'You are not allowed to do that.';
-  }
-  return f.message || f.code || 'Something went wrong.';
-}
 
 // The connection stays open; the next Join sends `join` again on it.
 function onNameRefused(text, code) {
