@@ -73,7 +73,7 @@ class ModerationBrowserTest {
     void aMutedMemberIsToldWhyTheMessageFailedAndABannedOneIsPutOut() {
         ChatPage maya = moderator("maya");
         ChatPage bob = signedIn(TestTokens.hs256("bob"));
-        assertThat(maya.members()).hasText(new String[] {"maya (you)", "bob Moderate"});
+        assertThat(maya.members()).hasText(new String[] {"bob Moderate", "maya (you)"});
 
         maya.page().getByRole("button", "Moderate bob").click();
         maya.page().getByRole("button", "Mute bob for 10 minutes").click();
