@@ -17,7 +17,15 @@ public record Event(Kind kind, long seq, String user, String frame) {
         /** An administrator closed the room: every node closes its members of it. */
         CLOSED('c'),
         /** {@code user}'s name was taken back by a new connection on the publishing node: others close theirs, unheard. */
-        REPLACED('r');
+        REPLACED('r'),
+        /** {@code user}'s read position went up to {@code seq} (1.1): the frame goes to the room's members. */
+        READ('p'),
+        /**
+         * A moderator muted or banned {@code user} (the frame says which: {@code mute},
+         * {@code ban}), until {@code seq} in epoch ms ({@code Long.MAX_VALUE}: for ever; 0:
+         * lifted): every node's room updates what it enforces, and a ban closes the user's connections.
+         */
+        SANCTION('s');
 
         final char code;
 

@@ -9,6 +9,7 @@ import java.util.List;
  */
 public final class RoomAccess {
     public static final RoomAccess EVERY_ROOM = new RoomAccess(null, null);
+    public static final RoomAccess NO_ROOM = new RoomAccess(List.of(), List.of());
 
     private final List<String> exact;    // null: every room
     private final List<String> prefixes;

@@ -147,7 +147,7 @@ public class Tokens {
             throw new TokenException("The token is meant for another audience (aud).");
         }
         return new Identity(user(claims.getSubject()), claims.getExpirationTime().toInstant(),
-                rooms(claims));
+                access(claims, "rooms", RoomAccess.EVERY_ROOM), access(claims, "mod", RoomAccess.NO_ROOM));
     }
 
     /** {@code sub} must be a valid name as it stands: a name the rules would trim or normalize is refused. */
@@ -162,18 +162,20 @@ public class Tokens {
         throw new TokenException("The token's subject (sub) is not a valid user name.");
     }
 
-    private static RoomAccess rooms(JWTClaimsSet claims) throws TokenException {
-        if (claims.getClaim("rooms") == null) {
-            return RoomAccess.EVERY_ROOM;
+    /** {@code rooms} (where the user may join) or {@code mod} (where it moderates, 1.1): the same forms. */
+    private static RoomAccess access(JWTClaimsSet claims, String claim, RoomAccess absent) throws TokenException {
+        if (claims.getClaim(claim) == null) {
+            return absent;
         }
         try {
-            List<String> rooms = claims.getStringListClaim("rooms");
+            List<String> rooms = claims.getStringListClaim(claim);
             if (rooms.contains(null)) {
                 throw new ParseException("null entry", 0);
             }
             return RoomAccess.of(rooms);
         } catch (ParseException e) {
-            throw new TokenException("The token's rooms claim must be an array of room names or prefixes ending in *.");
+            throw new TokenException("The token's " + claim
+                    + " claim must be an array of room names or prefixes ending in *.");
         }
     }
 
@@ -187,6 +189,12 @@ public class Tokens {
      * {@code rooms} when given, {@code iss} and {@code aud} when configured.
      */
     public static String mint(IdentityConfig config, String user, List<String> rooms, Duration ttl, Instant now) {
+        return mint(config, user, rooms, null, ttl, now);
+    }
+
+    /** As above, with the {@code mod} claim when {@code mod} is given: the rooms the user moderates. */
+    public static String mint(IdentityConfig config, String user, List<String> rooms, List<String> mod, Duration ttl,
+            Instant now) {
         if (config.secret() == null) {
             throw new IllegalArgumentException("minting a token needs PARLEY_TOKEN_SECRET: a public key only verifies");
         }
@@ -197,6 +205,9 @@ public class Tokens {
         }
         if (rooms != null) {
             claims.claim("rooms", rooms);
+        }
+        if (mod != null) {
+            claims.claim("mod", mod);
         }
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(),
                 claims.build());

@@ -15,6 +15,10 @@ public enum ErrorCode {
     NO_SUCH_USER("no-such-user"),
     RATE_LIMITED("rate-limited"),
     UNAUTHORIZED("unauthorized"),
+    /** 1.1: a {@code ref} or {@code reply_to} that names no message of the room, or a deleted one. */
+    NO_SUCH_MESSAGE("no-such-message"),
+    /** 1.1: not the author, not a moderator, muted or banned. */
+    FORBIDDEN("forbidden"),
     /** Parley's addition: the message could not be stored (the database is down); send it again. */
     UNAVAILABLE("unavailable");
 

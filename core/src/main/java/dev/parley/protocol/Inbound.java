@@ -26,10 +26,40 @@ public sealed interface Inbound {
         }
     }
 
-    /** {@code message}: {@code text} exactly as sent; {@code cid} may be null. */
-    record Message(String text, String cid) implements Inbound {
+    /** A frame that asks for an entry in the room's log (1.1): what the store checks and sequences. */
+    sealed interface Change extends Inbound {
+        String cid();
+    }
+
+    /** {@code message}: {@code text} exactly as sent; {@code cid} may be null; {@code replyTo} 0 for none. */
+    record Message(String text, String cid, long replyTo) implements Change {
+        public Message(String text, String cid) {
+            this(text, cid, 0);
+        }
+
         public InboundType type() {
             return InboundType.MESSAGE;
+        }
+    }
+
+    /** {@code edit} (1.1): {@code ref} is positive, {@code text} as for a message. */
+    record Edit(long ref, String text, String cid) implements Change {
+        public InboundType type() {
+            return InboundType.EDIT;
+        }
+    }
+
+    /** {@code delete} (1.1). */
+    record Delete(long ref, String cid) implements Change {
+        public InboundType type() {
+            return InboundType.DELETE;
+        }
+    }
+
+    /** {@code react} (1.1): {@code emoji} valid by its rules. */
+    record React(long ref, String emoji, boolean on, String cid) implements Change {
+        public InboundType type() {
+            return InboundType.REACT;
         }
     }
 
@@ -45,6 +75,21 @@ public sealed interface Inbound {
         public InboundType type() {
             return InboundType.AUTH;
         }
+    }
+
+    /** {@code read} (1.1): the newest seq of the room the user has seen. */
+    record Read(long seq) implements Inbound {
+        public InboundType type() {
+            return InboundType.READ;
+        }
+    }
+
+    /**
+     * {@code mute}, {@code ban}, {@code unmute}, {@code unban} (1.1): a moderator's command.
+     * {@code user} is a valid name; {@code seconds} is 1 to {@value InboundDecoder#MAX_SANCTION_SECONDS}
+     * for a mute, the same or 0 (for ever) for a ban, 0 for the others.
+     */
+    record Moderate(InboundType type, String user, long seconds, String cid) implements Inbound {
     }
 
     record Typing() implements Inbound {

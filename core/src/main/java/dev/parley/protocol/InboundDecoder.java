@@ -3,6 +3,7 @@ package dev.parley.protocol;
 import static dev.parley.protocol.ErrorCode.BAD_JSON;
 import static dev.parley.protocol.ErrorCode.BAD_NAME;
 import static dev.parley.protocol.ErrorCode.BAD_TEXT;
+import static dev.parley.protocol.ErrorCode.NO_SUCH_MESSAGE;
 import static dev.parley.protocol.ErrorCode.NO_SUCH_USER;
 import static dev.parley.protocol.ErrorCode.TOO_LONG;
 import static dev.parley.protocol.ErrorCode.UNAUTHORIZED;
@@ -34,6 +35,9 @@ public final class InboundDecoder {
     public static final int MAX_CID = 64;
     public static final int MAX_LIMIT = 100;
     public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_EMOJI = 16;
+    /** The longest mute or timed ban: 30 days. */
+    public static final long MAX_SANCTION_SECONDS = 2_592_000;
 
     private final JsonParserFactory parsers;
     private final boolean tokens;
@@ -72,11 +76,30 @@ public final class InboundDecoder {
             case AUTH:
                 return new Inbound.Auth(token(json, type, cid), checkedCid(json, type, cid));
             case MESSAGE:
-                return new Inbound.Message(text(json, type, cid), checkedCid(json, type, cid));
+                return new Inbound.Message(text(json, type, cid), checkedCid(json, type, cid), replyTo(json, cid));
+            case EDIT:
+                return new Inbound.Edit(ref(json, "ref", type, cid), text(json, type, cid), checkedCid(json, type, cid));
+            case DELETE:
+                return new Inbound.Delete(ref(json, "ref", type, cid), checkedCid(json, type, cid));
+            case REACT:
+                return new Inbound.React(ref(json, "ref", type, cid), emoji(json, cid), on(json, cid),
+                        checkedCid(json, type, cid));
             case DIRECT:
                 return new Inbound.Direct(recipient(json, cid), text(json, type, cid), checkedCid(json, type, cid));
             case TYPING:
                 return new Inbound.Typing();
+            case MUTE:
+            case BAN:
+            case UNMUTE:
+            case UNBAN:
+                return new Inbound.Moderate(type, target(json, type, cid), seconds(json, type, cid),
+                        checkedCid(json, type, cid));
+            case READ:
+                OptionalLong seq = nonNegative(json, "seq", type, cid);
+                if (seq.isEmpty()) {
+                    throw new ProtocolException(BAD_JSON, "read needs \"seq\": a non-negative integer.", type, cid);
+                }
+                return new Inbound.Read(seq.getAsLong());
             case HISTORY:
                 return new Inbound.History(nonNegative(json, "before", type, cid), limit(json, cid));
             case ROOMS:
@@ -179,6 +202,76 @@ public final class InboundDecoder {
             throw new ProtocolException(BAD_TEXT, "A text must not be blank.", type, cid);
         }
         return text;
+    }
+
+    /**
+     * A message's seq where a frame names one ({@code ref}, {@code reply_to}): a positive
+     * integer, else it names no message, which is what the client hears.
+     */
+    private static long ref(JsonObject json, String member, InboundType type, String cid) throws ProtocolException {
+        OptionalLong seq = integer(json.getOrDefault(member, JsonValue.NULL));
+        if (seq.isEmpty() || seq.getAsLong() < 1) {
+            throw new ProtocolException(NO_SUCH_MESSAGE, type.wireName() + " needs \"" + member
+                    + "\": the seq of a message in this room.", type, cid);
+        }
+        return seq.getAsLong();
+    }
+
+    /** {@code message}'s {@code reply_to}: absent or null for none. */
+    private static long replyTo(JsonObject json, String cid) throws ProtocolException {
+        JsonValue value = json.get("reply_to");
+        return value == null || value == JsonValue.NULL ? 0 : ref(json, "reply_to", InboundType.MESSAGE, cid);
+    }
+
+    /** An emoji: 1 to {@value #MAX_EMOJI} code points of valid Unicode, no white space and no control characters. */
+    private static String emoji(JsonObject json, String cid) throws ProtocolException {
+        JsonValue value = json.get("emoji");
+        String emoji = value instanceof JsonString s ? s.getString() : null;
+        if (emoji == null || emoji.isEmpty() || !Unicode.isValid(emoji) || Unicode.longerThan(emoji, MAX_EMOJI)
+                || Unicode.hasControl(emoji) || Unicode.hasWhitespace(emoji)) {
+            throw new ProtocolException(BAD_TEXT, "emoji is 1 to " + MAX_EMOJI
+                    + " characters with no white space.", InboundType.REACT, cid);
+        }
+        return emoji;
+    }
+
+    /** The user a moderator's command names, by the name rules: else {@code bad-name}. */
+    private static String target(JsonObject json, InboundType type, String cid) throws ProtocolException {
+        JsonValue value = json.get("user");
+        if (!(value instanceof JsonString)) {
+            throw new ProtocolException(BAD_NAME, type.wireName() + " needs a string member \"user\".", type, cid);
+        }
+        try {
+            return validName(((JsonString) value).getString());
+        } catch (ProtocolException e) {
+            throw new ProtocolException(BAD_NAME, e.getMessage(), type, cid);
+        }
+    }
+
+    /** A mute's {@code seconds} (required), a ban's (absent: 0, for ever); none for the others. */
+    private static long seconds(JsonObject json, InboundType type, String cid) throws ProtocolException {
+        if (type == InboundType.UNMUTE || type == InboundType.UNBAN) {
+            return 0;
+        }
+        JsonValue value = json.get("seconds");
+        if (type == InboundType.BAN && (value == null || value == JsonValue.NULL)) {
+            return 0;
+        }
+        OptionalLong seconds = value == null ? OptionalLong.empty() : integer(value);
+        if (seconds.isEmpty() || seconds.getAsLong() < 1 || seconds.getAsLong() > MAX_SANCTION_SECONDS) {
+            throw new ProtocolException(BAD_JSON, type.wireName() + " needs \"seconds\": an integer from 1 to "
+                    + MAX_SANCTION_SECONDS + ".", type, cid);
+        }
+        return seconds.getAsLong();
+    }
+
+    /** {@code react}'s {@code on}: a boolean. */
+    private static boolean on(JsonObject json, String cid) throws ProtocolException {
+        JsonValue value = json.get("on");
+        if (value != JsonValue.TRUE && value != JsonValue.FALSE) {
+            throw new ProtocolException(BAD_JSON, "react needs a boolean member \"on\".", InboundType.REACT, cid);
+        }
+        return value == JsonValue.TRUE;
     }
 
     /** The name {@code to} gives, spelled as names are; a {@code to} that can be no one's name is no-such-user. */

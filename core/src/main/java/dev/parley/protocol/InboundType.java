@@ -11,12 +11,26 @@ public enum InboundType {
     HISTORY("history"),
     ROOMS("rooms"),
     PING("ping"),
+    /** 1.1: the room's log. */
+    EDIT("edit"),
+    DELETE("delete"),
+    REACT("react"),
+    /** 1.1: a read position. */
+    READ("read"),
+    /** 1.1: a moderator's commands. */
+    MUTE("mute"),
+    BAN("ban"),
+    UNMUTE("unmute"),
+    UNBAN("unban"),
     /** Parley's addition: a fresh token. */
     AUTH("auth");
 
-    private static final Map<String, InboundType> BY_WIRE_NAME = Map.of(
-            "join", JOIN, "message", MESSAGE, "direct", DIRECT, "typing", TYPING,
-            "history", HISTORY, "rooms", ROOMS, "ping", PING, "auth", AUTH);
+    private static final Map<String, InboundType> BY_WIRE_NAME = Map.ofEntries(
+            Map.entry("join", JOIN), Map.entry("message", MESSAGE), Map.entry("direct", DIRECT),
+            Map.entry("typing", TYPING), Map.entry("history", HISTORY), Map.entry("rooms", ROOMS),
+            Map.entry("ping", PING), Map.entry("auth", AUTH), Map.entry("edit", EDIT), Map.entry("delete", DELETE),
+            Map.entry("react", REACT), Map.entry("read", READ), Map.entry("mute", MUTE), Map.entry("ban", BAN),
+            Map.entry("unmute", UNMUTE), Map.entry("unban", UNBAN));
 
     private final String wireName;
 
@@ -38,7 +52,8 @@ public enum InboundType {
      * then it is not answered on the thread that read it.
      */
     public boolean mayWait() {
-        return this == JOIN || this == HISTORY || this == ROOMS || this == DIRECT || this == AUTH; // auth: a key fetch
+        return this == JOIN || this == HISTORY || this == ROOMS || this == DIRECT || this == AUTH // auth: a key fetch
+                || this == MUTE || this == BAN || this == UNMUTE || this == UNBAN;
     }
 
     /** Whether a client may send this before its {@code join} succeeded. */

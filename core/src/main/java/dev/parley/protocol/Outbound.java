@@ -5,14 +5,20 @@ import java.time.Instant;
 import java.util.List;
 
 /** A server frame. {@link OutboundEncoder} is the only place that turns these into JSON. */
-public sealed interface Outbound permits ChatMessage, Outbound.Welcome, Outbound.Joined, Outbound.Left,
-        Outbound.Ack, Outbound.AuthAck, Outbound.Direct, Outbound.Typing, Outbound.History, Outbound.Rooms, Outbound.Pong,
+public sealed interface Outbound permits Logged, Outbound.Welcome, Outbound.Joined, Outbound.Left,
+        Outbound.Ack, Outbound.AuthAck, Outbound.Read, Outbound.Direct, Outbound.Typing, Outbound.History, Outbound.Rooms, Outbound.Pong,
         Outbound.Error {
 
     /** {@code recovered} is null when the join had no {@code since}. */
     /** {@code resume}: this connection's secret for taking its name back (none with identity on), or null. */
-    record Welcome(String room, String user, List<String> users, List<ChatMessage> history, Boolean recovered,
-                   String resume) implements Outbound {
+    /** {@code read}: the user's kept read position in the room (1.1), 0 when none. */
+    /** {@code moderator}: Parley's addition, whether the user moderates the room (its token's {@code mod} claim). */
+    record Welcome(String room, String user, List<String> users, List<? extends Logged> history, Boolean recovered,
+                   String resume, long read, boolean moderator) implements Outbound {
+        public Welcome(String room, String user, List<String> users, List<? extends Logged> history, Boolean recovered,
+                       String resume) {
+            this(room, user, users, history, recovered, resume, 0, false);
+        }
     }
 
     record Joined(String room, String user, int count, Instant ts) implements Outbound {
@@ -21,7 +27,14 @@ public sealed interface Outbound permits ChatMessage, Outbound.Welcome, Outbound
     record Left(String room, String user, int count, Instant ts) implements Outbound {
     }
 
-    record Ack(String cid, long seq) implements Outbound {
+    /**
+     * {@code seq} 0: none (a {@code react} that changed nothing, a moderator's command);
+     * {@code dup}: the frame's cid was used already, and {@code seq} is the first one's (1.1).
+     */
+    record Ack(String cid, long seq, boolean dup) implements Outbound {
+        public Ack(String cid, long seq) {
+            this(cid, seq, false);
+        }
     }
 
     /**
@@ -37,13 +50,25 @@ public sealed interface Outbound permits ChatMessage, Outbound.Welcome, Outbound
     record Typing(String room, String user) implements Outbound {
     }
 
-    record History(String room, List<ChatMessage> messages) implements Outbound {
+    record History(String room, List<? extends Logged> messages) implements Outbound {
     }
 
     record Rooms(List<RoomCount> rooms) implements Outbound {
     }
 
-    record RoomCount(String room, int count) {
+    /** {@code last} and {@code unread} (1.1): the room's newest seq, and what the asking user has not read; -1 where unknown. */
+    record RoomCount(String room, int count, long last, long unread) {
+        public RoomCount(String room, int count) {
+            this(room, count, -1, -1);
+        }
+
+        public RoomCount withReading(long newest, long notRead) {
+            return new RoomCount(room, count, newest, notRead);
+        }
+    }
+
+    /** {@code read} (1.1): {@code user}'s read position in the room. */
+    record Read(String room, String user, long seq) implements Outbound {
     }
 
     /** Echoes every member of the ping but {@code type}. */

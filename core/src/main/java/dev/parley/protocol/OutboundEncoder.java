@@ -25,6 +25,9 @@ public final class OutboundEncoder {
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
+    /** The protocol version {@code welcome} names. */
+    public static final String PROTOCOL = "1.1";
+
     private final JsonGeneratorFactory generators;
 
     public OutboundEncoder() {
@@ -40,7 +43,7 @@ public final class OutboundEncoder {
     }
 
     public String encode(Outbound frame) {
-        StringWriter out = new StringWriter(frame instanceof ChatMessage ? 160 : 96);
+        StringWriter out = new StringWriter(frame instanceof Logged ? 160 : 96);
         try (JsonGenerator json = generators.createGenerator(out)) {
             json.writeStartObject();
             write(json, frame);
@@ -50,11 +53,20 @@ public final class OutboundEncoder {
     }
 
     private static void write(JsonGenerator json, Outbound frame) {
-        if (frame instanceof ChatMessage) {
-            writeMessage(json, (ChatMessage) frame);
+        if (frame instanceof Logged) {
+            writeLogged(json, (Logged) frame);
         } else if (frame instanceof Outbound.Ack) {
             Outbound.Ack ack = (Outbound.Ack) frame;
-            json.write("type", "ack").write("cid", ack.cid()).write("seq", ack.seq());
+            json.write("type", "ack");
+            if (ack.cid() != null) {
+                json.write("cid", ack.cid());
+            }
+            if (ack.seq() > 0) {
+                json.write("seq", ack.seq());
+            }
+            if (ack.dup()) {
+                json.write("dup", true);
+            }
         } else if (frame instanceof Outbound.AuthAck) {
             Outbound.AuthAck ack = (Outbound.AuthAck) frame;
             json.write("type", "ack");
@@ -81,6 +93,10 @@ public final class OutboundEncoder {
             if (welcome.recovered() != null) {
                 json.write("recovered", welcome.recovered());
             }
+            json.write("protocol", PROTOCOL).write("read", welcome.read());
+            if (welcome.moderator()) {
+                json.write("moderator", true);
+            }
             if (welcome.resume() != null) {
                 json.write("resume", welcome.resume());
             }
@@ -95,9 +111,15 @@ public final class OutboundEncoder {
         } else if (frame instanceof Outbound.Rooms) {
             json.write("type", "rooms").writeStartArray("rooms");
             for (Outbound.RoomCount room : ((Outbound.Rooms) frame).rooms()) {
-                json.writeStartObject().write("room", room.room()).write("count", room.count()).writeEnd();
+                json.writeStartObject().write("room", room.room()).write("count", room.count());
+                if (room.last() >= 0) {
+                    json.write("last", room.last()).write("unread", room.unread());
+                }
+                json.writeEnd();
             }
             json.writeEnd();
+        } else if (frame instanceof Outbound.Read read) {
+            json.write("type", "read").write("room", read.room()).write("user", read.user()).write("seq", read.seq());
         } else if (frame instanceof Outbound.Pong) {
             json.write("type", "pong");
             for (Map.Entry<String, JsonValue> member : ((Outbound.Pong) frame).ping().entrySet()) {
@@ -116,16 +138,47 @@ public final class OutboundEncoder {
         }
     }
 
-    private static void writeMessage(JsonGenerator json, ChatMessage message) {
-        json.write("type", "message").write("room", message.room()).write("seq", message.seq())
-                .write("user", message.user()).write("text", message.text()).write("ts", timestamp(message.ts()));
+    /** A message with its state as far as it has any (a live one has none), or an event of the log. */
+    private static void writeLogged(JsonGenerator json, Logged logged) {
+        if (logged instanceof ChatMessage message) {
+            json.write("type", "message").write("room", message.room()).write("seq", message.seq())
+                    .write("user", message.user()).write("text", message.text()).write("ts", timestamp(message.ts()));
+            if (message.replyTo() > 0) {
+                json.write("reply_to", message.replyTo());
+            }
+            if (message.edited() != null) {
+                json.write("edited", timestamp(message.edited()));
+            }
+            if (!message.reactions().isEmpty()) {
+                json.writeStartObject("reactions");
+                for (Map.Entry<String, List<String>> reaction : message.reactions().entrySet()) {
+                    json.writeStartArray(reaction.getKey());
+                    reaction.getValue().forEach(json::write);
+                    json.writeEnd();
+                }
+                json.writeEnd();
+            }
+            if (message.deleted()) {
+                json.write("deleted", true);
+            }
+        } else if (logged instanceof Logged.Edit edit) {
+            json.write("type", "edit").write("room", edit.room()).write("seq", edit.seq()).write("ref", edit.ref())
+                    .write("user", edit.user()).write("text", edit.text()).write("ts", timestamp(edit.ts()));
+        } else if (logged instanceof Logged.Delete delete) {
+            json.write("type", "delete").write("room", delete.room()).write("seq", delete.seq())
+                    .write("ref", delete.ref()).write("user", delete.user()).write("ts", timestamp(delete.ts()));
+        } else if (logged instanceof Logged.React react) {
+            json.write("type", "react").write("room", react.room()).write("seq", react.seq()).write("ref", react.ref())
+                    .write("user", react.user()).write("emoji", react.emoji()).write("on", react.on())
+                    .write("ts", timestamp(react.ts()));
+        }
     }
 
-    private static void writeMessages(JsonGenerator json, String member, List<ChatMessage> messages) {
+    private static void writeMessages(JsonGenerator json, String member, List<? extends Logged> entries) {
         json.writeStartArray(member);
-        for (ChatMessage message : messages) {
+        for (Logged entry : entries) {
             json.writeStartObject();
-            writeMessage(json, message);
+            writeLogged(json, entry);
             json.writeEnd();
         }
         json.writeEnd();

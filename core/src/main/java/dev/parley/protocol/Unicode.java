@@ -50,6 +50,10 @@ final class Unicode {
         return true;
     }
 
+    static boolean hasWhitespace(String s) {
+        return s.codePoints().anyMatch(Unicode::isWhiteSpace);
+    }
+
     static boolean hasControl(String s) {
         return s.codePoints().anyMatch(cp -> Character.getType(cp) == Character.CONTROL);
     }

@@ -30,10 +30,13 @@ public final class CloseReasons {
     /** A new connection of the same client took the name back ({@code join} with {@code resume}). */
     public static final CloseReason REPLACED = new CloseReason(CloseCodes.NORMAL_CLOSURE, "replaced by a new connection");
 
+    /** A moderator banned the user from the room (PROTOCOL.md 1.1). */
+    public static final CloseReason BANNED = new CloseReason(CloseCodes.VIOLATED_POLICY, "banned");
+
     /** Every reason above. */
     public static final List<CloseReason> ALL = List.of(BAD_ROOM, IDLE, FLOODING, SLOW_CONSUMER, TOO_BIG, PROTOCOL_ERROR,
             SHUTTING_DOWN, ORIGIN_NOT_ALLOWED, TRY_AGAIN_LATER, SERVER_ERROR, REMOVED, ROOM_CLOSED, UNAUTHORIZED,
-            TOKEN_EXPIRED, REPLACED);
+            TOKEN_EXPIRED, REPLACED, BANNED);
 
     private CloseReasons() {
     }

@@ -13,13 +13,15 @@ final class Commands {
     private static final History HISTORY = new History();
     private static final ListRooms ROOMS = new ListRooms();
     private static final Auth AUTH = new Auth();
+    private static final Read READ = new Read();
+    private static final Moderate MODERATE = new Moderate();
 
     private Commands() {
     }
 
     static void run(Connection connection, Inbound inbound) throws ProtocolException {
-        if (inbound instanceof Inbound.Message message) {
-            POST.run(connection, message);
+        if (inbound instanceof Inbound.Change change) {
+            POST.run(connection, change);
         } else if (inbound instanceof Inbound.Typing typing) {
             TYPING.run(connection, typing);
         } else if (inbound instanceof Inbound.Ping ping) {
@@ -32,6 +34,10 @@ final class Commands {
             HISTORY.run(connection, history);
         } else if (inbound instanceof Inbound.Rooms rooms) {
             ROOMS.run(connection, rooms);
+        } else if (inbound instanceof Inbound.Moderate moderate) {
+            MODERATE.run(connection, moderate);
+        } else if (inbound instanceof Inbound.Read read) {
+            READ.run(connection, read);
         } else if (inbound instanceof Inbound.Auth auth) {
             AUTH.run(connection, auth);
         } else {

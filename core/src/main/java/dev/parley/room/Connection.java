@@ -56,6 +56,12 @@ public final class Connection {
     }
 
     /** The member's name, or null before a join was tried. */
+    /** Whether the user moderates this room: its token's {@code mod} claim names it (never without identity). */
+    boolean moderates() {
+        Identity who = membership.identity();
+        return who != null && who.mod().allows(roomName());
+    }
+
     public String name() {
         return membership.name();
     }
@@ -295,11 +301,14 @@ public final class Connection {
     }
 
     private static String cidOf(Inbound inbound) {
-        if (inbound instanceof Inbound.Message message) {
-            return message.cid();
+        if (inbound instanceof Inbound.Change change) {
+            return change.cid();
         }
         if (inbound instanceof Inbound.Direct direct) {
             return direct.cid();
+        }
+        if (inbound instanceof Inbound.Moderate moderate) {
+            return moderate.cid();
         }
         return null;
     }

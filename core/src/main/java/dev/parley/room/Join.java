@@ -1,18 +1,20 @@
 package dev.parley.room;
 
 import static dev.parley.protocol.ErrorCode.BAD_ROOM;
+import static dev.parley.protocol.ErrorCode.FORBIDDEN;
 import static dev.parley.protocol.ErrorCode.NAME_TAKEN;
 
 import dev.parley.broker.Broker;
 import dev.parley.broker.BrokerException;
 import dev.parley.broker.Event;
 import dev.parley.identity.Identity;
-import dev.parley.protocol.ChatMessage;
+import dev.parley.protocol.Logged;
 import dev.parley.protocol.Inbound;
 import dev.parley.protocol.InboundType;
 import dev.parley.protocol.Outbound;
 import dev.parley.protocol.ProtocolException;
 import dev.parley.store.StoreException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -54,6 +56,10 @@ final class Join implements Command<Inbound.Join> {
                         CloseReasons.ROOM_CLOSED);
                 return;
             }
+            Instant banned = joined.bannedUntil(user);
+            if (banned != null) { // a moderator's ban: said, and the connection stays open
+                throw new ProtocolException(FORBIDDEN, Sanctions.banned(banned), InboundType.JOIN, null);
+            }
             String resume = verified == null ? Resume.secret() : null; // names are shared with identity on
             Broker.Claim claim = chat.broker().claim(connection.roomName(), user,
                     resume == null ? null : Resume.key(resume),
@@ -68,7 +74,7 @@ final class Join implements Command<Inbound.Join> {
             }
             long position = joined.position();
             Outbound.Welcome welcome = welcome(connection, user, join, claim.users(), resume);
-            List<ChatMessage> history = welcome.history();
+            List<? extends Logged> history = welcome.history();
             long newest = history.isEmpty() ? 0 : history.get(history.size() - 1).seq();
             long sinceSeen = Boolean.TRUE.equals(welcome.recovered()) ? join.since().getAsLong() : 0;
             long floor = Math.max(position, Math.max(newest, sinceSeen));
@@ -113,9 +119,9 @@ final class Join implements Command<Inbound.Join> {
         Chat chat = connection.chat();
         String room = connection.roomName();
         Boolean recovered = null;
-        List<ChatMessage> history = null;
+        List<Logged> history = null;
         if (join.since().isPresent()) {
-            Optional<List<ChatMessage>> missed = chat.store().after(room, join.since().getAsLong(),
+            Optional<List<Logged>> missed = chat.store().after(room, join.since().getAsLong(),
                     chat.config().recoveryCap());
             recovered = missed.isPresent();
             history = missed.orElse(null);
@@ -123,6 +129,7 @@ final class Join implements Command<Inbound.Join> {
         if (history == null) {
             history = chat.store().before(room, Long.MAX_VALUE, Chat.WELCOME_HISTORY);
         }
-        return new Outbound.Welcome(room, user, users, history, recovered, resume);
+        return new Outbound.Welcome(room, user, users, history, recovered, resume, chat.store().readPosition(room, user),
+                connection.moderates());
     }
 }

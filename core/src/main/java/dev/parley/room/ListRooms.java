@@ -6,9 +6,15 @@ import dev.parley.protocol.Inbound;
 import dev.parley.protocol.InboundType;
 import dev.parley.protocol.Outbound;
 import dev.parley.protocol.ProtocolException;
+import dev.parley.store.HistoryStore;
+import dev.parley.store.StoreException;
+import java.util.ArrayList;
 import java.util.List;
 
-/** {@code rooms}: the rooms with members on every node; with identity on, only those the token may join. */
+/**
+ * {@code rooms}: the rooms with members on every node; with identity on, only those the
+ * token may join. Each with its newest seq and what the asking user has not read there (1.1).
+ */
 final class ListRooms implements Command<Inbound.Rooms> {
 
     @Override
@@ -23,6 +29,15 @@ final class ListRooms implements Command<Inbound.Rooms> {
         if (who != null) {
             rooms = rooms.stream().filter(r -> who.rooms().allows(r.room())).toList();
         }
-        connection.send(new Outbound.Rooms(rooms));
+        List<Outbound.RoomCount> reading = new ArrayList<>(rooms.size());
+        try {
+            for (Outbound.RoomCount room : rooms) {
+                HistoryStore.ReadState state = connection.chat().store().readState(room.room(), connection.name());
+                reading.add(room.withReading(state.last(), state.unread()));
+            }
+        } catch (StoreException e) {
+            throw Connection.unavailable(InboundType.ROOMS, null, e);
+        }
+        connection.send(new Outbound.Rooms(reading));
     }
 }

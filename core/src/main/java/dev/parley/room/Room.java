@@ -2,12 +2,17 @@ package dev.parley.room;
 
 import dev.parley.broker.Event;
 import dev.parley.protocol.ChatMessage;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.store.Sanction;
+import dev.parley.protocol.Logged;
 import dev.parley.protocol.Frame;
 import dev.parley.protocol.Outbound;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +73,8 @@ final class Room {
     private boolean readAgain; // a resync came while a fill was on its way: read once more after it
 
     private volatile boolean closed; // by an administrator: joins are refused
+    /** The mutes and bans in force here: read from the store as the room starts, kept by moderators' commands from any node. */
+    private final Sanctions sanctions = new Sanctions();
 
     Room(String name, Chat chat, Rooms rooms) {
         this.name = name;
@@ -130,6 +137,29 @@ final class Room {
         return all.size();
     }
 
+    /** Until when {@code user} is muted here, or null. */
+    Instant mutedUntil(String user) {
+        return sanctions.until(user, Sanction.Kind.MUTE, Instant.now());
+    }
+
+    /** Until when {@code user} is banned from here ({@link Instant#MAX}: for ever), or null. */
+    Instant bannedUntil(String user) {
+        return sanctions.until(user, Sanction.Kind.BAN, Instant.now());
+    }
+
+    /**
+     * A moderator (here or on another node) muted or banned {@code user} until {@code until},
+     * or lifted it (null). A ban closes the user's connections here.
+     */
+    void sanctioned(String user, Sanction.Kind kind, Instant until) {
+        sanctions.put(user, kind, until);
+        if (kind == Sanction.Kind.BAN && until != null) {
+            for (Connection banned : connections(user)) {
+                banned.refuse(new Outbound.Error(ErrorCode.FORBIDDEN, Sanctions.banned(until), null), CloseReasons.BANNED);
+            }
+        }
+    }
+
     // ---- start: subscribed, then the position read, before anyone joins ----
 
     /** Run by the connection that made the room: subscribes, then starts delivery after the store's last seq. */
@@ -137,6 +167,7 @@ final class Room {
         try {
             chat.broker().subscribe(name);
             closed = chat.store().closed(name);
+            sanctions.load(chat.store().sanctions(name, Instant.now()));
             long last = chat.store().lastSeq(name);
             synchronized (this) {
                 stream.start(last, this::fanOut);
@@ -237,6 +268,7 @@ final class Room {
 
     /** Tells this node's members and the other nodes that {@code user} left, {@code count} remaining. */
     void left(String user, int count) {
+        forgetRead(user);
         Event left = Event.of(Event.Kind.LEFT, user, chat.encoder().encode(new Outbound.Left(name, user, count, Instant.now())));
         List<Connection> slow;
         synchronized (this) {
@@ -275,9 +307,10 @@ final class Room {
 
     // ---- delivery ----
 
-    /** This node stored {@code message}: the others hear of it, and it goes out here in seq order. */
-    void committed(ChatMessage message) {
-        long bytes = 2L * message.text().length() + BACKLOG_OVERHEAD;
+    /** This node stored {@code message} (or an event of the log): the others hear of it, and it goes out here in seq order. */
+    void committed(Logged message) {
+        long bytes = 2L * (message instanceof ChatMessage m ? m.text().length()
+                : message instanceof Logged.Edit e ? e.text().length() : 0) + BACKLOG_OVERHEAD;
         if (backlog.addAndGet(bytes) > MAX_BACKLOG) { // delivery is behind: the gap fill reads it from the store
             backlog.addAndGet(-bytes);
             if (missNoted.compareAndSet(false, true)) {
@@ -318,6 +351,8 @@ final class Room {
         tasks.execute(() -> {
             switch (event.kind()) {
                 case KICK -> kick(event.user());
+                case SANCTION -> sanctioned(event.user(), Sanction.Kind.valueOf(event.frame()),
+                        event.seq() == 0 ? null : Sanction.instant(event.seq()));
                 case CLOSED -> closeAll();
                 case REPLACED -> replace(event.user(), null);
                 case DIRECT -> direct(connections(event.user()), event.user(), event.frame());
@@ -327,7 +362,7 @@ final class Room {
                         afterOffer();
                     }
                 }
-                case JOINED, LEFT, TYPING -> {
+                case JOINED, LEFT, TYPING, READ -> {
                     List<Connection> slow;
                     synchronized (this) {
                         slow = members.broadcast(event, null);
@@ -372,6 +407,96 @@ final class Room {
         }
         departSlow(slow);
         chat.broker().publish(name, event);
+    }
+
+    // ---- read positions: at most one read frame a second per user, never going back ----
+
+    /** One user's read position here: what went out, what waits, and when it may go. Guarded by the room. */
+    private static final class ReadMark {
+        long highest;          // sent or waiting
+        long waiting;          // 0: nothing waits
+        Connection from;       // the connection that told the waiting position: it does not hear it back
+        long sentAt = Long.MIN_VALUE / 2;
+        boolean scheduled;
+    }
+
+    private final Map<String, ReadMark> reads = new HashMap<>(); // guarded by this; a member's entry, dropped as it leaves
+
+    /** How often a user's read position goes out at most. */
+    static final long READ_INTERVAL_MILLIS = 1000;
+
+    /**
+     * {@code from}'s user has seen the room up to {@code seq} (no further than the room has
+     * delivered here). Coalesced: the newest position goes out at most once a second per
+     * user, and only if it is above what went out.
+     */
+    void read(Connection from, long seq) {
+        String user = from.name();
+        long delay;
+        synchronized (this) {
+            long seen = Math.min(seq, stream.position());
+            ReadMark mark = reads.computeIfAbsent(user, u -> new ReadMark());
+            if (seen <= mark.highest) {
+                return;
+            }
+            mark.highest = seen;
+            mark.waiting = seen;
+            mark.from = from;
+            if (mark.scheduled) {
+                return;
+            }
+            mark.scheduled = true;
+            delay = Math.max(0, mark.sentAt + READ_INTERVAL_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime()));
+        }
+        if (delay == 0) {
+            chat.threads().work().execute(() -> sendRead(user));
+        } else {
+            chat.threads().schedule(() -> chat.threads().work().execute(() -> sendRead(user)), delay);
+        }
+    }
+
+    /** On the work pool: keeps the waiting position, and if the store took it as news, tells the room. */
+    private void sendRead(String user) {
+        long seq;
+        Connection from;
+        synchronized (this) {
+            ReadMark mark = reads.get(user);
+            if (mark == null || mark.waiting == 0) {
+                return;
+            }
+            seq = mark.waiting;
+            from = mark.from;
+            mark.waiting = 0;
+            mark.from = null;
+            mark.scheduled = false;
+            mark.sentAt = TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+            if (members.connections(user).isEmpty()) {
+                reads.remove(user); // it left while this waited
+            }
+        }
+        try {
+            if (!chat.store().markRead(name, user, seq)) {
+                return; // not above what is kept: another node or tab said more already
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "read position of {0} in {1} not kept: {2}", new Object[] {user, name, e.getMessage()});
+            return;
+        }
+        Event read = new Event(Event.Kind.READ, seq, user, chat.encoder().encode(new Outbound.Read(name, user, seq)));
+        List<Connection> slow;
+        synchronized (this) {
+            slow = members.broadcast(read, from);
+        }
+        departSlow(slow);
+        chat.broker().publish(name, read);
+    }
+
+    /** The user's last connection here left: its read mark goes, once what waits went out. */
+    private synchronized void forgetRead(String user) {
+        ReadMark mark = reads.get(user);
+        if (mark != null && !mark.scheduled) {
+            reads.remove(user);
+        }
     }
 
     // ---- gaps ----
@@ -424,7 +549,7 @@ final class Room {
             }
             gap = stream.gap();
         }
-        List<ChatMessage> found;
+        List<Logged> found;
         try {
             found = chat.store().following(name, gap.after(), FILL_PAGE);
         } catch (RuntimeException e) {
@@ -441,7 +566,7 @@ final class Room {
             return;
         }
         List<OrderedStream.Filled> frames = new ArrayList<>(found.size());
-        for (ChatMessage message : found) {
+        for (Logged message : found) {
             frames.add(new OrderedStream.Filled(message.seq(), chat.encoder().encode(message)));
         }
         tasks.execute(() -> {

@@ -7,14 +7,16 @@ import java.nio.charset.StandardCharsets;
 /**
  * The event stream's bytes (docs/PROTOCOL.md, "HTTP transport"): a frame is one event, its
  * JSON on one {@code data:} line (the encoder never writes a line break: JSON escapes them
- * in strings, and it puts none between tokens). A {@code message} frame carries its seq as
- * the event id, a {@code welcome} the seq of its newest history message, so that a
+ * in strings, and it puts none between tokens). A {@code message} frame (or an {@code edit},
+ * {@code delete} or {@code react}) carries its seq as the event id, a {@code welcome} the seq of its newest history message, so that a
  * browser's {@code Last-Event-ID} is the newest seq the stream delivered.
  */
 final class Events {
     /** Sent when nothing else was written for a while: proxies see traffic, clients ignore it. */
     static final byte[] COMMENT = ":\n\n".getBytes(StandardCharsets.US_ASCII);
-    private static final String MESSAGE = "{\"type\":\"message\",";
+    /** The frames of a room's log (PROTOCOL.md 1.1): each has the room's seq as its third member. */
+    private static final java.util.List<String> LOGGED = java.util.List.of("{\"type\":\"message\",",
+            "{\"type\":\"edit\",", "{\"type\":\"delete\",", "{\"type\":\"react\",");
     private static final String WELCOME = "{\"type\":\"welcome\",";
     private static final String SEQ = "\"seq\":";
 
@@ -48,13 +50,16 @@ final class Events {
      * history message's (history is oldest first).
      */
     static long eventId(String json) {
-        int at;
-        if (json.startsWith(MESSAGE)) {
-            at = json.indexOf(SEQ, MESSAGE.length());
-        } else if (json.startsWith(WELCOME)) {
+        int at = -1;
+        if (json.startsWith(WELCOME)) {
             at = json.lastIndexOf(SEQ);
         } else {
-            return -1;
+            for (String logged : LOGGED) {
+                if (json.startsWith(logged)) {
+                    at = json.indexOf(SEQ, logged.length());
+                    break;
+                }
+            }
         }
         if (at < 0) {
             return -1;

@@ -73,10 +73,22 @@ final class GroupCommit {
     private volatile boolean closing;
     private boolean failing; // writer thread only: the last commit failed
 
-    /** A message waiting for its commit, and the stage that completes with it stored. */
-    record Pending(String room, String user, String text, Instant ts, CompletableFuture<ChatMessage> stored) {
+    /** An entry waiting for its commit, and the stage that completes with what became of it. */
+    record Pending(String room, Append append, CompletableFuture<Appended> stored) {
         long bytes() {
-            return 2L * text.length();
+            return append.bytes();
+        }
+
+        String user() {
+            return append.user();
+        }
+
+        String text() {
+            return append.text();
+        }
+
+        Instant ts() {
+            return append.ts();
         }
     }
 
@@ -96,10 +108,10 @@ final class GroupCommit {
         writer.start();
     }
 
-    /** Queues a message for the next commit; refused at once if the queue is full or the writer is closing. */
-    CompletionStage<ChatMessage> append(String room, String user, String text, Instant ts) {
-        CompletableFuture<ChatMessage> stored = new CompletableFuture<>();
-        Pending pending = new Pending(room, user, text, ts, stored);
+    /** Queues an entry for the next commit; refused at once if the queue is full or the writer is closing. */
+    CompletionStage<Appended> append(String room, Append append) {
+        CompletableFuture<Appended> stored = new CompletableFuture<>();
+        Pending pending = new Pending(room, append, stored);
         long bytes = pending.bytes();
         if (closing || pendingBytes.addAndGet(bytes) > MAX_PENDING_BYTES || !queue.offer(pending)) {
             pendingBytes.addAndGet(-bytes);
@@ -153,7 +165,7 @@ final class GroupCommit {
         for (Pending pending : batch) {
             byRoom.computeIfAbsent(pending.room(), room -> new ArrayList<>()).add(pending);
         }
-        List<ChatMessage> stored;
+        List<Appended> stored;
         long start = System.nanoTime();
         try {
             addRoomRows(byRoom.keySet());
@@ -196,27 +208,37 @@ final class GroupCommit {
     }
 
     /**
-     * Stores a batch: takes each room's seqs, inserts the messages, trims. Returns them in
-     * byRoom's order. All rooms in one transaction, or, for one room where the dialect
-     * writes a room in one statement (PostgreSQL), that statement in autocommit: one round
-     * trip for the whole commit.
+     * Stores a batch: takes each room's seqs, inserts the entries, trims. Returns what became
+     * of them in byRoom's order. All rooms in one transaction, or, for one room of plain
+     * messages where the dialect writes a room in one statement (PostgreSQL), that statement
+     * in autocommit: one round trip for the whole commit. A room with anything to check
+     * (a cid, a ref) goes through {@link JdbcLedger#write} under its row lock.
      */
-    private List<ChatMessage> commit(TreeMap<String, List<Pending>> byRoom) throws SQLException {
+    private List<Appended> commit(TreeMap<String, List<Pending>> byRoom) throws SQLException {
         try (Connection connection = database.getConnection()) {
-            boolean oneStatement = dialect.oneStatementPerRoom() && byRoom.size() == 1;
+            boolean oneStatement = dialect.oneStatementPerRoom() && byRoom.size() == 1
+                    && byRoom.firstEntry().getValue().stream().allMatch(p -> p.append().plain());
             connection.setAutoCommit(oneStatement);
             try {
-                List<ChatMessage> stored = new ArrayList<>();
+                List<Appended> stored = new ArrayList<>();
                 for (Map.Entry<String, List<Pending>> room : byRoom.entrySet()) {
-                    List<Pending> messages = room.getValue();
-                    long last = dialect.write(connection, room.getKey(), messages, keep);
-                    if (last == Dialect.NO_ROW) {
-                        roomRows.remove(room.getKey()); // looked up, and made, again by the next batch
-                        throw new SQLException("no sequence row for room " + room.getKey());
-                    }
-                    long seq = last - messages.size();
-                    for (Pending p : messages) {
-                        stored.add(new ChatMessage(p.room(), ++seq, p.user(), p.text(), p.ts()));
+                    List<Pending> entries = room.getValue();
+                    if (entries.stream().allMatch(p -> p.append().plain())) {
+                        long last = dialect.write(connection, room.getKey(), entries, keep);
+                        if (last == Dialect.NO_ROW) {
+                            throw noRow(room.getKey());
+                        }
+                        long seq = last - entries.size();
+                        for (Pending p : entries) {
+                            stored.add(new Appended.Stored(new ChatMessage(p.room(), ++seq, p.user(), p.text(), p.ts())));
+                        }
+                    } else {
+                        List<Appended> done = JdbcLedger.write(connection, room.getKey(),
+                                entries.stream().map(Pending::append).toList(), keep);
+                        if (done == null) {
+                            throw noRow(room.getKey());
+                        }
+                        stored.addAll(done);
                     }
                 }
                 if (!oneStatement) {
@@ -234,5 +256,10 @@ final class GroupCommit {
                 throw e;
             }
         }
+    }
+
+    private SQLException noRow(String room) {
+        roomRows.remove(room); // looked up, and made, again by the next batch
+        return new SQLException("no sequence row for room " + room);
     }
 }

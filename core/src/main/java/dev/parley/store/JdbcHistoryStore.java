@@ -2,6 +2,7 @@ package dev.parley.store;
 
 import dev.parley.metrics.Meters;
 import dev.parley.protocol.ChatMessage;
+import dev.parley.protocol.Logged;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,7 +11,11 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.logging.Logger;
@@ -32,13 +37,15 @@ public final class JdbcHistoryStore implements HistoryStore {
     private static final String SET_CLOSED = "update parley_room set closed = ? where room = ?";
     private static final String CLOSED_ROOMS = "select room from parley_room where closed = true order by room";
     private static final String FIRST = "select min(seq) from parley_message where room = ?";
+    private static final String COLUMNS =
+            "select seq, username, body, ts, kind, ref_seq, emoji, emoji_on, edited, deleted from parley_message";
     /** Standard SQL's fetch first, which H2, PostgreSQL and Derby all take (Derby has no limit). */
-    private static final String BEFORE = "select seq, username, body, ts from parley_message"
-            + " where room = ? and seq < ? order by seq desc fetch first ? rows only";
-    private static final String FOLLOWING = "select seq, username, body, ts from parley_message"
-            + " where room = ? and seq > ? order by seq fetch first ? rows only";
-    private static final String AFTER =
-            "select seq, username, body, ts from parley_message where room = ? and seq > ? and seq <= ? order by seq";
+    private static final String BEFORE = COLUMNS + " where room = ? and seq < ? order by seq desc fetch first ? rows only";
+    private static final String FOLLOWING = COLUMNS + " where room = ? and seq > ? order by seq fetch first ? rows only";
+    private static final String AFTER = COLUMNS + " where room = ? and seq > ? and seq <= ? order by seq";
+    /** The reactions on a page's messages: the page's range of seqs, so as many rows as the page has reactions. */
+    private static final String REACTIONS =
+            "select ref_seq, emoji, username from parley_reaction where room = ? and ref_seq >= ? and ref_seq <= ?";
 
     private final DataSource database;
     private final boolean shareable;
@@ -110,32 +117,32 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     /** Queued for the writer's next commit ({@link GroupCommit}). */
     @Override
-    public CompletionStage<ChatMessage> append(String room, String user, String text, Instant ts) {
-        return writer.append(room, user, text, ts);
+    public CompletionStage<Appended> append(String room, Append entry) {
+        return writer.append(room, entry);
     }
 
     @Override
-    public List<ChatMessage> before(String room, long before, int limit) {
-        return query(BEFORE, room, select -> {
+    public List<Logged> before(String room, long before, int limit) {
+        return query(BEFORE, room, (connection, select) -> {
             select.setLong(2, before);
             select.setInt(3, limit);
-            List<ChatMessage> newestFirst = read(room, select);
+            List<Logged> newestFirst = read(connection, room, select);
             Collections.reverse(newestFirst);
             return newestFirst;
         });
     }
 
     @Override
-    public List<ChatMessage> following(String room, long since, int limit) {
-        return query(FOLLOWING, room, select -> {
+    public List<Logged> following(String room, long since, int limit) {
+        return query(FOLLOWING, room, (connection, select) -> {
             select.setLong(2, since);
             select.setInt(3, limit);
-            return read(room, select);
+            return read(connection, room, select);
         });
     }
 
     @Override
-    public Optional<List<ChatMessage>> after(String room, long since, int max) {
+    public Optional<List<Logged>> after(String room, long since, int max) {
         long last = lastSeq(room);
         if (since > last || last - since > max) {
             return Optional.empty();
@@ -146,10 +153,10 @@ public final class JdbcHistoryStore implements HistoryStore {
         if (queryLong(FIRST, room) > since + 1) {
             return Optional.empty(); // trimmed by PARLEY_HISTORY_KEEP
         }
-        List<ChatMessage> missed = query(AFTER, room, select -> {
+        List<Logged> missed = query(AFTER, room, (connection, select) -> {
             select.setLong(2, since);
             select.setLong(3, last); // what other nodes commit meanwhile comes live
-            return read(room, select);
+            return read(connection, room, select);
         });
         return missed.size() == last - since ? Optional.of(missed) : Optional.empty();
     }
@@ -162,9 +169,131 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     // ---- closed rooms ----
 
+    // ---- read positions ----
+
+    private static final String READ = "select seq from parley_read where room = ? and username = ?";
+    private static final String READ_RAISED = "update parley_read set seq = ? where room = ? and username = ? and seq < ?";
+    private static final String READ_FIRST = "insert into parley_read (room, username, seq) values (?, ?, ?)";
+    private static final String UNREAD = "select count(*) from parley_message"
+            + " where room = ? and seq > ? and kind = 0 and deleted = false and username <> ?";
+
+    @Override
+    public long readPosition(String room, String user) {
+        return query(READ, room, (connection, select) -> {
+            select.setString(2, user);
+            try (ResultSet result = select.executeQuery()) {
+                return result.next() ? result.getLong(1) : 0L;
+            }
+        });
+    }
+
+    /** Raised where it is lower; made where there is none (another node may make it at the same moment: then raised). */
+    @Override
+    public boolean markRead(String room, String user, long seq) {
+        try (Connection connection = database.getConnection()) {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                try (PreparedStatement raise = connection.prepareStatement(READ_RAISED)) {
+                    raise.setLong(1, seq);
+                    raise.setString(2, room);
+                    raise.setString(3, user);
+                    raise.setLong(4, seq);
+                    if (raise.executeUpdate() == 1) {
+                        return true;
+                    }
+                }
+                try (PreparedStatement first = connection.prepareStatement(READ_FIRST)) {
+                    first.setString(1, room);
+                    first.setString(2, user);
+                    first.setLong(3, seq);
+                    first.executeUpdate();
+                    return true;
+                } catch (SQLException exists) {
+                    if (exists.getSQLState() == null || !exists.getSQLState().startsWith("23")) {
+                        throw exists;
+                    }
+                    // there is a position: raise it, if it is lower, on the next pass
+                }
+            }
+            return false;
+        } catch (SQLException e) {
+            throw new StoreException("Cannot keep the read position: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public ReadState readState(String room, String user) {
+        long last = lastSeq(room);
+        long read = readPosition(room, user);
+        if (read == 0 || read >= last) {
+            return new ReadState(last, read, 0);
+        }
+        long unread = query(UNREAD, room, (connection, select) -> {
+            select.setLong(2, read);
+            select.setString(3, user);
+            try (ResultSet result = select.executeQuery()) {
+                result.next();
+                return result.getLong(1);
+            }
+        });
+        return new ReadState(last, read, unread);
+    }
+
+    // ---- sanctions ----
+
+    private static final String SANCTION_LIFTED = "delete from parley_sanction where room = ? and username = ? and kind = ?";
+    private static final String SANCTION_SET = "insert into parley_sanction (room, username, kind, until_ms) values (?, ?, ?, ?)";
+    private static final String SANCTIONS = "select username, kind, until_ms from parley_sanction"
+            + " where room = ? and until_ms > ? order by username fetch first " + Sanction.MAX_PER_ROOM + " rows only";
+
+    /** Replaced in one transaction: the old row deleted, the new one inserted. */
+    @Override
+    public void sanction(String room, String user, Sanction.Kind kind, Instant until) {
+        try (Connection connection = database.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                try (PreparedStatement lift = connection.prepareStatement(SANCTION_LIFTED)) {
+                    lift.setString(1, room);
+                    lift.setString(2, user);
+                    lift.setInt(3, kind.ordinal());
+                    lift.executeUpdate();
+                }
+                if (until != null) {
+                    try (PreparedStatement set = connection.prepareStatement(SANCTION_SET)) {
+                        set.setString(1, room);
+                        set.setString(2, user);
+                        set.setInt(3, kind.ordinal());
+                        set.setLong(4, Sanction.millis(until));
+                        set.executeUpdate();
+                    }
+                }
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("Cannot keep the " + kind.name().toLowerCase() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Sanction> sanctions(String room, Instant now) {
+        return query(SANCTIONS, room, (connection, select) -> {
+            select.setLong(2, now.toEpochMilli());
+            List<Sanction> found = new ArrayList<>();
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    found.add(new Sanction(result.getString(1), Sanction.Kind.values()[result.getInt(2)],
+                            Sanction.instant(result.getLong(3))));
+                }
+            }
+            return found;
+        });
+    }
+
     @Override
     public boolean closed(String room) {
-        return query(CLOSED, room, select -> {
+        return query(CLOSED, room, (connection, select) -> {
             try (ResultSet result = select.executeQuery()) {
                 return result.next() && result.getBoolean(1);
             }
@@ -206,7 +335,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     // ---- reading ----
 
     private long queryLong(String sql, String room) {
-        return query(sql, room, select -> {
+        return query(sql, room, (connection, select) -> {
             try (ResultSet result = select.executeQuery()) {
                 return result.next() ? result.getLong(1) : 0; // no row, or min of no rows (null): 0
             }
@@ -215,27 +344,78 @@ public final class JdbcHistoryStore implements HistoryStore {
 
     /** What a query of one room yields; parameter 1 is the room, the rest are the reader's. */
     private interface RoomQuery<T> {
-        T run(PreparedStatement select) throws SQLException;
+        T run(Connection connection, PreparedStatement select) throws SQLException;
     }
 
     private <T> T query(String sql, String room, RoomQuery<T> reader) {
         try (Connection connection = database.getConnection();
              PreparedStatement select = connection.prepareStatement(sql)) {
             select.setString(1, room);
-            return reader.run(select);
+            return reader.run(connection, select);
         } catch (SQLException e) {
             throw new StoreException("Cannot read history: " + e.getMessage(), e);
         }
     }
 
-    private static List<ChatMessage> read(String room, PreparedStatement select) throws SQLException {
-        List<ChatMessage> messages = new ArrayList<>();
+    /** The entries the query selects ({@link #COLUMNS}), its messages with their reactions. */
+    private static List<Logged> read(Connection connection, String room, PreparedStatement select) throws SQLException {
+        List<Logged> entries = new ArrayList<>();
+        long firstMessage = Long.MAX_VALUE;
+        long lastMessage = 0;
         try (ResultSet result = select.executeQuery()) {
             while (result.next()) {
-                messages.add(new ChatMessage(room, result.getLong(1), result.getString(2),
-                        new String(result.getBytes(3), StandardCharsets.UTF_8), Instant.ofEpochMilli(result.getLong(4))));
+                long seq = result.getLong(1);
+                String user = result.getString(2);
+                String body = new String(result.getBytes(3), StandardCharsets.UTF_8);
+                Instant ts = Instant.ofEpochMilli(result.getLong(4));
+                long ref = result.getLong(6);
+                entries.add(switch (Append.Kind.of(result.getInt(5))) {
+                    case MESSAGE -> {
+                        firstMessage = Math.min(firstMessage, seq);
+                        lastMessage = Math.max(lastMessage, seq);
+                        long edited = result.getLong(9);
+                        boolean wasEdited = !result.wasNull();
+                        yield result.getBoolean(10) ? ChatMessage.of(room, seq, user, body, ts, ref).asDeleted()
+                                : new ChatMessage(room, seq, user, body, ts, ref,
+                                        wasEdited ? Instant.ofEpochMilli(edited) : null, null, false);
+                    }
+                    case EDIT -> new Logged.Edit(room, seq, ref, user, body, ts);
+                    case DELETE -> new Logged.Delete(room, seq, ref, user, ts);
+                    case REACT -> new Logged.React(room, seq, ref, user, result.getString(7), result.getBoolean(8), ts);
+                });
             }
         }
-        return messages;
+        return lastMessage == 0 ? entries : withReactions(connection, room, entries, firstMessage, lastMessage);
+    }
+
+    /** The page's messages with the reactions they have, read for the page's range of seqs. */
+    private static List<Logged> withReactions(Connection connection, String room, List<Logged> entries, long first,
+            long last) throws SQLException {
+        Map<Long, SortedMap<String, List<String>>> reactions = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(REACTIONS)) {
+            select.setString(1, room);
+            select.setLong(2, first);
+            select.setLong(3, last);
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    reactions.computeIfAbsent(result.getLong(1), seq -> new TreeMap<>())
+                            .computeIfAbsent(result.getString(2), emoji -> new ArrayList<>()).add(result.getString(3));
+                }
+            }
+        }
+        if (reactions.isEmpty()) {
+            return entries;
+        }
+        List<Logged> withThem = new ArrayList<>(entries.size());
+        for (Logged entry : entries) {
+            SortedMap<String, List<String>> on = reactions.get(entry.seq());
+            if (on != null && entry instanceof ChatMessage message && !message.deleted()) {
+                on.values().forEach(names -> names.sort(null));
+                withThem.add(message.withReactions(Collections.unmodifiableSortedMap(on)));
+            } else {
+                withThem.add(entry);
+            }
+        }
+        return withThem;
     }
 }

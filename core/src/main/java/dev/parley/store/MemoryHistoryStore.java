@@ -1,13 +1,18 @@
 package dev.parley.store;
 
 import dev.parley.protocol.ChatMessage;
+import dev.parley.protocol.Logged;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -46,6 +51,8 @@ public final class MemoryHistoryStore implements HistoryStore {
     static final int ROOM = 160;
     static final int TOMBSTONE = 128;
     private static final int SLOT = 4;
+    /** A reaction's emoji: its map entry, list and String. */
+    private static final int REACTION = 120;
     private static final int FIRST_RING = 16;
 
     private final int keep;
@@ -60,6 +67,21 @@ public final class MemoryHistoryStore implements HistoryStore {
     private final Set<String> closedRooms = new ConcurrentSkipListSet<>();
     static final int MAX_CLOSED_ROOMS = 100_000;
     private final String why;
+    /** Mutes and bans: room to (user and kind) to the sanction; rooms at most {@value #MAX_CLOSED_ROOMS}. */
+    private final Map<String, Map<String, Sanction>> sanctions = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Map<String, Sanction>> eldest) {
+            return size() > MAX_CLOSED_ROOMS;
+        }
+    };
+    /** Read positions, room and user to seq; at most {@value #MAX_READ_POSITIONS}, in access order. */
+    static final int MAX_READ_POSITIONS = 100_000;
+    private final Map<String, Long> readPositions = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > MAX_READ_POSITIONS;
+        }
+    };
 
     /**
      * @param keep  messages kept per room; 0 keeps all
@@ -96,13 +118,14 @@ public final class MemoryHistoryStore implements HistoryStore {
         }
     }
 
+    /** Checked and stored under the store's lock ({@link LogRules} over the room's ring). */
     @Override
-    public CompletionStage<ChatMessage> append(String room, String user, String text, Instant ts) {
+    public CompletionStage<Appended> append(String room, Append entry) {
         synchronized (lock) {
             RoomLog log = rooms.get(room);
             if (log == null) {
                 Long tombstone = tombstones.remove(room);
-                log = new RoomLog(room, keep);
+                log = new RoomLog(room, keep).keep(keep);
                 if (tombstone != null) {
                     weight -= tombstoneWeight(room);
                     log.lastSeq = tombstone;
@@ -110,15 +133,16 @@ public final class MemoryHistoryStore implements HistoryStore {
                 rooms.put(room, log);
                 weight += log.weight;
             }
-            ChatMessage message = new ChatMessage(room, log.lastSeq + 1, user, text, ts);
-            weight += log.append(message, keep);
+            long before = log.weight;
+            Appended appended = LogRules.apply(room, log.lastSeq + 1, entry, log);
+            weight += log.weight - before;
             fit(log);
-            return CompletableFuture.completedStage(message);
+            return CompletableFuture.completedStage(appended);
         }
     }
 
     @Override
-    public List<ChatMessage> before(String room, long before, int limit) {
+    public List<Logged> before(String room, long before, int limit) {
         synchronized (lock) {
             RoomLog log = rooms.get(room);
             if (log == null) {
@@ -130,7 +154,7 @@ public final class MemoryHistoryStore implements HistoryStore {
     }
 
     @Override
-    public List<ChatMessage> following(String room, long since, int limit) {
+    public List<Logged> following(String room, long since, int limit) {
         synchronized (lock) {
             RoomLog log = rooms.get(room);
             return log == null ? List.of() : log.following(since, limit);
@@ -138,7 +162,7 @@ public final class MemoryHistoryStore implements HistoryStore {
     }
 
     @Override
-    public Optional<List<ChatMessage>> after(String room, long since, int max) {
+    public Optional<List<Logged>> after(String room, long since, int max) {
         synchronized (lock) {
             RoomLog log = rooms.get(room);
             if (log != null) {
@@ -148,6 +172,83 @@ public final class MemoryHistoryStore implements HistoryStore {
             long last = tombstone == null ? 0 : tombstone;
             return since == last ? Optional.of(List.of()) : Optional.empty();
         }
+    }
+
+    // ---- read positions: a bounded map, the positions used longest ago forgotten first ----
+
+    @Override
+    public long readPosition(String room, String user) {
+        synchronized (readPositions) {
+            return readPositions.getOrDefault(readKey(room, user), 0L);
+        }
+    }
+
+    @Override
+    public boolean markRead(String room, String user, long seq) {
+        synchronized (readPositions) {
+            String key = readKey(room, user);
+            Long kept = readPositions.get(key);
+            if (kept != null && kept >= seq) {
+                return false;
+            }
+            readPositions.put(key, seq);
+            return true;
+        }
+    }
+
+    @Override
+    public ReadState readState(String room, String user) {
+        long read = readPosition(room, user);
+        synchronized (lock) {
+            RoomLog log = rooms.get(room);
+            if (log == null) {
+                return new ReadState(lastSeq(room), read, 0);
+            }
+            long unread = 0;
+            if (read > 0) {
+                for (long seq = Math.max(read + 1, log.lastSeq - log.size + 1); seq <= log.lastSeq; seq++) {
+                    if (log.entry(seq) instanceof ChatMessage m && !m.deleted() && !m.user().equals(user)) {
+                        unread++;
+                    }
+                }
+            }
+            return new ReadState(log.lastSeq, read, unread);
+        }
+    }
+
+    // ---- sanctions: per room, bounded ----
+
+    @Override
+    public void sanction(String room, String user, Sanction.Kind kind, Instant until) {
+        synchronized (sanctions) {
+            Map<String, Sanction> inRoom = sanctions.computeIfAbsent(room, r -> new LinkedHashMap<>());
+            String key = user + '\n' + kind;
+            if (until == null) {
+                inRoom.remove(key);
+                if (inRoom.isEmpty()) {
+                    sanctions.remove(room);
+                }
+                return;
+            }
+            Instant now = Instant.now();
+            inRoom.values().removeIf(s -> !s.until().isAfter(now));
+            if (!inRoom.containsKey(key) && inRoom.size() >= Sanction.MAX_PER_ROOM) {
+                throw new StoreException("Cannot keep more than " + Sanction.MAX_PER_ROOM + " mutes and bans in a room");
+            }
+            inRoom.put(key, new Sanction(user, kind, until));
+        }
+    }
+
+    @Override
+    public List<Sanction> sanctions(String room, Instant now) {
+        synchronized (sanctions) {
+            Map<String, Sanction> inRoom = sanctions.getOrDefault(room, Map.of());
+            return inRoom.values().stream().filter(s -> s.until().isAfter(now)).limit(Sanction.MAX_PER_ROOM).toList();
+        }
+    }
+
+    private static String readKey(String room, String user) {
+        return room + '\n' + user;
     }
 
     @Override
@@ -215,8 +316,27 @@ public final class MemoryHistoryStore implements HistoryStore {
         }
     }
 
-    static long messageWeight(ChatMessage message) {
-        return MESSAGE + 2L * (message.text().length() + message.user().length() + message.room().length());
+    /**
+     * An entry's weight: a message's as above, an event's counted as a message's (it holds
+     * as many fields or fewer), plus each reaction's name (a list slot, a map entry) and cid.
+     */
+    static long entryWeight(Logged entry, String cid) {
+        long chars = entry.user().length() + entry.room().length() + (cid == null ? 0 : cid.length() + 20);
+        long reactions = 0;
+        if (entry instanceof ChatMessage message) {
+            chars += message.text().length();
+            for (Map.Entry<String, List<String>> reaction : message.reactions().entrySet()) {
+                reactions += REACTION + 2L * reaction.getKey().length();
+                for (String name : reaction.getValue()) {
+                    reactions += SLOT + 2L * name.length() + 40;
+                }
+            }
+        } else if (entry instanceof Logged.Edit edit) {
+            chars += edit.text().length();
+        } else if (entry instanceof Logged.React react) {
+            chars += react.emoji().length();
+        }
+        return MESSAGE + 2L * chars + reactions;
     }
 
     private static long tombstoneWeight(String room) {
@@ -224,63 +344,177 @@ public final class MemoryHistoryStore implements HistoryStore {
     }
 
     /**
-     * A ring of one room's newest messages; seqs in it are contiguous and end at
-     * {@code lastSeq}, which stays when the ring is emptied.
+     * A ring of one room's newest entries; seqs in it are contiguous and end at
+     * {@code lastSeq}, which stays when the ring is emptied. Each entry's cid sits beside
+     * it, and an index finds the newest entry of a user's cid; both go with the entry.
      */
-    private static final class RoomLog {
+    private static final class RoomLog implements LogRules.Ledger {
         final String name;
         long lastSeq;
         long weight;
         int size;
-        private ChatMessage[] ring;
+        private Logged[] ring;
+        private String[] cids;
         private int head;
+        /** user and cid to the newest seq stored with them, of the entries in the ring */
+        private final Map<String, Long> byCid = new HashMap<>();
 
         RoomLog(String name, int keep) {
             this.name = name;
-            this.ring = new ChatMessage[Math.min(FIRST_RING, keep)];
-            this.weight = ROOM + 2L * name.length() + (long) SLOT * ring.length;
+            this.ring = new Logged[Math.min(FIRST_RING, keep)];
+            this.cids = new String[ring.length];
+            this.weight = ROOM + 2L * name.length() + 2L * SLOT * ring.length;
         }
 
-        /** Appends the room's next message; returns how much heavier the room got. */
-        long append(ChatMessage message, int keep) {
-            long before = weight;
-            if (size == ring.length && size < keep) {
-                grow(keep);
+        // ---- the ledger, under the store's lock ----
+
+        @Override
+        public LogRules.Sent sent(String user, String cid) {
+            Long seq = byCid.get(cidKey(user, cid));
+            return seq == null ? null : new LogRules.Sent(seq, entry(seq).ts());
+        }
+
+        @Override
+        public long sentAfter(String user, long seq) {
+            long count = 0;
+            for (long s = seq + 1; s <= lastSeq; s++) {
+                if (entry(s).user().equals(user)) {
+                    count++;
+                }
+            }
+            return count;
+        }
+
+        @Override
+        public LogRules.Target message(long seq) {
+            if (!(entry(seq) instanceof ChatMessage message)) {
+                return null;
+            }
+            int edits = 0;
+            for (long s = seq + 1; s <= lastSeq; s++) {
+                if (get(index(s)) instanceof Logged.Edit edit && edit.ref() == seq) {
+                    edits++;
+                }
+            }
+            return new LogRules.Target(message.user(), message.deleted(), edits);
+        }
+
+        @Override
+        public Map<String, List<String>> reactions(long seq) {
+            return ((ChatMessage) entry(seq)).reactions();
+        }
+
+        @Override
+        public void store(Logged entry, String cid) {
+            if (size == ring.length && size < keepLimit) {
+                grow(keepLimit);
             }
             if (size == ring.length) {
                 dropOldest();
             }
-            ring[(head + size) % ring.length] = message;
+            int at = (head + size) % ring.length;
+            ring[at] = entry;
+            cids[at] = cid;
             size++;
-            lastSeq = message.seq();
-            weight += messageWeight(message);
-            return weight - before;
+            lastSeq = entry.seq();
+            weight += entryWeight(entry, cid);
+            if (cid != null) {
+                byCid.put(cidKey(entry.user(), cid), entry.seq());
+            }
         }
 
-        /** Drops the oldest message; returns its weight. */
+        @Override
+        public void edited(long ref, String text, Instant ts) {
+            replace(ref, ((ChatMessage) entry(ref)).withEdit(text, ts));
+        }
+
+        @Override
+        public void deleted(long ref) {
+            replace(ref, ((ChatMessage) entry(ref)).asDeleted());
+            for (long s = ref + 1; s <= lastSeq; s++) {
+                if (entry(s) instanceof Logged.Edit edit && edit.ref() == ref) {
+                    replace(s, edit.withText(""));
+                }
+            }
+        }
+
+        @Override
+        public void reacted(long ref, String emoji, String user, boolean on) {
+            ChatMessage message = (ChatMessage) entry(ref);
+            SortedMap<String, List<String>> now = new TreeMap<>();
+            message.reactions().forEach((e, names) -> now.put(e, names));
+            List<String> names = new ArrayList<>(now.getOrDefault(emoji, List.of()));
+            if (on) {
+                names.add(user);
+                names.sort(null);
+            } else {
+                names.remove(user);
+            }
+            if (names.isEmpty()) {
+                now.remove(emoji);
+            } else {
+                now.put(emoji, List.copyOf(names));
+            }
+            replace(ref, message.withReactions(java.util.Collections.unmodifiableSortedMap(now)));
+        }
+
+        // ---- the ring ----
+
+        private int keepLimit = Integer.MAX_VALUE;
+
+        RoomLog keep(int keep) {
+            keepLimit = keep;
+            return this;
+        }
+
+        private static String cidKey(String user, String cid) {
+            return user + '\n' + cid;
+        }
+
+        /** The entry under {@code seq}, or null if the ring does not hold it. */
+        private Logged entry(long seq) {
+            long first = lastSeq - size + 1;
+            return seq < first || seq > lastSeq ? null : get((int) (seq - first));
+        }
+
+        private int index(long seq) {
+            return (int) (seq - (lastSeq - size + 1));
+        }
+
+        private void replace(long seq, Logged now) {
+            int at = (head + index(seq)) % ring.length;
+            weight += entryWeight(now, cids[at]) - entryWeight(ring[at], cids[at]);
+            ring[at] = now;
+        }
+
+        /** Drops the oldest entry; returns its weight. */
         long dropOldest() {
-            long dropped = messageWeight(ring[head]);
+            long dropped = entryWeight(ring[head], cids[head]);
+            if (cids[head] != null) {
+                byCid.remove(cidKey(ring[head].user(), cids[head]), ring[head].seq());
+            }
             ring[head] = null;
+            cids[head] = null;
             head = (head + 1) % ring.length;
             size--;
             weight -= dropped;
             return dropped;
         }
 
-        List<ChatMessage> before(long before, int limit) {
+        List<Logged> before(long before, int limit) {
             long first = lastSeq - size + 1;
             int end = (int) Math.max(0, Math.min(size, before - first)); // exclusive index
             int start = Math.max(0, end - limit);
             return copy(start, end);
         }
 
-        List<ChatMessage> following(long since, int limit) {
+        List<Logged> following(long since, int limit) {
             long first = lastSeq - size + 1;
             int start = (int) Math.max(0, Math.min(size, since + 1 - first));
             return copy(start, (int) Math.min(size, (long) start + limit));
         }
 
-        Optional<List<ChatMessage>> after(long since, int max) {
+        Optional<List<Logged>> after(long since, int max) {
             long first = lastSeq - size + 1;
             if (since > lastSeq || lastSeq - since > max || since + 1 < first) {
                 return Optional.empty();
@@ -288,12 +522,12 @@ public final class MemoryHistoryStore implements HistoryStore {
             return Optional.of(copy((int) (since + 1 - first), size));
         }
 
-        private ChatMessage get(int index) {
+        private Logged get(int index) {
             return ring[(head + index) % ring.length];
         }
 
-        private List<ChatMessage> copy(int start, int end) {
-            ChatMessage[] out = new ChatMessage[end - start];
+        private List<Logged> copy(int start, int end) {
+            Logged[] out = new Logged[end - start];
             for (int i = start; i < end; i++) {
                 out[i - start] = get(i);
             }
@@ -301,12 +535,15 @@ public final class MemoryHistoryStore implements HistoryStore {
         }
 
         private void grow(int keep) {
-            ChatMessage[] bigger = new ChatMessage[(int) Math.min(keep, 2L * ring.length)];
+            Logged[] bigger = new Logged[(int) Math.min(keep, 2L * ring.length)];
+            String[] biggerCids = new String[bigger.length];
             for (int i = 0; i < size; i++) {
                 bigger[i] = get(i);
+                biggerCids[i] = cids[(head + i) % ring.length];
             }
-            weight += (long) SLOT * (bigger.length - ring.length);
+            weight += 2L * SLOT * (bigger.length - ring.length);
             ring = bigger;
+            cids = biggerCids;
             head = 0;
         }
     }

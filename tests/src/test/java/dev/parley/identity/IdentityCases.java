@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * keeps a token to its rooms, and a connection lasts as long as its token unless it
  * sends a fresh one.
  */
-public abstract class IdentityCases {
+public abstract class IdentityCases extends ModeratorCases {
 
     protected abstract URI chatUri(String room);
 

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.broker.LocalBroker;
 import dev.parley.protocol.ChatMessage;
+import dev.parley.protocol.Logged;
+import dev.parley.store.Append;
+import dev.parley.store.Appended;
 import dev.parley.store.HistoryStore;
 import dev.parley.support.Poll;
 import dev.parley.store.StoreException;
@@ -33,22 +36,47 @@ class HealthTest {
         }
 
         @Override
-        public CompletionStage<ChatMessage> append(String room, String user, String text, Instant ts) {
+        public CompletionStage<Appended> append(String room, Append entry) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public List<ChatMessage> before(String room, long before, int limit) {
+        public List<Logged> before(String room, long before, int limit) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public List<ChatMessage> following(String room, long since, int limit) {
+        public List<Logged> following(String room, long since, int limit) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public Optional<List<ChatMessage>> after(String room, long since, int max) {
+        public Optional<List<Logged>> after(String room, long since, int max) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public long readPosition(String room, String user) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean markRead(String room, String user, long seq) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ReadState readState(String room, String user) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void sanction(String room, String user, dev.parley.store.Sanction.Kind kind, Instant until) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<dev.parley.store.Sanction> sanctions(String room, Instant now) {
             throw new UnsupportedOperationException();
         }
 

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * PROTOCOL.md, one test per rule, against any running Parley: a subclass says where
  * (the standalone server, or a WAR deployed in WildFly or Payara).
  */
-public abstract class ProtocolCases {
+public abstract class ProtocolCases extends LogCases {
     private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
 
     /**

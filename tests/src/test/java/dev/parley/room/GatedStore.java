@@ -1,6 +1,9 @@
 package dev.parley.room;
 
 import dev.parley.protocol.ChatMessage;
+import dev.parley.protocol.Logged;
+import dev.parley.store.Append;
+import dev.parley.store.Appended;
 import dev.parley.store.HistoryStore;
 import dev.parley.store.MemoryHistoryStore;
 import dev.parley.store.StoreException;
@@ -67,25 +70,50 @@ final class GatedStore implements HistoryStore {
     }
 
     @Override
-    public CompletionStage<ChatMessage> append(String room, String user, String text, Instant ts) {
-        return memory.append(room, user, text, ts);
+    public CompletionStage<Appended> append(String room, Append entry) {
+        return memory.append(room, entry);
     }
 
     @Override
-    public List<ChatMessage> before(String room, long before, int limit) {
+    public List<Logged> before(String room, long before, int limit) {
         maybeFail();
         return gated(memory.before(room, before, limit));
     }
 
     @Override
-    public List<ChatMessage> following(String room, long since, int limit) {
+    public List<Logged> following(String room, long since, int limit) {
         return memory.following(room, since, limit);
     }
 
     @Override
-    public Optional<List<ChatMessage>> after(String room, long since, int max) {
+    public Optional<List<Logged>> after(String room, long since, int max) {
         maybeFail();
         return gated(memory.after(room, since, max));
+    }
+
+    @Override
+    public long readPosition(String room, String user) {
+        return memory.readPosition(room, user);
+    }
+
+    @Override
+    public boolean markRead(String room, String user, long seq) {
+        return memory.markRead(room, user, seq);
+    }
+
+    @Override
+    public ReadState readState(String room, String user) {
+        return memory.readState(room, user);
+    }
+
+    @Override
+    public void sanction(String room, String user, dev.parley.store.Sanction.Kind kind, Instant until) {
+        memory.sanction(room, user, kind, until);
+    }
+
+    @Override
+    public List<dev.parley.store.Sanction> sanctions(String room, Instant now) {
+        return memory.sanctions(room, now);
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.config.ParleyConfig;
 import dev.parley.protocol.ChatMessage;
+import dev.parley.protocol.Logged;
 import dev.parley.protocol.Outbound;
 import dev.parley.room.Moderation;
 import dev.parley.room.RoomRegistry;
@@ -93,10 +94,10 @@ class RegistryInContainerIT {
             socket.sendText("{\"type\":\"message\",\"text\":\"from inside\",\"cid\":\"i1\"}", true)
                     .get(10, TimeUnit.SECONDS);
             assertEquals("{\"type\":\"ack\",\"cid\":\"i1\",\"seq\":1}", frames.poll(10, TimeUnit.SECONDS));
-            List<ChatMessage> stored = store.before(room, Long.MAX_VALUE, 10);
+            List<Logged> stored = store.before(room, Long.MAX_VALUE, 10);
             assertEquals(1, stored.size());
             assertEquals("insider", stored.get(0).user());
-            assertEquals("from inside", stored.get(0).text());
+            assertEquals("from inside", ((ChatMessage) stored.get(0)).text());
         } finally {
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
         }

@@ -244,6 +244,9 @@ class SseStreamTest {
                 + "{\"type\":\"message\",\"room\":\"r\",\"seq\":7,\"user\":\"b\",\"text\":\"y\",\"ts\":\"t\"}]}"));
         assertEquals(-1, Events.eventId("{\"type\":\"welcome\",\"room\":\"r\",\"user\":\"a\",\"users\":[\"a\"],\"history\":[]}"));
         assertEquals(-1, Events.eventId("{\"type\":\"ack\",\"cid\":\"c\",\"seq\":3}"));
+        assertEquals(43, Events.eventId("{\"type\":\"edit\",\"room\":\"r\",\"seq\":43,\"ref\":42,\"user\":\"a\",\"text\":\"x\"}"));
+        assertEquals(44, Events.eventId("{\"type\":\"delete\",\"room\":\"r\",\"seq\":44,\"ref\":42,\"user\":\"a\"}"));
+        assertEquals(45, Events.eventId("{\"type\":\"react\",\"room\":\"r\",\"seq\":45,\"ref\":42,\"emoji\":\"seq\"}"));
         assertEquals(-1, Events.eventId("{\"type\":\"pong\",\"seq\":3}"));
     }
 }

@@ -57,7 +57,7 @@ class GroupCommitTest {
                 lock.executeUpdate();
             }
             for (int i = 1; i <= 100; i++) {
-                stored.add(writer.append(room, "ann", "m" + i, Instant.ofEpochMilli(i)).toCompletableFuture());
+                stored.add(append(room, "m" + i, Instant.ofEpochMilli(i)));
             }
             holder.commit();
         }
@@ -74,7 +74,7 @@ class GroupCommitTest {
         String room = Rooms.fresh();
         List<CompletableFuture<ChatMessage>> stored = new ArrayList<>();
         for (int i = 1; i <= 50; i++) {
-            stored.add(writer.append(room, "ann", "m" + i, Instant.now()).toCompletableFuture());
+            stored.add(append(room, "m" + i, Instant.now()));
         }
         writer.close();
         for (int i = 1; i <= 50; i++) {
@@ -85,7 +85,13 @@ class GroupCommitTest {
     }
 
     private ChatMessage stored(String room, String text) throws Exception {
-        return writer.append(room, "ann", text, Instant.now()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return append(room, text, Instant.now()).get(30, TimeUnit.SECONDS);
+    }
+
+    /** A plain message of ann's, as the store's version 1 append queues it. */
+    private CompletableFuture<ChatMessage> append(String room, String text, Instant ts) {
+        return writer.append(room, Append.message("ann", text, null, 0, ts)).toCompletableFuture()
+                .thenApply(appended -> (ChatMessage) ((Appended.Stored) appended).entry());
     }
 
     private void run(String sql, String room) throws SQLException {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.protocol.ChatMessage;
+import dev.parley.protocol.Logged;
 import dev.parley.support.Rooms;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,26 +20,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** What every HistoryStore does; a subclass says which store, on which database. */
-public abstract class HistoryStoreContract {
-    private final List<HistoryStore> opened = new ArrayList<>();
-
-    /** A store keeping {@code keep} messages per room (0: all), on this class's database. */
-    protected abstract HistoryStore create(int keep);
-
-    protected final HistoryStore open(int keep) {
-        HistoryStore store = create(keep);
-        opened.add(store);
-        return store;
-    }
-
-    @AfterEach
-    void closeStores() {
-        opened.forEach(HistoryStore::close);
-    }
+/** What every HistoryStore does; a subclass says which store, on which database. The log's rules: {@link RoomLogContract}. */
+public abstract class HistoryStoreContract extends RoomLogContract {
 
     protected static ChatMessage message(String room, long seq) {
         return new ChatMessage(room, seq, "ann", "text " + seq + " ünï 😀 \u0000 nul", Instant.ofEpochMilli(1_700_000_000_000L + seq));
@@ -56,8 +41,8 @@ public abstract class HistoryStoreContract {
         }
     }
 
-    protected static List<Long> seqs(List<ChatMessage> messages) {
-        return messages.stream().map(ChatMessage::seq).collect(Collectors.toList());
+    protected static List<Long> seqs(List<Logged> messages) {
+        return messages.stream().map(Logged::seq).collect(Collectors.toList());
     }
 
     protected static List<Long> range(long from, long to) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.protocol.ChatMessage;
+import dev.parley.protocol.Logged;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -96,7 +97,7 @@ class MemoryHistoryStoreTest extends HistoryStoreContract {
         MemoryHistoryStore store = new MemoryHistoryStore(0, bound);
         fill(store, bound, "room-a", 1, 1000, 100);
 
-        List<ChatMessage> kept = store.before("room-a", Long.MAX_VALUE, 1000);
+        List<Logged> kept = store.before("room-a", Long.MAX_VALUE, 1000);
         assertTrue(kept.size() > 100 && kept.size() < 1000, kept.size() + " kept");
         assertEquals(range(1001 - kept.size(), 1000), seqs(kept), "the newest, contiguous");
         assertEquals(1000, store.lastSeq("room-a"));

@@ -10,8 +10,9 @@ import java.util.Random;
  */
 public final class FrameFuzzer {
     private static final List<String> TYPES = List.of("join", "message", "direct", "typing", "history", "rooms", "ping",
-            "Message", "nope", "");
-    private static final List<String> MEMBERS = List.of("type", "user", "text", "to", "cid", "since", "before", "limit");
+            "Message", "nope", "", "edit", "delete", "react", "read", "mute", "ban", "unmute", "unban");
+    private static final List<String> MEMBERS = List.of("type", "user", "text", "to", "cid", "since", "before", "limit",
+            "ref", "emoji", "on", "reply_to", "seq", "seconds");
     private static final List<String> VALUES = List.of("null", "true", "0", "-1", "1.5", "1e999999999", "[]", "{}",
             "\"\"", "\" \"", "\"\\ud800\"", "\"a\\udc00\"", "\"\\ud83d\\ude00\"", "\"\\u0000\"", "\"\\u202e\"",
             "\"e\\u0301\"", "9223372036854775808", "\"" + "x".repeat(70) + "\"", "[\"\\udfff\"]", "{\"\\ud800\":1}",
@@ -62,7 +63,9 @@ public final class FrameFuzzer {
 
     private String mutated() {
         return "{\"type\":\"" + pick(TYPES) + "\",\"user\":\"u" + random.nextInt(1000) + "\",\"text\":\"hi\","
-                + "\"to\":\"ann\",\"cid\":\"c\",\"" + pick(MEMBERS) + "\":" + pick(VALUES) + "}";
+                + "\"to\":\"ann\",\"cid\":\"c\",\"ref\":" + (1 + random.nextInt(3)) + ",\"emoji\":\"e" + random.nextInt(30)
+                + "\",\"on\":" + random.nextBoolean() + ",\"seq\":1,\"seconds\":60,\"" + pick(MEMBERS) + "\":"
+                + pick(VALUES) + "}";
     }
 
     /** A frame whose text member holds any UTF-16 units, unpaired surrogates too (a decoder's input can). */
