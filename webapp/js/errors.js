@@ -16,11 +16,21 @@ const NOT_ALLOWED = {
 };
 
 export function inWords(error, what = null) {
-  const said = typeof error.message === 'string' && error.message ? error.message : null;
+  const said = typeof error.message === 'string' && error.message ? localTimes(error.message) : null;
   if (error.code === 'no-such-message') return NOT_THERE[what] || 'That message is not there any more: it was deleted.';
   if (error.code === 'forbidden') {
     if (!NOT_ALLOWED[what]) return said || 'You are not allowed to do that.';
     return `You are not allowed to ${NOT_ALLOWED[what]}.${said ? ` The server says: ${said}` : ''}`;
   }
   return said || error.code || 'Something went wrong.';
+}
+
+// A server's sentence with its timestamps (a mute's end: "until 2026-12-06T19:00:00.000Z") in the
+// reader's local time.
+const TS = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z\b/g;
+export function localTimes(text) {
+  return text.replace(TS, (ts) => {
+    const d = new Date(ts);
+    return Number.isNaN(d.getTime()) ? ts : d.toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
+  });
 }

@@ -1,7 +1,7 @@
 // The server's errors in words (webapp/js/errors.js).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { inWords } from '../../../../webapp/js/errors.js';
+import { inWords, localTimes } from '../../../../webapp/js/errors.js';
 
 const error = (code, message) => ({ type: 'error', code, message, cid: 'c1' });
 
@@ -17,8 +17,9 @@ test('no-such-message says what did not happen to the deleted message', () => {
 });
 
 test('forbidden says what one may not do, and the server\'s reason (a mute says until when)', () => {
-  assert.equal(inWords(error('forbidden', 'You are muted in #lobby until 2026-12-06T19:00:00Z.'), 'message'),
-    'You are not allowed to send messages here. The server says: You are muted in #lobby until 2026-12-06T19:00:00Z.');
+  const until = new Date('2026-12-06T19:00:00.000Z').toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
+  assert.equal(inWords(error('forbidden', 'You are muted in #lobby until 2026-12-06T19:00:00.000Z.'), 'message'),
+    `You are not allowed to send messages here. The server says: You are muted in #lobby until ${until}.`);
   assert.equal(inWords(error('forbidden'), 'edit'), 'You are not allowed to edit that message: only its author can.');
   assert.equal(inWords(error('forbidden'), 'moderate'), 'You are not allowed to moderate this room: only its moderators can.');
   assert.equal(inWords(error('forbidden', 'You are banned from #lobby.')), 'You are banned from #lobby.', 'nothing of ours: the server\'s sentence');
@@ -28,4 +29,10 @@ test('forbidden says what one may not do, and the server\'s reason (a mute says 
 test('other errors are the server\'s sentence, or at least their code', () => {
   assert.equal(inWords(error('too-long', 'A message has at most 20 distinct emoji.'), 'react'), 'A message has at most 20 distinct emoji.');
   assert.equal(inWords({ type: 'error', code: 'bad-text' }, 'react'), 'bad-text');
+});
+
+test('a timestamp in the server\'s sentence is said in the reader\'s time; other numbers stay', () => {
+  const at = new Date('2026-12-06T19:00:00.000Z').toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
+  assert.equal(localTimes('until 2026-12-06T19:00:00.000Z, or 2026-12-06T19:00:00Z'), `until ${at}, or ${at}`);
+  assert.equal(localTimes('message 2026 of 12'), 'message 2026 of 12');
 });
