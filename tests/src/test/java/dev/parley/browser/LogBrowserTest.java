@@ -14,14 +14,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The room's log of protocol 1.1 in the web client, in each browser engine: a message edited,
- * deleted, reacted to and replied to in one tab, as another person's tab shows it; read positions
- * as unread counts in the rooms list and the "new messages" divider. Everything is found as a
+ * deleted, reacted to and replied to in one tab, as another person's tab shows it; a message
+ * whose ack was lost, sent again with its cid and seen once; read positions as unread counts in
+ * the rooms list and the "new messages" divider. Everything is found as a
  * person finds it, by role and accessible name: "Edit your message", "Delete alice's message",
  * "React to alice's message", "React with 👍", a reaction's "👍 2: alice, bob", "Reply to alice".
  *
  * <p>Needs the server side of protocol 1.1 (PROTOCOL.md "Version 1.1 additions"): a welcome with
  * {@code "protocol": "1.1"} and {@code read}, the {@code edit}, {@code delete}, {@code react} and
- * {@code read} frames, {@code reply_to}, and {@code unread} in {@code rooms}.
+ * {@code read} frames, {@code reply_to}, {@code unread} in {@code rooms}, and {@code "dup": true}.
  */
 class LogBrowserTest {
     @RegisterExtension
@@ -163,6 +164,42 @@ class LogBrowserTest {
         message(alice, answer).getByRole("button", quote).click();
         assertThat(message(alice, question)).isInViewport();
         assertThat(message(alice, question)).isFocused();
+    }
+
+    /**
+     * The page drops its WebSocket right after a message went out, before the ack can arrive; the
+     * server has stored it. After the reconnect the page sends it again with the same cid, the
+     * server answers {@code "dup": true}, and everyone sees it once.
+     */
+    private static final String DROP_AFTER_NEXT_MESSAGE = """
+            () => {
+              window.sentMessages = [];
+              const send = WebSocket.prototype.send;
+              let drop = true;
+              WebSocket.prototype.send = function (data) {
+                send.call(this, data);
+                const frame = JSON.parse(data);
+                if (frame.type !== 'message') return;
+                window.sentMessages.push(frame.cid);
+                if (drop) { drop = false; this.close(); }
+              };
+            }""";
+
+    @BrowserTest
+    void aMessageWhoseAckWasLostIsSentAgainWithItsCidAndSeenOnce() {
+        ChatPage alice = user("alice");
+        ChatPage bob = user("bob");
+        alice.page().evaluate(DROP_AFTER_NEXT_MESSAGE);
+        alice.send("only once, please");
+        assertThat(bob.deliveredMessages()).hasText(new String[] {"only once, please"});
+        assertThat(alice.status()).hasText("Online");
+        assertThat(alice.deliveredMessages()).hasText(new String[] {"only once, please"});
+        assertThat(alice.messages()).hasText(new String[] {"only once, please"});
+        @SuppressWarnings("unchecked")
+        List<String> cids = (List<String>) alice.page().evaluate("() => window.sentMessages");
+        assertEquals(2, cids.size(), "sent, and sent again after the reconnect: " + cids);
+        assertEquals(cids.get(0), cids.get(1), "with the same cid");
+        assertThat(bob.deliveredMessages()).hasText(new String[] {"only once, please"});
     }
 
     @BrowserTest
