@@ -1,20 +1,27 @@
-// Parley browser client, protocol v1 (see docs/PROTOCOL.md): the entry module. It holds the room
-// as the page shows it (the log, members, typing, the composer) and listens to the connection:
-// js/connection.js (the state machine), js/transport.js and js/fallback.js (WebSocket, or HTTP
-// where WebSocket cannot connect), js/outbox.js (messages waiting for their ack), js/identity.js
-// (tokens), js/tab.js (what the tab remembers across a reload), js/timeline.js (day dividers and
-// runs of one sender), js/render.js (the elements) with js/links.js (web addresses). Every string
-// that comes from users or the server is rendered with textContent.
+// Parley browser client, protocol 1.1 (see docs/PROTOCOL.md; with a version 1 server it does
+// what version 1 can): the entry module. It holds the room as the page shows it (the log,
+// members, typing, the composer) and listens to the connection: js/connection.js (the state
+// machine), js/transport.js and js/fallback.js (WebSocket, or HTTP where WebSocket cannot
+// connect), js/outbox.js (messages waiting for their ack), js/log.js (the messages' state: edits,
+// deletes, reactions, replies), js/reads.js (read positions), js/identity.js (tokens), js/tab.js
+// (what the tab remembers across a reload), js/timeline.js (day dividers and runs of one sender),
+// js/render.js (the elements) with js/links.js (web addresses), js/message.js (a room message and
+// its controls), js/errors.js (errors in words). Every string that comes from users or the server
+// is rendered with textContent.
 
 import { Connection, State, newCid } from './js/connection.js';
 import { FallbackTransport, transportMode } from './js/fallback.js';
 import { Identity } from './js/identity.js';
-import { Outbox } from './js/outbox.js';
+import { inWords } from './js/errors.js';
+import { RoomLog } from './js/log.js';
+import { drawMessage } from './js/message.js';
+import { Outbox, frameOf } from './js/outbox.js';
+import { ReadPositions } from './js/reads.js';
 import { TabMemory } from './js/tab.js';
 import { arrange } from './js/timeline.js';
 import {
   button, dayEl, h, memberItem, messageEl, notice, roomItem, setStatus, setTransport, showFieldError, sysLineEl,
-  typingText, ui,
+  typingText, ui, unreadEl,
 } from './js/render.js';
 import {
   HttpTransport, STREAM_SILENT, WebSocketTransport, socketUrl, streamUrl,
@@ -67,10 +74,19 @@ const view = {
   timers: {},          // rooms (while online), countdown (while reconnecting)
   silenceSaid: false,  // the notice about an event stream that stays silent was shown
   lostLine: null,      // the log's line about the last close; the reconnect replaces it or takes it away
+  v11: false,          // the server speaks protocol 1.1 (its welcome says so): edits, reactions, replies, reads
+  moderator: false,    // the welcome says we moderate this room
+  replyTo: null,       // the seq the next message replies to
+  dividerAt: null,     // the read position the "new messages" divider is shown after (null: none)
+  actions: new Map(),  // cid -> what an edit, delete, reaction or moderation is, until its ack or error
+  visible: new Set(),  // the log's message elements the reader can see now
 };
 
 const identity = new Identity();
 const outbox = new Outbox();
+const log = new RoomLog();
+// `read` goes only to a 1.1 server (a version 1 one answers unknown-type).
+const reads = new ReadPositions({ send: (seq) => view.v11 && connection.online && send({ type: 'read', seq }) });
 const mode = transportMode(location.search);
 
 function dial(room, handlers) {
@@ -158,8 +174,8 @@ function onClose({ code, reason, wasOnline, fatal, refusal }) {
 // ---------- incoming frames ----------
 
 const handlers = {
-  joined: onPresence, left: onPresence, message: onMessage, ack: onAck, direct: onDirect,
-  typing: onTyping, history: onHistory, rooms: onRooms, error: onError,
+  joined: onPresence, left: onPresence, message: onLive, edit: onLive, delete: onLive, react: onLive, ack: onAck,
+  direct: onDirect, typing: onTyping, history: onHistory, rooms: onRooms, read: onRead, error: onError,
 };
 
 function onFrame(frame) {
@@ -171,28 +187,59 @@ function onWelcome(f, { history, rejoined, restarted, since }) {
   view.silenceSaid = false;
   if (restarted) forgetSeqs(history);
   view.session = true;
+  view.v11 = f.protocol === '1.1';
+  view.moderator = f.moderator === true;
+  reads.welcome(f.read);
+  if (!rejoined && Number.isInteger(f.read) && f.read > 0) view.dividerAt = f.read;
   tab.joined(connection.name, connection.room);
   setMembers(Array.isArray(f.users) ? f.users : [connection.name], 'current');
   if (rejoined) {
     // The line goes first so that the recovered messages follow it; a reconnect that missed
     // nothing (or an upgrade back to WebSocket, which loses nothing) says nothing.
-    const missed = history.filter((m) => !view.seqEls.has(m.seq)).length;
+    const missed = history.filter((m) => (m.type ?? 'message') === 'message' && !view.seqEls.has(m.seq)).length;
     sayReconnected(!f.recovered ? 'Reconnected — some messages may be missing'
       : missed > 0 ? `Reconnected — ${missed} missed message${missed === 1 ? '' : 's'} recovered` : null);
   } else {
     view.exhausted = history.length < PAGE;
   }
-  for (const [item, seq] of outbox.claim(connection.room, history, since, connection.name, (s) => view.seqEls.has(s))) {
-    acknowledge(item, seq);
-  }
-  history.forEach(addMessage);
+  const shown = (s) => view.seqEls.has(s);
+  const rejoin = { dedup: view.v11, history, since, name: connection.name, shown };
+  for (const [item, seq] of outbox.rejoined(connection.room, rejoin)) acknowledge(item, seq);
+  // A 1.1 server answers each resend with its ack (`dup` for one stored before the drop): until
+  // then, the copy the history may hold already is the one shown.
+  if (view.v11) hideLikelyStored(history, since, shown);
+  applyLog(history, true);
+  for (const seq of view.seqEls.keys()) draw(seq);   // the controls depend on the server and our role
+  placeDivider();
+  showSeenBy();
   arrangeLog();
   updateView();
+  renderMembers();
   view.timers.rooms = setInterval(() => send({ type: 'rooms' }), ROOMS_MS);
   send({ type: 'rooms' });
   flushOutbox();
-  scrollToBottom();
+  // The first time in: the log opens at the divider if the newest messages would hide it.
+  const divider = ui.items.querySelector('.unread-line');
+  const dividerTop = divider ? divider.getBoundingClientRect().top - ui.scroller.getBoundingClientRect().top
+    + ui.scroller.scrollTop : 0;
+  if (!rejoined && divider && ui.scroller.scrollHeight - dividerTop > ui.scroller.clientHeight) {
+    ui.scroller.scrollTop = dividerTop - 16;
+    view.pinned = atBottom();
+  } else {
+    scrollToBottom();
+  }
   if (!rejoined) ui.message.focus();
+  reportSeen();
+}
+
+function hideLikelyStored(history, since, shown) {
+  const taken = new Set();
+  for (const item of roomOutbox()) {
+    if (item.kind !== 'message') continue;
+    const m = history.find((x) => (x.type ?? 'message') === 'message' && x.seq > since && x.user === connection.name
+      && x.text === item.text && !taken.has(x.seq) && !shown(x.seq));
+    if (m) { taken.add(m.seq); item.el.hidden = true; }
+  }
 }
 
 function onPresence(f) {
@@ -203,32 +250,190 @@ function onPresence(f) {
   send({ type: 'rooms' });
 }
 
-function onMessage(f) {
-  const stick = following() || f.user === connection.name;
-  addMessage(f);
+// A frame of the room's log, live: a message, or an edit, delete or reaction of one.
+function onLive(f) {
+  const stick = following() || (f.type === 'message' && f.user === connection.name);
+  applyLog([f], false);
+  if (f.type === 'message') stopTyping(f.user);
+  else if (f.type === 'delete') placeDivider();
+  if (f.type !== 'react') showSeenBy();
   arrangeLog();
   if (stick) scrollToBottom();
 }
-// Adds a room message in seq order; a seq already shown is ignored unless its element is
-// still the provisional (acked but not yet broadcast) copy of our own message.
-function addMessage(m) {
-  if (!Number.isInteger(m.seq)) return;
-  const existing = view.seqEls.get(m.seq);
-  if (existing && !existing.dataset.provisional) return;
+
+// Frames of the room's log (js/log.js), live (one at a time) or served together (a welcome's or a
+// `history` reply's), onto the page: new messages in seq order, changed ones drawn again, and
+// the replies quoting a changed message too.
+function applyLog(frames, served) {
+  const changes = served ? log.applyAll(frames) : frames.map((f) => log.apply(f)).filter(Boolean);
+  const again = new Set();
+  for (const { seq, type } of changes) {
+    if (type === 'message') showMessage(seq);
+    else again.add(seq);
+    if (type !== 'react') for (const reply of log.repliesTo(seq)) again.add(reply);
+  }
+  for (const seq of again) draw(seq);
+}
+
+// A room message, in its place by seq; a seq shown already is drawn again, and its element stays
+// unless it is still the provisional (acked but not yet broadcast) copy of our own message.
+function showMessage(seq) {
+  const m = log.get(seq);
+  const existing = view.seqEls.get(seq);
+  if (existing && !existing.dataset.provisional) { drawMessage(existing, m, page); return; }
   const el = messageEl(m.user, m.text, m.ts, null, m.user === connection.name);
-  el.dataset.seq = m.seq;
-  if (existing) existing.replaceWith(el);
-  else insertBySeq(el, m.seq);
-  view.seqEls.set(m.seq, el);
-  stopTyping(m.user);
+  el.dataset.seq = seq;
+  drawMessage(el, m, page);
+  if (existing) {
+    unobserve(existing);
+    existing.replaceWith(el);
+  } else {
+    insertBySeq(el, seq);
+  }
+  view.seqEls.set(seq, el);
+  seen.observe(el);
   updateLoadOlder();
+}
+
+function draw(seq) {
+  const el = view.seqEls.get(seq);
+  const m = log.get(seq);
+  if (el && m && !el.dataset.provisional) drawMessage(el, m, page);
+}
+
+// What a message's controls know and do (js/message.js).
+const page = {
+  get me() { return connection.name; },
+  get moderator() { return view.moderator; },
+  get v11() { return view.v11; },
+  current: (seq) => log.get(seq),
+  quote: (seq) => log.quote(seq, 80),
+  reactions: (seq) => log.reactions(seq, connection.name),
+  reply: (m) => setReply(m.seq),
+  edit: (m, text) => {
+    if (codePoints(text) > MAX_TEXT) {
+      notice(`An edit can have at most ${MAX_TEXT.toLocaleString()} characters.`);
+      return false;
+    }
+    return act({ type: 'edit', ref: m.seq, text }, 'edit');
+  },
+  remove: (m) => act({ type: 'delete', ref: m.seq }, 'delete'),
+  react: (m, emoji, on) => act({ type: 'react', ref: m.seq, emoji, on }, 'react'),
+  showOriginal,
+};
+
+// Sends an edit, delete, reaction or moderation with a cid, to know its ack or error by.
+// done: what to say once it is acknowledged (moderation), or just what it was.
+function act(frame, what, done = null) {
+  if (!connection.online) {
+    notice('You are not connected right now: try again once the page is back online.');
+    return false;
+  }
+  const cid = newCid();
+  view.actions.set(cid, { what, done });
+  if (send({ ...frame, cid })) return true;
+  view.actions.delete(cid);
+  notice('That could not be sent: the connection is not open.');
+  return false;
+}
+
+// A reply's quoted line was activated: the original, brought into view and focused.
+function showOriginal(seq) {
+  const el = view.seqEls.get(seq);
+  if (!el) {
+    notice(lowestSeq() > 1 && !view.exhausted
+      ? 'The original message is further back: press "Load older" to find it.'
+      : 'The original message is not in this room\'s history any more.');
+    return;
+  }
+  el.tabIndex = -1;
+  el.scrollIntoView({ block: 'center' });
+  el.focus({ preventScroll: true });
+  el.classList.remove('highlight');
+  void el.offsetWidth;   // restarts the highlight's animation
+  el.classList.add('highlight');
+}
+
+function setReply(seq) {
+  const q = seq === null ? null : log.quote(seq, 60);
+  view.replyTo = q ? seq : null;
+  ui.replyChip.hidden = !q;
+  ui.replyName.textContent = q ? (q.user === connection.name ? 'yourself' : q.user) : '';
+  ui.replyText.textContent = q ? (q.deleted ? 'message deleted' : q.text) : '';
+  if (q && view.dmTo) setDirect(null);
+  if (seq !== null || document.activeElement === ui.replyCancel) ui.message.focus();
+}
+
+// ---------- read positions ----------
+
+// What the reader sees of the log: a message counts as seen when half of it (or half the log's
+// height, for a long one) is in view while the page is visible.
+const seen = new IntersectionObserver((entries) => {
+  for (const e of entries) {
+    const half = e.intersectionRatio >= 0.5 || (e.rootBounds && e.intersectionRect.height >= e.rootBounds.height / 2);
+    if (e.isIntersecting && half) view.visible.add(e.target); else view.visible.delete(e.target);
+  }
+  reportSeen();
+}, { root: ui.scroller, threshold: [0, 0.5, 1] });
+
+function unobserve(el) {
+  seen.unobserve(el);
+  view.visible.delete(el);
+}
+
+function reportSeen() {
+  if (document.visibilityState !== 'visible' || !view.session || ui.chatPane.hidden) return;
+  let newest = 0;
+  for (const el of view.visible) {
+    if (el.isConnected && el.dataset.seq && !el.dataset.provisional) newest = Math.max(newest, Number(el.dataset.seq));
+  }
+  if (newest) reads.seen(newest);
+}
+
+// `read` from our other tab (the divider moves on) or from someone else ("seen by").
+function onRead(f) {
+  if (reads.heard(f, connection.name) && view.dividerAt !== null) {
+    view.dividerAt = Math.max(view.dividerAt, reads.kept);
+    placeDivider();
+    arrangeLog();
+  }
+  showSeenBy();
+}
+
+// Under our newest message in the room: who has seen it.
+function showSeenBy() {
+  let newest = null;
+  for (const [seq, el] of view.seqEls) {
+    const m = log.get(seq);
+    if (m && m.user === connection.name && !m.deleted && !el.dataset.provisional && (newest === null || seq > newest)) newest = seq;
+  }
+  const names = newest === null ? [] : reads.seenBy(newest);
+  const text = names.length ? `Seen by ${names.join(', ')}` : '';
+  const line = ui.items.querySelector('.seen-by');
+  const bubble = newest === null ? null : view.seqEls.get(newest).querySelector('.bubble');
+  if (line && line.textContent === text && line.parentElement === bubble) return;
+  line?.remove();
+  if (text) bubble.append(h('p', 'seen-by', text));
+}
+
+// The "new messages" line before the first message by someone else after dividerAt.
+function placeDivider() {
+  const first = view.dividerAt === null ? null : log.firstUnread(view.dividerAt, connection.name);
+  const target = first === null ? null : view.seqEls.get(first);
+  const line = ui.items.querySelector('.unread-line');
+  if (line && target && line.nextElementSibling === target) return;
+  line?.remove();
+  if (target) target.before(unreadEl());
 }
 
 // The room's history started over (a server restart with a memory store), so seqs are reused:
 // keep the old messages on screen but stop matching new seqs against them.
 function forgetSeqs(history) {
-  for (const el of view.seqEls.values()) delete el.dataset.seq;
-  Object.assign(view, { seqEls: new Map(), exhausted: history.length < PAGE });
+  for (const el of view.seqEls.values()) { delete el.dataset.seq; unobserve(el); }
+  Object.assign(view, { seqEls: new Map(), exhausted: history.length < PAGE, dividerAt: null });
+  log.clear();
+  reads.reset();
+  setReply(null);
 }
 
 function insertBySeq(el, seq) {
@@ -241,14 +446,18 @@ function insertBySeq(el, seq) {
 }
 
 function onAck(f) {
-  const item = outbox.byCid(connection.room, f.cid);
-  if (item && Number.isInteger(f.seq)) acknowledge(item, f.seq);
+  const settled = outbox.acked(connection.room, f);
+  if (settled) { acknowledge(settled.item, settled.seq); return; }
+  const action = view.actions.get(f.cid);
+  view.actions.delete(f.cid);
+  if (action?.done) notice(action.done);
 }
 
 // The server stored our message as `seq`: move the pending element to its place in the log;
 // it is swapped for the real message when the broadcast (or recovered history) arrives.
 function acknowledge(item, seq) {
   outbox.remove(item);
+  item.el.hidden = false;
   if (view.seqEls.has(seq)) { item.el.remove(); return; }
   item.el.classList.remove('pending');
   item.el.querySelector('.state').textContent = 'sent';
@@ -285,7 +494,8 @@ function onHistory(f) {
   const messages = Array.isArray(f.messages) ? f.messages : [];
   // Keep the visible messages where they are while older ones are prepended.
   const fromBottom = ui.scroller.scrollHeight - ui.scroller.scrollTop;
-  messages.forEach(addMessage);
+  applyLog(messages, true);
+  placeDivider();
   arrangeLog();
   ui.scroller.scrollTop = ui.scroller.scrollHeight - fromBottom;
   view.historyInFlight = false;
@@ -305,10 +515,18 @@ function onRooms(f) {
 
 // The errors about the connection itself (names, rooms, tokens) the connection took already.
 function onError(f) {
-  const text = f.message || f.code || 'Something went wrong.';
-  if (f.cid) failPending(f.cid, text);
+  const action = f.cid ? view.actions.get(f.cid) : null;
+  if (action) {
+    view.actions.delete(f.cid);
+    notice(inWords(f, action.what));
+    return;
+  }
+  const item = f.cid ? outbox.byCid(connection.room, f.cid) : null;
+  const text = inWords(f, !item ? null : item.replyTo != null ? 'reply' : 'message');
+  if (item) failPending(f.cid, text);
   notice(text);
 }
+
 
 // The connection stays open; the next Join sends `join` again on it.
 function onNameRefused(text, code) {
@@ -329,8 +547,11 @@ function onComposerSubmit(e) {
   const text = ui.message.value;
   ui.message.focus();
   if (isBlank(text) || !updateHint()) return;
-  const item = outbox.add(connection.room,
-    { cid: newCid(), kind: view.dmTo ? 'direct' : 'message', to: view.dmTo, text, sent: false });
+  const item = outbox.add(connection.room, {
+    cid: newCid(), kind: view.dmTo ? 'direct' : 'message', to: view.dmTo, text, sent: false,
+    replyTo: view.dmTo ? null : view.replyTo,
+  });
+  if (view.replyTo !== null) setReply(null);
   item.el = pendingEl(item);
   ui.outbox.append(item.el);
   if (connection.online) transmit(item);
@@ -342,10 +563,7 @@ function onComposerSubmit(e) {
 }
 
 function transmit(item) {
-  const frame = item.kind === 'direct'
-    ? { type: 'direct', to: item.to, text: item.text, cid: item.cid }
-    : { type: 'message', text: item.text, cid: item.cid };
-  item.sent = send(frame);
+  item.sent = send(frameOf(item));
   item.el.querySelector('.state').textContent = item.sent ? 'sending…' : 'waiting for the connection';
 }
 
@@ -361,6 +579,7 @@ function failPending(cid, reason) {
   const item = outbox.byCid(connection.room, cid);
   if (!item) return;
   outbox.remove(item);
+  item.el.hidden = false;
   item.el.classList.replace('pending', 'failed');
   item.el.querySelector('.state').textContent = `failed — ${reason}`;
   const actions = h('div', 'msg-actions');
@@ -400,6 +619,8 @@ function onComposerKey(e) {
   if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
     e.preventDefault();
     ui.composer.requestSubmit();
+  } else if (e.key === 'Escape' && view.replyTo !== null) {
+    setReply(null);
   } else if (e.key === 'Escape' && view.dmTo) {
     setDirect(null);
   }
@@ -439,6 +660,7 @@ function autoGrow() {
 }
 
 function setDirect(name) {
+  if (name && view.replyTo !== null) setReply(null);   // a direct message replies to nothing
   view.dmTo = name;
   ui.dmName.textContent = name || '';
   ui.dmChip.hidden = !name;
@@ -527,8 +749,10 @@ function arrangeLog() {
 // The member list, and a word under it when it is not the room as it is now.
 function renderMembers() {
   const names = [...view.members].sort();
+  const moderate = view.moderator && view.v11 && view.membersAre === 'current'
+    ? (frame, done) => act(frame, 'moderate', done) : null;
   ui.members.replaceChildren(...names.map((name) =>
-    memberItem(name, name === connection.name, () => { setDirect(name); closeSidebar(); })));
+    memberItem(name, name === connection.name, () => { setDirect(name); closeSidebar(); }, moderate)));
   ui.memberCount.textContent = names.length ? String(names.length) : '';
   const stale = view.membersAre === 'stale';
   ui.members.classList.toggle('stale', stale);
@@ -555,8 +779,10 @@ function renderTyping() {
   ui.typing.textContent = typingText([...view.typers.keys()].sort());
 }
 
+// Where older history starts: the oldest seq of the room's log on the page (from 1.1 an event's
+// seq counts too, or a page holding only events would be asked for again and again).
 function lowestSeq() {
-  let low = 0;
+  let low = log.oldest;
   for (const s of view.seqEls.keys()) if (!low || s < low) low = s;
   return low;
 }
@@ -625,7 +851,15 @@ function resetRoom() {
   ui.items.replaceChildren();
   ui.outbox.replaceChildren();
   clearTypers();
-  Object.assign(view, { seqEls: new Map(), exhausted: false, historyInFlight: false, pinned: true, lostLine: null });
+  for (const el of view.seqEls.values()) unobserve(el);
+  Object.assign(view, {
+    seqEls: new Map(), exhausted: false, historyInFlight: false, pinned: true, lostLine: null, dividerAt: null,
+    v11: false, moderator: false,
+  });
+  view.actions.clear();
+  log.clear();
+  reads.reset();
+  setReply(null);
   setDirect(null);
   setMembers([], 'current');
 }
@@ -756,6 +990,8 @@ async function init() {
   ui.message.addEventListener('input', onComposerInput);
   ui.message.addEventListener('keydown', onComposerKey);
   ui.dmCancel.addEventListener('click', () => setDirect(null));
+  ui.replyCancel.addEventListener('click', () => setReply(null));
+  document.addEventListener('visibilitychange', reportSeen);
   ui.loadOlder.addEventListener('click', loadOlder);
   ui.leave.addEventListener('click', leave);
   ui.changeName.addEventListener('click', () => { closeSidebar(); leave(); });

@@ -37,7 +37,10 @@ const GHOST_RETRY_MAX_MS = 5000;
 export const MODERATION_TEXT = {
   'removed by an administrator': 'An administrator removed you from this room.',
   'room closed': 'An administrator closed this room.',
+  banned: 'A moderator banned you from this room.',
 };
+// The frames the room stores, each with its seq: `since` is the newest of them seen.
+const STORED = new Set(['message', 'edit', 'delete', 'react']);
 const EXPIRED_TEXT = 'Your sign-in has expired: open the chat from your application again.';
 
 const realClock = {
@@ -188,7 +191,8 @@ export class Connection {
 
   #frame(frame) {
     if (frame.type === 'welcome') { this.#welcome(frame); return; }
-    if (frame.type === 'message' && Number.isInteger(frame.seq)) this.seq = Math.max(this.seq, frame.seq);
+    // from protocol 1.1 the room's seq numbers its edits, deletes and reactions too
+    if (STORED.has(frame.type) && Number.isInteger(frame.seq)) this.seq = Math.max(this.seq, frame.seq);
     if (frame.type === 'error' && this.#takeError(frame)) return;
     this.#listener.frame(frame);
   }
@@ -248,6 +252,12 @@ export class Connection {
       case 'bad-room':
         this.#refusal = text;   // the server closes with 1008 next
         return true;
+      case 'forbidden':
+        // a `join` while banned (PROTOCOL.md 1.1, "Moderators"): the server keeps the connection
+        // open, but trying again will not help; once in, a forbidden action is the page's to show
+        if (this.state !== JOINING) return false;
+        this.#refuse(text);
+        return true;
       default:
         return false;
     }
@@ -294,6 +304,13 @@ export class Connection {
     if (!wanted) this.#to(OFFLINE);
     else if (fatal) this.#to(REFUSED);
     else this.#scheduleReconnect();
+  }
+
+  // Refused for good on a connection the server keeps open: the page hangs up.
+  #refuse(text) {
+    this.#hangUp();
+    this.#listener.closed({ code: 1008, reason: 'banned', wasOnline: false, fatal: true, refusal: text });
+    this.#to(REFUSED);
   }
 
   // Exponential backoff with full jitter: a random delay in [0, min(cap, base * 2^attempts)).

@@ -17,6 +17,7 @@ export const ui = {
   items: $('log-items'), outbox: $('log-outbox'), typing: $('typing'),
   composer: $('composer'), message: $('message-input'), hint: $('message-hint'),
   dmChip: $('dm-chip'), dmName: $('dm-name'), dmCancel: $('dm-cancel'),
+  replyChip: $('reply-chip'), replyName: $('reply-name'), replyText: $('reply-text'), replyCancel: $('reply-cancel'),
 };
 
 export function h(tag, className, text) {
@@ -81,7 +82,7 @@ export function messageEl(user, text, ts, to, own) {
 
 // A message's text, its web addresses as links (js/links.js) that open in a new tab, which
 // gets neither this page as its opener nor its address as the referrer.
-function textEl(text) {
+export function textEl(text) {
   const p = h('p', 'text');
   for (const part of linkParts(text)) {
     if (part.href) {
@@ -102,6 +103,14 @@ export function sysLineEl(text, ts) {
   el.dataset.ts = ts && !Number.isNaN(Date.parse(ts)) ? Date.parse(ts) : Date.now();
   el.append(h('span', '', text));
   if (ts) el.append(' ', timeEl(ts));
+  return el;
+}
+
+// Where the messages not read yet begin (the position the server kept for us).
+export function unreadEl() {
+  const el = h('div', 'unread-line', 'New messages');
+  el.setAttribute('role', 'separator');
+  el.setAttribute('aria-label', 'New messages');
   return el;
 }
 
@@ -153,7 +162,9 @@ export function setTransport(kind, forced) {
       : ', as the address asks (?transport=http).'}`;
 }
 
-export function memberItem(name, self, onPick) {
+// A member: oneself, or a button that starts a direct message; for a moderator (moderate: a
+// function sending a moderation frame, see moderationEl) a Moderate button beside it.
+export function memberItem(name, self, onPick, moderate = null) {
   const li = h('li');
   if (self) {
     const label = h('span', 'member-name', `${name} `);
@@ -166,17 +177,88 @@ export function memberItem(name, self, onPick) {
     b.title = `Send ${name} a direct message`;
     b.append(avatar(name, 'small'), h('span', 'member-name', name));
     li.append(b);
+    if (moderate) li.append(' ', ...moderationEl(name, moderate));
   }
   return li;
 }
 
-export function roomItem({ room, count }, current, onClick) {
+// What a moderator can do to a member (PROTOCOL.md 1.1, "Moderators"): a Moderate button that
+// opens mute, unmute, ban (asked again first) and unban; the panel exists only while open, so
+// that the member list reads as names. moderate(frame, words): sends it, words said on its ack.
+const MUTES = [[600, '10 minutes'], [3600, '1 hour'], [86400, '1 day']];
+function moderationEl(name, moderate) {
+  const open = button('Moderate', 'btn btn-quiet btn-small mod-open', () => (panel ? close() : show()));
+  open.setAttribute('aria-label', `Moderate ${name}`);
+  open.setAttribute('aria-expanded', 'false');
+  const id = `mod-${Array.from(name, (c) => c.codePointAt(0).toString(36)).join('-')}`;
+  let panel = null;
+  const close = () => {
+    panel?.remove();
+    panel = null;
+    open.setAttribute('aria-expanded', 'false');
+    open.removeAttribute('aria-controls');
+    open.focus();
+  };
+  const show = () => {
+    panel = moderationPanel(name, id, (frame, words) => { moderate(frame, words); close(); }, close);
+    open.after(panel);
+    open.setAttribute('aria-expanded', 'true');
+    open.setAttribute('aria-controls', id);
+    panel.querySelector('button').focus();
+  };
+  return [open];
+}
+
+function moderationPanel(name, id, moderate, close) {
+  const panel = h('div', 'mod-panel');
+  panel.id = id;
+  panel.setAttribute('role', 'group');
+  panel.setAttribute('aria-label', `Moderate ${name}`);
+  const act = (text, label, frame, words) => {
+    const b = button(text, 'btn btn-quiet btn-small', () => moderate(frame, words));
+    b.setAttribute('aria-label', label);
+    return b;
+  };
+  const main = h('div', 'mod-row');
+  for (const [seconds, span] of MUTES) {
+    main.append(act(`Mute ${span}`, `Mute ${name} for ${span}`, { type: 'mute', user: name, seconds }, `${name} is muted for ${span}.`));
+  }
+  main.append(act('Unmute', `Unmute ${name}`, { type: 'unmute', user: name }, `${name} is no longer muted.`));
+  const confirm = h('div', 'mod-row');
+  confirm.hidden = true;
+  const ask = button('Ban…', 'btn btn-quiet btn-small', () => {
+    main.hidden = true;
+    confirm.hidden = false;
+    confirm.querySelector('button').focus();
+  });
+  ask.setAttribute('aria-label', `Ban ${name}…`);
+  main.append(ask, act('Unban', `Unban ${name}`, { type: 'unban', user: name }, `${name} is no longer banned.`));
+  confirm.append(h('span', 'mod-question', `Ban ${name} from this room?`),
+    act('For a day', `Ban ${name} for a day`, { type: 'ban', user: name, seconds: 86400 }, `${name} is banned for a day.`),
+    act('For ever', `Ban ${name} for ever`, { type: 'ban', user: name }, `${name} is banned.`),
+    button('Cancel', 'btn btn-quiet btn-small', close));
+  panel.append(main, confirm);
+  panel.addEventListener('keydown', (e) => { if (e.key === 'Escape') { e.stopPropagation(); close(); } });
+  return panel;
+}
+
+// A room in the list: its name, how many are in it and, for another room, how many messages
+// the user has not read there (PROTOCOL.md 1.1: `unread`).
+export function roomItem({ room, count, unread }, current, onClick) {
   const li = h('li');
   const a = h('a', current ? 'room current' : 'room');
   a.href = `#${room}`;
   if (current) a.setAttribute('aria-current', 'page');
-  a.append(h('span', 'room-label', `#${room}`), ' ', h('span', 'pill', String(count)));
-  a.title = `${count} ${count === 1 ? 'person' : 'people'} here`;
+  a.append(h('span', 'room-label', `#${room}`), ' ');
+  const news = !current && Number.isInteger(unread) && unread > 0 ? unread : 0;
+  if (news) {
+    const badge = h('span', 'unread', String(news));
+    badge.append(h('span', 'visually-hidden', ' unread'));
+    a.append(badge, ' ');
+  }
+  a.append(h('span', 'pill', String(count)));
+  a.title = `${count} ${count === 1 ? 'person' : 'people'} here`
+    + (news ? `, ${news} unread message${news === 1 ? '' : 's'}` : '');
   a.addEventListener('click', onClick);
   li.append(a);
   return li;

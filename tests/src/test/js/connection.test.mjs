@@ -489,3 +489,41 @@ test('without a token URL an expired token is the end: the user opens the chat a
   assert.equal(connection.state, State.REFUSED);
   assert.match(heard('closed')[0][0].refusal, /sign-in has expired/);
 });
+
+test('protocol 1.1: since is the newest seq of the room\'s log, edits, deletes and reactions included', () => {
+  const { connection, clock, last } = online();
+  last().receive(message(1));
+  last().receive({ type: 'edit', room: 'lobby', seq: 2, ref: 1, user: 'bob', text: 'x', ts: '2026-01-01T00:00:01.000Z' });
+  last().receive({ type: 'react', room: 'lobby', seq: 3, ref: 1, user: 'ann', emoji: '👍', on: true, ts: '2026-01-01T00:00:02.000Z' });
+  last().receive({ type: 'delete', room: 'lobby', seq: 4, ref: 1, user: 'bob', ts: '2026-01-01T00:00:03.000Z' });
+  last().receive({ type: 'read', room: 'lobby', user: 'bob', seq: 99 });
+  last().receive({ type: 'history', room: 'lobby', messages: [message(50)] });
+  assert.equal(connection.seq, 4, 'a read position or an older page of history is no seq of ours');
+  last().lose(1006);
+  clock.advance(connection.reconnectAt - clock.now());
+  last().opened();
+  assert.deepEqual(last().sent, [{ type: 'join', user: 'ann', since: 4 }]);
+});
+
+test('a join refused with forbidden (banned) stops: the page hangs up and says why, and does not try again', () => {
+  const { connection, clock, transports, last, heard } = online();
+  last().lose(1008, 'banned');
+  assert.equal(connection.state, State.REFUSED, 'the ban closes the connection for good');
+  assert.equal(heard('closed').at(-1)[0].refusal, 'A moderator banned you from this room.');
+  connection.join();
+  last().opened();
+  last().receive({ type: 'error', code: 'forbidden', message: 'You are banned from #lobby until 2026-12-01T00:00:00Z.' });
+  assert.equal(connection.state, State.REFUSED);
+  assert.equal(last().closed, true, 'the connection the server kept open is closed');
+  assert.deepEqual(heard('closed').at(-1)[0], { code: 1008, reason: 'banned', wasOnline: false, fatal: true,
+    refusal: 'You are banned from #lobby until 2026-12-01T00:00:00Z.' });
+  clock.advance(60000);
+  assert.equal(transports.length, 2, 'no reconnect');
+});
+
+test('forbidden while online is the page\'s to show (a muted user\'s message), and the connection stays', () => {
+  const { connection, last, heard } = online();
+  last().receive({ type: 'error', code: 'forbidden', message: 'You are muted until 12:00.', cid: 'c1' });
+  assert.equal(connection.state, State.ONLINE);
+  assert.equal(heard('frame').at(-1)[0].code, 'forbidden');
+});

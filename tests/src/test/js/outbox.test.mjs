@@ -1,7 +1,7 @@
 // The outbox of unacknowledged messages (webapp/js/outbox.js).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Outbox } from '../../../../webapp/js/outbox.js';
+import { Outbox, frameOf } from '../../../../webapp/js/outbox.js';
 
 const item = (cid, text, more = {}) => ({ cid, kind: 'message', to: null, text, sent: true, ...more });
 const stored = (seq, user, text) => ({ type: 'message', seq, user, text });
@@ -47,4 +47,41 @@ test('our own direct is known by its text and target when it comes back', () => 
   const d = outbox.add('lobby', item('c1', 'psst', { kind: 'direct', to: 'bob' }));
   assert.equal(outbox.sentDirect('lobby', 'carol', 'psst'), undefined);
   assert.equal(outbox.sentDirect('lobby', 'bob', 'psst'), d);
+});
+
+test('protocol 1.1: after a rejoin every sent item goes out again with its cid, and nothing is matched by text', () => {
+  const outbox = new Outbox();
+  const a = outbox.add('lobby', item('c1', 'hi'));
+  const b = outbox.add('lobby', item('c2', 'hi', { sent: false }));
+  const history = [stored(4, 'ann', 'hi')];
+  const acked = outbox.rejoined('lobby', { dedup: true, history, since: 3, name: 'ann', shown: () => false });
+  assert.deepEqual(acked, [], 'the server says which were stored');
+  assert.deepEqual([a.sent, b.sent], [false, false]);
+  assert.deepEqual(frameOf(a), { type: 'message', text: 'hi', cid: 'c1' }, 'the same cid as the first time');
+});
+
+test('a version 1 server (no protocol 1.1 in the welcome) still has its history searched for our texts', () => {
+  const outbox = new Outbox();
+  const a = outbox.add('lobby', item('c1', 'hi'));
+  const history = [{ type: 'edit', seq: 4, ref: 1, user: 'ann', text: 'hi' }, stored(5, 'ann', 'hi')];
+  assert.deepEqual(outbox.rejoined('lobby', { dedup: false, history, since: 3, name: 'ann', shown: () => false }), [[a, 5]],
+    'an edit with the same text is no stored copy');
+});
+
+test('an ack with dup settles the resent item with the first copy\'s seq; an ack without seq settles nothing', () => {
+  const outbox = new Outbox();
+  const a = outbox.add('lobby', item('c1', 'hi'));
+  outbox.rejoined('lobby', { dedup: true, history: [], since: 3, name: 'ann', shown: () => false });
+  a.sent = true;    // resent
+  assert.equal(outbox.acked('lobby', { type: 'ack', cid: 'c9', seq: 4 }), null, 'not ours');
+  assert.equal(outbox.acked('lobby', { type: 'ack', cid: 'c1' }), null, 'a reaction that changed nothing has no seq');
+  assert.deepEqual(outbox.acked('lobby', { type: 'ack', cid: 'c1', seq: 4, dup: true }), { item: a, seq: 4, dup: true });
+  assert.deepEqual(outbox.of('lobby'), []);
+  assert.equal(outbox.acked('lobby', { type: 'ack', cid: 'c1', seq: 4, dup: true }), null, 'settled once');
+});
+
+test('a reply goes out with reply_to; a direct never has one', () => {
+  assert.deepEqual(frameOf(item('c1', 'yes', { replyTo: 7 })), { type: 'message', text: 'yes', cid: 'c1', reply_to: 7 });
+  assert.deepEqual(frameOf(item('c2', 'psst', { kind: 'direct', to: 'bob', replyTo: 7 })),
+    { type: 'direct', to: 'bob', text: 'psst', cid: 'c2' });
 });
