@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * mvn -o -q test-compile -pl tests -am
- * mvn -o -q exec:java -pl tests -Dexec.classpathScope=test -Dexec.mainClass=dev.parley.bench.HistoryPageBench
+ * mvn -o -q dependency:build-classpath -pl tests -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * java -cp core/target/classes:tests/target/test-classes:$(cat /tmp/cp.txt) dev.parley.bench.HistoryPageBench
  * </pre>
  */
 public final class HistoryPageBench {
@@ -32,7 +33,7 @@ public final class HistoryPageBench {
     }
 
     public static void main(String[] args) throws Exception {
-        System.out.printf("%-12s %-28s %12s %12s%n", "store", "room", "newest page", "recovery");
+        System.out.printf("%-12s %-42s %12s %12s%n", "store", "room", "newest page", "recovery");
         run("memory", new MemoryHistoryStore(0, 512L * 1024 * 1024));
         try (HikariDataSource h2 = new HikariDataSource()) {
             h2.setJdbcUrl("jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1");
@@ -54,7 +55,7 @@ public final class HistoryPageBench {
             long last = store.lastSeq(room);
             double page = time(() -> store.before(room, Long.MAX_VALUE, PAGE));
             double recovery = time(() -> store.after(room, last - PAGE, 1000));
-            System.out.printf("%-12s %-28s %9.1f µs %9.1f µs%n", name, label, page, recovery);
+            System.out.printf("%-12s %-42s %9.1f µs %9.1f µs%n", name, label, page, recovery);
         }
         store.close();
     }
