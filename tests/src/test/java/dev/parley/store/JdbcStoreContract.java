@@ -43,6 +43,24 @@ public abstract class JdbcStoreContract extends HistoryStoreContract {
         assertEquals(range(1, 31), seqs(second.after(room, 0, 1000).orElseThrow()));
     }
 
+    /** Exactly-once across a restart (PROTOCOL.md 1.1): the cid is kept with the message, and so is its state. */
+    @Test
+    void aCidAndAMessagesStateOutliveARestart() throws Exception {
+        String room = Rooms.fresh();
+        Instant now = Instant.now();
+        HistoryStore first = open(0);
+        first.append(room, Append.message("ann", "before the restart", "c1", 0, now)).toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        first.append(room, Append.react("bob", 1, "👍", true, null, now)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        first.close();
+        HistoryStore second = open(0);
+        assertEquals(new Appended.Duplicate(1), second.append(room, Append.message("ann", "before the restart", "c1", 0,
+                now.plusSeconds(5))).toCompletableFuture().get(30, TimeUnit.SECONDS));
+        assertEquals(java.util.Map.of("👍", java.util.List.of("bob")),
+                ((ChatMessage) second.before(room, Long.MAX_VALUE, 10).get(0)).reactions());
+        assertEquals(2, second.lastSeq(room));
+    }
+
     /** The text of the largest frame PARLEY_MAX_FRAME allows, 16 MiB of UTF-8, is stored and read back whole. */
     @Test
     void theTextOfTheLargestFrameIsStoredWhole() throws Exception {
