@@ -11,8 +11,10 @@ public sealed interface Outbound permits Logged, Outbound.Welcome, Outbound.Join
 
     /** {@code recovered} is null when the join had no {@code since}. */
     /** {@code resume}: this connection's secret for taking its name back (none with identity on), or null. */
-    /** {@code read}: the user's kept read position in the room (1.1), 0 when none. */
-    /** {@code moderator}: Parley's addition, whether the user moderates the room (its token's {@code mod} claim). */
+    /**
+     * {@code read}: the user's kept read position in the room (1.1), 0 when none;
+     * {@code moderator}: Parley's addition, whether the user moderates the room (its token's {@code mod} claim).
+     */
     record Welcome(String room, String user, List<String> users, List<? extends Logged> history, Boolean recovered,
                    String resume, long read, boolean moderator) implements Outbound {
         public Welcome(String room, String user, List<String> users, List<? extends Logged> history, Boolean recovered,

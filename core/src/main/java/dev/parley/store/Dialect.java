@@ -216,7 +216,7 @@ enum Dialect {
     }
 
     /** SQLState class 23 (integrity constraint violation): H2, PostgreSQL and Derby all say 23505 for a duplicate key. */
-    private static boolean isDuplicateKey(SQLException e) {
+    static boolean isDuplicateKey(SQLException e) {
         return e.getSQLState() != null && e.getSQLState().startsWith("23");
     }
 }

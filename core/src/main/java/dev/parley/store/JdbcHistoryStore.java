@@ -208,7 +208,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                     first.executeUpdate();
                     return true;
                 } catch (SQLException exists) {
-                    if (exists.getSQLState() == null || !exists.getSQLState().startsWith("23")) {
+                    if (!Dialect.isDuplicateKey(exists)) {
                         throw exists;
                     }
                     // there is a position: raise it, if it is lower, on the next pass

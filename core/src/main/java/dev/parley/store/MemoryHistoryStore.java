@@ -125,7 +125,7 @@ public final class MemoryHistoryStore implements HistoryStore {
             RoomLog log = rooms.get(room);
             if (log == null) {
                 Long tombstone = tombstones.remove(room);
-                log = new RoomLog(room, keep).keep(keep);
+                log = new RoomLog(room, keep);
                 if (tombstone != null) {
                     weight -= tombstoneWeight(room);
                     log.lastSeq = tombstone;
@@ -358,9 +358,12 @@ public final class MemoryHistoryStore implements HistoryStore {
         private int head;
         /** user and cid to the newest seq stored with them, of the entries in the ring */
         private final Map<String, Long> byCid = new HashMap<>();
+        /** Entries kept at most: the store's {@code keep}. */
+        private final int keepLimit;
 
         RoomLog(String name, int keep) {
             this.name = name;
+            this.keepLimit = keep;
             this.ring = new Logged[Math.min(FIRST_RING, keep)];
             this.cids = new String[ring.length];
             this.weight = ROOM + 2L * name.length() + 2L * SLOT * ring.length;
@@ -459,13 +462,6 @@ public final class MemoryHistoryStore implements HistoryStore {
         }
 
         // ---- the ring ----
-
-        private int keepLimit = Integer.MAX_VALUE;
-
-        RoomLog keep(int keep) {
-            keepLimit = keep;
-            return this;
-        }
 
         private static String cidKey(String user, String cid) {
             return user + '\n' + cid;
