@@ -22,6 +22,16 @@ public interface HistoryStore extends AutoCloseable {
     /** The highest seq stored for the room; 0 when it has none. */
     long lastSeq(String room);
 
+    /** A room and its newest seq. */
+    record RoomLast(String room, long last) {
+    }
+
+    /**
+     * The rooms with history (a newest seq above 0) whose names sort after {@code after}
+     * ("" for the first), by name, at most {@code limit}: the server API's list of rooms.
+     */
+    List<RoomLast> rooms(String after, int limit);
+
     /**
      * Checks the entry against the room's log and, if it passes, stores it with the room's
      * next seq. The stage completes with what became of it once that is decided (stored

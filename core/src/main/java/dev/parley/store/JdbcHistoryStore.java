@@ -36,6 +36,7 @@ public final class JdbcHistoryStore implements HistoryStore {
     private static final String CLOSED = "select closed from parley_room where room = ?";
     private static final String SET_CLOSED = "update parley_room set closed = ? where room = ?";
     private static final String CLOSED_ROOMS = "select room from parley_room where closed = true order by room";
+    private static final String ROOMS = "select room, last_seq from parley_room where last_seq > 0 and room > ? order by room";
     private static final String FIRST = "select min(seq) from parley_message where room = ?";
     private static final String COLUMNS =
             "select seq, username, body, ts, kind, ref_seq, emoji, emoji_on, edited, deleted from parley_message";
@@ -312,6 +313,24 @@ public final class JdbcHistoryStore implements HistoryStore {
             }
         } catch (SQLException e) {
             throw new StoreException("Cannot " + (closed ? "close" : "reopen") + " the room: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<RoomLast> rooms(String after, int limit) {
+        try (Connection connection = database.getConnection();
+             PreparedStatement select = connection.prepareStatement(ROOMS)) {
+            select.setString(1, after);
+            select.setMaxRows(limit);
+            List<RoomLast> rooms = new ArrayList<>();
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    rooms.add(new RoomLast(result.getString(1), result.getLong(2)));
+                }
+            }
+            return rooms;
+        } catch (SQLException e) {
+            throw new StoreException("Cannot read the rooms: " + e.getMessage(), e);
         }
     }
 

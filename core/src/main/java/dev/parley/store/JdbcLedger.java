@@ -25,12 +25,15 @@ final class JdbcLedger implements LogRules.Ledger, AutoCloseable {
     private static final byte[] NO_TEXT = new byte[0];
 
     static final String INSERT = "insert into parley_message"
-            + " (room, seq, username, body, ts, kind, cid, ref_seq, emoji, emoji_on) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " (room, seq, username, body, ts, kind, cid, ref_seq, emoji, emoji_on, idem)"
+            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String SENT = "select seq, ts from parley_message where room = ? and username = ? and cid = ?"
             + " order by seq desc fetch first 1 rows only";
     /** A batch's cids, however many users sent them: {@code in (...)} of up to {@value #PRELOAD_CHUNK}. */
     private static final String SENT_ANY = "select username, cid, seq, ts from parley_message where room = ? and cid in (";
     private static final int PRELOAD_CHUNK = 500;
+    private static final String KEYED = "select seq, ts from parley_message where room = ? and idem = ?"
+            + " order by seq desc fetch first 1 rows only";
     private static final String SENT_AFTER = "select count(*) from parley_message where room = ? and username = ? and seq > ?";
     private static final String MESSAGE = "select kind, username, deleted, edits from parley_message where room = ? and seq = ?";
     private static final String REACTIONS = "select emoji, username from parley_reaction where room = ? and ref_seq = ?";
@@ -189,6 +192,16 @@ final class JdbcLedger implements LogRules.Ledger, AutoCloseable {
     }
 
     @Override
+    public LogRules.Sent keyed(String key) {
+        return query(KEYED, select -> {
+            select.setString(2, key);
+            try (ResultSet result = select.executeQuery()) {
+                return result.next() ? new LogRules.Sent(result.getLong(1), Instant.ofEpochMilli(result.getLong(2))) : null;
+            }
+        });
+    }
+
+    @Override
     public long sentAfter(String user, long seq) {
         return query(SENT_AFTER, select -> {
             select.setString(2, user);
@@ -229,12 +242,13 @@ final class JdbcLedger implements LogRules.Ledger, AutoCloseable {
 
     /** Batched: executed by the next read or write, or at the end of the batch. */
     @Override
-    public void store(Logged entry, String cid) {
+    public void store(Logged entry, String cid, String key) {
         try {
             if (inserts == null) {
                 inserts = connection.prepareStatement(INSERT);
             }
             bind(inserts, entry, cid);
+            inserts.setString(11, key);
             inserts.addBatch();
         } catch (SQLException e) {
             throw new Failed(e);

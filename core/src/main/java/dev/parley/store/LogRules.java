@@ -22,6 +22,8 @@ import java.util.Map;
  * {@value #DUPLICATE_WINDOW_ENTRIES} entries there, or the last 24 hours: a
  * {@link Appended.Duplicate}. Every kind, not only {@code message}: a resent edit, delete
  * or reaction is as harmless.</li>
+ * <li>An idempotency key (a message the server API publishes) used in the room within
+ * the last 24 hours, by whatever user: a {@link Appended.Duplicate} too.</li>
  * <li>A {@code ref} or {@code reply_to} must name a message of the room, not deleted.</li>
  * <li>Only its author edits a message, at most {@value #MAX_EDITS} times (every edit is
  * kept in the log; the one past the bound is refused with {@code too-long}).</li>
@@ -54,6 +56,9 @@ final class LogRules {
         /** The newest entry {@code user} stored with {@code cid}, or null. */
         Sent sent(String user, String cid);
 
+        /** The newest entry the server API published in the room with idempotency {@code key}, or null. */
+        Sent keyed(String key);
+
         /** How many entries {@code user} stored after {@code seq}. */
         long sentAfter(String user, long seq);
 
@@ -63,8 +68,8 @@ final class LogRules {
         /** The reactions on the message: emoji to the names that have it. */
         Map<String, List<String>> reactions(long seq);
 
-        /** Stores the entry, which has the room's next seq, with its cid. */
-        void store(Logged entry, String cid);
+        /** Stores the entry, which has the room's next seq, with its cid and idempotency key (either may be null). */
+        void store(Logged entry, String cid, String key);
 
         /** The message's text is now {@code text}, edited at {@code ts}. */
         void edited(long ref, String text, Instant ts);
@@ -82,7 +87,13 @@ final class LogRules {
             Sent sent = log.sent(append.user(), append.cid());
             if (sent != null && (!sent.ts().isBefore(append.ts().minus(DUPLICATE_WINDOW))
                     || log.sentAfter(append.user(), sent.seq()) < DUPLICATE_WINDOW_ENTRIES)) {
-                return new Appended.Duplicate(sent.seq());
+                return new Appended.Duplicate(sent.seq(), sent.ts());
+            }
+        }
+        if (append.key() != null) {
+            Sent sent = log.keyed(append.key());
+            if (sent != null && !sent.ts().isBefore(append.ts().minus(DUPLICATE_WINDOW))) {
+                return new Appended.Duplicate(sent.seq(), sent.ts());
             }
         }
         Target target = null;
@@ -97,7 +108,7 @@ final class LogRules {
         switch (append.kind()) {
             case MESSAGE -> {
                 entry = ChatMessage.of(room, seq, append.user(), append.text(), append.ts(), append.ref());
-                log.store(entry, append.cid());
+                log.store(entry, append.cid(), append.key());
             }
             case EDIT -> {
                 if (!target.author().equals(append.user())) {
@@ -107,7 +118,7 @@ final class LogRules {
                     return new Appended.Refused(TOO_LONG, "A message may be edited at most " + MAX_EDITS + " times.");
                 }
                 entry = new Logged.Edit(room, seq, append.ref(), append.user(), append.text(), append.ts());
-                log.store(entry, append.cid());
+                log.store(entry, append.cid(), append.key());
                 log.edited(append.ref(), append.text(), append.ts());
             }
             case DELETE -> {
@@ -115,7 +126,7 @@ final class LogRules {
                     return new Appended.Refused(FORBIDDEN, "Only its author or a moderator may delete a message.");
                 }
                 entry = new Logged.Delete(room, seq, append.ref(), append.user(), append.ts());
-                log.store(entry, append.cid());
+                log.store(entry, append.cid(), append.key());
                 log.deleted(append.ref());
             }
             case REACT -> {
@@ -135,7 +146,7 @@ final class LogRules {
                 }
                 entry = new Logged.React(room, seq, append.ref(), append.user(), append.emoji(), append.on(),
                         append.ts());
-                log.store(entry, append.cid());
+                log.store(entry, append.cid(), append.key());
                 log.reacted(append.ref(), append.emoji(), append.user(), append.on());
             }
             default -> throw new AssertionError(append.kind());

@@ -268,6 +268,17 @@ public final class MemoryHistoryStore implements HistoryStore {
     }
 
     @Override
+    public List<RoomLast> rooms(String after, int limit) {
+        java.util.TreeMap<String, Long> found = new java.util.TreeMap<>();
+        synchronized (lock) {
+            rooms.values().forEach(log -> found.put(log.name, log.lastSeq));
+            found.putAll(tombstones);
+        }
+        return found.tailMap(after, false).entrySet().stream().filter(room -> room.getValue() > 0).limit(limit)
+                .map(room -> new RoomLast(room.getKey(), room.getValue())).toList();
+    }
+
+    @Override
     public List<String> closedRooms(int limit) {
         return closedRooms.stream().limit(limit).toList();
     }
@@ -345,8 +356,9 @@ public final class MemoryHistoryStore implements HistoryStore {
 
     /**
      * A ring of one room's newest entries; seqs in it are contiguous and end at
-     * {@code lastSeq}, which stays when the ring is emptied. Each entry's cid sits beside
-     * it, and an index finds the newest entry of a user's cid; both go with the entry.
+     * {@code lastSeq}, which stays when the ring is emptied. Each entry's cid (or, for a
+     * message the server API published, its idempotency key) sits beside it, and an index
+     * finds the newest entry of a user's cid, another that of a key; all go with the entry.
      */
     private static final class RoomLog implements LogRules.Ledger {
         final String name;
@@ -358,6 +370,9 @@ public final class MemoryHistoryStore implements HistoryStore {
         private int head;
         /** user and cid to the newest seq stored with them, of the entries in the ring */
         private final Map<String, Long> byCid = new HashMap<>();
+        /** idempotency key to the seq published with it, and back: only the server API's messages */
+        private final Map<String, Long> byKey = new HashMap<>();
+        private final Map<Long, String> keyOf = new HashMap<>();
         /** Entries kept at most: the store's {@code keep}. */
         private final int keepLimit;
 
@@ -374,6 +389,12 @@ public final class MemoryHistoryStore implements HistoryStore {
         @Override
         public LogRules.Sent sent(String user, String cid) {
             Long seq = byCid.get(cidKey(user, cid));
+            return seq == null ? null : new LogRules.Sent(seq, entry(seq).ts());
+        }
+
+        @Override
+        public LogRules.Sent keyed(String key) {
+            Long seq = byKey.get(key);
             return seq == null ? null : new LogRules.Sent(seq, entry(seq).ts());
         }
 
@@ -408,7 +429,7 @@ public final class MemoryHistoryStore implements HistoryStore {
         }
 
         @Override
-        public void store(Logged entry, String cid) {
+        public void store(Logged entry, String cid, String key) {
             if (size == ring.length && size < keepLimit) {
                 grow(keepLimit);
             }
@@ -417,12 +438,16 @@ public final class MemoryHistoryStore implements HistoryStore {
             }
             int at = (head + size) % ring.length;
             ring[at] = entry;
-            cids[at] = cid;
+            cids[at] = cid != null ? cid : key; // weighed alike
             size++;
             lastSeq = entry.seq();
-            weight += entryWeight(entry, cid);
+            weight += entryWeight(entry, cids[at]);
             if (cid != null) {
                 byCid.put(cidKey(entry.user(), cid), entry.seq());
+            }
+            if (key != null) {
+                byKey.put(key, entry.seq());
+                keyOf.put(entry.seq(), key);
             }
         }
 
@@ -488,6 +513,10 @@ public final class MemoryHistoryStore implements HistoryStore {
             long dropped = entryWeight(ring[head], cids[head]);
             if (cids[head] != null) {
                 byCid.remove(cidKey(ring[head].user(), cids[head]), ring[head].seq());
+                String key = keyOf.remove(ring[head].seq());
+                if (key != null) {
+                    byKey.remove(key, ring[head].seq());
+                }
             }
             ring[head] = null;
             cids[head] = null;

@@ -36,6 +36,11 @@ class HealthTest {
         }
 
         @Override
+        public List<RoomLast> rooms(String after, int limit) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public CompletionStage<Appended> append(String room, Append entry) {
             throw new UnsupportedOperationException();
         }

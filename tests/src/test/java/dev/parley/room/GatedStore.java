@@ -70,6 +70,11 @@ final class GatedStore implements HistoryStore {
     }
 
     @Override
+    public List<RoomLast> rooms(String after, int limit) {
+        return memory.rooms(after, limit);
+    }
+
+    @Override
     public CompletionStage<Appended> append(String room, Append entry) {
         return memory.append(room, entry);
     }

@@ -59,6 +59,20 @@ public abstract class HistoryStoreContract extends RoomLogContract {
         assertEquals(Optional.empty(), store.after(room, 5, 1000));
     }
 
+    /** The server API's list: rooms with history, by name, a page at a time after a name. */
+    @Test
+    void theRoomsWithHistoryAreListedByNameAPageAfterAName() throws Exception {
+        HistoryStore store = open(0);
+        String prefix = Rooms.fresh();
+        append(store, prefix + "-c", 1, 3);
+        append(store, prefix + "-a", 1, 1);
+        append(store, prefix + "-b", 1, 2);
+        store.markClosed(prefix + "-0", true); // a room with no history: not listed
+        assertEquals(List.of(new HistoryStore.RoomLast(prefix + "-a", 1), new HistoryStore.RoomLast(prefix + "-b", 2)),
+                store.rooms(prefix, 2));
+        assertEquals(new HistoryStore.RoomLast(prefix + "-c", 3), store.rooms(prefix + "-b", 2).get(0));
+    }
+
     @Test
     void storedMessagesComeBackExactlyOldestFirstPageByPage() throws Exception {
         HistoryStore store = open(0);

@@ -52,13 +52,18 @@ public abstract class JdbcStoreContract extends HistoryStoreContract {
         first.append(room, Append.message("ann", "before the restart", "c1", 0, now)).toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
         first.append(room, Append.react("bob", 1, "👍", true, null, now)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        first.append(room, Append.published("bot", "published", "key-1", 0, now)).toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
         first.close();
         HistoryStore second = open(0);
-        assertEquals(new Appended.Duplicate(1), second.append(room, Append.message("ann", "before the restart", "c1", 0,
+        assertEquals(new Appended.Duplicate(1, now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)), second.append(room, Append.message("ann", "before the restart", "c1", 0,
                 now.plusSeconds(5))).toCompletableFuture().get(30, TimeUnit.SECONDS));
         assertEquals(java.util.Map.of("👍", java.util.List.of("bob")),
                 ((ChatMessage) second.before(room, Long.MAX_VALUE, 10).get(0)).reactions());
-        assertEquals(2, second.lastSeq(room));
+        assertEquals(new Appended.Duplicate(3, now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)),
+                second.append(room, Append.published("someone", "else", "key-1", 0, now.plusSeconds(5)))
+                        .toCompletableFuture().get(30, TimeUnit.SECONDS), "an idempotency key outlives a restart too");
+        assertEquals(3, second.lastSeq(room));
     }
 
     /** The text of the largest frame PARLEY_MAX_FRAME allows, 16 MiB of UTF-8, is stored and read back whole. */

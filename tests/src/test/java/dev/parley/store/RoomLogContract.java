@@ -68,10 +68,10 @@ public abstract class RoomLogContract {
         HistoryStore store = open(0);
         String room = Rooms.fresh();
         assertEquals(1, stored(store, room, Append.message("ann", "hello", "c1", 0, at(1))).seq());
-        assertEquals(new Appended.Duplicate(1), run(store, room, Append.message("ann", "hello", "c1", 0, at(2))));
+        assertEquals(new Appended.Duplicate(1, at(1)), run(store, room, Append.message("ann", "hello", "c1", 0, at(2))));
         assertEquals(2, stored(store, room, Append.message("bob", "hello", "c1", 0, at(3))).seq(), "another user's cid");
         assertEquals(3, stored(store, room, Append.message("ann", "again", "c2", 0, at(4))).seq());
-        assertEquals(new Appended.Duplicate(1), run(store, room, Append.message("ann", "hello", "c1", 0, at(5))));
+        assertEquals(new Appended.Duplicate(1, at(1)), run(store, room, Append.message("ann", "hello", "c1", 0, at(5))));
         assertEquals(3, store.lastSeq(room));
         assertEquals(List.of("hello", "hello", "again"),
                 store.before(room, Long.MAX_VALUE, 10).stream().map(e -> ((ChatMessage) e).text()).toList());
@@ -90,16 +90,46 @@ public abstract class RoomLogContract {
             last = store.append(room, "ann", "m" + i, dayLater).toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
         assertEquals(1000, last.seq());
-        assertEquals(new Appended.Duplicate(1), run(store, room, Append.message("ann", "first", "c1", 0, dayLater)),
+        assertEquals(new Appended.Duplicate(1, T0), run(store, room, Append.message("ann", "first", "c1", 0, dayLater)),
                 "a day old, but within its user's last 1000");
         stored(store, room, Append.message("bob", "not ann's", null, 0, dayLater));
-        assertEquals(new Appended.Duplicate(1), run(store, room, Append.message("ann", "first", "c1", 0, dayLater)),
+        assertEquals(new Appended.Duplicate(1, T0), run(store, room, Append.message("ann", "first", "c1", 0, dayLater)),
                 "only the user's own entries count");
         stored(store, room, Append.message("ann", "one more", null, 0, dayLater));
         assertEquals(1003, stored(store, room, Append.message("ann", "first", "c1", 0, dayLater)).seq(),
                 "a day old and 1000 of its user's entries back: a new message");
-        assertEquals(new Appended.Duplicate(1003), run(store, room, Append.message("ann", "first", "c1", 0, dayLater)),
+        assertEquals(new Appended.Duplicate(1003, dayLater), run(store, room, Append.message("ann", "first", "c1", 0, dayLater)),
                 "and the new one is what a resend finds now");
+    }
+
+    @Test
+    void anIdempotencyKeyIsOncePerRoomWhoeverTheUserAndWhateverTheText() throws Exception {
+        HistoryStore store = open(0);
+        String room = Rooms.fresh();
+        assertEquals(1, stored(store, room, Append.published("bot", "deploy done", "k1", 0, at(1))).seq());
+        assertEquals(new Appended.Duplicate(1, at(1)), run(store, room, Append.published("other", "else", "k1", 0, at(2))));
+        assertEquals(2, stored(store, room, Append.message("ann", "mine", "k1", 0, at(3))).seq(),
+                "a member's cid never meets a key");
+        assertEquals(new Appended.Duplicate(2, at(3)), run(store, room, Append.message("ann", "mine", "k1", 0, at(4))));
+        assertEquals(new Appended.Duplicate(1, at(1)), run(store, room, Append.published("bot", "deploy done", "k1", 0,
+                at(5))), "the member's cid did not take the key's place");
+        assertEquals(1, stored(store, Rooms.fresh(), Append.published("bot", "deploy done", "k1", 0, at(6))).seq(),
+                "another room");
+        assertEquals(2, store.lastSeq(room));
+    }
+
+    @Test
+    void anIdempotencyKeyOlderThanADayPublishesAgain() throws Exception {
+        HistoryStore store = open(0);
+        String room = Rooms.fresh();
+        stored(store, room, Append.published("bot", "daily digest", "digest", 0, T0));
+        Instant almost = T0.plus(Duration.ofHours(24));
+        assertEquals(new Appended.Duplicate(1, T0), run(store, room, Append.published("bot", "daily digest", "digest", 0,
+                almost)), "24 hours to the millisecond: still the same");
+        assertEquals(2, stored(store, room, Append.published("bot", "daily digest", "digest", 0,
+                almost.plusMillis(1))).seq());
+        assertEquals(new Appended.Duplicate(2, almost.plusMillis(1)), run(store, room,
+                Append.published("bot", "daily digest", "digest", 0, almost.plusSeconds(1))), "the new one counts now");
     }
 
     @Test
