@@ -52,6 +52,9 @@ public interface Broker extends AutoCloseable {
     /** Whether another node holds a connection of {@code user} in {@code room}. */
     boolean heldElsewhere(String room, String user);
 
+    /** The names of the room's members, on every node, sorted. */
+    List<String> members(String room);
+
     /** The rooms with members, on every node, with their counts, sorted by name. */
     List<Outbound.RoomCount> occupancy();
 

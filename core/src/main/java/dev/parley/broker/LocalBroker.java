@@ -89,6 +89,12 @@ public final class LocalBroker implements Broker {
     }
 
     @Override
+    public synchronized List<String> members(String room) {
+        TreeMap<String, Integer> users = rooms.get(room);
+        return users == null ? List.of() : List.copyOf(users.keySet());
+    }
+
+    @Override
     public synchronized List<Outbound.RoomCount> occupancy() {
         List<Outbound.RoomCount> counts = new ArrayList<>(rooms.size());
         rooms.forEach((room, users) -> counts.add(new Outbound.RoomCount(room, users.size())));

@@ -118,6 +118,11 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
+    public List<String> members(String room) {
+        return presence.members(room);
+    }
+
+    @Override
     public List<Outbound.RoomCount> occupancy() {
         return presence.occupancy();
     }

@@ -78,6 +78,13 @@ final class RedisPresence {
         return false;
     }
 
+    /** As {@link Broker#members}: the members hash's users (each with the nodes that hold it). */
+    List<String> members(String room) {
+        List<String> users = new ArrayList<>(link.call(() -> link.sync().hkeys(prefix + ":members:" + room)));
+        users.sort(null);
+        return users;
+    }
+
     /** As {@link Broker#occupancy}. */
     List<Outbound.RoomCount> occupancy() {
         Map<String, String> rooms = link.call(() -> link.sync().hgetall(prefix + ":rooms"));

@@ -37,13 +37,14 @@ import javax.management.ObjectName;
  *                      ({@code PARLEY_WEBSOCKET_SEND=portable}), never the container's fast path
  * @param trustedProxies whose {@code Forwarded} and {@code X-Forwarded-*} headers name the client
  *                      ({@link Forwarding}); none by default
+ * @param api           the server API for the application behind Parley
  */
 public record ParleyConfig(String host, int port, int maxFrameBytes, Duration idleTimeout, int sendQueue,
                            int sendBuffer, int recoveryCap, int rateLimit, Duration requestTimeout,
                            AllowedOrigins allowedOrigins, int maxConnections, int maxConnectionsPerIp,
                            StoreConfig store, ClusterConfig cluster, boolean jsonLogs, OpsConfig ops,
                            IdentityConfig identity, TlsConfig tls, boolean portableSends,
-                           TrustedProxies trustedProxies) {
+                           TrustedProxies trustedProxies, ApiConfig api) {
 
     public static final int MIN_RECOVERY_CAP = 1000;
     public static final int BURST_SECONDS = 5;
@@ -98,7 +99,8 @@ public record ParleyConfig(String host, int port, int maxFrameBytes, Duration id
                 IdentityConfig.from(s),
                 TlsConfig.from(s),
                 s.choice("PARLEY_WEBSOCKET_SEND", "fast", "fast", "portable").equals("portable"),
-                s.trustedProxies("PARLEY_TRUSTED_PROXIES"));
+                s.trustedProxies("PARLEY_TRUSTED_PROXIES"),
+                ApiConfig.from(s));
     }
 
     /** Cluster mode's settings, checked against the store: the nodes must share a database. */

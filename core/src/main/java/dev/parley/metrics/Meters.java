@@ -38,6 +38,8 @@ public final class Meters {
     /** Close counters by "code reason"; Parley's reasons are a handful, the cap only guards against a mistake. */
     private final ConcurrentHashMap<String, Counter> closes = new ConcurrentHashMap<>();
     private static final int MAX_CLOSE_SERIES = 64;
+    /** Server API requests by "route status": the API's routes and Parley's own statuses, a closed set. */
+    private final ConcurrentHashMap<String, Counter> apiRequests = new ConcurrentHashMap<>();
     private final Counter stored;
     private final Counter acks;
     private final Counter deliveries;
@@ -84,6 +86,16 @@ public final class Meters {
                 .description("Messages read from the store because their publication did not arrive").register(registry);
         presenceExpiries = Counter.builder("parley.presence.expiries")
                 .description("Cluster mode: dead nodes this node reaped").register(registry);
+    }
+
+    /**
+     * A server API request was answered. {@code route} is the contract's method and path
+     * ({@code "POST /rooms/{room}/messages"}) or {@code "other"}, never the path asked for.
+     */
+    public void apiRequest(String route, int status) {
+        apiRequests.computeIfAbsent(route + ' ' + status, series -> Counter.builder("parley.api.requests")
+                .tag("route", route).tag("status", Integer.toString(status))
+                .description("Server API requests, by route and status").register(registry)).increment();
     }
 
     /** Meters that count nothing, for a store or broker made outside an application (tests, tools). */

@@ -191,7 +191,15 @@ public final class InboundDecoder {
         if (!(value instanceof JsonString)) {
             throw new ProtocolException(BAD_TEXT, type.wireName() + " needs a string member \"text\".", type, cid);
         }
-        String text = ((JsonString) value).getString();
+        return validText(((JsonString) value).getString(), type, cid);
+    }
+
+    /** A message's text by the text rules (at most {@value #MAX_TEXT} characters, valid Unicode, not blank), or why not. */
+    public static String validText(String text) throws ProtocolException {
+        return validText(text, InboundType.MESSAGE, null);
+    }
+
+    private static String validText(String text, InboundType type, String cid) throws ProtocolException {
         if (Unicode.longerThan(text, MAX_TEXT)) {
             throw new ProtocolException(TOO_LONG, "A text has at most " + MAX_TEXT + " characters.", type, cid);
         }
@@ -286,6 +294,11 @@ public final class InboundDecoder {
             throw new ProtocolException(NO_SUCH_USER, "Nobody by that name is in this room.", InboundType.DIRECT, cid);
         }
         return to;
+    }
+
+    /** Whether {@code id} may be a cid (or the server API's idempotency key): 1 to {@value #MAX_CID} characters of valid Unicode. */
+    public static boolean validId(String id) {
+        return !id.isEmpty() && !Unicode.longerThan(id, MAX_CID) && Unicode.isValid(id);
     }
 
     /** The frame's cid if it is a valid string of at most MAX_CID characters, else null. */

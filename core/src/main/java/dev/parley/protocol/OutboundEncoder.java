@@ -52,6 +52,20 @@ public final class OutboundEncoder {
         return out.toString();
     }
 
+    /**
+     * A room's entries as the server API answers them (SERVER-API.md): {@code {"room",
+     * "messages": [...]}}, the entries exactly as a {@code history} frame holds them.
+     */
+    public String encodeLog(String room, List<? extends Logged> entries) {
+        StringWriter out = new StringWriter(64 + 160 * entries.size());
+        try (JsonGenerator json = generators.createGenerator(out)) {
+            json.writeStartObject().write("room", room);
+            writeMessages(json, "messages", entries);
+            json.writeEnd();
+        }
+        return out.toString();
+    }
+
     private static void write(JsonGenerator json, Outbound frame) {
         if (frame instanceof Logged) {
             writeLogged(json, (Logged) frame);

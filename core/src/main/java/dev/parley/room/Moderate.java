@@ -33,16 +33,28 @@ final class Moderate implements Command<Inbound.Moderate> {
             default -> false;
         };
         Instant until = lift ? null : command.seconds() == 0 ? Instant.MAX : Instant.now().plusSeconds(command.seconds());
-        Chat chat = connection.chat();
-        String room = connection.roomName();
         try {
-            chat.store().sanction(room, command.user(), kind, until);
+            impose(connection.chat(), connection.room(), connection.roomName(), command.user(), kind, until);
         } catch (StoreException e) {
             throw Connection.unavailable(command.type(), command.cid(), e);
         }
-        connection.room().sanctioned(command.user(), kind, until);
-        chat.broker().publish(room, new Event(Event.Kind.SANCTION, until == null ? 0 : Sanction.millis(until),
-                command.user(), kind.name()));
         connection.send(new Outbound.Ack(command.cid(), 0));
+    }
+
+    /**
+     * Puts {@code user} under a mute or ban in the room until {@code until}, or lifts it
+     * (null): kept in the store, then in force in the room here ({@code here}, if this node
+     * has it) and, through the broker, on every other node. A moderator's command and the
+     * server API's bans both come here.
+     *
+     * @throws StoreException if the store cannot keep it: then it is nowhere in force
+     */
+    static void impose(Chat chat, Room here, String room, String user, Sanction.Kind kind, Instant until) {
+        chat.store().sanction(room, user, kind, until);
+        if (here != null) {
+            here.sanctioned(user, kind, until);
+        }
+        chat.broker().publish(room, new Event(Event.Kind.SANCTION, until == null ? 0 : Sanction.millis(until), user,
+                kind.name()));
     }
 }

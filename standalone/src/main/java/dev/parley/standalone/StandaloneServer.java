@@ -1,6 +1,7 @@
 package dev.parley.standalone;
 
 import dev.parley.admin.AdminApi;
+import dev.parley.api.ServerApi;
 import dev.parley.config.ParleyConfig;
 import dev.parley.endpoint.ChatEndpoint;
 import dev.parley.ops.Health;
@@ -143,7 +144,8 @@ public final class StandaloneServer implements AutoCloseable {
             listener.registerAddOn(new WebSocketAddOn(websockets, CONTEXT_PATH));
             listener.registerAddOn(new PastTheHttpCodec()); // last: it must sit right beside the codec
             http.addListener(listener);
-            router = new Router(config, cdi.select(AdminApi.class).get(), cdi.select(SseTransport.class).get(),
+            router = new Router(config, cdi.select(AdminApi.class).get(), cdi.select(ServerApi.class).get(),
+                    cdi.select(SseTransport.class).get(),
                     cdi.select(OpsPages.class).get());
             http.getServerConfiguration().addHttpHandler(router, "/");
             http.getServerConfiguration().setDefaultErrorPageGenerator((request, status, reason, description, e) -> "");
@@ -171,7 +173,7 @@ public final class StandaloneServer implements AutoCloseable {
 
     /**
      * "Parley listening on" a link one can open (localhost where every interface is bound),
-     * the address bound, whether the admin view is on, then the store and the limits.
+     * the address bound, whether the admin view is on, the server API if it is, then the store and the limits.
      */
     static String startLine(ParleyConfig config, int port, String store) {
         boolean secure = config.tls() != null;
@@ -181,6 +183,7 @@ public final class StandaloneServer implements AutoCloseable {
                 + (secure ? "; TLS with " + config.tls().cert() + " (" + config.tls().subject() + ")" : "")
                 + (config.ops().adminToken() == null ? "; admin view off (set PARLEY_ADMIN_TOKEN to turn it on)"
                         : "; admin view at " + open + "admin/")
+                + (config.api().enabled() ? "; server API at " + open + "api/v1" : "")
                 + "; store: " + store + "; " + config.describeLimits();
     }
 

@@ -27,6 +27,8 @@ class LocalBrokerTest {
         assertEquals(-1, release(broker, "lobby", "ann"), "released once");
         assertEquals(0, release(broker, "other", "ann"));
         assertEquals(List.of(new Outbound.RoomCount("lobby", 1)), broker.occupancy(), "an empty room is not listed");
+        assertEquals(List.of("bob"), broker.members("lobby"));
+        assertEquals(List.of(), broker.members("other"));
         assertFalse(broker.claim("lobby", "ann").taken(), "free again");
     }
 

@@ -54,7 +54,8 @@ class ParleyConfigTest {
                 Map.entry("PARLEY_CLUSTER_NAME", "team"), Map.entry("PARLEY_LOG_FORMAT", "JSON"),
                 Map.entry("PARLEY_SHUTDOWN_GRACE", "0"), Map.entry("PARLEY_METRICS_TOKEN", "scrape-me-0123456789"),
                 Map.entry("PARLEY_ADMIN_TOKEN", "admin-0123456789abcdef"), Map.entry("PARLEY_WEBSOCKET_SEND", "Portable"),
-                Map.entry("PARLEY_TRUSTED_PROXIES", "10.0.0.0/8,::1")),
+                Map.entry("PARLEY_TRUSTED_PROXIES", "10.0.0.0/8,::1"),
+                Map.entry("PARLEY_API_KEY", "api-key-0123456789abcdef-0123456789")),
                 Map.of());
         assertEquals(new ParleyConfig("127.0.0.1", 9000, 4096, Duration.ofSeconds(5), 30, 65536, 2000, 0,
                 Duration.ofSeconds(3), AllowedOrigins.parse("https://chat.example.com,https://*.example.org:8443"),
@@ -62,7 +63,8 @@ class ParleyConfigTest {
                         "java:comp/DefaultDataSource", 64L * 1024 * 1024, true),
                 new ClusterConfig(null, "node-7", Duration.ofSeconds(9), "team"), true,
                 new OpsConfig(Duration.ZERO, "scrape-me-0123456789", "admin-0123456789abcdef"), IdentityConfig.off(),
-                null, true, TrustedProxies.parse("10.0.0.0/8, ::1")), config);
+                null, true, TrustedProxies.parse("10.0.0.0/8, ::1"),
+                new ApiConfig("api-key-0123456789abcdef-0123456789")), config);
     }
 
     @Test
@@ -174,6 +176,20 @@ class ParleyConfigTest {
         assertFalse(e.getMessage().contains("secret"), e.getMessage());
         ParleyConfig config = load(Map.of("PARLEY_METRICS_TOKEN", "0123456789abcdef-scrape"), Map.of());
         assertFalse(config.toString().contains("0123456789abcdef-scrape"), config.toString());
+    }
+
+    @Test
+    void theApiKeyIsOffByDefaultAShortOneStopsStartUpAndItIsNeverPrinted() {
+        assertFalse(load(Map.of(), Map.of()).api().enabled());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> load(Map.of("PARLEY_API_KEY", "0123456789abcdef0123456789abcde"), Map.of())); // 31
+        assertTrue(e.getMessage().startsWith("PARLEY_API_KEY must be 32 to 256"), e.getMessage());
+        assertFalse(e.getMessage().contains("0123456789abcdef"), e.getMessage());
+        assertThrows(ConfigException.class, () -> load(Map.of("PARLEY_API_KEY", "0123456789abcdef0123456789abcdef\u00e9"),
+                Map.of()), "printable ASCII only");
+        ParleyConfig config = load(Map.of("PARLEY_API_KEY", "0123456789abcdef0123456789abcdef"), Map.of());
+        assertEquals("0123456789abcdef0123456789abcdef", config.api().key());
+        assertFalse(config.toString().contains("0123456789abcdef"), config.toString());
     }
 
     @Test

@@ -58,6 +58,23 @@ public final class Http {
     }
 
     /**
+     * Sends {@code method} with {@code body} (null: none) as JSON, in HTTP/1.1 (see {@link #post}).
+     * The body is bytes so that a test may send what is not UTF-8.
+     */
+    public static HttpResponse<String> send(String method, URI uri, byte[] body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).version(HttpClient.Version.HTTP_1_1)
+                .timeout(Duration.ofSeconds(10))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request.build(), method + " " + uri);
+    }
+
+    /**
      * GETs {@code uri} (with {@code headers}) until an answer passes {@code test} ({@link Poll}),
      * for {@code wait} at most; the last answer otherwise.
      */

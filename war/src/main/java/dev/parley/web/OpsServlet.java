@@ -28,8 +28,11 @@ public class OpsServlet extends HttpServlet {
     static void write(OpsPages.Answer answer, HttpServletResponse response) throws IOException {
         response.setHeader("Cache-Control", "no-store");
         answer.headers().forEach(response::setHeader);
-        byte[] body = answer.bytes();
         response.setStatus(answer.status());
+        if (answer.status() == 204) {
+            return; // no content, nor its headers
+        }
+        byte[] body = answer.bytes();
         response.setContentType(answer.contentType());
         response.setContentLength(body.length);
         response.getOutputStream().write(body);

@@ -21,8 +21,11 @@ final class HttpAnswer {
         response.setHeader("Cache-Control", "no-store");
         ignoreUpgrade(request, response);
         answer.headers().forEach(response::setHeader);
-        byte[] body = answer.bytes();
         response.setStatus(answer.status());
+        if (answer.status() == 204) {
+            return; // no content, nor its headers
+        }
+        byte[] body = answer.bytes();
         response.setContentType(answer.contentType());
         response.setContentLength(body.length);
         if (request.getMethod() != Method.HEAD) {

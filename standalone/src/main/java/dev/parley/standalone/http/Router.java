@@ -1,6 +1,7 @@
 package dev.parley.standalone.http;
 
 import dev.parley.admin.AdminApi;
+import dev.parley.api.ServerApi;
 import dev.parley.config.ParleyConfig;
 import dev.parley.ops.OpsPages;
 import dev.parley.sse.SseTransport;
@@ -9,19 +10,21 @@ import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 
 /**
- * Every HTTP request of the standalone server: metrics and health, the admin view, the HTTP
- * transport, or else the web client. One handler at "/" rather than one mapping each:
+ * Every HTTP request of the standalone server: metrics and health, the server API, the admin
+ * view, the HTTP transport, or else the web client. One handler at "/" rather than one mapping each:
  * Grizzly's mapper answers a path it cannot normalize ("/../x") with 500 once it holds more than one.
  */
 public final class Router extends HttpHandler implements AutoCloseable {
     private final OpsHandler ops;
     private final AdminHandler admin;
+    private final ApiHandler api;
     private final SseHandler sse;
     private final WebClientHandler web;
 
-    public Router(ParleyConfig config, AdminApi api, SseTransport transport, OpsPages pages) {
+    public Router(ParleyConfig config, AdminApi admin, ServerApi api, SseTransport transport, OpsPages pages) {
         web = new WebClientHandler(config);
-        admin = new AdminHandler(api, web);
+        this.admin = new AdminHandler(admin, web);
+        this.api = new ApiHandler(api);
         sse = new SseHandler(transport);
         ops = new OpsHandler(pages);
     }
@@ -31,6 +34,8 @@ public final class Router extends HttpHandler implements AutoCloseable {
         String path = request.getRequestURI();
         if (OpsHandler.serves(path)) {
             ops.service(request, response);
+        } else if (ApiHandler.serves(path)) {
+            api.service(request, response);
         } else if (AdminHandler.serves(path)) {
             admin.service(request, response);
         } else if (SseHandler.serves(path)) {
@@ -40,9 +45,10 @@ public final class Router extends HttpHandler implements AutoCloseable {
         }
     }
 
-    /** Stops the admin API's thread. */
+    /** Stops the admin API's and the server API's threads. */
     @Override
     public void close() {
         admin.close();
+        api.close();
     }
 }
