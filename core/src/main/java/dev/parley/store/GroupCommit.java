@@ -2,12 +2,14 @@ package dev.parley.store;
 
 import dev.parley.metrics.Meters;
 import dev.parley.protocol.ChatMessage;
+import dev.parley.protocol.OutboundEncoder;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,11 +74,18 @@ final class GroupCommit {
     private final Thread writer;
     private volatile boolean closing;
     private boolean failing; // writer thread only: the last commit failed
+    /** Where each commit keeps its webhook events; null: webhooks are off. */
+    private volatile JdbcWebhooks webhooks;
+    private final OutboundEncoder encoder = new OutboundEncoder();
 
-    /** An entry waiting for its commit, and the stage that completes with what became of it. */
-    record Pending(String room, Append append, CompletableFuture<Appended> stored) {
+    /**
+     * An entry waiting for its commit, and the stage that completes with what became of it;
+     * or ({@code append} null) a note for the webhooks, a {@code joined} or {@code left}
+     * frame kept in order with the room's entries.
+     */
+    record Pending(String room, Append append, String note, CompletableFuture<Appended> stored) {
         long bytes() {
-            return append.bytes();
+            return append != null ? append.bytes() : 2L * note.length();
         }
 
         String user() {
@@ -110,14 +119,28 @@ final class GroupCommit {
 
     /** Queues an entry for the next commit; refused at once if the queue is full or the writer is closing. */
     CompletionStage<Appended> append(String room, Append append) {
-        CompletableFuture<Appended> stored = new CompletableFuture<>();
-        Pending pending = new Pending(room, append, stored);
+        return queue(new Pending(room, append, null, new CompletableFuture<>()));
+    }
+
+    /** From now on every commit keeps a webhook event for each entry stored and each {@link #note}. */
+    void recordWebhooks(JdbcWebhooks outbox) {
+        this.webhooks = outbox;
+    }
+
+    /** A joined or left for the webhooks, committed in order with the room's entries; nothing unless recording. */
+    void note(String room, String frame) {
+        if (webhooks != null) {
+            queue(new Pending(room, null, frame, new CompletableFuture<>()));
+        }
+    }
+
+    private CompletionStage<Appended> queue(Pending pending) {
         long bytes = pending.bytes();
         if (closing || pendingBytes.addAndGet(bytes) > MAX_PENDING_BYTES || !queue.offer(pending)) {
             pendingBytes.addAndGet(-bytes);
-            stored.completeExceptionally(new StoreException("the store is not taking messages now"));
+            pending.stored().completeExceptionally(new StoreException("the store is not taking messages now"));
         }
-        return stored;
+        return pending.stored();
     }
 
     /** Stores what is queued, then stops the writer (waiting 10 s at most). */
@@ -215,31 +238,30 @@ final class GroupCommit {
      * (a cid, a ref) goes through {@link JdbcLedger#write} under its row lock.
      */
     private List<Appended> commit(TreeMap<String, List<Pending>> byRoom) throws SQLException {
+        JdbcWebhooks outbox = webhooks;
         try (Connection connection = database.getConnection()) {
-            boolean oneStatement = dialect.oneStatementPerRoom() && byRoom.size() == 1
-                    && byRoom.firstEntry().getValue().stream().allMatch(p -> p.append().plain());
+            boolean oneStatement = outbox == null && dialect.oneStatementPerRoom() && byRoom.size() == 1
+                    && byRoom.firstEntry().getValue().stream().allMatch(p -> p.append() != null && p.append().plain());
             connection.setAutoCommit(oneStatement);
             try {
                 List<Appended> stored = new ArrayList<>();
+                List<JdbcWebhooks.Row> events = new ArrayList<>();
                 for (Map.Entry<String, List<Pending>> room : byRoom.entrySet()) {
                     List<Pending> entries = room.getValue();
-                    if (entries.stream().allMatch(p -> p.append().plain())) {
-                        long last = dialect.write(connection, room.getKey(), entries, keep);
-                        if (last == Dialect.NO_ROW) {
-                            throw noRow(room.getKey());
+                    Iterator<Appended> done = write(connection, room.getKey(),
+                            entries.stream().filter(p -> p.append() != null).toList()).iterator();
+                    for (Pending p : entries) {
+                        Appended appended = p.append() == null ? null : done.next();
+                        stored.add(appended);
+                        if (outbox != null && appended instanceof Appended.Stored s) {
+                            events.add(new JdbcWebhooks.Row(p.room(), WebhookOutbox.event(encoder.encode(s.entry()))));
+                        } else if (outbox != null && p.note() != null) {
+                            events.add(new JdbcWebhooks.Row(p.room(), WebhookOutbox.event(p.note())));
                         }
-                        long seq = last - entries.size();
-                        for (Pending p : entries) {
-                            stored.add(new Appended.Stored(new ChatMessage(p.room(), ++seq, p.user(), p.text(), p.ts())));
-                        }
-                    } else {
-                        List<Appended> done = JdbcLedger.write(connection, room.getKey(),
-                                entries.stream().map(Pending::append).toList(), keep);
-                        if (done == null) {
-                            throw noRow(room.getKey());
-                        }
-                        stored.addAll(done);
                     }
+                }
+                if (!events.isEmpty()) {
+                    outbox.insert(connection, events, Instant.now());
                 }
                 if (!oneStatement) {
                     connection.commit();
@@ -256,6 +278,30 @@ final class GroupCommit {
                 throw e;
             }
         }
+    }
+
+    /** One room's appends: in a statement or a few if all are plain, else through the rules under its row lock. */
+    private List<Appended> write(Connection connection, String room, List<Pending> appends) throws SQLException {
+        if (appends.isEmpty()) {
+            return List.of();
+        }
+        if (appends.stream().allMatch(p -> p.append().plain())) {
+            long last = dialect.write(connection, room, appends, keep);
+            if (last == Dialect.NO_ROW) {
+                throw noRow(room);
+            }
+            long seq = last - appends.size();
+            List<Appended> stored = new ArrayList<>(appends.size());
+            for (Pending p : appends) {
+                stored.add(new Appended.Stored(new ChatMessage(p.room(), ++seq, p.user(), p.text(), p.ts())));
+            }
+            return stored;
+        }
+        List<Appended> done = JdbcLedger.write(connection, room, appends.stream().map(Pending::append).toList(), keep);
+        if (done == null) {
+            throw noRow(room);
+        }
+        return done;
     }
 
     private SQLException noRow(String room) {

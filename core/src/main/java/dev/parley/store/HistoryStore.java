@@ -98,6 +98,28 @@ public interface HistoryStore extends AutoCloseable {
     /** The closed rooms, sorted, at most {@code limit}. */
     List<String> closedRooms(int limit);
 
+    // ---- webhooks (SERVER-API.md) ----
+
+    /**
+     * From now on, keeps a webhook event with every entry it stores and every
+     * {@link #note}, until the sender has delivered it. Called once, before the first append.
+     */
+    default void recordWebhooks() {
+        throw new UnsupportedOperationException(describe() + " keeps no webhook events");
+    }
+
+    /** The webhook events waiting: {@link WebhookOutbox#NONE} unless {@link #recordWebhooks} was called. */
+    default WebhookOutbox webhooks() {
+        return WebhookOutbox.NONE;
+    }
+
+    /**
+     * A {@code joined} or {@code left} for the webhooks ({@code frame} as the encoder wrote
+     * it), kept in the writer's order with the room's entries; nothing unless recording.
+     */
+    default void note(String room, String frame) {
+    }
+
     /** Whether nodes of a cluster can share this store: a server database, not memory or an embedded file. */
     boolean shareable();
 

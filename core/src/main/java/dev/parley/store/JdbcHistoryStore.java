@@ -53,6 +53,8 @@ public final class JdbcHistoryStore implements HistoryStore {
     private final String description;
     private final String kind; // what the description says but the URL
     private final GroupCommit writer;
+    /** Webhook events, once they are recorded; null before. */
+    private volatile JdbcWebhooks webhooks;
 
     /**
      * Migrates the schema and starts the writer.
@@ -114,6 +116,24 @@ public final class JdbcHistoryStore implements HistoryStore {
     @Override
     public long lastSeq(String room) {
         return queryLong(Dialect.LAST, room);
+    }
+
+    @Override
+    public void recordWebhooks() {
+        JdbcWebhooks outbox = new JdbcWebhooks(database);
+        webhooks = outbox;
+        writer.recordWebhooks(outbox);
+    }
+
+    @Override
+    public WebhookOutbox webhooks() {
+        JdbcWebhooks outbox = webhooks;
+        return outbox == null ? WebhookOutbox.NONE : outbox;
+    }
+
+    @Override
+    public void note(String room, String frame) {
+        writer.note(room, frame);
     }
 
     /** Queued for the writer's next commit ({@link GroupCommit}). */

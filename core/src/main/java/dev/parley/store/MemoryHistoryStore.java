@@ -2,6 +2,7 @@ package dev.parley.store;
 
 import dev.parley.protocol.ChatMessage;
 import dev.parley.protocol.Logged;
+import dev.parley.protocol.OutboundEncoder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -67,6 +68,9 @@ public final class MemoryHistoryStore implements HistoryStore {
     private final Set<String> closedRooms = new ConcurrentSkipListSet<>();
     static final int MAX_CLOSED_ROOMS = 100_000;
     private final String why;
+    /** Webhook events, once they are recorded (in memory: lost at a restart); guarded by lock for writes. */
+    private volatile MemoryWebhooks webhooks;
+    private final OutboundEncoder encoder = new OutboundEncoder();
     /** Mutes and bans: room to (user and kind) to the sanction; rooms at most {@value #MAX_CLOSED_ROOMS}. */
     private final Map<String, Map<String, Sanction>> sanctions = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -137,7 +141,32 @@ public final class MemoryHistoryStore implements HistoryStore {
             Appended appended = LogRules.apply(room, log.lastSeq + 1, entry, log);
             weight += log.weight - before;
             fit(log);
+            if (webhooks != null && appended instanceof Appended.Stored stored) {
+                webhooks.add(room, WebhookOutbox.event(encoder.encode(stored.entry())), entry.ts());
+            }
             return CompletableFuture.completedStage(appended);
+        }
+    }
+
+    @Override
+    public void recordWebhooks() {
+        synchronized (lock) {
+            webhooks = new MemoryWebhooks();
+        }
+    }
+
+    @Override
+    public WebhookOutbox webhooks() {
+        MemoryWebhooks outbox = webhooks;
+        return outbox == null ? WebhookOutbox.NONE : outbox;
+    }
+
+    @Override
+    public void note(String room, String frame) {
+        synchronized (lock) { // in order with the room's entries
+            if (webhooks != null) {
+                webhooks.add(room, WebhookOutbox.event(frame), Instant.now());
+            }
         }
     }
 
@@ -296,7 +325,8 @@ public final class MemoryHistoryStore implements HistoryStore {
     @Override
     public String describe() {
         return "memory (" + (keep == Integer.MAX_VALUE ? "every message" : keep + " messages per room")
-                + ", at most " + Math.max(1, bound / (1024 * 1024)) + " MiB in all" + (why == null ? "" : "; " + why) + ")";
+                + ", at most " + Math.max(1, bound / (1024 * 1024)) + " MiB in all" + (why == null ? "" : "; " + why)
+                + (webhooks == null ? "" : "; webhook events in memory, lost at a restart") + ")";
     }
 
     /** The estimated heap held now, in bytes; never above the bound once an append returns. */

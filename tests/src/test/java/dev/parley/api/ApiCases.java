@@ -272,7 +272,8 @@ public abstract class ApiCases {
             assertAnswer(404, "not-found", call("POST", "/rooms/" + room + "/members/ada%20lovelace/disconnect",
                     (String) null));
             assertAnswer(400, "bad-name", call("POST", "/rooms/" + room + "/members/%20/disconnect", (String) null));
-            assertAnswer(400, "bad-name", call("POST", "/rooms/" + room + "/members/%FF/disconnect", (String) null));
+            // not UTF-8: Payara's and GlassFish's Grizzly refuse the path with a bare 400 before Parley sees it
+            assertEquals(400, call("POST", "/rooms/" + room + "/members/%FF/disconnect", (String) null).statusCode());
         }
     }
 

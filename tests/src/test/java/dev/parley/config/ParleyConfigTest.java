@@ -55,7 +55,9 @@ class ParleyConfigTest {
                 Map.entry("PARLEY_SHUTDOWN_GRACE", "0"), Map.entry("PARLEY_METRICS_TOKEN", "scrape-me-0123456789"),
                 Map.entry("PARLEY_ADMIN_TOKEN", "admin-0123456789abcdef"), Map.entry("PARLEY_WEBSOCKET_SEND", "Portable"),
                 Map.entry("PARLEY_TRUSTED_PROXIES", "10.0.0.0/8,::1"),
-                Map.entry("PARLEY_API_KEY", "api-key-0123456789abcdef-0123456789")),
+                Map.entry("PARLEY_API_KEY", "api-key-0123456789abcdef-0123456789"),
+                Map.entry("PARLEY_WEBHOOK_URL", "https://app.example.com/hooks"),
+                Map.entry("PARLEY_WEBHOOK_SECRET", "hook-secret-0123456789abcdef-01234")),
                 Map.of());
         assertEquals(new ParleyConfig("127.0.0.1", 9000, 4096, Duration.ofSeconds(5), 30, 65536, 2000, 0,
                 Duration.ofSeconds(3), AllowedOrigins.parse("https://chat.example.com,https://*.example.org:8443"),
@@ -64,7 +66,8 @@ class ParleyConfigTest {
                 new ClusterConfig(null, "node-7", Duration.ofSeconds(9), "team"), true,
                 new OpsConfig(Duration.ZERO, "scrape-me-0123456789", "admin-0123456789abcdef"), IdentityConfig.off(),
                 null, true, TrustedProxies.parse("10.0.0.0/8, ::1"),
-                new ApiConfig("api-key-0123456789abcdef-0123456789")), config);
+                new ApiConfig("api-key-0123456789abcdef-0123456789", java.net.URI.create("https://app.example.com/hooks"),
+                        "hook-secret-0123456789abcdef-01234")), config);
     }
 
     @Test
@@ -190,6 +193,29 @@ class ParleyConfigTest {
         ParleyConfig config = load(Map.of("PARLEY_API_KEY", "0123456789abcdef0123456789abcdef"), Map.of());
         assertEquals("0123456789abcdef0123456789abcdef", config.api().key());
         assertFalse(config.toString().contains("0123456789abcdef"), config.toString());
+    }
+
+    @Test
+    void webhooksNeedTheUrlAndTheSecretTogether() {
+        String secret = "hook-secret-0123456789abcdef-01234";
+        assertFalse(load(Map.of(), Map.of()).api().webhooks());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> load(Map.of("PARLEY_WEBHOOK_URL", "http://127.0.0.1:9000/hooks"), Map.of()));
+        assertTrue(e.getMessage().startsWith("PARLEY_WEBHOOK_URL is set without PARLEY_WEBHOOK_SECRET"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> load(Map.of("PARLEY_WEBHOOK_SECRET", secret), Map.of()));
+        assertTrue(e.getMessage().startsWith("PARLEY_WEBHOOK_SECRET is set without PARLEY_WEBHOOK_URL"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> load(Map.of("PARLEY_WEBHOOK_URL", "http://127.0.0.1:9000/hooks",
+                "PARLEY_WEBHOOK_SECRET", "short"), Map.of()));
+        assertTrue(e.getMessage().startsWith("PARLEY_WEBHOOK_SECRET must be 32"), e.getMessage());
+        for (String url : new String[] {"ftp://host/x", "not a url", "http:///x", "https://user@host/x"}) {
+            e = assertThrows(ConfigException.class, () -> load(Map.of("PARLEY_WEBHOOK_URL", url,
+                    "PARLEY_WEBHOOK_SECRET", secret), Map.of()), url);
+            assertTrue(e.getMessage().startsWith("PARLEY_WEBHOOK_URL must be"), e.getMessage());
+        }
+        ParleyConfig on = load(Map.of("PARLEY_WEBHOOK_URL", "http://127.0.0.1:9000/hooks", "PARLEY_WEBHOOK_SECRET", secret),
+                Map.of());
+        assertTrue(on.api().webhooks());
+        assertFalse(on.toString().contains(secret), on.toString());
     }
 
     @Test

@@ -23,7 +23,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /** What every HistoryStore does; a subclass says which store, on which database. The log's rules: {@link RoomLogContract}. */
-public abstract class HistoryStoreContract extends RoomLogContract {
+public abstract class HistoryStoreContract extends WebhookOutboxContract {
 
     protected static ChatMessage message(String room, long seq) {
         return new ChatMessage(room, seq, "ann", "text " + seq + " ünï 😀 \u0000 nul", Instant.ofEpochMilli(1_700_000_000_000L + seq));

@@ -41,11 +41,11 @@ public abstract class RoomLogContract {
         opened.forEach(HistoryStore::close);
     }
 
-    private static Appended run(HistoryStore store, String room, Append append) throws Exception {
+    protected static Appended run(HistoryStore store, String room, Append append) throws Exception {
         return store.append(room, append).toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
-    private static Logged stored(HistoryStore store, String room, Append append) throws Exception {
+    protected static Logged stored(HistoryStore store, String room, Append append) throws Exception {
         Appended appended = run(store, room, append);
         return assertInstanceOf(Appended.Stored.class, appended, appended::toString).entry();
     }
