@@ -62,6 +62,14 @@ public final class OpenApi {
                 : body.substring(0, 400) + "... (" + body.length() + " characters)";
     }
 
+    /**
+     * Whether the document has a path for {@code uri} at all: one that names no resource
+     * (answered 404, or 401 without the key) is no operation's to describe.
+     */
+    public static boolean describes(URI uri) {
+        return uri.getRawPath().contains(BASE + "/") && Document.INSTANCE.route(apiPath(uri)).isPresent();
+    }
+
     /** What the parser says of docs/openapi.yaml: nothing, for a valid OpenAPI 3.1 document. */
     public static List<String> documentProblems() {
         return Document.INSTANCE.problems();
