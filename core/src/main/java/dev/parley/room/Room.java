@@ -36,9 +36,10 @@ import java.util.logging.Logger;
  * history is read.
  *
  * <p>The monitor is the room's own: nothing outside takes it, and under it the room calls
- * only its {@link Members}, its {@link OrderedStream}, the members' outboxes and, when it
- * empties, {@link Rooms#retire} (a concurrent map's removal and the broker's unsubscribe;
- * neither calls back into a room).
+ * only its {@link Members}, its {@link OrderedStream}, the members' outboxes, the store's
+ * {@code note} (a queue's offer, or the memory store's lock) and, when it empties,
+ * {@link Rooms#retire} (a concurrent map's removal and the broker's unsubscribe; none of
+ * them calls back into a room).
  */
 final class Room {
     private static final Logger LOG = Logger.getLogger(Room.class.getName());
@@ -226,6 +227,7 @@ final class Room {
                 return false;
             }
             if (joined != null) {
+                chat.store().note(name, joined.frame()); // before anyone here hears it, so before what they answer
                 slow = members.broadcast(joined, connection);
             }
         }
@@ -269,6 +271,7 @@ final class Room {
     void left(String user, int count) {
         forgetRead(user);
         Event left = Event.of(Event.Kind.LEFT, user, chat.encoder().encode(new Outbound.Left(name, user, count, Instant.now())));
+        chat.store().note(name, left.frame()); // before anyone hears it, so before what they answer
         List<Connection> slow;
         synchronized (this) {
             slow = members.broadcast(left, null);

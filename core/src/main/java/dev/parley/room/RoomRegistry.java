@@ -279,8 +279,9 @@ public class RoomRegistry implements Rooms, Broker.Listener {
         if (active != null) {
             active.left(user, count);
         } else {
-            chat.broker().publish(room, Event.of(Event.Kind.LEFT, user,
-                    chat.encoder().encode(new Outbound.Left(room, user, count, Instant.now()))));
+            String frame = chat.encoder().encode(new Outbound.Left(room, user, count, Instant.now()));
+            chat.broker().publish(room, Event.of(Event.Kind.LEFT, user, frame));
+            chat.store().note(room, frame);
         }
     }
 }

@@ -34,6 +34,9 @@ public class StoreProducer {
     HistoryStore store(ParleyConfig config, @ChatDatabase Instance<DataSource> database, Monitoring monitoring) {
         StoreConfig store = config.store();
         HistoryStore chosen = choose(store, config.cluster().enabled(), database::get, monitoring.meters());
+        if (config.api().webhooks()) {
+            chosen.recordWebhooks(); // before the first append: every entry has its event
+        }
         Gauge.builder("parley.store.info", () -> 1).description("The history store in use (value 1)")
                 .tag("kind", chosen instanceof JdbcHistoryStore ? "jdbc" : "memory")
                 .tag("fallback", String.valueOf(store.kind() == StoreConfig.Kind.JDBC && chosen instanceof MemoryHistoryStore))
