@@ -208,8 +208,14 @@ function dangerous(text, label, onConfirm) {
 }
 
 async function refreshRooms() {
-  const { rooms, closed, store } = await call('rooms');
+  const { rooms, closed, store, webhooks } = await call('rooms');
   $('store').textContent = `History: ${store}`;
+  $('webhooks').hidden = !webhooks;
+  if (webhooks) {
+    const most = Object.entries(webhooks.rooms).map(([name, events]) => `#${name} (${events})`).join(', ');
+    $('webhooks').textContent = `Webhooks: ${webhooks.backlog} event(s) waiting for the receiver`
+      + (most ? `, most in ${most}` : '') + (webhooks.sending ? '; this node sends them.' : '; another node sends them.');
+  }
   const body = $('rooms').tBodies[0];
   body.replaceChildren(...rooms.map((room) => {
     const members = el('ul', 'members');

@@ -9,6 +9,8 @@ import dev.parley.room.Moderation;
 import dev.parley.room.RoomRegistry;
 import dev.parley.store.HistoryStore;
 import dev.parley.store.StoreException;
+import dev.parley.store.WebhookOutbox;
+import dev.parley.webhook.WebhookSender;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,8 +36,8 @@ import java.util.logging.Logger;
 
 /**
  * The admin view's API, {@code /admin/api/…}, whoever serves it (the standalone server's
- * handler, the WAR's servlet): charts' samples, this node's rooms with their members, and
- * moderation. Every request needs {@code Authorization: Bearer PARLEY_ADMIN_TOKEN};
+ * handler, the WAR's servlet): charts' samples, this node's rooms with their members, the
+ * webhook backlog, and moderation. Every request needs {@code Authorization: Bearer PARLEY_ADMIN_TOKEN};
  * without a token set the view is off and every path answers 404.
  */
 @ApplicationScoped
@@ -50,6 +52,7 @@ public class AdminApi {
     private RoomRegistry registry;
     private Moderation moderation;
     private HistoryStore store;
+    private WebhookSender webhooks;
     private Meters meters;
     private byte[] token; // "Bearer …"; null: the view is off
     private final Samples samples = new Samples();
@@ -66,7 +69,8 @@ public class AdminApi {
 
     @Inject
     public AdminApi(ParleyConfig config, RoomRegistry registry, Moderation moderation, HistoryStore store,
-            Monitoring monitoring) {
+            Monitoring monitoring, WebhookSender webhooks) {
+        this.webhooks = webhooks;
         this.registry = registry;
         this.moderation = moderation;
         this.store = store;
@@ -158,9 +162,17 @@ public class AdminApi {
             rooms.add(Json.createObjectBuilder().add("name", room.name())
                     .add("members", Json.createArrayBuilder(room.members())));
         }
-        return Json.createObjectBuilder().add("rooms", rooms)
+        var answer = Json.createObjectBuilder().add("rooms", rooms)
                 .add("closed", Json.createArrayBuilder(moderation.closedRooms()))
-                .add("store", store.kind()).build();
+                .add("store", store.kind());
+        if (webhooks.enabled()) {
+            WebhookOutbox.Backlog backlog = webhooks.backlog();
+            var most = Json.createObjectBuilder();
+            backlog.rooms().entrySet().stream().limit(5).forEach(room -> most.add(room.getKey(), room.getValue()));
+            answer.add("webhooks", Json.createObjectBuilder().add("backlog", backlog.events()).add("bytes", backlog.bytes())
+                    .add("sending", webhooks.sending()).add("rooms", most));
+        }
+        return answer.build();
     }
 
     private Answer disconnect(JsonObject request) {

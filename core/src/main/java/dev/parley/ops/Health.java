@@ -2,6 +2,8 @@ package dev.parley.ops;
 
 import dev.parley.broker.Broker;
 import dev.parley.store.HistoryStore;
+import dev.parley.store.WebhookOutbox;
+import dev.parley.webhook.WebhookSender;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,11 +38,19 @@ public class Health {
     public record Check(String name, boolean up, String detail) {
     }
 
-    /** The answer to a probe: up when every check is. */
-    public record Report(boolean up, List<Check> checks, String store) {
+    /**
+     * The answer to a probe: up when every check is. {@code webhooks}: what waits for the
+     * webhook receiver, where webhooks are on (readiness only; it never fails a probe).
+     */
+    public record Report(boolean up, List<Check> checks, String store, WebhookOutbox.Backlog webhooks) {
+        public Report(boolean up, List<Check> checks, String store) {
+            this(up, checks, store, null);
+        }
+
         /**
          * {"status":"UP","checks":[{"name":"store","status":"UP"}, …],"store":"…"}, with a "detail" where a
-         * check is down; "store" (the history store in use) in the readiness report only.
+         * check is down; "store" (the history store in use) in the readiness report only, and there
+         * "webhooks": {"backlog": events, "bytes": …, "rooms": {the rooms with most: events}} where they are on.
          */
         public String json() {
             JsonArrayBuilder list = Json.createArrayBuilder();
@@ -56,12 +66,19 @@ public class Health {
             if (store != null) {
                 report.add("store", store);
             }
+            if (webhooks != null) {
+                JsonObjectBuilder rooms = Json.createObjectBuilder();
+                webhooks.rooms().entrySet().stream().limit(5).forEach(room -> rooms.add(room.getKey(), room.getValue()));
+                report.add("webhooks", Json.createObjectBuilder().add("backlog", webhooks.events())
+                        .add("bytes", webhooks.bytes()).add("rooms", rooms));
+            }
             return report.build().toString();
         }
     }
 
     private HistoryStore store;
     private Broker broker;
+    private WebhookSender webhooks; // null in a test
     private ScheduledExecutorService checker;
     private volatile Check storeCheck = new Check("store", false, "not checked yet");
     private volatile long asking; // System.nanoTime() when the store was asked and has not answered; 0 otherwise
@@ -71,10 +88,15 @@ public class Health {
         // for the CDI proxy
     }
 
-    @Inject
     public Health(HistoryStore store, Broker broker) {
+        this(store, broker, null);
+    }
+
+    @Inject
+    public Health(HistoryStore store, Broker broker, WebhookSender webhooks) {
         this.store = store;
         this.broker = broker;
+        this.webhooks = webhooks;
     }
 
     @PostConstruct
@@ -128,7 +150,8 @@ public class Health {
                     : new Check("cluster", false, "Redis is not answering"));
         }
         checks.add(new Check("accepting", !draining, draining ? "shutting down" : null));
-        return new Report(checks.stream().allMatch(Check::up), List.copyOf(checks), store.kind());
+        return new Report(checks.stream().allMatch(Check::up), List.copyOf(checks), store.kind(),
+                webhooks != null && webhooks.enabled() ? webhooks.backlog() : null);
     }
 
     /** The node is stopping: from now on it reports not ready, so load balancers send it nobody new. */

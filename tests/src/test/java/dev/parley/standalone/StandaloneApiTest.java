@@ -4,6 +4,10 @@ import dev.parley.api.ApiCases;
 import dev.parley.support.Http;
 import dev.parley.support.StandaloneParley;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,6 +27,23 @@ class StandaloneApiTest extends ApiCases {
     @Override
     protected URI appUri(String path) {
         return SERVER.httpUri().resolve(path);
+    }
+
+    /**
+     * The JDK's client offers h2c on http:// by default. A GET is answered in HTTP/1.1; a
+     * request with a body is refused at once (Grizzly would hand its body to the upgrade).
+     */
+    @Test
+    void aRequestOfferingH2cIsAnsweredOrWithABodyRefusedAtOnce() throws Exception {
+        HttpClient h2c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<String> get = h2c.send(HttpRequest.newBuilder(appUri("api/v1/rooms")).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString());
+        assertAnswer(200, null, get);
+        HttpResponse<String> post = h2c.send(HttpRequest.newBuilder(appUri("api/v1/rooms/" + room + "/messages"))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + KEY)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"a\",\"text\":\"b\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertAnswer(400, "bad-json", post);
     }
 
     @Test

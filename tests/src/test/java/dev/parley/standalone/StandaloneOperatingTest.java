@@ -3,9 +3,13 @@ package dev.parley.standalone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.api.ApiCases;
+import dev.parley.api.WebhookCases;
 import dev.parley.ops.OperatingCases;
+import dev.parley.support.ChatClient;
 import dev.parley.support.Http;
 import dev.parley.support.Project;
+import dev.parley.support.Rooms;
 import dev.parley.support.Scrape;
 import dev.parley.support.StandaloneParley;
 import jakarta.json.Json;
@@ -30,7 +34,9 @@ class StandaloneOperatingTest extends OperatingCases {
 
     @RegisterExtension
     static final StandaloneParley SERVER = new StandaloneParley(Map.of("PARLEY_METRICS_TOKEN", TOKEN,
-            "PARLEY_TRUSTED_PROXIES", "127.0.0.1"));
+            "PARLEY_TRUSTED_PROXIES", "127.0.0.1", "PARLEY_API_KEY", ApiCases.KEY,
+            // a receiver that is never there: the webhook series, a backlog among them
+            "PARLEY_WEBHOOK_URL", "http://127.0.0.1:9/parley-events", "PARLEY_WEBHOOK_SECRET", WebhookCases.SECRET));
 
     @Override
     protected URI chatUri(String room) {
@@ -100,6 +106,9 @@ class StandaloneOperatingTest extends OperatingCases {
             }
         }
         assertTrue(asked.size() > 15, "the dashboard's series: " + asked);
+        try (ChatClient ada = ChatClient.join(chatUri(Rooms.fresh()), "ada")) { // an API request, and an event waiting
+            assertEquals(200, Http.get(appUri("api/v1/rooms"), "Authorization", "Bearer " + ApiCases.KEY).statusCode());
+        }
         System.gc(); // the GC pause timer appears with the first collection the registry hears of
         Scrape served = Scrape.await(appUri("metrics"), TOKEN, Duration.ofSeconds(10), scrape -> names(scrape).containsAll(asked));
         Set<String> missing = new TreeSet<>(asked);

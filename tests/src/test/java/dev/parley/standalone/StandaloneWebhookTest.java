@@ -1,13 +1,20 @@
 package dev.parley.standalone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.admin.AdminCases;
 import dev.parley.api.ApiCases;
 import dev.parley.api.WebhookCases;
 import dev.parley.support.ChatClient;
+import dev.parley.support.Http;
 import dev.parley.support.StandaloneParley;
 import dev.parley.support.WebhookReceiver;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -26,7 +33,8 @@ class StandaloneWebhookTest extends WebhookCases {
     static final WebhookReceiver RECEIVER = new WebhookReceiver(SECRET, 0);
     @RegisterExtension
     static final StandaloneParley SERVER = new StandaloneParley(Map.of("PARLEY_API_KEY", ApiCases.KEY,
-            "PARLEY_WEBHOOK_URL", RECEIVER.url().toString(), "PARLEY_WEBHOOK_SECRET", SECRET));
+            "PARLEY_WEBHOOK_URL", RECEIVER.url().toString(), "PARLEY_WEBHOOK_SECRET", SECRET,
+            "PARLEY_ADMIN_TOKEN", AdminCases.TOKEN));
 
     @AfterAll
     static void closeReceiver() {
@@ -79,6 +87,33 @@ class StandaloneWebhookTest extends WebhookCases {
         WebhookReceiver.Delivery again = RECEIVER.next(room, Duration.ofSeconds(40)).orElseThrow();
         assertEquals(first.id(), again.id(), "too late is not delivered: the same event again, nothing before it");
         assertEquals("after it", RECEIVER.next(room).event().getString("text"));
+    }
+
+    /** The backlog where an operator looks: the admin view, /health/ready (still ready), the metrics. */
+    @Test
+    void theBacklogShowsInTheAdminViewTheReadinessReportAndTheMetrics() {
+        RECEIVER.answer(event -> event.getString("room").equals(room) ? WebhookReceiver.Answer.status(500)
+                : WebhookReceiver.Answer.OK);
+        try (ChatClient ada = ChatClient.join(chatUri(room), "ada")) {
+            ada.say("stuck", "c1").awaitAck("c1");
+            RECEIVER.next(room); // refused: it and what follows wait
+            HttpResponse<String> admin = Http.awaitGet(appUri("admin/api/rooms"), Duration.ofSeconds(20),
+                    answer -> answer.body().contains("\"" + room + "\":"), "Authorization", "Bearer " + AdminCases.TOKEN);
+            JsonObject webhooks = Json.createReader(new StringReader(admin.body())).readObject().getJsonObject("webhooks");
+            assertTrue(webhooks.getJsonNumber("backlog").longValue() >= 2, admin.body());
+            assertTrue(webhooks.getBoolean("sending"));
+            assertEquals(2, webhooks.getJsonObject("rooms").getInt(room), "joined and the message wait");
+            HttpResponse<String> ready = Http.get(appUri("health/ready"));
+            assertEquals(200, ready.statusCode(), "a backlog does not fail readiness");
+            assertTrue(Json.createReader(new StringReader(ready.body())).readObject().getJsonObject("webhooks")
+                    .getJsonNumber("backlog").longValue() >= 2, ready.body());
+            String metrics = Http.get(appUri("metrics")).body();
+            assertTrue(metrics.contains("parley_webhooks_backlog_room{room=\"" + room + "\"} 2.0"), metrics);
+            assertTrue(metrics.contains("parley_webhooks_failed_total"), metrics);
+        } finally {
+            RECEIVER.answer(event -> WebhookReceiver.Answer.OK);
+        }
+        assertEquals(List.of("joined", "stuck", "left"), texts(RECEIVER.delivered(room, 3, Duration.ofSeconds(60))));
     }
 
     @Test

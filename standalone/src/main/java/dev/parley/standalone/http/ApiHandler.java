@@ -54,12 +54,19 @@ final class ApiHandler implements AutoCloseable {
             HttpAnswer.send(request, response, api.tooBig(method, path));
             return;
         }
-        if (request.getRequest().isUpgrade() && request.getContentLengthLong() != 0 && !"GET".equals(method)) {
-            // Grizzly hands the body of a request that offers an upgrade (h2c, as the JDK's
-            // HttpClient does) to the upgraded protocol, not to us: refused at once, never left waiting
-            HttpAnswer.send(request, response, new OpsPages.Answer(400, "application/json; charset=utf-8",
-                    "{\"code\":\"bad-json\",\"message\":\"Send this request without Upgrade (HTTP/1.1).\"}",
-                    Map.of("Connection", "close")));
+        if (request.getRequest().isUpgrade()) { // h2c offered, as the JDK's HttpClient does on http://
+            boolean body = request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+            HttpAnswer.ignoreUpgrade(request, response);
+            if (body) {
+                // Grizzly hands the body of such a request to the upgraded protocol, not to us:
+                // refused at once, never left waiting
+                HttpAnswer.send(request, response, new OpsPages.Answer(400, "application/json; charset=utf-8",
+                        "{\"code\":\"bad-json\",\"message\":\"Send this request in HTTP/1.1, without Upgrade: h2c.\"}",
+                        Map.of("Connection", "close")));
+                return;
+            }
+            response.suspend();
+            answer(request, response, method, path, request.getQueryString(), null);
             return;
         }
         String query = request.getQueryString();
@@ -71,16 +78,21 @@ final class ApiHandler implements AutoCloseable {
                 finish(request, response, api.tooBig(method, path));
                 return;
             }
-            try {
-                work.execute(() -> api.handle(method, path, query, body.length == 0 ? null : body)
-                        .whenComplete((answer, failure) -> finish(request, response, answer != null ? answer
-                                : new OpsPages.Answer(500, "application/json; charset=utf-8",
-                                "{\"code\":\"unavailable\",\"message\":\"The server failed to answer.\"}", Map.of()))));
-            } catch (RejectedExecutionException e) {
-                finish(request, response, new OpsPages.Answer(503, "application/json; charset=utf-8",
-                        "{\"code\":\"unavailable\",\"message\":\"Busy: try again shortly.\"}", Map.of("Retry-After", "1")));
-            }
+            answer(request, response, method, path, query, body.length == 0 ? null : body);
         });
+    }
+
+    /** Answers on the API's threads; the response is suspended, and resumed once answered. */
+    private void answer(Request request, Response response, String method, String path, String query, byte[] body) {
+        try {
+            work.execute(() -> api.handle(method, path, query, body)
+                    .whenComplete((answer, failure) -> finish(request, response, answer != null ? answer
+                            : new OpsPages.Answer(500, "application/json; charset=utf-8",
+                            "{\"code\":\"unavailable\",\"message\":\"The server failed to answer.\"}", Map.of()))));
+        } catch (RejectedExecutionException e) {
+            finish(request, response, new OpsPages.Answer(503, "application/json; charset=utf-8",
+                    "{\"code\":\"unavailable\",\"message\":\"Busy: try again shortly.\"}", Map.of("Retry-After", "1")));
+        }
     }
 
     private static void finish(Request request, Response response, OpsPages.Answer answer) {
