@@ -184,7 +184,13 @@ public final class StandaloneServer implements AutoCloseable {
                 + (config.ops().adminToken() == null ? "; admin view off (set PARLEY_ADMIN_TOKEN to turn it on)"
                         : "; admin view at " + open + "admin/")
                 + (config.api().enabled() ? "; server API at " + open + "api/v1" : "")
+                + (config.api().webhooks() ? "; webhooks to " + webhookOrigin(config.api().webhookUrl()) : "")
                 + "; store: " + store + "; " + config.describeLimits();
+    }
+
+    /** Where webhooks go, without the path and query (a token may hide there). */
+    private static String webhookOrigin(java.net.URI url) {
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort());
     }
 
     /**

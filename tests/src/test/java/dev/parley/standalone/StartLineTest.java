@@ -1,5 +1,6 @@
 package dev.parley.standalone;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.config.ParleyConfig;
@@ -40,5 +41,15 @@ class StartLineTest {
         assertStarts("Parley listening on http://localhost:8080/ (bound to 0.0.0.0, every interface; chat at /chat/{room});"
                 + " admin view at http://localhost:8080/admin/; store: memory;",
                 line(Map.of("PARLEY_ADMIN_TOKEN", "0123456789abcdef0123")));
+    }
+
+    @Test
+    void withTheApiAndWebhooksOnItSaysWhereNeverTheKeyTheSecretOrTheWebhooksPath() {
+        String line = line(Map.of("PARLEY_API_KEY", "api-key-0123456789abcdef-0123456789", "PARLEY_WEBHOOK_URL",
+                "https://app.example.com:8443/hooks?token=t0p", "PARLEY_WEBHOOK_SECRET", "hook-secret-0123456789abcdef-01234"));
+        assertStarts("Parley listening on http://localhost:8080/ (bound to 0.0.0.0, every interface; chat at /chat/{room});"
+                + " admin view off (set PARLEY_ADMIN_TOKEN to turn it on); server API at http://localhost:8080/api/v1;"
+                + " webhooks to https://app.example.com:8443; store: memory;", line);
+        assertFalse(line.contains("0123456789abcdef") || line.contains("t0p"), line);
     }
 }
