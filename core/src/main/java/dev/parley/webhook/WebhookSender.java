@@ -284,13 +284,20 @@ public class WebhookSender {
                 .header("Content-Type", "application/json")
                 .header(Signature.HEADER, signature.header(Instant.now().getEpochSecond(), event.body()))
                 .POST(HttpRequest.BodyPublishers.ofString(event.body())).build();
-        http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                .orTimeout(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                .whenComplete((response, failure) -> {
-                    boolean ok = failure == null && response.statusCode() / 100 == 2;
-                    outcomes.add(new Outcome(event, ok, failure != null ? String.valueOf(failure)
-                            : "HTTP " + response.statusCode()));
-                    wake.offer(Boolean.TRUE);
-                });
+        try {
+            http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                    .orTimeout(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .whenComplete((response, failure) -> ended(new Outcome(event, failure == null
+                            && response.statusCode() / 100 == 2, failure != null ? String.valueOf(failure)
+                            : "HTTP " + response.statusCode())));
+        } catch (RuntimeException e) { // the client refused to send it at all: an attempt that failed
+            ended(new Outcome(event, false, String.valueOf(e)));
+        }
+    }
+
+    /** An attempt ended: its outcome goes to the loop, which records it. */
+    private void ended(Outcome outcome) {
+        outcomes.add(outcome);
+        wake.offer(Boolean.TRUE);
     }
 }

@@ -3,7 +3,6 @@ package dev.parley.standalone.http;
 import dev.parley.admin.AdminApi;
 import dev.parley.http.PageHeaders;
 import dev.parley.ops.OpsPages;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -11,8 +10,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.glassfish.grizzly.http.Method;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
@@ -25,7 +22,6 @@ import org.glassfish.grizzly.http.server.Response;
  * or Redis, answers on a thread of its own with a short queue (beyond it 503).
  */
 final class AdminHandler implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(AdminHandler.class.getName());
     private static final String API = AdminApi.PREFIX + "api/";
 
     private final AdminApi api;
@@ -92,7 +88,7 @@ final class AdminHandler implements AutoCloseable {
                 response.suspend(); // answered on the admin thread
             }
             if (body.length > AdminApi.MAX_BODY) {
-                finish(request, response, tooLarge());
+                HttpAnswer.finish(request, response, tooLarge());
             } else {
                 answer(request, response, new String(body, StandardCharsets.UTF_8));
             }
@@ -104,20 +100,10 @@ final class AdminHandler implements AutoCloseable {
         String path = request.getRequestURI();
         String authorization = request.getHeader("Authorization");
         try {
-            work.execute(() -> finish(request, response, api.handle(method, path, authorization, body)));
+            work.execute(() -> HttpAnswer.finish(request, response, api.handle(method, path, authorization, body)));
         } catch (RejectedExecutionException e) {
-            finish(request, response, new OpsPages.Answer(503, "application/json", "{\"error\":\"busy, try again\"}",
+            HttpAnswer.finish(request, response, new OpsPages.Answer(503, "application/json", "{\"error\":\"busy, try again\"}",
                     Map.of("Retry-After", "1")));
-        }
-    }
-
-    private static void finish(Request request, Response response, OpsPages.Answer answer) {
-        try {
-            HttpAnswer.send(request, response, answer);
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.FINE, "admin answer failed", e);
-        } finally {
-            response.resume();
         }
     }
 

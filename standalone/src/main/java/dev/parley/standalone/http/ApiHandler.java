@@ -2,15 +2,12 @@ package dev.parley.standalone.http;
 
 import dev.parley.api.ServerApi;
 import dev.parley.ops.OpsPages;
-import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 
@@ -22,7 +19,6 @@ import org.glassfish.grizzly.http.server.Response;
  * at once). A publish is answered from the store's thread when its commit is done.
  */
 final class ApiHandler implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(ApiHandler.class.getName());
     private static final int THREADS = 2;
     private static final int QUEUE = 256;
 
@@ -75,7 +71,7 @@ final class ApiHandler implements AutoCloseable {
                 response.suspend(); // answered from the API's threads
             }
             if (body.length > ServerApi.MAX_BODY) {
-                finish(request, response, api.tooBig(method, path));
+                HttpAnswer.finish(request, response, api.tooBig(method, path));
                 return;
             }
             answer(request, response, method, path, query, body.length == 0 ? null : body);
@@ -86,22 +82,12 @@ final class ApiHandler implements AutoCloseable {
     private void answer(Request request, Response response, String method, String path, String query, byte[] body) {
         try {
             work.execute(() -> api.handle(method, path, query, body)
-                    .whenComplete((answer, failure) -> finish(request, response, answer != null ? answer
+                    .whenComplete((answer, failure) -> HttpAnswer.finish(request, response, answer != null ? answer
                             : new OpsPages.Answer(500, "application/json; charset=utf-8",
                             "{\"code\":\"unavailable\",\"message\":\"The server failed to answer.\"}", Map.of()))));
         } catch (RejectedExecutionException e) {
-            finish(request, response, new OpsPages.Answer(503, "application/json; charset=utf-8",
+            HttpAnswer.finish(request, response, new OpsPages.Answer(503, "application/json; charset=utf-8",
                     "{\"code\":\"unavailable\",\"message\":\"Busy: try again shortly.\"}", Map.of("Retry-After", "1")));
-        }
-    }
-
-    private static void finish(Request request, Response response, OpsPages.Answer answer) {
-        try {
-            HttpAnswer.send(request, response, answer);
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.FINE, "API answer failed", e);
-        } finally {
-            response.resume();
         }
     }
 

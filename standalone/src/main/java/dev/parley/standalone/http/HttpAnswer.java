@@ -3,6 +3,8 @@ package dev.parley.standalone.http;
 import dev.parley.http.PageHeaders;
 import dev.parley.ops.OpsPages;
 import java.io.IOException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.glassfish.grizzly.http.Method;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
@@ -12,6 +14,7 @@ import org.glassfish.grizzly.http.server.Response;
  * metrics, health, the admin API), and answer in HTTP/1.1 a request that offers an upgrade.
  */
 final class HttpAnswer {
+    private static final Logger LOG = Logger.getLogger(HttpAnswer.class.getName());
     private HttpAnswer() {
     }
 
@@ -30,6 +33,17 @@ final class HttpAnswer {
         response.setContentLength(body.length);
         if (request.getMethod() != Method.HEAD) {
             response.getOutputStream().write(body);
+        }
+    }
+
+    /** Writes the answer to a suspended response, then resumes it; a client gone meanwhile is no error. */
+    static void finish(Request request, Response response, OpsPages.Answer answer) {
+        try {
+            send(request, response, answer);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "answer not written", e);
+        } finally {
+            response.resume();
         }
     }
 
