@@ -16,7 +16,6 @@ import dev.parley.store.Sanction;
 import dev.parley.store.StoreException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -24,6 +23,7 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -39,6 +39,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -65,6 +66,8 @@ public class ServerApi {
     private static final long STORE_TIMEOUT_SECONDS = 10;
     private static final String JSON = "application/json; charset=utf-8";
     private static final String OTHER = "other";
+    /** Looked up once: {@code Json.create…} would look the provider up at every call. */
+    private static final JsonProvider JSON_P = JsonProvider.provider();
     /** The API's own codes, beside the wire protocol's. */
     private static final String NOT_FOUND = "not-found";
 
@@ -204,7 +207,7 @@ public class ServerApi {
 
     /** A write's answer once the store has it: a refusal is the wire's code, a store that does not answer 503. */
     private static CompletionStage<Answer> stored(CompletionStage<Appended> write,
-            java.util.function.Function<Appended, Answer> answer) {
+            Function<Appended, Answer> answer) {
         return write.toCompletableFuture().orTimeout(STORE_TIMEOUT_SECONDS, TimeUnit.SECONDS).thenApply(appended -> {
             if (appended instanceof Appended.Refused refused) {
                 return error(refused.code() == ErrorCode.NO_SUCH_MESSAGE ? 404 : 400, refused.code(), refused.message());
@@ -214,21 +217,21 @@ public class ServerApi {
     }
 
     private static String sent(long seq, Instant ts) {
-        return Json.createObjectBuilder().add("seq", seq).add("ts", OutboundEncoder.timestamp(ts)).build().toString();
+        return JSON_P.createObjectBuilder().add("seq", seq).add("ts", OutboundEncoder.timestamp(ts)).build().toString();
     }
 
     private Answer members(String room) {
         List<String> users = backend.members(room);
-        return ok(200, Json.createObjectBuilder().add("room", room).add("users", Json.createArrayBuilder(users))
+        return ok(200, JSON_P.createObjectBuilder().add("room", room).add("users", JSON_P.createArrayBuilder(users))
                 .add("count", users.size()).build().toString());
     }
 
     private Answer rooms(String after) {
         List<Backend.RoomState> rooms = backend.rooms(after, ROOMS_PAGE + 1);
-        JsonArrayBuilder list = Json.createArrayBuilder();
-        rooms.stream().limit(ROOMS_PAGE).forEach(room -> list.add(Json.createObjectBuilder().add("room", room.room())
+        JsonArrayBuilder list = JSON_P.createArrayBuilder();
+        rooms.stream().limit(ROOMS_PAGE).forEach(room -> list.add(JSON_P.createObjectBuilder().add("room", room.room())
                 .add("count", room.count()).add("last", room.last())));
-        JsonObjectBuilder answer = Json.createObjectBuilder().add("rooms", list);
+        JsonObjectBuilder answer = JSON_P.createObjectBuilder().add("rooms", list);
         if (rooms.size() > ROOMS_PAGE) {
             answer.add("next", rooms.get(ROOMS_PAGE - 1).room());
         }
@@ -236,11 +239,11 @@ public class ServerApi {
     }
 
     private Answer bans(String room) {
-        JsonArrayBuilder bans = Json.createArrayBuilder();
+        JsonArrayBuilder bans = JSON_P.createArrayBuilder();
         for (Sanction ban : backend.bans(room)) {
-            bans.add(until(Json.createObjectBuilder().add("user", ban.user()), ban.until()));
+            bans.add(until(JSON_P.createObjectBuilder().add("user", ban.user()), ban.until()));
         }
-        return ok(200, Json.createObjectBuilder().add("room", room).add("bans", bans).build().toString());
+        return ok(200, JSON_P.createObjectBuilder().add("room", room).add("bans", bans).build().toString());
     }
 
     private Answer ban(String room, JsonObject body) {
@@ -255,7 +258,7 @@ public class ServerApi {
             until = Instant.now().plusSeconds(s);
         }
         backend.ban(room, user, until);
-        return ok(201, until(Json.createObjectBuilder().add("room", room).add("user", user), until).build().toString());
+        return ok(201, until(JSON_P.createObjectBuilder().add("room", room).add("user", user), until).build().toString());
     }
 
     private static JsonObjectBuilder until(JsonObjectBuilder object, Instant until) {
@@ -317,7 +320,7 @@ public class ServerApi {
             } catch (CharacterCodingException e) {
                 throw badJson("The body must be UTF-8.");
             }
-            try (JsonReader reader = Json.createReader(new StringReader(text))) {
+            try (JsonReader reader = JSON_P.createReader(new StringReader(text))) {
                 JsonValue value = reader.readValue();
                 if (value instanceof JsonObject object) {
                     return object;
@@ -384,7 +387,7 @@ public class ServerApi {
     }
 
     private static String errorBody(String code, String message) {
-        return Json.createObjectBuilder().add("code", code).add("message", message).build().toString();
+        return JSON_P.createObjectBuilder().add("code", code).add("message", message).build().toString();
     }
 
     static Refused badJson(String message) {
