@@ -166,6 +166,15 @@ async function startParley(name, settings) {
   return { child, base: `ws://127.0.0.1:${port}` };
 }
 
+// The standalone targets' settings (others: the memory store). parley-hooks: parley-h2 with
+// webhooks on, to a receiver that is down, so every event waits and is retried: what the
+// chat pays for them (docs/SERVER-API.md).
+const SETTINGS = {
+  'parley-h2': { PARLEY_STORE: 'jdbc' },
+  'parley-hooks': { PARLEY_STORE: 'jdbc', PARLEY_WEBHOOK_URL: 'http://127.0.0.1:9/down',
+    PARLEY_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789abcdef' },
+};
+
 // The cluster targets: how many nodes each runs, on a database and a Redis of its own.
 const CLUSTERS = { 'parley-cluster': 1, 'parley-cluster2': 2 };
 const PG = ['-h', '127.0.0.1', '-U', 'postgres'];
@@ -277,7 +286,7 @@ async function start(name) {
       process.env, httpAnswers(`http://127.0.0.1:${port}/health`), name);
     base = `ws://127.0.0.1:${port}`;
   } else {
-    ({ child, base } = await startParley(name, { PARLEY_STORE: name === 'parley-h2' ? 'jdbc' : 'memory' }));
+    ({ child, base } = await startParley(name, SETTINGS[name] ?? { PARLEY_STORE: 'memory' }));
   }
   return {
     name,
