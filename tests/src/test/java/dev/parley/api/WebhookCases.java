@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.support.ChatClient;
 import dev.parley.support.Http;
+import dev.parley.support.OpenApi;
 import dev.parley.support.Rooms;
 import dev.parley.support.WebhookReceiver;
 import jakarta.json.Json;
@@ -83,6 +84,7 @@ public abstract class WebhookCases {
         Set<String> ids = new HashSet<>();
         for (WebhookReceiver.Delivery event : events) {
             assertTrue(event.signed(), () -> "signature " + event.signature() + " of " + event.body());
+            OpenApi.checkWebhookEvent(event.body());
             assertTrue(ids.add(event.id()), "ids are unique");
             assertEquals(room, event.room());
             assertTrue(Duration.between(Instant.parse(event.event().getString("ts")), Instant.now()).abs()

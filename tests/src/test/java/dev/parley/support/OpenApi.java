@@ -70,6 +70,22 @@ public final class OpenApi {
         return uri.getRawPath().contains(BASE + "/") && Document.INSTANCE.route(apiPath(uri)).isPresent();
     }
 
+    /** Throws an AssertionError unless {@code body} is an event as the document's {@code webhooks} describe it. */
+    public static void checkWebhookEvent(String body) {
+        OpenApiDocument document = Document.INSTANCE;
+        List<String> faults;
+        try {
+            faults = document.validate(document.root().get("components").get("schemas").get("WebhookEvent"),
+                    JSON.readTree(body));
+        } catch (JsonProcessingException e) {
+            faults = List.of("not JSON: " + e.getOriginalMessage());
+        }
+        if (!faults.isEmpty()) {
+            throw new AssertionError("the webhook event " + shortened(body) + " is not what docs/openapi.yaml says:\n  "
+                    + String.join("\n  ", faults));
+        }
+    }
+
     /** What the parser says of docs/openapi.yaml: nothing, for a valid OpenAPI 3.1 document. */
     public static List<String> documentProblems() {
         return Document.INSTANCE.problems();

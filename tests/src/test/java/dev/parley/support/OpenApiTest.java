@@ -159,6 +159,18 @@ class OpenApiTest {
     }
 
     @Test
+    void aWebhookEventPassesWithItsIdAndFailsWithoutOrAsNoKnownFrame() {
+        OpenApi.checkWebhookEvent("{\"id\":\"0b3a\",\"type\":\"joined\",\"room\":\"lobby\",\"user\":\"ada\","
+                + "\"count\":1,\"ts\":\"2026-12-06T12:00:00.000Z\"}");
+        OpenApi.checkWebhookEvent("{\"id\":\"0b3b\",\"type\":\"message\",\"room\":\"lobby\",\"seq\":4,"
+                + "\"user\":\"ada\",\"text\":\"hi\",\"ts\":\"2026-12-06T12:00:00.000Z\",\"reply_to\":2}");
+        assertThrows(AssertionError.class, () -> OpenApi.checkWebhookEvent("{\"type\":\"joined\",\"room\":\"lobby\","
+                + "\"user\":\"ada\",\"count\":1,\"ts\":\"2026-12-06T12:00:00.000Z\"}"), "no id");
+        assertThrows(AssertionError.class, () -> OpenApi.checkWebhookEvent("{\"id\":\"x\",\"type\":\"typing\","
+                + "\"room\":\"lobby\",\"user\":\"ada\",\"ts\":\"2026-12-06T12:00:00.000Z\"}"), "not an event");
+    }
+
+    @Test
     void aPathWithPercentEncodedNamesIsMatched() {
         Exchange.post("/rooms/lobby/members/J%C3%BCrgen%20K/disconnect", null).answer(204, "").passes();
         Exchange.post("/rooms/lobby/members/nobody/disconnect", null)
