@@ -98,7 +98,7 @@ class StandaloneWebhookTest extends WebhookCases {
             ada.say("stuck", "c1").awaitAck("c1");
             RECEIVER.next(room); // refused: it and what follows wait
             HttpResponse<String> admin = Http.awaitGet(appUri("admin/api/rooms"), Duration.ofSeconds(20),
-                    answer -> answer.body().contains("\"" + room + "\":"), "Authorization", "Bearer " + AdminCases.TOKEN);
+                    answer -> answer.body().contains("\"" + room + "\":2"), "Authorization", "Bearer " + AdminCases.TOKEN);
             JsonObject webhooks = Json.createReader(new StringReader(admin.body())).readObject().getJsonObject("webhooks");
             assertTrue(webhooks.getJsonNumber("backlog").longValue() >= 2, admin.body());
             assertTrue(webhooks.getBoolean("sending"));
@@ -129,8 +129,9 @@ class StandaloneWebhookTest extends WebhookCases {
         SERVER.stop();
         RECEIVER.answer(event -> WebhookReceiver.Answer.OK);
         SERVER.start();
-        List<WebhookReceiver.Delivery> events = RECEIVER.delivered(room, 5, Duration.ofSeconds(60));
-        assertEquals(List.of("joined", "m1", "m2", "m3", "left"), texts(events));
+        // (ada's left may be the server's shutdown's, or not be: it is not what this is about)
+        List<WebhookReceiver.Delivery> events = RECEIVER.delivered(room, 4, Duration.ofSeconds(60));
+        assertEquals(List.of("joined", "m1", "m2", "m3"), texts(events));
         assertEquals(joined, events.get(0).id(), "the id it had before the restart");
     }
 }
