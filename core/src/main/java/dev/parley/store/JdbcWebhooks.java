@@ -155,15 +155,12 @@ final class JdbcWebhooks implements WebhookOutbox {
 
     @Override
     public boolean lease(String holder, Instant now, Duration ttl) {
-        int[] updated = new int[1];
-        update(LEASE, statement -> {
+        return update(LEASE, statement -> {
             statement.setString(1, holder);
             statement.setLong(2, now.plus(ttl).toEpochMilli());
             statement.setString(3, holder);
             statement.setLong(4, now.toEpochMilli());
-            updated[0] = statement.executeUpdate();
-        }, false);
-        return updated[0] == 1;
+        }) == 1;
     }
 
     @Override
@@ -175,19 +172,13 @@ final class JdbcWebhooks implements WebhookOutbox {
         void bind(PreparedStatement statement) throws SQLException;
     }
 
-    private void update(String sql, Binding binding) {
-        update(sql, binding, true);
-    }
-
-    /** Runs one statement in autocommit; {@code execute}: run it here, else the binding runs it. */
-    private void update(String sql, Binding binding, boolean execute) {
+    /** Runs one statement in autocommit; how many rows it changed. */
+    private int update(String sql, Binding binding) {
         try (Connection connection = database.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
             connection.setAutoCommit(true);
             binding.bind(statement);
-            if (execute) {
-                statement.executeUpdate();
-            }
+            return statement.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("Cannot update the webhook events: " + e.getMessage(), e);
         }

@@ -163,6 +163,9 @@ public final class MemoryHistoryStore implements HistoryStore {
 
     @Override
     public void note(String room, String frame) {
+        if (webhooks == null) {
+            return; // off: a join takes no store lock
+        }
         synchronized (lock) { // in order with the room's entries
             if (webhooks != null) {
                 webhooks.add(room, WebhookOutbox.event(frame), Instant.now());
