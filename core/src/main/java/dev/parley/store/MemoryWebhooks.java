@@ -61,7 +61,11 @@ final class MemoryWebhooks implements WebhookOutbox {
     }
 
     @Override
-    public synchronized void delivered(Event event) {
+    public synchronized void delivered(List<Event> events) {
+        events.forEach(this::remove);
+    }
+
+    private void remove(Event event) {
         ArrayDeque<Event> queue = rooms.get(event.room());
         if (queue != null && !queue.isEmpty() && queue.peekFirst().id() == event.id()) {
             queue.removeFirst();
@@ -75,12 +79,15 @@ final class MemoryWebhooks implements WebhookOutbox {
     }
 
     @Override
-    public synchronized void failed(Event event, Instant when) {
-        ArrayDeque<Event> queue = rooms.get(event.room());
-        if (queue != null && !queue.isEmpty() && queue.peekFirst().id() == event.id()) {
-            Event head = queue.removeFirst();
-            queue.addFirst(new Event(head.id(), head.room(), head.body(), head.attempts() + 1, head.created()));
-            next.put(event.id(), when);
+    public synchronized void failed(List<Retry> retries) {
+        for (Retry retry : retries) {
+            Event event = retry.event();
+            ArrayDeque<Event> queue = rooms.get(event.room());
+            if (queue != null && !queue.isEmpty() && queue.peekFirst().id() == event.id()) {
+                Event head = queue.removeFirst();
+                queue.addFirst(new Event(head.id(), head.room(), head.body(), head.attempts() + 1, head.created()));
+                next.put(event.id(), retry.next());
+            }
         }
     }
 

@@ -42,11 +42,23 @@ public interface WebhookOutbox {
      */
     List<Event> due(Instant now, Set<String> busy, int max);
 
-    /** The receiver took it: it goes. */
-    void delivered(Event event);
+    /** An event not taken, to be tried again at {@code next}. */
+    record Retry(Event event, Instant next) {
+    }
 
-    /** Not taken: tried again at {@code next}, one attempt more. */
-    void failed(Event event, Instant next);
+    /** The receiver took these (or they were given up): they go. */
+    void delivered(List<Event> events);
+
+    /** Not taken: each tried again at its time, one attempt more. */
+    void failed(List<Retry> retries);
+
+    default void delivered(Event event) {
+        delivered(List.of(event));
+    }
+
+    default void failed(Event event, Instant next) {
+        failed(List.of(new Retry(event, next)));
+    }
 
     /** How much waits; also what tells the store which rooms are full. */
     Backlog backlog();
@@ -83,11 +95,11 @@ public interface WebhookOutbox {
         }
 
         @Override
-        public void delivered(Event event) {
+        public void delivered(List<Event> events) {
         }
 
         @Override
-        public void failed(Event event, Instant next) {
+        public void failed(List<Retry> retries) {
         }
 
         @Override

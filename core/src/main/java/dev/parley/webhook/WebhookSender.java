@@ -23,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -238,29 +239,36 @@ public class WebhookSender {
         holder = held;
     }
 
-    /** Records what the receiver made of the attempts that ended. */
+    /** Records what the receiver made of the attempts that ended, in one statement for each kind. */
     private void handOutcomes() {
-        for (Outcome next = outcomes.poll(); next != null; next = outcomes.poll()) {
-            Outcome outcome = next;
+        List<WebhookOutbox.Event> gone = new ArrayList<>();
+        List<WebhookOutbox.Retry> retries = new ArrayList<>();
+        Instant now = Instant.now();
+        for (Outcome outcome = outcomes.poll(); outcome != null; outcome = outcomes.poll()) {
             WebhookOutbox.Event event = outcome.event();
-            try {
-                if (outcome.delivered()) {
-                    outbox.delivered(event);
-                    delivered.increment();
-                    latency.record(Duration.between(event.created(), Instant.now()));
-                } else if (event.created().isBefore(Instant.now().minus(Duration.ofHours(GIVE_UP_HOURS)))) {
-                    outbox.delivered(event);
-                    expired.increment();
-                    LOG.warning(() -> "Webhooks: gave up an event of #" + event.room() + " after " + GIVE_UP_HOURS
-                            + " hours and " + (event.attempts() + 1) + " attempts (the last: " + outcome.why() + ")");
-                } else {
-                    failed.increment();
-                    outbox.failed(event, Instant.now().plus(Backoff.after(event.attempts() + 1)));
-                    LOG.fine(() -> "webhook event of #" + event.room() + " not delivered (" + outcome.why() + ")");
-                }
-            } finally {
-                inFlight.remove(event.room());
+            if (outcome.delivered()) {
+                gone.add(event);
+                delivered.increment();
+                latency.record(Duration.between(event.created(), now));
+            } else if (event.created().isBefore(now.minus(Duration.ofHours(GIVE_UP_HOURS)))) {
+                gone.add(event);
+                expired.increment();
+                String why = outcome.why();
+                LOG.warning(() -> "Webhooks: gave up an event of #" + event.room() + " after " + GIVE_UP_HOURS
+                        + " hours and " + (event.attempts() + 1) + " attempts (the last: " + why + ")");
+            } else {
+                failed.increment();
+                retries.add(new WebhookOutbox.Retry(event, now.plus(Backoff.after(event.attempts() + 1))));
+                String why = outcome.why();
+                LOG.fine(() -> "webhook event of #" + event.room() + " not delivered (" + why + ")");
             }
+        }
+        try {
+            outbox.delivered(gone);
+            outbox.failed(retries);
+        } finally {
+            gone.forEach(event -> inFlight.remove(event.room()));
+            retries.forEach(retry -> inFlight.remove(retry.event().room()));
         }
     }
 
