@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.support.Rooms;
 import dev.parley.support.TestDatabase;
+import jakarta.json.Json;
+import java.io.StringReader;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -61,6 +65,54 @@ class PostgresHistoryStoreTest extends JdbcStoreContract {
     @Override
     protected DataSource database() {
         return database;
+    }
+
+    /**
+     * Two nodes' writers: one takes an event's id, the other a higher one and commits
+     * first. The sender, having read past the higher id, still sends the first once it
+     * commits (the id it skipped is read again), in its room's order.
+     */
+    @Test
+    void anEventCommittedAfterOneWithAHigherIdIsStillSent() throws Exception {
+        HistoryStore store = open(0);
+        store.recordWebhooks();
+        WebhookOutbox outbox = store.webhooks();
+        String slow = Rooms.fresh();
+        String quick = Rooms.fresh();
+        Instant now = Instant.now();
+        stored(store, quick, Append.message("ann", "before", null, 0, now));
+        assertEquals(List.of("before"), texts(outbox, quick));
+        try (Connection other = database.getConnection()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement insert = other.prepareStatement("insert into parley_webhook (room, body, created, next_at)"
+                    + " values (?, '{\"id\":\"e1\",\"type\":\"message\",\"text\":\"late\"}', ?, ?)")) {
+                insert.setString(1, slow);
+                insert.setLong(2, now.toEpochMilli());
+                insert.setLong(3, now.toEpochMilli());
+                insert.executeUpdate();
+            }
+            stored(store, quick, Append.message("ann", "after", null, 0, now));
+            assertEquals(List.of("after"), texts(outbox, quick));
+            assertEquals(List.of(), texts(outbox, slow), "not committed yet");
+            other.commit();
+        }
+        assertEquals(List.of("late"), texts(outbox, slow));
+    }
+
+    /** Takes every event of the room, in order, and says their texts. */
+    private static List<String> texts(WebhookOutbox outbox, String room) {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            List<WebhookOutbox.Event> due = outbox.due(Instant.now(), Set.of(), 10_000).stream()
+                    .filter(event -> event.room().equals(room)).toList();
+            if (due.isEmpty()) {
+                break;
+            }
+            due.forEach(event -> texts.add(Json.createReader(new StringReader(event.body()))
+                    .readObject().getString("text")));
+            outbox.delivered(due);
+        }
+        return texts;
     }
 
     /** Nodes of a new cluster start together: each migrates the fresh database, or finds it migrated. */
