@@ -2,7 +2,7 @@
 //
 //   bench/run [--quick] [--rooms 100] [--users 20] [--seconds 8] [--servers parley,parley-h2,socketio,vertx]
 //             (vertx: bench/vertx, its jar built with Maven on first use)
-//             (also parley-cluster, parley-cluster2: need PostgreSQL at 127.0.0.1:5432 and redis-server)
+//             (also parley-hooks; parley-cluster, parley-cluster2, parley-cluster-hooks: need PostgreSQL at 127.0.0.1:5432 and redis-server)
 //             [--phases idle,capacity,cpu] [--rates 50000,75000] [--idle 9000] [--hold 15000]
 //             [--cpu-rate 40000] [--cpu-warmup 30] [--cpu-seconds 20]
 //             [--sample 4]   (latency and order on one receiver in 4; the others only counted)
@@ -166,17 +166,23 @@ async function startParley(name, settings) {
   return { child, base: `ws://127.0.0.1:${port}` };
 }
 
-// The standalone targets' settings (others: the memory store). parley-hooks: parley-h2 with
-// webhooks on, to a receiver that is down, so every event waits and is retried: what the
-// chat pays for them (docs/SERVER-API.md).
+// Webhooks on, to a receiver that is down, so every event waits and is retried: what the chat
+// pays for them (docs/SERVER-API.md).
+const HOOKS = { PARLEY_WEBHOOK_URL: 'http://127.0.0.1:9/down', PARLEY_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789abcdef' };
+
+// The standalone targets' settings (others: the memory store). parley-hooks: parley-h2 with HOOKS.
 const SETTINGS = {
   'parley-h2': { PARLEY_STORE: 'jdbc' },
-  'parley-hooks': { PARLEY_STORE: 'jdbc', PARLEY_WEBHOOK_URL: 'http://127.0.0.1:9/down',
-    PARLEY_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789abcdef' },
+  'parley-hooks': { PARLEY_STORE: 'jdbc', ...HOOKS },
 };
 
-// The cluster targets: how many nodes each runs, on a database and a Redis of its own.
-const CLUSTERS = { 'parley-cluster': 1, 'parley-cluster2': 2 };
+// The cluster targets: how many nodes each runs, on a database and a Redis of its own, and
+// any settings of their own. parley-cluster-hooks: parley-cluster with HOOKS.
+const CLUSTERS = {
+  'parley-cluster': { nodes: 1 },
+  'parley-cluster2': { nodes: 2 },
+  'parley-cluster-hooks': { nodes: 1, settings: HOOKS },
+};
 const PG = ['-h', '127.0.0.1', '-U', 'postgres'];
 const POOL_SIZE = 8; // each node's connections to the database (StandaloneServer)
 let databases = 0;
@@ -215,7 +221,7 @@ async function pinBackends(database, expected) {
  * `nodes` Parley nodes in cluster mode on a fresh PostgreSQL database and a throwaway Redis,
  * each pinned to core 0; stop() stops the nodes and Redis and drops the database.
  */
-async function startCluster(name, nodes) {
+async function startCluster(name, nodes, settings = {}) {
   const undo = []; // run in reverse order
   const stop = async () => {
     while (undo.length) await undo.pop()();
@@ -236,6 +242,7 @@ async function startCluster(name, nodes) {
         PARLEY_REDIS_URL: `redis://127.0.0.1:${redisPort}`,
         PARLEY_NODE_ID: `bench-${k}`,
         PARLEY_CLUSTER_NAME: 'bench',
+        ...settings,
       });
       started.push(node);
       undo.push(() => stopChild(node.child));
@@ -263,7 +270,7 @@ async function start(name) {
   if (args['parley-url'] && name.startsWith('parley')) {
     return { name, protocol: 'parley', bases: [args['parley-url'].replace(/\/$/, '')], processes: [], stop: async () => {} };
   }
-  if (CLUSTERS[name]) return startCluster(name, CLUSTERS[name]);
+  if (CLUSTERS[name]) return startCluster(name, CLUSTERS[name].nodes, CLUSTERS[name].settings);
   let child;
   let base;
   if (name === 'socketio') {

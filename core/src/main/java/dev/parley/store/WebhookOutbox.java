@@ -16,8 +16,9 @@ import java.util.UUID;
  * <p>Bounded: at most {@link #MAX_ROOM_EVENTS} events wait for one room and
  * {@link #MAX_EVENTS} or {@link #MAX_BYTES} in all. An event beyond that is not kept (the
  * oldest are: they go first), logged and counted. A database store learns how full it is
- * from {@link #backlog}, which the sender reads every few seconds on every node, so it may
- * pass the bound by a few seconds' events.
+ * from {@link #backlog}, which the sender asks every 5 seconds on every node (the sending
+ * node knows it; another counts the table every 30 seconds), so it may pass the bound by
+ * that long's events.
  */
 public interface WebhookOutbox {
     int MAX_ROOM_EVENTS = 10_000;
