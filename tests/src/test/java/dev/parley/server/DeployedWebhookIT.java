@@ -16,6 +16,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Webhooks from the WAR on each server. arquillian.xml (and the GlassFish profile) point
  * every server's PARLEY_WEBHOOK_URL at {@link #PORT}, where this class's receiver listens;
  * the events of the other suites wait in the server's store meanwhile, and drain here.
+ * What still waits when the run ends (the events of the suites after this one) stays in
+ * the run's own database, which the next run drops and makes anew before its servers
+ * start (tests/pom.xml, parley.it.database; GlassFish's Derby lives in target/ and goes
+ * with it): no run starts with an earlier run's backlog.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient

@@ -6,6 +6,7 @@ import dev.parley.support.ChatClient;
 import dev.parley.support.ParleyNode;
 import dev.parley.support.Prerequisite;
 import dev.parley.support.Rooms;
+import dev.parley.support.TestDatabase;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -33,17 +34,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A mixed cluster: the WAR in this run's application server (WildFly or Payara, which
  * arquillian.xml starts in cluster mode on the machine's Redis, cluster parley-it, with
- * the server-config datasource on PostgreSQL's database test), a standalone node of its
- * own process on the same database, Redis and cluster, and, in WildFly's run, the WAR in
- * a Payara Micro of its own process too (the pom passes parley.it.mixed.payara there):
- * WildFly, Payara and standalone at once. One room with a member on each node: presence
- * spans them, and messages from every side reach every member in one order.
+ * the server-config datasource on the run's own PostgreSQL database, parley.it.database),
+ * a standalone node of its own process on the same database, Redis and cluster, and, in
+ * WildFly's run, the WAR in a Payara Micro of its own process too (the pom passes
+ * parley.it.mixed.payara there): WildFly, Payara and standalone at once. One room with a
+ * member on each node: presence spans them, and messages from every side reach every
+ * member in one order.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class MixedClusterIT {
     private static final String REDIS = System.getProperty("parley.it.redis.url", "");
     private static final String PAYARA_MICRO = System.getProperty("parley.it.mixed.payara", "");
+    /** The servers' database: tests/pom.xml makes it empty before they start. */
+    private static final String DATABASE = System.getProperty("parley.it.database", "");
     private static final int EACH = 20;
     private static final List<ParleyNode> nodes = new ArrayList<>();
 
@@ -60,12 +64,15 @@ class MixedClusterIT {
         if (REDIS.isBlank()) {
             Prerequisite.missing("the server suites run without Redis or PostgreSQL here (parley.it.redis.url is empty)", null);
         }
+        if (DATABASE.isBlank()) {
+            throw new IllegalStateException("tests/pom.xml passes the servers' database as parley.it.database");
+        }
         if (PAYARA_MICRO.isBlank() && "wildfly".equals(System.getProperty("arquillian.launch"))
                 && "true".equals(System.getenv("CI"))) { // elsewhere -DskipPayara leaves WildFly and standalone
             throw new AssertionError("with CI=true WildFly's run has Payara Micro beside it: all three kinds at once");
         }
         Map<String, String> cluster = Map.of("PARLEY_STORE", "jdbc",
-                "PARLEY_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/test", "PARLEY_JDBC_USER", "postgres",
+                "PARLEY_JDBC_URL", TestDatabase.SERVER_URL + DATABASE, "PARLEY_JDBC_USER", TestDatabase.USER,
                 "PARLEY_REDIS_URL", REDIS, "PARLEY_CLUSTER_NAME", "parley-it");
         nodes.add(new ParleyNode("standalone", with(cluster, "standalone")));
         if (!PAYARA_MICRO.isBlank()) {
@@ -92,7 +99,7 @@ class MixedClusterIT {
             return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                     "-Djava.io.tmpdir=" + temp, "-jar", micro.toString(), "--nocluster", "--port", String.valueOf(freePort()),
                     "--prebootcommandfile", System.getProperty("parley.payara.preboot"),
-                    "--postbootcommandfile", Path.of(System.getProperty("parley.server.config"), "payara", "parley.asadmin").toString(),
+                    "--postbootcommandfile", System.getProperty("parley.payara.postboot"),
                     "--addlibs", build.resolve("postgresql.jar").toString(),
                     "--deploy", System.getProperty("parley.war"));
         } catch (IOException e) {
