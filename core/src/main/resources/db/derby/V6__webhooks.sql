@@ -8,7 +8,6 @@ create table parley_webhook (
     attempts integer        not null default 0,
     next_at  bigint         not null
 );
-create index parley_webhook_room on parley_webhook (room, id);
 create table parley_webhook_lease (
     name     varchar(32)  not null primary key,
     holder   varchar(128),

@@ -79,7 +79,7 @@ final class JdbcWebhooks implements WebhookOutbox {
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
             int kept = 0;
             for (Row row : rows) {
-                if (full || fullRooms.contains(row.room())) {
+                if (!keeps(row.room())) {
                     drop();
                     continue;
                 }
@@ -96,7 +96,13 @@ final class JdbcWebhooks implements WebhookOutbox {
         }
     }
 
-    private void drop() {
+    /** Whether a new event of the room is kept: the backlog is not full, as far as the last look knew. */
+    boolean keeps(String room) {
+        return !full && !fullRooms.contains(room);
+    }
+
+    /** An event not kept, the backlog being full: counted, and said once a minute. */
+    void drop() {
         dropped.incrementAndGet();
         long now = System.currentTimeMillis();
         if (now - lastWarning > 60_000) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parley.protocol.ChatMessage;
 import dev.parley.protocol.Outbound;
 import dev.parley.protocol.OutboundEncoder;
 import dev.parley.support.Rooms;
@@ -59,6 +60,38 @@ public abstract class WebhookOutboxContract extends RoomLogContract {
         }
         assertEquals(List.of("joined", "message 1", "react 2", "left", "message 3"), seen);
         assertEquals(5, Set.copyOf(ids).size(), "every event its own id");
+    }
+
+    /**
+     * A message's event is its frame, byte for byte, after its own id: however the store
+     * writes it (PostgreSQL joins plain messages' events around the seq in its statement),
+     * in one commit or several.
+     */
+    @Test
+    void aPlainMessagesEventIsItsFrameAfterAnId() throws Exception {
+        HistoryStore store = open(0);
+        store.recordWebhooks();
+        WebhookOutbox outbox = store.webhooks();
+        String room = Rooms.fresh();
+        Instant now = Instant.now();
+        List<java.util.concurrent.CompletableFuture<ChatMessage>> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) { // not waited for one by one: some share a commit
+            sent.add(store.append(room, "ann", "quote \" back\\slash é " + i, now).toCompletableFuture());
+        }
+        List<String> expected = new java.util.ArrayList<>();
+        for (var message : sent) {
+            expected.add(ENCODER.encode(message.get(10, java.util.concurrent.TimeUnit.SECONDS)));
+        }
+        List<String> seen = new java.util.ArrayList<>();
+        for (WebhookOutbox.Event event = head(outbox, room, Instant.now()); event != null;
+             event = head(outbox, room, Instant.now())) {
+            String id = json(event).getString("id");
+            String prefix = "{\"id\":\"" + id + "\",";
+            assertTrue(event.body().startsWith(prefix), event.body());
+            seen.add("{" + event.body().substring(prefix.length()));
+            outbox.delivered(event);
+        }
+        assertEquals(expected, seen);
     }
 
     @Test
