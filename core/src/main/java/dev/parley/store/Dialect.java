@@ -48,10 +48,9 @@ enum Dialect {
             }
         }
 
-        /** One room's messages in one statement ({@link #postgresWrite}), with their webhook events if given. */
+        /** One room's messages in one statement ({@link #POSTGRES_WRITE}). */
         @Override
-        long write(Connection connection, String room, List<Pending> messages, int keep, Events events)
-                throws SQLException {
+        long write(Connection connection, String room, List<Pending> messages, int keep) throws SQLException {
             int n = messages.size();
             String[] users = new String[n];
             byte[][] bodies = new byte[n][];
@@ -62,37 +61,23 @@ enum Dialect {
                 bodies[i] = p.text().getBytes(StandardCharsets.UTF_8);
                 times[i] = p.ts().toEpochMilli();
             }
-            try (PreparedStatement write = connection.prepareStatement(postgresWrite(events != null, keep > 0))) {
-                int at = 0;
-                write.setInt(++at, n);
-                write.setString(++at, room);
-                write.setString(++at, room);
-                write.setInt(++at, n);
-                write.setArray(++at, connection.createArrayOf("varchar", users));
-                write.setArray(++at, connection.createArrayOf("bytea", bodies));
-                write.setArray(++at, connection.createArrayOf("int8", times));
-                write.setInt(++at, keep > 0 ? n - keep : 0);
-                if (events != null) {
-                    write.setString(++at, room);
-                    write.setInt(++at, n);
-                    write.setLong(++at, events.created());
-                    write.setLong(++at, events.created());
-                    write.setArray(++at, connection.createArrayOf("text", events.heads()));
-                    write.setArray(++at, connection.createArrayOf("text", events.tails()));
-                }
+            try (PreparedStatement write = connection.prepareStatement(keep > 0 ? POSTGRES_WRITE_AND_TRIM : POSTGRES_WRITE)) {
+                write.setInt(1, n);
+                write.setString(2, room);
+                write.setString(3, room);
+                write.setInt(4, n);
+                write.setArray(5, connection.createArrayOf("varchar", users));
+                write.setArray(6, connection.createArrayOf("bytea", bodies));
+                write.setArray(7, connection.createArrayOf("int8", times));
+                write.setInt(8, keep > 0 ? n - keep : 0);
                 if (keep > 0) {
-                    write.setString(++at, room);
-                    write.setInt(++at, keep);
+                    write.setString(9, room);
+                    write.setInt(10, keep);
                 }
                 try (ResultSet result = write.executeQuery()) {
                     return result.next() ? result.getLong(1) : NO_ROW;
                 }
             }
-        }
-
-        @Override
-        boolean writesEvents() {
-            return true;
         }
     },
     /** Any other database: the standard statements, and a server's, so shareable. */
@@ -125,24 +110,10 @@ enum Dialect {
                 from taken, unnest(?::varchar[], ?::bytea[], ?::int8[]) with ordinality as m(username, body, ts, n)
                 where m.n > ?)
             """;
-    /**
-     * With webhooks: each message's event, its JSON cut where its seq goes ({@link Events}),
-     * joined around the seq the statement gives it, in the messages' order.
-     */
-    private static final String POSTGRES_EVENTS = """
-            , events as (
-                insert into parley_webhook (room, body, created, next_at)
-                select ?, e.head || (taken.last_seq - ? + e.n) || e.tail, ?, ?
-                from taken, unnest(?::text[], ?::text[]) with ordinality as e(head, tail, n)
-                order by e.n)
-            """;
-    private static final String POSTGRES_TRIM =
-            ", trimmed as (delete from parley_message where room = ? and seq <= (select last_seq from taken) - ?)\n";
-
-    private static String postgresWrite(boolean events, boolean trim) {
-        return POSTGRES_TAKE_AND_INSERT + (events ? POSTGRES_EVENTS : "") + (trim ? POSTGRES_TRIM : "")
-                + "select last_seq from taken";
-    }
+    private static final String POSTGRES_WRITE = POSTGRES_TAKE_AND_INSERT + "select last_seq from taken";
+    private static final String POSTGRES_WRITE_AND_TRIM = POSTGRES_TAKE_AND_INSERT
+            + ", trimmed as (delete from parley_message where room = ? and seq <= (select last_seq from taken) - ?)\n"
+            + "select last_seq from taken";
 
     /** The Flyway location of the schema's scripts: one schema, the same versions in db/migration and db/derby. */
     private final String scripts;
@@ -171,19 +142,6 @@ enum Dialect {
         return true;
     }
 
-    /**
-     * Plain messages' webhook events for {@link #write}, where the dialect writes them in its
-     * statement ({@link #writesEvents}): each event's JSON in two, before and after its seq
-     * (the JSON of the message with seq 0, cut at its {@code "seq":}), and when they were made.
-     */
-    record Events(String[] heads, String[] tails, long created) {
-    }
-
-    /** Whether {@link #write} stores the {@link Events} it is given; else the caller inserts them. */
-    boolean writesEvents() {
-        return false;
-    }
-
     /** Whether {@link #write} is one statement, so that a batch of one room can run in autocommit. */
     boolean oneStatementPerRoom() {
         return false;
@@ -198,12 +156,9 @@ enum Dialect {
      * Stores one room's messages of a batch, in the open transaction: takes their seqs (the
      * ones below the room's new last seq), inserts them, trims the room to {@code keep}.
      *
-     * {@code events}, if not null, only where {@link #writesEvents}: the standard statements leave them to the caller.
-     *
      * @return the room's new last seq, or {@link #NO_ROW} if the room has no sequence row
      */
-    long write(Connection connection, String room, List<Pending> messages, int keep, Events events)
-            throws SQLException {
+    long write(Connection connection, String room, List<Pending> messages, int keep) throws SQLException {
         long last;
         try (PreparedStatement take = connection.prepareStatement(TAKE_SEQS);
              PreparedStatement read = connection.prepareStatement(LAST)) {

@@ -42,7 +42,6 @@ import javax.sql.DataSource;
 final class GroupCommit {
     /** The store's logger, under the name it always had. */
     private static final Logger LOG = Logger.getLogger(JdbcHistoryStore.class.getName());
-    private static final String SEQ_ZERO = "\"seq\":0";
     private static final int MAX_BATCH = 2000;
     private static final int MAX_PENDING = 100_000;
     /** What waits for the writer at most, in bytes of text (two a character): a slow database refuses, never swells. */
@@ -244,8 +243,7 @@ final class GroupCommit {
     private List<Appended> commit(TreeMap<String, List<Pending>> byRoom) throws SQLException {
         JdbcWebhooks outbox = webhooks;
         try (Connection connection = database.getConnection()) {
-            boolean oneStatement = (outbox == null || dialect.writesEvents()) && dialect.oneStatementPerRoom()
-                    && byRoom.size() == 1
+            boolean oneStatement = outbox == null && dialect.oneStatementPerRoom() && byRoom.size() == 1
                     && byRoom.firstEntry().getValue().stream().allMatch(p -> p.append() != null && p.append().plain());
             connection.setAutoCommit(oneStatement);
             try {
@@ -253,16 +251,12 @@ final class GroupCommit {
                 List<JdbcWebhooks.Row> events = new ArrayList<>();
                 for (Map.Entry<String, List<Pending>> room : byRoom.entrySet()) {
                     List<Pending> entries = room.getValue();
-                    List<Pending> appends = entries.stream().filter(p -> p.append() != null).toList();
-                    // PostgreSQL writes plain messages' events in their statement
-                    boolean written = outbox != null && dialect.writesEvents() && !appends.isEmpty()
-                            && appends.stream().allMatch(p -> p.append().plain());
-                    Iterator<Appended> done = write(connection, room.getKey(), appends,
-                            written ? events(outbox, room.getKey(), appends) : null).iterator();
+                    Iterator<Appended> done = write(connection, room.getKey(),
+                            entries.stream().filter(p -> p.append() != null).toList()).iterator();
                     for (Pending p : entries) {
                         Appended appended = p.append() == null ? null : done.next();
                         stored.add(appended);
-                        if (outbox != null && !written && appended instanceof Appended.Stored s) {
+                        if (outbox != null && appended instanceof Appended.Stored s) {
                             events.add(new JdbcWebhooks.Row(p.room(), WebhookOutbox.event(encoder.encode(s.entry()))));
                         } else if (outbox != null && p.note() != null) {
                             events.add(new JdbcWebhooks.Row(p.room(), WebhookOutbox.event(p.note())));
@@ -289,39 +283,13 @@ final class GroupCommit {
         }
     }
 
-    /**
-     * Plain messages' events for a dialect that writes them in its statement: each message's
-     * event with seq 0, cut where the seq goes (the first {@code "seq":}, before the user and
-     * the text); none if the backlog is full.
-     */
-    private Dialect.Events events(JdbcWebhooks outbox, String room, List<Pending> messages) {
-        if (!outbox.keeps(room)) {
-            messages.forEach(p -> outbox.drop());
-            return null;
-        }
-        String[] heads = new String[messages.size()];
-        String[] tails = new String[messages.size()];
-        for (int i = 0; i < heads.length; i++) {
-            Pending p = messages.get(i);
-            String event = WebhookOutbox.event(encoder.encode(new ChatMessage(room, 0, p.user(), p.text(), p.ts())));
-            int seq = event.indexOf(SEQ_ZERO) + SEQ_ZERO.length() - 1;
-            heads[i] = event.substring(0, seq);
-            tails[i] = event.substring(seq + 1);
-        }
-        return new Dialect.Events(heads, tails, Instant.now().toEpochMilli());
-    }
-
-    /**
-     * One room's appends: in a statement or a few if all are plain (with their events, if
-     * given: {@link #events}), else through the rules under its row lock.
-     */
-    private List<Appended> write(Connection connection, String room, List<Pending> appends, Dialect.Events events)
-            throws SQLException {
+    /** One room's appends: in a statement or a few if all are plain, else through the rules under its row lock. */
+    private List<Appended> write(Connection connection, String room, List<Pending> appends) throws SQLException {
         if (appends.isEmpty()) {
             return List.of();
         }
         if (appends.stream().allMatch(p -> p.append().plain())) {
-            long last = dialect.write(connection, room, appends, keep, events);
+            long last = dialect.write(connection, room, appends, keep);
             if (last == Dialect.NO_ROW) {
                 throw noRow(room);
             }

@@ -79,7 +79,7 @@ final class JdbcWebhooks implements WebhookOutbox {
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
             int kept = 0;
             for (Row row : rows) {
-                if (!keeps(row.room())) {
+                if (full || fullRooms.contains(row.room())) {
                     drop();
                     continue;
                 }
@@ -96,13 +96,7 @@ final class JdbcWebhooks implements WebhookOutbox {
         }
     }
 
-    /** Whether a new event of the room is kept: the backlog is not full, as far as the last look knew. */
-    boolean keeps(String room) {
-        return !full && !fullRooms.contains(room);
-    }
-
-    /** An event not kept, the backlog being full: counted, and said once a minute. */
-    void drop() {
+    private void drop() {
         dropped.incrementAndGet();
         long now = System.currentTimeMillis();
         if (now - lastWarning > 60_000) {

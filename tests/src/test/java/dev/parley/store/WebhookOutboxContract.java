@@ -62,11 +62,7 @@ public abstract class WebhookOutboxContract extends RoomLogContract {
         assertEquals(5, Set.copyOf(ids).size(), "every event its own id");
     }
 
-    /**
-     * A message's event is its frame, byte for byte, after its own id: however the store
-     * writes it (PostgreSQL joins plain messages' events around the seq in its statement),
-     * in one commit or several.
-     */
+    /** A message's event is its frame, byte for byte, after its own id, in one commit or several. */
     @Test
     void aPlainMessagesEventIsItsFrameAfterAnId() throws Exception {
         HistoryStore store = open(0);
