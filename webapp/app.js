@@ -9,13 +9,13 @@
 // its controls), js/errors.js (errors in words). Every string that comes from users or the server
 // is rendered with textContent.
 
-import { Connection, State, newCid } from './js/connection.js';
-import { FallbackTransport, transportMode } from './js/fallback.js';
+import { Connection, State, newCid } from './js/client/connection.js';
+import { FallbackTransport, transportMode } from './js/client/fallback.js';
 import { Identity } from './js/identity.js';
 import { inWords } from './js/errors.js';
 import { RoomLog } from './js/log.js';
 import { drawMessage } from './js/message.js';
-import { Outbox, frameOf } from './js/outbox.js';
+import { Outbox, frameOf } from './js/client/outbox.js';
 import { ReadPositions } from './js/reads.js';
 import { TabMemory } from './js/tab.js';
 import { arrange } from './js/timeline.js';
@@ -25,7 +25,7 @@ import {
 } from './js/render.js';
 import {
   HttpTransport, STREAM_SILENT, WebSocketTransport, socketUrl, streamUrl,
-} from './js/transport.js';
+} from './js/client/transport.js';
 
 const ROOM_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const MAX_TEXT = 4000;               // code points

@@ -1,7 +1,7 @@
-// The connection's state machine (webapp/js/connection.js) over a fake transport and a fake clock.
+// The connection's state machine (clients/js/connection.js) over a fake transport and a fake clock.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BACKOFF_CAP_MS, Connection, PING_MS, State, memorySecrets } from '../../../../webapp/js/connection.js';
+import { BACKOFF_CAP_MS, Connection, PING_MS, State, memorySecrets } from '../../../../clients/js/connection.js';
 import { FakeClock, FakeTransport, recorder, settle } from './fakes.mjs';
 
 // A connection to #lobby whose dial() hands out fake transports (transports[i] for the i-th attempt).

@@ -1,7 +1,7 @@
-// WebSocket first, HTTP where it fails (webapp/js/fallback.js), over fake transports.
+// WebSocket first, HTTP where it fails (clients/js/fallback.js), over fake transports.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FallbackTransport, OPEN_TIMEOUT_MS, PROBE_CAP_MS, PROBE_FIRST_MS, transportMode } from '../../../../webapp/js/fallback.js';
+import { FallbackTransport, OPEN_TIMEOUT_MS, PROBE_CAP_MS, PROBE_FIRST_MS, transportMode } from '../../../../clients/js/fallback.js';
 import { FakeClock, FakeTransport, recorder } from './fakes.mjs';
 
 const URLS = { websocket: 'ws://h/chat/lobby', http: '/sse/lobby' };

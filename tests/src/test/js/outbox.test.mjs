@@ -1,7 +1,7 @@
-// The outbox of unacknowledged messages (webapp/js/outbox.js).
+// The outbox of unacknowledged messages (clients/js/outbox.js).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Outbox, frameOf } from '../../../../webapp/js/outbox.js';
+import { Outbox, frameOf } from '../../../../clients/js/outbox.js';
 
 const item = (cid, text, more = {}) => ({ cid, kind: 'message', to: null, text, sent: true, ...more });
 const stored = (seq, user, text) => ({ type: 'message', seq, user, text });

@@ -1,10 +1,10 @@
-// The transports (webapp/js/transport.js): WebSocket, and HTTP as docs/PROTOCOL.md's
+// The transports (clients/js/transport.js): WebSocket, and HTTP as docs/PROTOCOL.md's
 // "HTTP transport" section has it, over fakes of WebSocket, EventSource and fetch.
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import {
   FIRST_EVENT_MS, HttpTransport, STREAM_SILENT, WebSocketTransport, contextPath, parseFrame, socketUrl, streamUrl,
-} from '../../../../webapp/js/transport.js';
+} from '../../../../clients/js/transport.js';
 import { FakeClock, FakeEventSource, FakeWebSocket, fakeFetch, recorder, settle } from './fakes.mjs';
 
 const URL = '/parley/sse/lobby';

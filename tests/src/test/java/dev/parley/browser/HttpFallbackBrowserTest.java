@@ -35,7 +35,7 @@ class HttpFallbackBrowserTest {
     /**
      * How long a page on HTTP may take to be back on WebSocket once it works: Firefox delays a
      * WebSocket to a host where one failed, by up to a minute as failures repeat, and the page
-     * uses it when it opens (webapp/js/fallback.js).
+     * uses it when it opens (clients/js/fallback.js).
      */
     private static final Duration FIREFOX_DELAY = Duration.ofSeconds(65);
 

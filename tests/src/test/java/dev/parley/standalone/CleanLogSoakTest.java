@@ -562,7 +562,7 @@ class CleanLogSoakTest {
         expectStatus("page: GET /", 200, index);
         String etag = index.headers().firstValue("ETag").orElse("none");
         expectStatus("page: If-None-Match", 304, send(client, get("").header("If-None-Match", etag)));
-        for (String file : List.of("index.html", "app.js", "js/connection.js", "js/transport.js", "js/fallback.js",
+        for (String file : List.of("index.html", "app.js", "js/client/connection.js", "js/client/transport.js", "js/client/fallback.js",
                 "style.css", "config.json", "favicon.svg", "admin/", "admin/admin.js")) {
             expectStatus("page: GET /" + file, 200, send(client, get(file)));
         }

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** The web client's files are read once, at start; a request for anything else leaves nothing behind. */
 class WebClientHandlerTest {
     private static final Set<String> WEB_CLIENT = Set.of("/index.html", "/app.js", "/style.css", "/favicon.svg",
-            "/js/connection.js", "/js/fallback.js", "/js/errors.js", "/js/identity.js", "/js/links.js", "/js/log.js",
-            "/js/message.js", "/js/outbox.js", "/js/reads.js", "/js/render.js", "/js/tab.js", "/js/timeline.js",
-            "/js/transport.js", "/admin/index.html", "/admin/admin.js", "/admin/admin.css", "/config.json");
+            "/js/client/connection.js", "/js/client/fallback.js", "/js/errors.js", "/js/identity.js", "/js/links.js", "/js/log.js",
+            "/js/message.js", "/js/client/outbox.js", "/js/reads.js", "/js/render.js", "/js/tab.js", "/js/timeline.js",
+            "/js/client/transport.js", "/admin/index.html", "/admin/admin.js", "/admin/admin.css", "/config.json");
 
     @Test
     void requestsForMissingFilesAreNotRemembered() {

@@ -1,0 +1,20 @@
+// The package clients/js (docs/CLIENTS.md): its entry point, as another project imports it.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import * as client from '../../../../clients/js/index.js';
+
+test('the entry point exports the connection layer the page runs on', () => {
+  for (const name of ['Connection', 'WebSocketTransport', 'HttpTransport', 'FallbackTransport', 'Outbox']) {
+    assert.equal(typeof client[name], 'function', name);
+  }
+  assert.equal(client.State.ONLINE, 'online');
+  assert.equal(client.transportMode('?transport=http'), 'http');
+});
+
+test('package.json points at that entry point, as an ES module with no dependencies', () => {
+  const manifest = JSON.parse(readFileSync(new URL('../../../../clients/js/package.json', import.meta.url), 'utf8'));
+  assert.equal(manifest.type, 'module');
+  assert.equal(manifest.exports['.'], './index.js');
+  assert.equal(manifest.dependencies, undefined);
+});
