@@ -5,3 +5,4 @@ export { Connection, State, memorySecrets, newCid } from './connection.js';
 export { WebSocketTransport, HttpTransport, parseFrame, socketUrl, streamUrl } from './transport.js';
 export { FallbackTransport, transportMode } from './fallback.js';
 export { Outbox, frameOf } from './outbox.js';
+export { FetchEventSource } from './event-stream.js';
