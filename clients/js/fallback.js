@@ -54,7 +54,11 @@ export class FallbackTransport {
     this.#handlers = handlers;
     if (this.#mode !== 'auto') {
       this.#current = this.#make[this.#mode]();
-      this.#current.open(urls[this.#mode], handlers);
+      this.#current.open(urls[this.#mode], {
+        open: (kind) => { this.#opened = true; handlers.open(kind); },
+        frame: (frame) => handlers.frame(frame),
+        close: (code, reason) => handlers.close(code, reason),
+      });
       return;
     }
     let ws;

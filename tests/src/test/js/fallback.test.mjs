@@ -172,6 +172,17 @@ test('?transport=http uses HTTP only; ?transport=websocket WebSocket only, with 
   assert.deepEqual(ws.handlers.calls, [['close', 1006, '']]);
 });
 
+test('a forced transport carries frames once it opened (it did not: ?transport=http sent nothing)', () => {
+  for (const mode of ['http', 'websocket']) {
+    const { transport, made, handlers } = attempt({ mode });
+    assert.equal(transport.send({ type: 'ping' }), false, `${mode}: not open yet`);
+    made[0].opened();
+    assert.deepEqual(handlers.calls, [['open', mode]]);
+    assert.equal(transport.send({ type: 'join', user: 'ada' }), true, mode);
+    assert.deepEqual(made[0].sent, [{ type: 'join', user: 'ada' }]);
+  }
+});
+
 test('a forced transport the page cannot create throws, for the connection to say so', () => {
   assert.throws(() => attempt({ mode: 'websocket', throwing: 'websocket' }));
   assert.throws(() => attempt({ mode: 'http', throwing: 'http' }));
