@@ -1,0 +1,158 @@
+// ParleyClient (clients/js/client.js): events, promises and the outbox over a fake WebSocket
+// and a fake clock: what a program on the package sees through reconnects.
+import assert from 'node:assert/strict';
+import { beforeEach, test } from 'node:test';
+import { OUTBOX_LIMIT, ParleyClient, ParleyError } from '../../../../clients/js/client.js';
+import { FakeClock, FakeWebSocket, settle } from './fakes.mjs';
+
+beforeEach(() => {
+  FakeWebSocket.all.length = 0;
+});
+
+function client(options = {}) {
+  const clock = new FakeClock();
+  const c = new ParleyClient({
+    url: 'ws://127.0.0.1:8080/chat', room: 'lobby', user: 'ada', transport: 'websocket',
+    WebSocket: FakeWebSocket, clock, random: () => 0.5, ...options,
+  });
+  const heard = [];
+  for (const type of ['message', 'edit', 'react', 'joined', 'error', 'state']) {
+    c.on(type, (e) => heard.push([type, type === 'error' ? e.code : (e.seq ?? e.user ?? e.state)]));
+  }
+  const socket = () => FakeWebSocket.all[FakeWebSocket.all.length - 1];
+  const sent = () => socket().sent.map((data) => JSON.parse(data));
+  const receive = (frame) => socket().message(JSON.stringify(frame));
+  return { c, clock, heard, socket, sent, receive };
+}
+
+const message = (seq, text = `m${seq}`) => ({ type: 'message', room: 'lobby', seq, user: 'bob', text, ts: '2026-12-07T00:00:00.000Z' });
+const welcome = (history = [], extra = {}) => ({ type: 'welcome', room: 'lobby', user: 'ada', users: ['ada', 'bob'], history, protocol: '1.1', ...extra });
+
+test('connect opens the room URL, joins, and resolves with the welcome; later frames are events', async () => {
+  const { c, heard, socket, sent, receive } = client();
+  const connected = c.connect();
+  assert.equal(socket().url, 'ws://127.0.0.1:8080/chat/lobby');
+  socket().opened();
+  assert.deepEqual(sent(), [{ type: 'join', user: 'ada' }]);
+  receive(welcome([message(1), message(2)]));
+  assert.equal((await connected).user, 'ada');
+  assert.equal(c.state, 'online');
+  receive(message(2)); // already in the welcome
+  receive(message(3));
+  receive({ type: 'joined', room: 'lobby', user: 'cy', count: 3, ts: '2026-12-07T00:00:00.000Z' });
+  assert.deepEqual(heard.filter(([t]) => t !== 'state'), [['message', 3], ['joined', 'cy']]);
+  assert.deepEqual(heard.filter(([t]) => t === 'state').map(([, s]) => s), ['connecting', 'connecting', 'joining', 'online']);
+});
+
+test('a send resolves once with its seq, through a lost connection and a resend with the same cid', async () => {
+  const { c, clock, socket, sent, receive } = client();
+  const connected = c.connect();
+  socket().opened();
+  receive(welcome());
+  await connected;
+  const sending = c.send('hello');
+  const first = sent().at(-1);
+  assert.equal(first.type, 'message');
+  assert.equal(first.text, 'hello');
+  socket().closedByServer(1006); // the ack never came
+  assert.equal(c.state, 'reconnecting');
+  clock.advance(15000);
+  socket().opened();
+  assert.deepEqual(sent()[0], { type: 'join', user: 'ada', since: 0 });
+  receive(welcome([], { recovered: true }));
+  const again = sent().at(-1);
+  assert.equal(again.cid, first.cid, 'resent with the same cid');
+  receive({ type: 'ack', cid: first.cid, seq: 7, dup: true });
+  assert.deepEqual(await sending, { seq: 7, dup: true });
+});
+
+test('frames a reconnect recovers are events, each once, in seq order', async () => {
+  const { c, clock, heard, socket, receive } = client();
+  c.connect();
+  socket().opened();
+  receive(welcome([message(1)]));
+  receive(message(2));
+  socket().closedByServer(1006);
+  clock.advance(15000);
+  socket().opened();
+  assert.equal(JSON.parse(socket().sent[0]).since, 2);
+  receive(welcome([message(2), message(3), { type: 'edit', room: 'lobby', seq: 4, ref: 3, user: 'bob', text: 'x', ts: 't' }],
+    { recovered: true }));
+  receive(message(4)); // a late copy
+  assert.deepEqual(heard.filter(([t]) => t === 'message' || t === 'edit'), [['message', 2], ['message', 3], ['edit', 4]]);
+});
+
+test('an error that carries a cid rejects that send only; edit, react, delete and history settle on their answers', async () => {
+  const { c, sent, receive, socket } = client();
+  c.connect();
+  socket().opened();
+  receive(welcome());
+  const tooLong = c.send('x'.repeat(5000));
+  const fine = c.send('fine');
+  const [a, b] = sent().slice(-2);
+  receive({ type: 'error', code: 'too-long', message: 'at most 4000', cid: a.cid });
+  await assert.rejects(tooLong, (e) => e instanceof ParleyError && e.code === 'too-long');
+  receive({ type: 'ack', cid: b.cid, seq: 1 });
+  assert.deepEqual(await fine, { seq: 1 });
+
+  const edit = c.edit(1, 'fine!');
+  const react = c.react(1, '👍');
+  const removed = c.delete(1);
+  const [e, r, d] = sent().slice(-3);
+  assert.deepEqual([e.type, e.ref, e.text, r.type, r.emoji, r.on, d.type, d.ref], ['edit', 1, 'fine!', 'react', '👍', true, 'delete', 1]);
+  receive({ type: 'ack', cid: r.cid }); // a reaction that changed nothing: no seq
+  receive({ type: 'ack', cid: e.cid, seq: 2 });
+  receive({ type: 'error', code: 'forbidden', message: 'not yours', cid: d.cid });
+  assert.deepEqual(await react, { seq: undefined });
+  assert.deepEqual(await edit, { seq: 2 });
+  await assert.rejects(removed, (err) => err.code === 'forbidden');
+
+  const page = c.history({ before: 2, limit: 10 });
+  assert.deepEqual(sent().at(-1), { type: 'history', limit: 10, before: 2 });
+  receive({ type: 'history', room: 'lobby', messages: [message(1)] });
+  assert.deepEqual((await page).map((m) => m.seq), [1]);
+});
+
+test('the outbox is bounded; close rejects what waits; a taken name rejects connect', async () => {
+  const { c, socket, receive } = client();
+  c.connect();
+  socket().opened();
+  receive(welcome());
+  const waiting = [];
+  for (let i = 0; i < OUTBOX_LIMIT; i++) waiting.push(c.send(`m${i}`).catch((e) => e.code));
+  await assert.rejects(c.send('one more'), (e) => e.code === 'outbox-full');
+  c.close();
+  assert.deepEqual(new Set(await Promise.all(waiting)), new Set(['closed']));
+  assert.equal(c.state, 'offline');
+
+  const other = client({ user: 'bob' });
+  const refused = other.c.connect();
+  other.socket().opened();
+  other.receive({ type: 'error', code: 'name-taken', message: 'bob is here' });
+  await assert.rejects(refused, (e) => e.code === 'name-taken');
+});
+
+test('markRead: sent at once when online; offline only the newest waits for the welcome', async () => {
+  const { c, clock, socket, sent, receive } = client();
+  c.connect();
+  socket().opened();
+  receive(welcome());
+  await c.markRead(3);
+  assert.deepEqual(sent().at(-1), { type: 'read', seq: 3 });
+  socket().closedByServer(1006);
+  await c.markRead(5);
+  await c.markRead(4);
+  clock.advance(15000);
+  socket().opened();
+  receive(welcome([], { recovered: true }));
+  assert.deepEqual(sent().filter((f) => f.type === 'read'), [{ type: 'read', seq: 5 }]);
+  await settle();
+});
+
+test('the URLs: the WAR\'s context root, TLS, HTTP; a URL that is not a chat URL is refused at once', () => {
+  assert.throws(() => new ParleyClient({ url: 'ws://host/elsewhere', user: 'ada' }), /not a chat URL/);
+  assert.throws(() => new ParleyClient({ url: 'ws://host/chat' }), /a user or a token/);
+  const { c, socket } = client({ url: 'wss://chat.example.com/parley/chat/', room: 'a b' });
+  c.connect();
+  assert.equal(socket().url, 'wss://chat.example.com/parley/chat/a%20b');
+});
