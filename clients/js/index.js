@@ -1,6 +1,6 @@
-// Parley's client library (docs/CLIENTS.md). For now the connection layer the web page runs
-// on, moved here whole: the state machine, the transports, the fallback and the outbox. The
-// ParleyClient facade of issue 35 comes next, on top of these.
+// Parley's client library (README.md, docs/CLIENTS.md): ParleyClient, and the connection
+// layer under it that Parley's web page runs on.
+export { ParleyClient, ParleyError, OUTBOX_LIMIT, OUTBOX_CHARS } from './client.js';
 export { Connection, State, memorySecrets, newCid } from './connection.js';
 export { WebSocketTransport, HttpTransport, parseFrame, socketUrl, streamUrl } from './transport.js';
 export { FallbackTransport, transportMode } from './fallback.js';

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import * as client from '../../../../clients/js/index.js';
 
 test('the entry point exports the connection layer the page runs on', () => {
-  for (const name of ['Connection', 'WebSocketTransport', 'HttpTransport', 'FallbackTransport', 'Outbox', 'FetchEventSource']) {
+  for (const name of ['ParleyClient', 'ParleyError', 'Connection', 'WebSocketTransport', 'HttpTransport', 'FallbackTransport', 'Outbox', 'FetchEventSource']) {
     assert.equal(typeof client[name], 'function', name);
   }
   assert.equal(client.State.ONLINE, 'online');
