@@ -15,6 +15,13 @@ test('the entry point exports the connection layer the page runs on', () => {
 test('package.json points at that entry point, as an ES module with no dependencies', () => {
   const manifest = JSON.parse(readFileSync(new URL('../../../../clients/js/package.json', import.meta.url), 'utf8'));
   assert.equal(manifest.type, 'module');
-  assert.equal(manifest.exports['.'], './index.js');
+  assert.deepEqual(manifest.exports['.'], { types: './index.d.ts', default: './index.js' });
   assert.equal(manifest.dependencies, undefined);
 });
+
+test('every export index.d.ts declares is there, and every export there is declared', () => {
+  const declarations = readFileSync(new URL('../../../../clients/js/index.d.ts', import.meta.url), 'utf8');
+  const declared = [...declarations.matchAll(/^export declare (?:class|function|const) (\w+)/gm)].map((m) => m[1]);
+  assert.deepEqual(declared.toSorted(), Object.keys(client).toSorted());
+});
+
