@@ -71,7 +71,9 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
             headers.forEach(builder::header);
             client.socket = builder.buildAsync(uri, client).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            throw new AssertionError("cannot connect to " + uri, e);
+            // the cause in the message too: a CI log shows only the summary line of a failure
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+            throw new AssertionError("cannot connect to " + uri + ": " + cause, e);
         }
         return client;
     }
