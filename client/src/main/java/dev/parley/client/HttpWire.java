@@ -65,11 +65,13 @@ final class HttpWire implements Wire {
     static final long POST_TIMEOUT_MS = 10_000;
     /**
      * Bytes of the stream read without a line break: a line can hold no more than an event,
-     * {@link EventStream#MAX_EVENT_CHARS} characters, at most 3 bytes each in UTF-8. Beyond,
-     * the server is not ending its line, and the stream fails before the JDK's line splitter
-     * holds it all.
+     * {@link EventStream#MAX_EVENT_CHARS} characters, at most 3 bytes each in UTF-8, after
+     * its field's name. Beyond, the server is not ending its line, and the stream fails
+     * before the JDK's line splitter holds it all. (That splitter searches a line from its
+     * start each time it decodes more of it, so a line costs time in its length squared:
+     * about a second at this bound.)
      */
-    static final long MAX_LINE_BYTES = 4L << 20;
+    static final long MAX_LINE_BYTES = 3L * EventStream.MAX_EVENT_CHARS + 16;
     /** Of a refused POST's answer, only this much is read: the server's is a sentence, more is a proxy's page. */
     static final int ERROR_BODY_BYTES = 8192;
     /** The most of a refusal's words a close reason keeps. */

@@ -219,7 +219,7 @@ class HttpWireEventStreamTest {
 
     @Test
     void aLongLineThatEndsIsNotStoppedByTheByteBound() {
-        String line = "data: " + "\u00e9".repeat(MAX - 10); // 2 bytes a character: over 2 MiB
+        String line = "data: " + "\u20ac".repeat(MAX - 10); // 3 bytes a character: all but the bound
         Reader reader = new Reader();
         HttpWire.Lines lines = new HttpWire.Lines(reader);
         lines.onSubscribe(new Upstream());
