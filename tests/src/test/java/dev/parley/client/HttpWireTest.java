@@ -32,20 +32,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the frames, hangs up, and hears the server's closes, on the client's one thread.
  */
 class HttpWireTest {
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private static final String CLIENT_THREAD = "parley-client";
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final String CLIENT_THREAD = "parley-client";
 
     @RegisterExtension
     static final StandaloneParley SERVER = new StandaloneParley();
 
-    private final ScheduledExecutorService executor = clientThread();
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
+            task -> new Thread(task, CLIENT_THREAD));
     private final Timers timers = Timers.of(executor);
     private final Heard heard = new Heard();
     private final String room = Rooms.fresh();
-
-    static ScheduledExecutorService clientThread() {
-        return Executors.newSingleThreadScheduledExecutor(task -> new Thread(task, CLIENT_THREAD));
-    }
 
     @AfterEach
     void stop() {
