@@ -120,6 +120,27 @@ class ExamplesTest {
     }
 
     @Test
+    void theClientLibrarysBotAnswersInTheRoom() throws Exception {
+        String room = Rooms.fresh();
+        Process bot = run(Map.of(), java(), "-cp", System.getProperty("java.class.path"),
+                EXAMPLES.resolve("ClientBot.java").toString(), server.chatUri(room).toString().replaceFirst("/[^/]*$", ""),
+                room);
+        try (BufferedReader said = new BufferedReader(new InputStreamReader(bot.getInputStream(), StandardCharsets.UTF_8))) {
+            String first = said.readLine();
+            assertEquals("client-bot is in #" + room + " with [\"client-bot\"]", first);
+            try (ChatClient ada = ChatClient.join(server.chatUri(room), "ada")) {
+                long asked = ada.say("!echo hello, client-bot").nextOf("message").getJsonNumber("seq").longValue();
+                JsonObject answer = ada.nextOf("message");
+                assertEquals("client-bot", answer.getString("user"));
+                assertEquals("hello, client-bot", answer.getString("text"));
+                assertEquals(asked, answer.getJsonNumber("reply_to").longValue());
+            }
+        } finally {
+            bot.destroyForcibly();
+        }
+    }
+
+    @Test
     void theBotAnswersInTheRoomAndTheNodeReceiverVerifiesEveryEvent() throws Exception {
         String room = Rooms.fresh();
         Process bot = run(Map.of("PARLEY_API_KEY", ApiCases.KEY), java(), "-cp", System.getProperty("java.class.path"),
