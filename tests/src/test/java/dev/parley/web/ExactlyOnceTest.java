@@ -3,11 +3,11 @@ package dev.parley.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.parley.support.FlakyProxy;
 import dev.parley.support.Prerequisite;
 import dev.parley.support.Project;
 import dev.parley.support.Rooms;
 import dev.parley.support.StandaloneParley;
+import dev.parley.support.TcpProxy;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Exactly once, measured (issue 35, docs/CLIENTS.md step 3): members on clients/js's
- * ParleyClient, in Node, have a conversation through a {@link FlakyProxy} that cuts and
+ * ParleyClient, in Node, have a conversation through a flaky {@link TcpProxy} that cuts and
  * stalls their connections at random, over WebSocket and over HTTP. Every member must hear
  * every message once, in the room's order, and every send must resolve once, with the seq
  * the others heard. The Java client and the page join this harness in later steps.
@@ -106,7 +106,7 @@ class ExactlyOnceTest {
     @ValueSource(strings = {"websocket", "http"})
     void everyMemberHearsEveryMessageOnceInTheRoomsOrderThroughABadNetwork(String transport) throws Exception {
         String room = Rooms.fresh();
-        try (FlakyProxy proxy = new FlakyProxy(SERVER.httpUri().getPort(), room.hashCode(), 0.06, 0.06, 2000)) {
+        try (TcpProxy proxy = TcpProxy.flaky(SERVER.httpUri().getPort(), room.hashCode(), 0.06, 0.06, 2000)) {
             String url = "ws://127.0.0.1:" + proxy.port() + "/chat";
             List<Member> members = new ArrayList<>();
             try {
