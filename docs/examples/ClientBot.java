@@ -26,7 +26,7 @@ public class ClientBot implements Listener {
     @Override
     public void onMessage(JsonObject message) {
         String text = message.getString("text");
-        if (text.startsWith("!echo ")) {
+        if (text.startsWith("!echo ") && !message.getString("user").equals(client.user())) {
             client.reply(message.getJsonNumber("seq").longValue(), text.substring(6));
         }
     }
