@@ -263,12 +263,17 @@ public class WebhookSender {
                 LOG.fine(() -> "webhook event of #" + event.room() + " not delivered (" + why + ")");
             }
         }
+        // each kind on its own: a store that fails to remove what went still records the retries'
+        // pauses, so that those rooms do not go again at once
         try {
             outbox.delivered(gone);
-            outbox.failed(retries);
         } finally {
-            gone.forEach(event -> inFlight.remove(event.room()));
-            retries.forEach(retry -> inFlight.remove(retry.event().room()));
+            try {
+                outbox.failed(retries);
+            } finally {
+                gone.forEach(event -> inFlight.remove(event.room()));
+                retries.forEach(retry -> inFlight.remove(retry.event().room()));
+            }
         }
     }
 
