@@ -1,5 +1,7 @@
 // The public surface of parley-client (README.md), kept by hand: package.test.mjs checks
-// that every export declared here exists in index.js.
+// that every export declared here exists in index.js, and ClientTypesTest compiles
+// tests/src/test/types/usage.ts against it with tsc. An option may be given as undefined
+// (for exactOptionalPropertyTypes): the client takes that as absent.
 
 /** A frame from the server (docs/PROTOCOL.md): its `type` and its members. */
 export interface Frame {
@@ -18,6 +20,30 @@ export interface StoredFrame extends Frame {
   reply_to?: number;
   emoji?: string;
   on?: boolean;
+}
+
+/** The stored frames by type, as their events carry them (docs/PROTOCOL.md). */
+export interface MessageFrame extends StoredFrame {
+  type: 'message';
+  text: string;
+}
+
+export interface EditFrame extends StoredFrame {
+  type: 'edit';
+  ref: number;
+  text: string;
+}
+
+export interface DeleteFrame extends StoredFrame {
+  type: 'delete';
+  ref: number;
+}
+
+export interface ReactFrame extends StoredFrame {
+  type: 'react';
+  ref: number;
+  emoji: string;
+  on: boolean;
 }
 
 export interface Welcome extends Frame {
@@ -43,16 +69,16 @@ export interface ClientOptions {
   /** The chat's URL: ws://host:8080/chat, or wss://host/parley/chat for the WAR. */
   url: string;
   /** The room; lobby by default. */
-  room?: string;
+  room?: string | undefined;
   /** The name to ask for; not with a token. */
-  user?: string;
+  user?: string | undefined;
   /** A signed token, or a function that returns a fresh one. */
-  token?: string | (() => Promise<string>);
-  transport?: 'auto' | 'websocket' | 'http';
+  token?: string | (() => Promise<string>) | undefined;
+  transport?: 'auto' | 'websocket' | 'http' | undefined;
   /** Implementations where the platform has none (Node 20: WebSocket). */
   WebSocket?: unknown;
   EventSource?: unknown;
-  fetch?: typeof globalThis.fetch;
+  fetch?: typeof globalThis.fetch | undefined;
 }
 
 /** What a promise of the client rejects with, and what `error` events carry. */
@@ -69,11 +95,16 @@ export interface Stored {
   dup?: true;
 }
 
+/** What send, edit and delete resolve with: they always store, so seq is there. */
+export interface Sent extends Stored {
+  seq: number;
+}
+
 export interface ClientEvents {
-  message: StoredFrame;
-  edit: StoredFrame;
-  delete: StoredFrame;
-  react: StoredFrame;
+  message: MessageFrame;
+  edit: EditFrame;
+  delete: DeleteFrame;
+  react: ReactFrame;
   read: Frame;
   joined: Frame;
   left: Frame;
@@ -97,12 +128,12 @@ export declare class ParleyClient {
   on<K extends keyof ClientEvents>(type: K, listener: (event: ClientEvents[K]) => void): () => void;
   off<K extends keyof ClientEvents>(type: K, listener: (event: ClientEvents[K]) => void): void;
   connect(): Promise<Welcome>;
-  send(text: string, options?: { replyTo?: number; cid?: string }): Promise<Stored>;
-  edit(seq: number, text: string): Promise<Stored>;
-  delete(seq: number): Promise<Stored>;
+  send(text: string, options?: { replyTo?: number | undefined; cid?: string | undefined }): Promise<Sent>;
+  edit(seq: number, text: string): Promise<Sent>;
+  delete(seq: number): Promise<Sent>;
   react(seq: number, emoji: string, on?: boolean): Promise<Stored>;
   markRead(seq: number): Promise<void>;
-  history(options?: { before?: number; limit?: number }): Promise<StoredFrame[]>;
+  history(options?: { before?: number | undefined; limit?: number | undefined }): Promise<StoredFrame[]>;
   close(): void;
 }
 

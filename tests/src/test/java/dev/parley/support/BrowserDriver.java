@@ -12,7 +12,6 @@ import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -37,8 +36,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * this JVM's (the test's output file).
  *
  * <p>Its node_modules come from {@code npm ci} (package-lock.json, puppeteer-core pinned),
- * run here when they are missing or older than the lock file, with PUPPETEER_SKIP_DOWNLOAD:
- * only the npm registry is needed, and no browser is ever downloaded.
+ * run by {@link NodeTooling#install} when they are missing or older than the lock file,
+ * with PUPPETEER_SKIP_DOWNLOAD: only the npm registry is needed, and no browser is ever
+ * downloaded.
  */
 public final class BrowserDriver implements ExtensionContext.Store.CloseableResource {
     static final Path DIRECTORY = Path.of("src", "test", "browser");
@@ -79,45 +79,12 @@ public final class BrowserDriver implements ExtensionContext.Store.CloseableReso
 
     static BrowserDriver start() {
         try {
-            installModules();
+            NodeTooling.install(DIRECTORY, NO_DOWNLOAD);
             ProcessBuilder builder = new ProcessBuilder("node", "driver.mjs").directory(DIRECTORY.toFile());
             builder.environment().putAll(NO_DOWNLOAD);
             return new BrowserDriver(builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the browser driver in " + DIRECTORY, e);
-        }
-    }
-
-    /** {@code npm ci} when node_modules is missing or older than package-lock.json. */
-    private static void installModules() throws IOException {
-        Path installed = DIRECTORY.resolve("node_modules").resolve(".package-lock.json");
-        Path lock = DIRECTORY.resolve("package-lock.json");
-        if (Files.exists(installed) && !Files.getLastModifiedTime(installed).toInstant()
-                .isBefore(Files.getLastModifiedTime(lock).toInstant())) {
-            return;
-        }
-        ProcessBuilder builder = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-                .directory(DIRECTORY.toFile()).redirectErrorStream(true);
-        builder.environment().putAll(NO_DOWNLOAD);
-        Process npm = builder.start();
-        CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> {
-            try {
-                return npm.getInputStream().readAllBytes();
-            } catch (IOException e) {
-                return e.toString().getBytes(StandardCharsets.UTF_8);
-            }
-        });
-        try {
-            if (!npm.waitFor(300, TimeUnit.SECONDS)) {
-                npm.destroyForcibly();
-                throw new AssertionError("npm ci in " + DIRECTORY + " took longer than 300 s");
-            }
-            if (npm.exitValue() != 0) {
-                throw new AssertionError("npm ci in " + DIRECTORY + " failed:\n"
-                        + new String(output.get(), StandardCharsets.UTF_8));
-            }
-        } catch (InterruptedException | ExecutionException e) {
-            throw new AssertionError("npm ci in " + DIRECTORY, e);
         }
     }
 
