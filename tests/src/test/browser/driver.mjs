@@ -365,14 +365,21 @@ async function pressKey(page, combination) {
   for (const modifier of keys.reverse()) await page.keyboard.up(modifier);
 }
 
-// One request at a time, in order: the Java side waits for each answer before its next request.
+// One request at a time for each page, in order, and one at a time for those about no page
+// (launch, newPage, quit): a test that drives two pages from two threads has them act at once.
 const lines = createInterface({ input: process.stdin });
-let queue = Promise.resolve();
+const queues = new Map(); // page id, or '' -> its last request's promise
 lines.on('line', line => {
-  queue = queue.then(() => handle(line));
+  let key = '';
+  try {
+    key = JSON.parse(line).page ?? '';
+  } catch {
+    // handle() says so
+  }
+  queues.set(key, (queues.get(key) ?? Promise.resolve()).then(() => handle(line)));
 });
 lines.on('close', () => {
-  queue.then(() => commands.quit()).finally(() => process.exit(0));
+  Promise.allSettled(queues.values()).then(() => commands.quit()).finally(() => process.exit(0));
 });
 
 async function handle(line) {

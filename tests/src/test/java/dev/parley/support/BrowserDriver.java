@@ -32,8 +32,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * The browsers' driver, src/test/browser/driver.mjs (puppeteer-core: Chromium over CDP,
  * Firefox over WebDriver BiDi), as a child process: one JSON request a line on its stdin,
  * {"id": 7, "cmd": "click", ...}, one answer a line on its stdout, {"id": 7, "result": ...}
- * or {"id": 7, "error": "..."}. One process per test run, closed with it; its stderr goes to
- * this JVM's (the test's output file).
+ * or {"id": 7, "error": "..."}. It does one page's requests one at a time, in order, and
+ * different pages' at once: a test may drive two pages from two threads. One process per test
+ * run, closed with it; its stderr goes to this JVM's (the test's output file).
  *
  * <p>Its node_modules come from {@code npm ci} (package-lock.json, puppeteer-core pinned),
  * run by {@link NodeTooling#install} when they are missing or older than the lock file,

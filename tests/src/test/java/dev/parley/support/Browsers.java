@@ -12,9 +12,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The browsers of a {@link BrowserTest}, which runs once per {@link Engine}: {@link #open}
- * opens a page in this run's engine, each in its own window and browser context (cookies,
- * storage), like a separate person; {@link #openTab} another tab of one of them. One {@link BrowserDriver} per JVM, each engine launched
- * once, headless. Without an engine (or Node.js) the tests in it are skipped, saying so;
+ * opens a page in this run's engine (or, for a test with a page in each, the one named), each
+ * in its own window and browser context (cookies, storage), like a separate person;
+ * {@link #openTab} another tab of one of them. One {@link BrowserDriver} per JVM, each engine
+ * launched once, headless. Without an engine (or Node.js) the tests in it are skipped, saying so;
  * with CI=true that is a failure.
  *
  * <p>After each test its pages are closed; a test that failed leaves a screenshot of every
@@ -29,6 +30,12 @@ public final class Browsers implements BeforeEachCallback, AfterEachCallback {
 
     /** Before a test in {@code engine}: the driver and the engine are up, or the test is skipped (failed in CI). */
     static void prepare(ExtensionContext context, Engine engine) {
+        launch(context, engine);
+        context.getStore(NAMESPACE).put(Engine.class, engine);
+    }
+
+    /** The driver and the engine are up, or the test is skipped (failed in CI). */
+    private static void launch(ExtensionContext context, Engine engine) {
         String missing = !Files.isExecutable(engine.executable()) ? engine.missing()
                 : !BrowserDriver.nodeRuns() ? "no Node.js (node) on the PATH for the browser driver" : null;
         if (missing != null) {
@@ -38,7 +45,6 @@ public final class Browsers implements BeforeEachCallback, AfterEachCallback {
             Assumptions.abort("skipped: " + missing);
         }
         driver(context).launch(engine);
-        context.getStore(NAMESPACE).put(Engine.class, engine);
     }
 
     private static BrowserDriver driver(ExtensionContext context) {
@@ -70,6 +76,16 @@ public final class Browsers implements BeforeEachCallback, AfterEachCallback {
     }
 
     /**
+     * A new person in {@code engine}, whatever this run's engine is: for a test that has pages
+     * in both engines at once, a plain {@code @Test} (or {@code @ParameterizedTest}), not a
+     * {@link BrowserTest}. The engine is launched first (or the test skipped, or failed in CI).
+     */
+    public ChatPage open(Engine engine, URI url) {
+        launch(test, engine);
+        return opened(new ChatPage(new BrowserPage(driver(test), engine, 1280, 800)), url);
+    }
+
+    /**
      * Another tab of the person who has {@code of} open, at {@code url}, as big as that one:
      * cookies and localStorage are theirs, sessionStorage is the new tab's own.
      */
@@ -91,8 +107,9 @@ public final class Browsers implements BeforeEachCallback, AfterEachCallback {
             if (context.getExecutionException().isPresent()) {
                 for (int i = 0; i < pages.size(); i++) {
                     try {
+                        String engine = pages.get(i).page().engine().label();
                         pages.get(i).screenshot(Path.of("target", "browser-failures",
-                                context.getRequiredTestMethod().getName() + "-" + engine().label() + "-" + (i + 1) + ".png"));
+                                context.getRequiredTestMethod().getName() + "-" + engine + "-" + (i + 1) + ".png"));
                     } catch (AssertionError e) {
                         System.err.println("no failure screenshot of page " + (i + 1) + ": " + e.getMessage());
                     }

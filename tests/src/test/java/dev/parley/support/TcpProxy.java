@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * seeded random source, it cuts connections (a reset, as a dropped NAT entry gives) and
  * stalls them (holds their bytes for a while, both ways). What a phone on a train does to
  * a chat. The seed makes a failing run repeatable in its choices (not in its timing).
+ * {@link #calm()} makes the network good, {@link #storm()} bad again.
  */
 public final class TcpProxy implements AutoCloseable {
     /** How often a flaky proxy looks at each connection, to maybe cut or stall it. */
@@ -132,10 +133,19 @@ public final class TcpProxy implements AutoCloseable {
         return stalls.get();
     }
 
-    /** From now on no more cuts or stalls (stalls under way end): the network is good again. */
+    /** From now on (until {@link #storm()}) no more cuts or stalls, and stalls under way end: the network is good again. */
     public void calm() {
         calm = true;
         links.forEach(link -> link.stalledUntil = 0);
+    }
+
+    /**
+     * After {@link #calm()}, a flaky proxy is a bad network again: for a test that needs the
+     * network good for a while first (a page loading its scripts, which no browser fetches
+     * again if a connection is cut under one).
+     */
+    public void storm() {
+        calm = false;
     }
 
     private void tick() {
