@@ -50,6 +50,8 @@ public final class Meters {
     private final Counter publishErrors;
     private final Counter gapsFilled;
     private final Counter presenceExpiries;
+    private final Counter recoveryReads;
+    private final Counter newestReads;
 
     public Meters(MeterRegistry registry) {
         this.registry = registry;
@@ -86,6 +88,19 @@ public final class Meters {
                 .description("Messages read from the store because their publication did not arrive").register(registry);
         presenceExpiries = Counter.builder("parley.presence.expiries")
                 .description("Cluster mode: dead nodes this node reaped").register(registry);
+        recoveryReads = storeReads(registry, "recovery");
+        newestReads = storeReads(registry, "newest");
+    }
+
+    private static Counter storeReads(MeterRegistry registry, String kind) {
+        return Counter.builder("parley.store.reads").tag("kind", kind)
+                .description("Welcomes' reads of the store (recovery: what a join with since missed; newest: the newest"
+                        + " messages), one read answering every join of the room that waited for it").register(registry);
+    }
+
+    /** A welcome's read of the store, of {@code kind} recovery or newest. */
+    public void storeRead(String kind) {
+        (kind.equals("recovery") ? recoveryReads : newestReads).increment();
     }
 
     /**

@@ -120,14 +120,14 @@ final class Join implements Command<Inbound.Join> {
         String room = connection.roomName();
         Boolean recovered = null;
         List<Logged> history = null;
-        if (join.since().isPresent()) {
-            Optional<List<Logged>> missed = chat.store().after(room, join.since().getAsLong(),
+        if (join.since().isPresent()) { // read once for the joins of the room that overlap (a storm after a restart)
+            Optional<List<Logged>> missed = chat.welcomeReads().after(room, join.since().getAsLong(),
                     chat.config().recoveryCap());
             recovered = missed.isPresent();
             history = missed.orElse(null);
         }
         if (history == null) {
-            history = chat.store().before(room, Long.MAX_VALUE, Chat.WELCOME_HISTORY);
+            history = chat.welcomeReads().newest(room, Chat.WELCOME_HISTORY);
         }
         return new Outbound.Welcome(room, user, users, history, recovered, resume, chat.store().readPosition(room, user),
                 connection.moderates());

@@ -24,6 +24,7 @@ final class GatedStore implements HistoryStore {
     private volatile CountDownLatch read; // set: the next welcome read has read, and waits for open()
     private volatile CountDownLatch gate;
     private volatile boolean failing;
+    private final java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
 
     /** The next welcome read reads, then waits until {@link #open}; returns a latch counted down once it waits. */
     CountDownLatch closeAfterRead() {
@@ -79,8 +80,14 @@ final class GatedStore implements HistoryStore {
         return memory.append(room, entry);
     }
 
+    /** How many welcome reads ({@code before}, {@code after}) were asked of the store. */
+    int reads() {
+        return reads.get();
+    }
+
     @Override
     public List<Logged> before(String room, long before, int limit) {
+        reads.incrementAndGet();
         maybeFail();
         return gated(memory.before(room, before, limit));
     }
@@ -92,6 +99,7 @@ final class GatedStore implements HistoryStore {
 
     @Override
     public Optional<List<Logged>> after(String room, long since, int max) {
+        reads.incrementAndGet();
         maybeFail();
         return gated(memory.after(room, since, max));
     }
