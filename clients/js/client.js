@@ -40,6 +40,8 @@ export class ParleyClient {
   #outbox = new Map();      // cid -> { frame, chars, resolve, reject, sent }
   #outboxChars = 0;
   #histories = [];          // { resolve, reject }, in the order asked
+  #roomLists = [];          // the same, for rooms()
+  #directs = new Map();     // cid -> { text, resolve, reject }: directs waiting for the server's copy
   #read = 0;                // the newest read position not sent yet
   #seen = 0;                // the newest stored seq emitted
   #welcome = null;
@@ -154,6 +156,43 @@ export class ParleyClient {
     });
   }
 
+  /** Tells the room this user is typing. Only while online, never resent: returns whether it went. */
+  typing() {
+    return this.#connection.online && this.#connection.send({ type: 'typing' });
+  }
+
+  /**
+   * A direct message to a member of the room. Resolves with the server's copy (the frame the
+   * recipient got); rejects on its error (no-such-user, …), or if the connection is lost
+   * first: a direct is not stored, so it is never sent twice.
+   */
+  direct(to, text) {
+    if (!this.#connection.online) return Promise.reject(new ParleyError('offline', 'not connected'));
+    if (this.#directs.size >= HISTORY_LIMIT) {
+      return Promise.reject(new ParleyError('busy', `${HISTORY_LIMIT} directs wait already`));
+    }
+    const cid = newCid();
+    return new Promise((resolve, reject) => {
+      this.#directs.set(cid, { text, resolve, reject });
+      if (!this.#connection.send({ type: 'direct', to, text, cid })) {
+        this.#directs.delete(cid);
+        reject(new ParleyError('offline', 'not connected'));
+      }
+    });
+  }
+
+  /** The rooms with members, as the server lists them: [{room, count, last, unread}]. */
+  rooms() {
+    if (!this.#connection.online) return Promise.reject(new ParleyError('offline', 'not connected'));
+    if (this.#roomLists.length >= HISTORY_LIMIT) {
+      return Promise.reject(new ParleyError('busy', `${HISTORY_LIMIT} rooms requests wait already`));
+    }
+    return new Promise((resolve, reject) => {
+      this.#roomLists.push({ resolve, reject });
+      if (!this.#connection.send({ type: 'rooms' })) this.#roomLists.pop().reject(new ParleyError('offline', 'not connected'));
+    });
+  }
+
   /** Leaves the room; what waits is rejected. */
   close() {
     this.#connection.leave();
@@ -194,10 +233,18 @@ export class ParleyClient {
 
   #failAll(error) {
     for (const cid of [...this.#outbox.keys()]) this.#settle(cid, (item) => item.reject(error));
-    this.#histories.splice(0).forEach((waiting) => waiting.reject(error));
+    this.#failRequests(error);
     const connecting = this.#connecting;
     this.#connecting = null;
     connecting?.reject(error);
+  }
+
+  // What is not resent fails when the connection goes: history and rooms requests, directs.
+  #failRequests(error) {
+    this.#histories.splice(0).forEach((waiting) => waiting.reject(error));
+    this.#roomLists.splice(0).forEach((waiting) => waiting.reject(error));
+    for (const waiting of this.#directs.values()) waiting.reject(error);
+    this.#directs.clear();
   }
 
   #emit(type, event) {
@@ -243,7 +290,7 @@ export class ParleyClient {
         connecting?.reject(error);
       },
       closed: ({ fatal, refusal, code, reason }) => {
-        this.#histories.splice(0).forEach((waiting) => waiting.reject(new ParleyError('offline', 'connection lost')));
+        this.#failRequests(new ParleyError('offline', 'connection lost'));
         if (fatal) {
           const error = new ParleyError('refused', refusal || reason || `closed with ${code}`);
           this.#emit('error', error);
@@ -264,10 +311,32 @@ export class ParleyClient {
       case 'error':
         if (typeof frame.cid === 'string' && this.#settle(frame.cid, (item) => item.reject(new ParleyError(frame.code,
           frame.message)))) return;
+        if (typeof frame.cid === 'string' && this.#directs.has(frame.cid)) {
+          this.#directs.get(frame.cid).reject(new ParleyError(frame.code, frame.message));
+          this.#directs.delete(frame.cid);
+          return;
+        }
         this.#emit('error', new ParleyError(frame.code, frame.message));
         return;
       case 'history':
         this.#histories.shift()?.resolve(Array.isArray(frame.messages) ? frame.messages : []);
+        return;
+      case 'rooms':
+        this.#roomLists.shift()?.resolve(Array.isArray(frame.rooms) ? frame.rooms : []);
+        this.#emit('rooms', frame);
+        return;
+      case 'direct':
+        // the copy of one this client sent: it settles the oldest waiting direct of that text
+        if (frame.from === this.user) {
+          for (const [cid, waiting] of this.#directs) {
+            if (waiting.text === frame.text) {
+              this.#directs.delete(cid);
+              waiting.resolve(frame);
+              break;
+            }
+          }
+        }
+        this.#emit('direct', frame);
         return;
       case 'pong':
         return;

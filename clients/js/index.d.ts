@@ -100,6 +100,23 @@ export interface Sent extends Stored {
   seq: number;
 }
 
+/** A direct message: to its recipient, and the sender's copy. */
+export interface DirectFrame extends Frame {
+  room: string;
+  from: string;
+  to: string;
+  text: string;
+  ts: string;
+}
+
+/** A room with members, as `rooms` lists it. */
+export interface RoomEntry {
+  room: string;
+  count: number;
+  last?: number;
+  unread?: number;
+}
+
 export interface ClientEvents {
   message: MessageFrame;
   edit: EditFrame;
@@ -109,7 +126,7 @@ export interface ClientEvents {
   joined: Frame;
   left: Frame;
   typing: Frame;
-  direct: Frame;
+  direct: DirectFrame;
   rooms: Frame;
   welcome: Welcome;
   state: { state: StateName; transport: 'websocket' | 'http' | null };
@@ -134,6 +151,9 @@ export declare class ParleyClient {
   react(seq: number, emoji: string, on?: boolean): Promise<Stored>;
   markRead(seq: number): Promise<void>;
   history(options?: { before?: number | undefined; limit?: number | undefined }): Promise<StoredFrame[]>;
+  typing(): boolean;
+  direct(to: string, text: string): Promise<DirectFrame>;
+  rooms(): Promise<RoomEntry[]>;
   close(): void;
 }
 

@@ -113,6 +113,41 @@ test('an error that carries a cid rejects that send only; edit, react, delete an
   assert.deepEqual((await page).map((m) => m.seq), [1]);
 });
 
+test('typing goes only while online; a direct resolves with the server\'s copy or rejects on its error; rooms lists', async () => {
+  const { c, sent, receive, socket } = client();
+  assert.equal(c.typing(), false, 'offline: nothing goes');
+  await assert.rejects(c.direct('bob', 'psst'), (e) => e.code === 'offline');
+  c.connect();
+  socket().opened();
+  receive(welcome());
+  assert.equal(c.typing(), true);
+  assert.deepEqual(sent().at(-1), { type: 'typing' });
+
+  const heard = [];
+  c.on('direct', (d) => heard.push(d.text));
+  const psst = c.direct('bob', 'psst');
+  const lost = c.direct('nobody', 'hello?');
+  const [p, l] = sent().slice(-2);
+  assert.deepEqual([p.type, p.to, p.text], ['direct', 'bob', 'psst']);
+  receive({ type: 'error', code: 'no-such-user', message: 'nobody here', cid: l.cid });
+  await assert.rejects(lost, (e) => e.code === 'no-such-user');
+  const copy = { type: 'direct', room: 'lobby', from: 'ada', to: 'bob', text: 'psst', ts: '2026-12-07T00:00:00.000Z' };
+  receive(copy);
+  assert.deepEqual(await psst, copy);
+  assert.deepEqual(heard, ['psst'], 'the copy is an event too');
+
+  const listed = c.rooms();
+  assert.deepEqual(sent().at(-1), { type: 'rooms' });
+  receive({ type: 'rooms', rooms: [{ room: 'lobby', count: 2, last: 0, unread: 0 }] });
+  assert.deepEqual((await listed).map((r) => r.room), ['lobby']);
+
+  const unanswered = c.direct('bob', 'are you there?');
+  const pending = c.rooms();
+  socket().closedByServer(1006);
+  await assert.rejects(unanswered, (e) => e.code === 'offline');
+  await assert.rejects(pending, (e) => e.code === 'offline');
+});
+
 test('the outbox is bounded; close rejects what waits; a taken name rejects connect', async () => {
   const { c, socket, receive } = client();
   c.connect();

@@ -89,6 +89,10 @@ client.off('welcome', listener);
 // history, markRead, the getters, the errors, close.
 const older: StoredFrame[] = await client.history({ before: welcome.history[0]?.seq ?? 1, limit: 50 });
 const newest = await client.history();
+client.typing();
+const copy = await client.direct('bob', 'psst');
+console.log(copy.from, copy.to, copy.text.length);
+for (const entry of await client.rooms()) console.log(entry.room, entry.count, entry.unread ?? 0);
 await client.markRead(older.concat(newest).reduce((top, f) => Math.max(top, f.seq), 0));
 const where: string = `${client.room} ${client.user} ${client.state} ${client.transport ?? 'none'}`;
 try {

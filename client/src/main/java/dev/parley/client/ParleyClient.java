@@ -136,7 +136,13 @@ public final class ParleyClient implements AutoCloseable {
     private final Map<String, Pending> outbox = new LinkedHashMap<>();
     private long outboxChars;
     private final ArrayDeque<CompletableFuture<List<JsonObject>>> histories = new ArrayDeque<>();
+    private final ArrayDeque<CompletableFuture<List<JsonObject>>> roomLists = new ArrayDeque<>();
+    private final Map<String, Direct> directs = new LinkedHashMap<>();   // by cid: waiting for the server's copy
     private long read;                       // the newest read position not sent yet
+
+    /** A direct message waiting for the server's copy. */
+    private record Direct(String text, CompletableFuture<JsonObject> future) {
+    }
 
     /** A frame waiting for its ack. */
     private static final class Pending {
@@ -413,6 +419,59 @@ public final class ParleyClient implements AutoCloseable {
         return result;
     }
 
+    /** Tells the room this user is typing: only while online, never resent. */
+    public void typing() {
+        onThread(new CompletableFuture<Void>(), () -> {
+            if (state == State.ONLINE) {
+                wire.send("{\"type\":\"typing\"}");
+            }
+        });
+    }
+
+    /**
+     * A direct message to a member of the room. Completes with the server's copy (the frame
+     * the recipient got); fails on its error ({@code no-such-user} …), or with {@code offline}
+     * if the connection is lost first: a direct is not stored, so it is never sent twice.
+     */
+    public CompletableFuture<JsonObject> direct(String to, String text) {
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(text, "text");
+        CompletableFuture<JsonObject> result = new CompletableFuture<>();
+        onThread(result, () -> {
+            if (state != State.ONLINE) {
+                result.completeExceptionally(new ParleyException("offline", "not connected"));
+            } else if (directs.size() >= HISTORY_LIMIT) {
+                result.completeExceptionally(new ParleyException("busy", HISTORY_LIMIT + " directs wait already"));
+            } else {
+                String cid = newCid();
+                if (wire.send(Json.createObjectBuilder().add("type", "direct").add("to", to).add("text", text)
+                        .add("cid", cid).build().toString())) {
+                    directs.put(cid, new Direct(text, result));
+                } else {
+                    result.completeExceptionally(new ParleyException("offline", "not connected"));
+                }
+            }
+        });
+        return result;
+    }
+
+    /** The rooms with members, as the server lists them: {@code {room, count, last, unread}} each. */
+    public CompletableFuture<List<JsonObject>> rooms() {
+        CompletableFuture<List<JsonObject>> result = new CompletableFuture<>();
+        onThread(result, () -> {
+            if (state != State.ONLINE) {
+                result.completeExceptionally(new ParleyException("offline", "not connected"));
+            } else if (roomLists.size() >= HISTORY_LIMIT) {
+                result.completeExceptionally(new ParleyException("busy", HISTORY_LIMIT + " rooms requests wait already"));
+            } else if (wire.send("{\"type\":\"rooms\"}")) {
+                roomLists.add(result);
+            } else {
+                result.completeExceptionally(new ParleyException("offline", "not connected"));
+            }
+        });
+        return result;
+    }
+
     /** Leaves the room and stops: what waits fails with {@code closed}. Waits up to 5 s for that to be done. */
     @Override
     public void close() {
@@ -575,8 +634,27 @@ public final class ParleyClient implements AutoCloseable {
             case "joined" -> emit(() -> listener.onJoined(frame));
             case "left" -> emit(() -> listener.onLeft(frame));
             case "typing" -> emit(() -> listener.onTyping(frame));
-            case "direct" -> emit(() -> listener.onDirect(frame));
-            case "rooms" -> emit(() -> listener.onRooms(frame));
+            case "direct" -> {
+                if (frame.getString("from", "").equals(user)) { // the copy of one this client sent: the oldest of that text
+                    String text = frame.getString("text", "");
+                    for (var waiting = directs.entrySet().iterator(); waiting.hasNext(); ) {
+                        Direct direct = waiting.next().getValue();
+                        if (direct.text().equals(text)) {
+                            waiting.remove();
+                            direct.future().complete(frame);
+                            break;
+                        }
+                    }
+                }
+                emit(() -> listener.onDirect(frame));
+            }
+            case "rooms" -> {
+                CompletableFuture<List<JsonObject>> waiting = roomLists.poll();
+                if (waiting != null) {
+                    waiting.complete(objects(frame.get("rooms")));
+                }
+                emit(() -> listener.onRooms(frame));
+            }
             default -> {
                 // pong, and types of later versions
             }
@@ -687,8 +765,11 @@ public final class ParleyClient implements AutoCloseable {
             }
         }
         Pending pending = settle(cid);
+        Direct direct = cid == null ? null : directs.remove(cid);
         if (pending != null) {
             pending.future.completeExceptionally(new ParleyException(code, text));
+        } else if (direct != null) {
+            direct.future().completeExceptionally(new ParleyException(code, text));
         } else {
             emitError(new ParleyException(code, text));
         }
@@ -728,7 +809,7 @@ public final class ParleyClient implements AutoCloseable {
         wire = null;
         stopTimers();
         setTransport(null);
-        failHistories(new ParleyException("offline", "connection lost"));
+        failRequests(new ParleyException("offline", "connection lost"));
         // A policy close before the client ever got in (bad room, origin, auth) will not get
         // better by retrying, nor will one by an administrator or moderator.
         String why = refusal;
@@ -813,7 +894,7 @@ public final class ParleyClient implements AutoCloseable {
             was.close();
         }
         setTransport(null);
-        failHistories(new ParleyException("offline", "connection closed"));
+        failRequests(new ParleyException("offline", "connection closed"));
     }
 
     private void forgetRoom() {
@@ -872,10 +953,16 @@ public final class ParleyClient implements AutoCloseable {
         }
     }
 
-    private void failHistories(ParleyException error) {
+    /** What is not resent fails when the connection goes: history and rooms requests, directs. */
+    private void failRequests(ParleyException error) {
         for (CompletableFuture<List<JsonObject>> waiting; (waiting = histories.poll()) != null; ) {
             waiting.completeExceptionally(error);
         }
+        for (CompletableFuture<List<JsonObject>> waiting; (waiting = roomLists.poll()) != null; ) {
+            waiting.completeExceptionally(error);
+        }
+        directs.values().forEach(direct -> direct.future().completeExceptionally(error));
+        directs.clear();
     }
 
     private void failAll(ParleyException error) {
@@ -884,7 +971,7 @@ public final class ParleyClient implements AutoCloseable {
         }
         outbox.clear();
         outboxChars = 0;
-        failHistories(error);
+        failRequests(error);
         CompletableFuture<JsonObject> waiting = connecting;
         connecting = null;
         if (waiting != null) {

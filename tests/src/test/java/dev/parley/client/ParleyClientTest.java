@@ -308,6 +308,43 @@ class ParleyClientTest {
     }
 
     @Test
+    void typingGoesOnlyWhileOnlineADirectCompletesWithItsCopyOrFailsOnItsErrorAndRoomsLists() throws Exception {
+        ParleyClient c = client(Transport.WEBSOCKET);
+        CompletableFuture<JsonObject> offline = c.direct("bob", "psst");
+        timers.run();
+        assertEquals("offline", failure(offline));
+        online(c, "");
+        c.typing();
+        timers.run();
+        assertEquals(1, wire().sent("typing").size());
+
+        CompletableFuture<JsonObject> psst = c.direct("bob", "psst");
+        CompletableFuture<JsonObject> nobody = c.direct("nobody", "hello?");
+        timers.run();
+        List<JsonObject> directs = wire().sent("direct");
+        assertEquals("bob", directs.get(0).getString("to"));
+        wire().receive("{'type':'error','code':'no-such-user','message':'nobody','cid':'" + directs.get(1).getString("cid")
+                + "'}");
+        assertEquals("no-such-user", failure(nobody));
+        wire().receive("{'type':'direct','room':'lobby','from':'ada','to':'bob','text':'psst','ts':'x'}");
+        assertEquals("bob", psst.get().getString("to"));
+
+        CompletableFuture<List<JsonObject>> rooms = c.rooms();
+        timers.run();
+        assertEquals(1, wire().sent("rooms").size());
+        wire().receive("{'type':'rooms','rooms':[{'room':'lobby','count':2}]}");
+        assertEquals("lobby", rooms.get().get(0).getString("room"));
+
+        CompletableFuture<JsonObject> unanswered = c.direct("bob", "there?");
+        CompletableFuture<List<JsonObject>> pending = c.rooms();
+        timers.run();
+        wire().lost(1006, "");
+        assertEquals("offline", failure(unanswered));
+        assertEquals("offline", failure(pending));
+        assertEquals(List.of(), heard.stream().filter(h -> h.startsWith("error")).toList(), "answered errors are not events");
+    }
+
+    @Test
     void whileOfflineOnlyTheNewestReadPositionWaits() throws Exception {
         ParleyClient c = client(Transport.WEBSOCKET);
         c.markRead(3);

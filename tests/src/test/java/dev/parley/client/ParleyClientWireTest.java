@@ -69,6 +69,16 @@ class ParleyClientWireTest {
         }
 
         @Override
+        public void onTyping(JsonObject t) {
+            frames.add(t);
+        }
+
+        @Override
+        public void onDirect(JsonObject d) {
+            frames.add(d);
+        }
+
+        @Override
         public void onLeft(JsonObject l) {
             frames.add(l);
         }
@@ -137,6 +147,16 @@ class ParleyClientWireTest {
             assertEquals(0, get(bob.react(sent.seq(), "👍", true)).seq(), "a reaction already there stores nothing");
             get(ada.markRead(reaction.seq()));
             assertEquals(reaction.seq(), bobHeard.next("read").getJsonNumber("seq").longValue());
+
+            bob.typing();
+            assertEquals("bob", adaHeard.next("typing").getString("user"));
+            JsonObject copy = get(ada.direct("bob", "just for you"));
+            assertEquals("bob", copy.getString("to"));
+            assertEquals("just for you", bobHeard.next("direct").getString("text"));
+            ExecutionException nobody = assertThrows(ExecutionException.class, () -> get(ada.direct("nobody", "hello?")));
+            assertEquals("no-such-user", assertInstanceOf(ParleyException.class, nobody.getCause()).code());
+            assertTrue(get(ada.rooms()).stream().anyMatch(r -> r.getString("room").equals(room)
+                    && r.getInt("count") == 2), "rooms lists this one with both");
 
             List<JsonObject> page = get(bob.history(reply.seq() + 1, 10));
             assertEquals(List.of(sent.seq(), reply.seq()), page.stream().map(f -> f.getJsonNumber("seq").longValue())
