@@ -53,7 +53,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * random, over WebSocket and over HTTP: against one node, and against a cluster of three
  * behind HAProxy with a node killed (SIGKILL) half-way. Every member must hear every message
  * once, in the room's order, and every send must complete once, with the seq the others
- * heard. The page joins the harness in ExactlyOnceBrowserTest.
+ * heard. The test fails if the proxy neither cut nor stalled. The page joins the harness in
+ * ExactlyOnceBrowserTest.
  */
 class ExactlyOnceTest {
     private static final List<String> MEMBERS = List.of("js", "java", "js", "java");
@@ -325,7 +326,8 @@ class ExactlyOnceTest {
                         transport, order.size(), end.getInt("welcomes"));
             }
             System.out.printf("the proxy cut %d connections and stalled %d%n", proxy.cuts(), proxy.stalls());
-            assertTrue(proxy.cuts() > 0 && proxy.stalls() > 0, "the network was bad: " + proxy.cuts() + " cuts, "
+            // either will do: a conversation of a few seconds may see cuts and no stall (6 and 0 once), or the reverse
+            assertTrue(proxy.cuts() + proxy.stalls() > 0, "the network was bad: " + proxy.cuts() + " cuts, "
                     + proxy.stalls() + " stalls");
         } finally {
             members.forEach(Member::close);
