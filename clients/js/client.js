@@ -144,6 +144,11 @@ export class ParleyClient {
 
   /** The stored frames before {before} (the newest if absent), at most limit, oldest first. */
   history({ before, limit = 50 } = {}) {
+    // the server answers a bad one with an error that names no request: its answer would never come
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100 || (before != null && (!Number.isInteger(before)
+      || before < 0))) {
+      return Promise.reject(new RangeError(`history: before at least 0 and a limit of 1 to 100, not ${before} and ${limit}`));
+    }
     if (!this.#connection.online) return Promise.reject(new ParleyError('offline', 'not connected'));
     if (this.#histories.length >= HISTORY_LIMIT) {
       return Promise.reject(new ParleyError('busy', `${HISTORY_LIMIT} history requests wait already`));

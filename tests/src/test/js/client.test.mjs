@@ -107,6 +107,8 @@ test('an error that carries a cid rejects that send only; edit, react, delete an
   assert.deepEqual(await edit, { seq: 2 });
   await assert.rejects(removed, (err) => err.code === 'forbidden');
 
+  await assert.rejects(c.history({ limit: 101 }), RangeError);
+  await assert.rejects(c.history({ before: -1 }), RangeError);
   const page = c.history({ before: 2, limit: 10 });
   assert.deepEqual(sent().at(-1), { type: 'history', limit: 10, before: 2 });
   receive({ type: 'history', room: 'lobby', messages: [message(1)] });

@@ -394,8 +394,15 @@ public final class ParleyClient implements AutoCloseable {
      * The room's stored frames before {@code before} (0: the newest), at most {@code limit}
      * (1..100), oldest first. Fails with {@code offline} when not connected or the connection
      * is lost before the answer.
+     *
+     * @throws IllegalArgumentException for a limit outside 1..100 or a negative {@code before}
      */
     public CompletableFuture<List<JsonObject>> history(long before, int limit) {
+        // the server answers a bad one with an error that names no request: its answer would never come
+        if (limit < 1 || limit > 100 || before < 0) {
+            throw new IllegalArgumentException("history: before at least 0 and a limit of 1 to 100, not " + before
+                    + " and " + limit);
+        }
         CompletableFuture<List<JsonObject>> result = new CompletableFuture<>();
         onThread(result, () -> {
             if (state != State.ONLINE) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
@@ -294,6 +295,8 @@ class ParleyClientTest {
         timers.run();
         assertEquals("offline", failure(offline));
         online(c, "");
+        assertThrows(IllegalArgumentException.class, () -> c.history(0, 101), "the server would answer with no answer");
+        assertThrows(IllegalArgumentException.class, () -> c.history(-1, 10));
         CompletableFuture<List<JsonObject>> page = c.history(5, 2);
         timers.run();
         JsonObject asked = wire().last("history");
