@@ -67,6 +67,8 @@ public final class ParleyClient implements AutoCloseable {
     /** {@code history} requests waiting for their answer. */
     public static final int HISTORY_LIMIT = 16;
     static final long PING_MILLIS = 25_000;
+    /** A ping not answered (nor anything else heard) this long after it went: the connection died without a word. */
+    static final long PONG_WAIT_MILLIS = 10_000;
     static final long BACKOFF_BASE_MILLIS = 500;
     static final long BACKOFF_CAP_MILLIS = 15_000;
     /** How long the server may hold a lost connection's name: a {@code name-taken} after a loss is tried again this long. */
@@ -75,6 +77,7 @@ public final class ParleyClient implements AutoCloseable {
     private static final long TOKEN_FRESH_MILLIS = 30_000;
     private static final long REFRESH_LEAD_MILLIS = 60_000;
     private static final long REFRESH_RETRY_MILLIS = 10_000;
+    private static final int LOST = 1006;
     private static final Pattern ROOM = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Set<String> STORED = Set.of("message", "edit", "delete", "react");
     /** Closes by an administrator or a moderator: the client does not reconnect after them (PROTOCOL.md, Closing). */
@@ -113,6 +116,8 @@ public final class ParleyClient implements AutoCloseable {
     private volatile Transport transport;
     private volatile String user;
     private volatile boolean closed;
+    /** Run once closed: lets the client's thread end. */
+    private Runnable release = () -> { };
 
     // the rest only on the client's thread
     private String token;
@@ -139,6 +144,7 @@ public final class ParleyClient implements AutoCloseable {
     private final ArrayDeque<CompletableFuture<List<JsonObject>>> roomLists = new ArrayDeque<>();
     private final Map<String, Direct> directs = new LinkedHashMap<>();   // by cid: waiting for the server's copy
     private long read;                       // the newest read position not sent yet
+    private long lastHeard;                  // when the connection last brought a frame
 
     /** A direct message waiting for the server's copy. */
     private record Direct(String text, CompletableFuture<JsonObject> future) {
@@ -242,13 +248,13 @@ public final class ParleyClient implements AutoCloseable {
                 ON_CLIENT_THREAD.set(true);
                 task.run();
             }));
-            // the thread ends when the client has nothing left to do (closed, its timers cancelled)
+            // the thread stays while the client is open (a ping is always due: a thread that timed out
+            // would be made anew every keep-alive); once closed, its timers cancelled, it ends
             thread.setKeepAliveTime(1, TimeUnit.SECONDS);
-            thread.allowCoreThreadTimeOut(true);
             thread.setRemoveOnCancelPolicy(true);
             Timers timers = Timers.of(thread);
             HttpClient client = http != null ? http : Shared.HTTP;
-            return new ParleyClient(this, timers, new Wires() {
+            ParleyClient made = new ParleyClient(this, timers, new Wires() {
                 @Override
                 public Wire websocket() {
                     return new WebSocketWire(client, timers);
@@ -259,6 +265,8 @@ public final class ParleyClient implements AutoCloseable {
                     return new HttpWire(client, timers);
                 }
             }, () -> ThreadLocalRandom.current().nextDouble());
+            made.release = () -> thread.allowCoreThreadTimeOut(true);
+            return made;
         }
     }
 
@@ -492,6 +500,7 @@ public final class ParleyClient implements AutoCloseable {
             forgetRoom();
             failAll(new ParleyException("closed", "the client was closed"));
             to(State.OFFLINE);
+            release.run();
             done.complete(null);
         });
         if (!ON_CLIENT_THREAD.get()) {
@@ -588,17 +597,36 @@ public final class ParleyClient implements AutoCloseable {
     private void open(Transport kind) {
         setTransport(kind);
         to(State.JOINING);
+        lastHeard = timers.nowMillis();
         sendJoin();
-        schedulePing();
+        schedulePing(PING_MILLIS);
     }
 
-    private void schedulePing() {
+    /**
+     * A ping every {@link #PING_MILLIS} (the server's idle timeout counts the client's frames),
+     * and a connection that answers nothing within {@link #PONG_WAIT_MILLIS} is lost: a
+     * network that dropped it without a reset (a NAT's timeout, a cable) tells neither end.
+     */
+    private void schedulePing(long delay) {
         ping = timers.schedule(() -> {
-            if (wire != null) {
-                wire.send("{\"type\":\"ping\"}");
-                schedulePing();
+            if (wire == null) {
+                return;
             }
-        }, PING_MILLIS);
+            long sent = timers.nowMillis();
+            wire.send("{\"type\":\"ping\"}");
+            ping = timers.schedule(() -> {
+                if (wire == null) {
+                    return;
+                }
+                if (lastHeard < sent) {
+                    Wire dead = wire;
+                    dead.close();
+                    lost(LOST, "");
+                } else {
+                    schedulePing(PING_MILLIS - PONG_WAIT_MILLIS);
+                }
+            }, PONG_WAIT_MILLIS);
+        }, delay);
     }
 
     private void sendJoin() {
@@ -619,6 +647,7 @@ public final class ParleyClient implements AutoCloseable {
     }
 
     private void received(String json) {
+        lastHeard = timers.nowMillis();
         JsonObject frame;
         try (JsonReader reader = Json.createReader(new StringReader(json))) {
             frame = reader.readObject();

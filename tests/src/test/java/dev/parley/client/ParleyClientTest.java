@@ -348,6 +348,27 @@ class ParleyClientTest {
     }
 
     @Test
+    void aConnectionThatAnswersNoPingIsLostAndTheClientComesBack() throws Exception {
+        ParleyClient c = client(Transport.WEBSOCKET);
+        online(c, "");
+        FakeWire first = wire();
+        timers.advance(ParleyClient.PING_MILLIS);
+        assertEquals(1, first.sent("ping").size());
+        first.receive("{'type':'pong'}");
+        timers.advance(ParleyClient.PONG_WAIT_MILLIS);
+        assertEquals(State.ONLINE, c.state(), "answered");
+        timers.advance(ParleyClient.PING_MILLIS - ParleyClient.PONG_WAIT_MILLIS);
+        assertEquals(2, first.sent("ping").size(), "a ping every 25 s");
+        timers.advance(ParleyClient.PONG_WAIT_MILLIS - 1);
+        assertEquals(State.ONLINE, c.state());
+        timers.advance(1);
+        assertEquals(State.RECONNECTING, c.state(), "no answer in 10 s: the connection died without a word");
+        assertTrue(first.closedByOwner);
+        timers.advance(250);
+        assertEquals(2, wires.size(), "and the client comes back");
+    }
+
+    @Test
     void whileOfflineOnlyTheNewestReadPositionWaits() throws Exception {
         ParleyClient c = client(Transport.WEBSOCKET);
         c.markRead(3);
@@ -445,7 +466,12 @@ class ParleyClientTest {
         assertFalse(join.containsKey("user"));
         wire().receive("{'type':'welcome','room':'lobby','user':'ada','users':['ada'],'history':[]}");
         assertTrue(welcome.isDone());
-        timers.advance(240_000 - 1);
+        for (long passed = 0; passed < 240_000 - 1; ) { // the server answers every ping
+            long step = Math.min(ParleyClient.PING_MILLIS, 240_000 - 1 - passed);
+            timers.advance(step);
+            passed += step;
+            wire().receive("{'type':'pong'}");
+        }
         assertEquals(List.of(), wire().sent("auth"));
         timers.advance(1);
         assertEquals(issued.get(1), wire().last("auth").getString("token"));
