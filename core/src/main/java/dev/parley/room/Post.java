@@ -15,6 +15,8 @@ import java.util.logging.Logger;
  * {@code message}, {@code edit}, {@code delete} and {@code react}: an entry of the room's
  * log. The store checks it and gives it its seq; once it is stored, the sender gets its
  * {@code ack} and then the room the entry, so the ack comes before the sender's own copy.
+ * The entry is in the store a moment before that: the room's gap fill, which could read it
+ * there, waits for the post to be decided ({@link Room#posting}).
  * A resend of a cid the store has seen gets the first entry's seq with {@code dup}, a
  * reaction that changes nothing an ack without a seq, a refusal its error; none of them
  * reaches the room. A muted user's message, edit and reaction are refused here (a delete
@@ -36,6 +38,7 @@ final class Post implements Command<Inbound.Change> {
                 return;
             }
         }
+        long ticket = in.posting();
         chat.store().append(room, append(connection, change)).whenComplete((appended, failure) -> {
             try {
                 if (failure != null) {
@@ -57,6 +60,8 @@ final class Post implements Command<Inbound.Change> {
                 }
             } catch (RuntimeException | Error e) { // on the store's thread, whose stage would swallow it: log it
                 LOG.log(Level.WARNING, "Delivery in " + room + " failed", e);
+            } finally {
+                in.posted(ticket);
             }
         });
     }

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -56,6 +57,9 @@ final class Room {
      */
     static final long MAX_BACKLOG = 16L * 1024 * 1024;
     private static final long BACKLOG_OVERHEAD = 256;
+    /** How long a fill waits at most for this node's posts that its read may have found to be decided. */
+    static final long POSTED_WAIT_MILLIS = 5_000;
+    private static final long POSTED_CHECK_MILLIS = 5;
 
     private final String name;
     private final Chat chat;
@@ -64,6 +68,9 @@ final class Room {
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicBoolean missNoted = new AtomicBoolean();
+    /** This node's posts here that the store has not decided yet, by ticket (see {@link #posting}). */
+    private final ConcurrentSkipListSet<Long> posting = new ConcurrentSkipListSet<>();
+    private final AtomicLong tickets = new AtomicLong();
 
     // guarded by this
     private final Members members;
@@ -308,6 +315,36 @@ final class Room {
     }
 
     // ---- delivery ----
+
+    /**
+     * A connection here posts an entry: its ticket, given back with {@link #posted} once
+     * the store decided (and the sender had its ack). The entry is in the store from its
+     * commit, a moment before that; a gap fill that read it then would deliver it to its
+     * sender before the ack, so a fill delivers only once the posts it may have seen are
+     * decided.
+     */
+    long posting() {
+        long ticket = tickets.incrementAndGet();
+        posting.add(ticket);
+        return ticket;
+    }
+
+    void posted(long ticket) {
+        posting.remove(ticket);
+    }
+
+    /**
+     * Runs {@code then} once every post up to {@code ticket} is decided, or after
+     * {@link #POSTED_WAIT_MILLIS} (a store that takes longer is failing anyway).
+     */
+    private void afterPosts(long ticket, long deadline, Runnable then) {
+        Long oldest = posting.ceiling(0L);
+        if (oldest == null || oldest > ticket || System.nanoTime() - deadline > 0) {
+            then.run();
+        } else {
+            chat.threads().schedule(() -> afterPosts(ticket, deadline, then), POSTED_CHECK_MILLIS);
+        }
+    }
 
     /** This node stored {@code message} (or an event of the log): the others hear of it, and it goes out here in seq order. */
     void committed(Logged message) {
@@ -571,7 +608,8 @@ final class Room {
         for (Logged message : found) {
             frames.add(new OrderedStream.Filled(message.seq(), chat.encoder().encode(message)));
         }
-        tasks.execute(() -> {
+        // what the read found was posted by a ticket up to this one at the latest
+        afterPosts(tickets.get(), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(POSTED_WAIT_MILLIS), () -> tasks.execute(() -> {
             synchronized (this) {
                 stream.fill(gap, frames, FILL_PAGE, this::fanOut);
                 fillScheduled = false;
@@ -582,7 +620,7 @@ final class Room {
                     afterOffer();
                 }
             }
-        });
+        }));
         if (!found.isEmpty()) {
             chat.meters().gapFilled(found.size());
             LOG.log(Level.FINE, "{0}: filled {1} message(s) after {2}", new Object[] {name, found.size(), gap.after()});

@@ -25,6 +25,8 @@ final class GatedStore implements HistoryStore {
     private volatile CountDownLatch gate;
     private volatile boolean failing;
     private final java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger fills = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile java.util.concurrent.CompletableFuture<Void> decided; // set: appends are stored, but said so only once it completes
 
     /** The next welcome read reads, then waits until {@link #open}; returns a latch counted down once it waits. */
     CountDownLatch closeAfterRead() {
@@ -75,9 +77,26 @@ final class GatedStore implements HistoryStore {
         return memory.rooms(after, limit);
     }
 
+    /**
+     * From now on an append is in the store at once (a read finds it), but the stage that
+     * says so completes only when the returned future does: the moment between a commit
+     * and its completion, held open.
+     */
+    java.util.concurrent.CompletableFuture<Void> holdDecisions() {
+        decided = new java.util.concurrent.CompletableFuture<>();
+        return decided;
+    }
+
     @Override
     public CompletionStage<Appended> append(String room, Append entry) {
-        return memory.append(room, entry);
+        java.util.concurrent.CompletableFuture<Void> hold = decided;
+        CompletionStage<Appended> stored = memory.append(room, entry);
+        return hold == null ? stored : stored.thenCombine(hold, (appended, released) -> appended);
+    }
+
+    /** How many gap fills and resyncs ({@code following}) read the store. */
+    int fills() {
+        return fills.get();
     }
 
     /** How many welcome reads ({@code before}, {@code after}) were asked of the store. */
@@ -94,6 +113,7 @@ final class GatedStore implements HistoryStore {
 
     @Override
     public List<Logged> following(String room, long since, int limit) {
+        fills.incrementAndGet();
         return memory.following(room, since, limit);
     }
 

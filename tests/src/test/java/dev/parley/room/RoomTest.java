@@ -61,6 +61,36 @@ class RoomTest {
     }
 
     @Test
+    void aFillThatFindsAPostBeforeItsAckWaitsForTheAck() throws Exception {
+        ChatFixture.Client ada = chat.member("lobby", "ada");
+        ChatFixture.Client bob = chat.member("lobby", "bob");
+        ada.peer().next(); // bob joined
+        java.util.concurrent.CompletableFuture<Void> decided = chat.store.holdDecisions();
+
+        ada.send("{\"type\":\"message\",\"text\":\"mine\",\"cid\":\"c1\"}");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (chat.store.lastSeq("lobby") < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        assertEquals(1, chat.store.lastSeq("lobby"), "stored, its completion held");
+        // a resync (another node got further, the broker was away) reads seq 1 before ada's ack is out
+        chat.registry.active("lobby").resync();
+        while (chat.store.fills() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        assertEquals(1, chat.store.fills(), "the resync read the store");
+        assertNull(ada.peer().poll(300), "nothing for the sender before its ack");
+
+        decided.complete(null);
+        assertEquals("{\"type\":\"ack\",\"cid\":\"c1\",\"seq\":1}", ada.peer().next());
+        assertTrue(ada.peer().next().contains("\"seq\":1,\"user\":\"ada\",\"text\":\"mine\""));
+        assertTrue(bob.peer().next().contains("\"text\":\"mine\""));
+        ada.send("{\"type\":\"message\",\"text\":\"next\"}");
+        assertTrue(ada.peer().next().contains("\"seq\":2"), "seq 1 came once");
+        assertTrue(bob.peer().next().contains("\"seq\":2"), "seq 1 came once");
+    }
+
+    @Test
     void aDepartureIsHeardOnceWhateverSaysSo() throws Exception {
         ChatFixture.Client ada = chat.member("lobby", "ada");
         ChatFixture.Client bob = chat.member("lobby", "bob");
