@@ -42,6 +42,17 @@ public interface Broker extends AutoCloseable {
     }
 
     /**
+     * As {@link #claim(String, String, String, String)}, answering with the first
+     * {@code names} of the room's names (in {@link #ORDER}) rather than all: a join of a
+     * large room reads a page, not the room.
+     */
+    default Claim claim(String room, String user, String key, String presented, int names) {
+        Claim claim = claim(room, user, key, presented);
+        return claim.users().size() <= names ? claim
+                : new Claim(false, claim.users().subList(0, names), claim.count(), claim.first(), claim.tookOver());
+    }
+
+    /**
      * Gives back one connection's claim of this node. The stage completes with the room's
      * member count after it (across nodes) if that was the user's last connection in the
      * room, with -1 if it was not (or held nothing), or fails when the broker cannot
@@ -54,6 +65,33 @@ public interface Broker extends AutoCloseable {
 
     /** The names of the room's members, on every node, sorted. */
     List<String> members(String room);
+
+    /**
+     * A page of the room's names, on every node: at most {@code limit} after {@code after}
+     * (null: from the first) in {@link #ORDER}, the room's count, and whether more follow.
+     */
+    Names members(String room, String after, int limit);
+
+    /**
+     * The order of names everywhere (welcome, pages, presence lists): by code point, as
+     * Redis orders a sorted set's members (their UTF-8 bytes), so that a page's {@code after}
+     * means the same on every node. It differs from {@link String#compareTo} only for
+     * characters above U+FFFF against those from U+E000.
+     */
+    java.util.Comparator<String> ORDER = (a, b) -> {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int x = a.codePointAt(i);
+            int y = b.codePointAt(j);
+            if (x != y) {
+                return Integer.compare(x, y);
+            }
+            i += Character.charCount(x);
+            j += Character.charCount(y);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    };
 
     /** The rooms with members, on every node, with their counts, sorted by name. */
     List<Outbound.RoomCount> occupancy();
@@ -93,6 +131,10 @@ public interface Broker extends AutoCloseable {
         public Claim(boolean taken, List<String> users, int count, boolean first) {
             this(taken, users, count, first, false);
         }
+    }
+
+    /** A page of a room's names: {@code users} in {@link #ORDER}, the room's {@code count}, and whether {@code more} follow. */
+    record Names(List<String> users, int count, boolean more) {
     }
 
     /** Receives the events other nodes publish, and hears when some may have been missed. */

@@ -4,7 +4,8 @@ package dev.parley.broker;
  * What a node publishes for the others: an encoded frame and what they need to route it.
  *
  * @param kind  what it is
- * @param seq   a message's seq; for a tail, the last seq its node delivered in the room; else 0
+ * @param seq   a message's seq; for a tail, the last seq its node delivered in the room; for
+ *              joined and left, the room's count after it (over every node); else 0
  * @param user  who joined, left or types; for a direct message the recipient; for a kick who is removed
  * @param frame the frame as the clients get it, encoded once by the node it came from
  */
@@ -25,7 +26,9 @@ public record Event(Kind kind, long seq, String user, String frame) {
          * {@code ban}), until {@code seq} in epoch ms ({@code Long.MAX_VALUE}: for ever; 0:
          * lifted): every node's room updates what it enforces, and a ban closes the user's connections.
          */
-        SANCTION('s');
+        SANCTION('s'),
+        /** A large room's coalesced {@code presence} frame: this node's own, never published. */
+        PRESENCE('q');
 
         final char code;
 

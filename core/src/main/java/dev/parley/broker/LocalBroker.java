@@ -14,7 +14,7 @@ import java.util.concurrent.CompletionStage;
 /** One node alone: presence in this process, nothing to publish to. */
 public final class LocalBroker implements Broker {
     private final boolean sharedNames;
-    /** Room to user to the user's connections; guarded by this; sorted, as occupancy answers. */
+    /** Room to user (in {@link Broker#ORDER}) to the user's connections; guarded by this; sorted, as occupancy answers. */
     private final Map<String, TreeMap<String, Integer>> rooms = new TreeMap<>();
     /** Room to user to the key kept with the user's claim; guarded by this; gone with the user. */
     private final Map<String, Map<String, String>> keys = new HashMap<>();
@@ -40,8 +40,13 @@ public final class LocalBroker implements Broker {
     }
 
     @Override
-    public synchronized Claim claim(String room, String user, String key, String presented) {
-        TreeMap<String, Integer> users = rooms.computeIfAbsent(room, r -> new TreeMap<>());
+    public Claim claim(String room, String user, String key, String presented) {
+        return claim(room, user, key, presented, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public synchronized Claim claim(String room, String user, String key, String presented, int names) {
+        TreeMap<String, Integer> users = rooms.computeIfAbsent(room, r -> new TreeMap<>(ORDER));
         Integer connections = users.get(user);
         Map<String, String> kept = keys.get(room);
         boolean tookOver = false;
@@ -57,7 +62,18 @@ public final class LocalBroker implements Broker {
         if (key != null) {
             keys.computeIfAbsent(room, r -> new HashMap<>()).put(user, key);
         }
-        return new Claim(false, new ArrayList<>(users.keySet()), users.size(), connections == null, tookOver);
+        return new Claim(false, first(users.keySet(), names), users.size(), connections == null, tookOver);
+    }
+
+    private static List<String> first(java.util.Collection<String> names, int limit) {
+        List<String> page = new ArrayList<>(Math.min(names.size(), limit));
+        for (String name : names) {
+            if (page.size() == limit) {
+                break;
+            }
+            page.add(name);
+        }
+        return page;
     }
 
     @Override
@@ -92,6 +108,19 @@ public final class LocalBroker implements Broker {
     public synchronized List<String> members(String room) {
         TreeMap<String, Integer> users = rooms.get(room);
         return users == null ? List.of() : List.copyOf(users.keySet());
+    }
+
+    @Override
+    public synchronized Names members(String room, String after, int limit) {
+        TreeMap<String, Integer> users = rooms.get(room);
+        if (users == null) {
+            return new Names(List.of(), 0, false);
+        }
+        java.util.NavigableSet<String> following = after == null ? users.navigableKeySet()
+                : users.navigableKeySet().tailSet(after, false);
+        List<String> page = first(following, limit + 1);
+        boolean more = page.size() > limit;
+        return new Names(more ? page.subList(0, limit) : page, users.size(), more);
     }
 
     @Override

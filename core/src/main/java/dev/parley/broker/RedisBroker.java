@@ -20,7 +20,8 @@ import java.util.logging.Logger;
  * <p>Keys, under the cluster's name {@code P}: {@code P:members:<room>} (hash: user to
  * the nodes holding it, one entry per connection, space separated: one node, once, unless
  * identity lets a user hold several connections), {@code P:rooms} (hash: room to member
- * count), {@code P:resume:<room>} (hash: user to the key that takes its name back, gone
+ * count), {@code P:names:<room>} (sorted set of the same users, score 0: in code point
+ * order, for pages of names), {@code P:resume:<room>} (hash: user to the key that takes its name back, gone
  * with the user), {@code P:node:<id>} (set of "room\nuser" the node holds), {@code P:nodes}
  * (sorted set: node to the time its liveness runs out, Redis' own clock). Claims,
  * releases and the reaping of a dead node are Lua scripts ({@link RedisScripts}), so
@@ -104,7 +105,12 @@ public final class RedisBroker implements Broker {
 
     @Override
     public Claim claim(String room, String user, String key, String presented) {
-        return presence.claim(room, user, key, presented);
+        return presence.claim(room, user, key, presented, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public Claim claim(String room, String user, String key, String presented, int names) {
+        return presence.claim(room, user, key, presented, names);
     }
 
     @Override
@@ -120,6 +126,11 @@ public final class RedisBroker implements Broker {
     @Override
     public List<String> members(String room) {
         return presence.members(room);
+    }
+
+    @Override
+    public Names members(String room, String after, int limit) {
+        return presence.members(room, after, limit);
     }
 
     @Override

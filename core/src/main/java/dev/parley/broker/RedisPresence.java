@@ -1,6 +1,7 @@
 package dev.parley.broker;
 
 import dev.parley.broker.Broker.Claim;
+import dev.parley.broker.Broker.Names;
 import dev.parley.config.ClusterConfig;
 import dev.parley.protocol.Outbound;
 import io.lettuce.core.ScriptOutputType;
@@ -37,10 +38,10 @@ final class RedisPresence {
     }
 
     /** As {@link Broker#claim(String, String, String, String)}. */
-    Claim claim(String room, String user, String key, String presented) {
+    Claim claim(String room, String user, String key, String presented, int names) {
         List<Object> answer = link.call(() -> link.sync().eval(RedisScripts.CLAIM, ScriptOutputType.MULTI, new String[0],
                 prefix, room, user, node, sharedNames ? "1" : "0", key == null ? "" : key,
-                presented == null ? "" : presented));
+                presented == null ? "" : presented, String.valueOf(names == Integer.MAX_VALUE ? -1 : names)));
         if (((Number) answer.get(0)).intValue() == 0) {
             return Claim.TAKEN;
         }
@@ -49,7 +50,6 @@ final class RedisPresence {
         for (int i = 4; i < answer.size(); i++) {
             users.add(String.valueOf(answer.get(i)));
         }
-        users.sort(null);
         return new Claim(false, users, ((Number) answer.get(1)).intValue(), ((Number) answer.get(2)).intValue() == 1,
                 ((Number) answer.get(3)).intValue() == 1);
     }
@@ -78,11 +78,20 @@ final class RedisPresence {
         return false;
     }
 
-    /** As {@link Broker#members}: the members hash's users (each with the nodes that hold it). */
+    /** As {@link Broker#members(String)}: the room's sorted set of names. */
     List<String> members(String room) {
-        List<String> users = new ArrayList<>(link.call(() -> link.sync().hkeys(prefix + ":members:" + room)));
-        users.sort(null);
-        return users;
+        List<Object> answer = link.call(() -> link.sync().eval(RedisScripts.NAMES, ScriptOutputType.MULTI,
+                new String[0], prefix, room, "", "-1"));
+        return answer.stream().skip(1).map(String::valueOf).toList();
+    }
+
+    /** As {@link Broker#members(String, String, int)}: a page of the sorted set, and the count. */
+    Names members(String room, String after, int limit) {
+        List<Object> answer = link.call(() -> link.sync().eval(RedisScripts.NAMES, ScriptOutputType.MULTI,
+                new String[0], prefix, room, after == null ? "" : after, String.valueOf(limit + 1)));
+        List<String> page = answer.stream().skip(1).map(String::valueOf).toList();
+        boolean more = page.size() > limit;
+        return new Names(more ? page.subList(0, limit) : page, ((Number) answer.get(0)).intValue(), more);
     }
 
     /** As {@link Broker#occupancy}. */

@@ -23,6 +23,8 @@ final class RedisScripts {
     static final String REAP = script("now", "holders", "remove", "reap");
     /** Removes what this node held, as it leaves; {@code leave.lua}. */
     static final String LEAVE = script("holders", "remove", "leave");
+    /** A page of a room's names, and its count; {@code names.lua}. */
+    static final String NAMES = script("holders", "names");
     /** Writes this node's members again when Redis is back; {@code restore.lua}. */
     static final String RESTORE = script("now", "holders", "remove", "restore");
 

@@ -38,15 +38,19 @@ import javax.management.ObjectName;
  * @param trustedProxies whose {@code Forwarded} and {@code X-Forwarded-*} headers name the client
  *                      ({@link Forwarding}); none by default
  * @param api           the server API for the application behind Parley
+ * @param presenceLimit  a room with more users than this (over every node) is large: its presence
+ *                      is coalesced into {@code presence} frames and its {@code welcome} names a
+ *                      page of its users (docs/PROTOCOL.md, "Large rooms"); 0 for never
  */
 public record ParleyConfig(String host, int port, int maxFrameBytes, Duration idleTimeout, int sendQueue,
                            int sendBuffer, int recoveryCap, int rateLimit, Duration requestTimeout,
                            AllowedOrigins allowedOrigins, int maxConnections, int maxConnectionsPerIp,
                            StoreConfig store, ClusterConfig cluster, boolean jsonLogs, OpsConfig ops,
                            IdentityConfig identity, TlsConfig tls, boolean portableSends,
-                           TrustedProxies trustedProxies, ApiConfig api) {
+                           TrustedProxies trustedProxies, ApiConfig api, int presenceLimit) {
 
     public static final int MIN_RECOVERY_CAP = 1000;
+    public static final int DEFAULT_PRESENCE_LIMIT = 200;
     public static final int BURST_SECONDS = 5;
     public static final int DEFAULT_SEND_BUFFER = 1024 * 1024;
     /** Where the descriptor limit cannot be read (not a Unix JVM). */
@@ -100,7 +104,13 @@ public record ParleyConfig(String host, int port, int maxFrameBytes, Duration id
                 TlsConfig.from(s),
                 s.choice("PARLEY_WEBSOCKET_SEND", "fast", "fast", "portable").equals("portable"),
                 s.trustedProxies("PARLEY_TRUSTED_PROXIES"),
-                ApiConfig.from(s));
+                ApiConfig.from(s),
+                s.integer("PARLEY_PRESENCE_LIMIT", DEFAULT_PRESENCE_LIMIT, 0, 10_000_000));
+    }
+
+    /** Whether a room of {@code users} (over every node) is large. */
+    public boolean large(int users) {
+        return presenceLimit > 0 && users > presenceLimit;
     }
 
     /** Cluster mode's settings, checked against the store: the nodes must share a database. */
@@ -153,7 +163,8 @@ public record ParleyConfig(String host, int port, int maxFrameBytes, Duration id
                 + sendQueue + " frames or " + sendBuffer / 1024 + " KiB, recovery cap " + recoveryCap + ", rate limit "
                 + (rateLimit == 0 ? "off" : rateLimit + " frames/s") + ", connections at most " + maxConnections
                 + (descriptors > 0 ? " (this process may open " + descriptors + " descriptors)" : "")
-                + (maxConnectionsPerIp == 0 ? "" : " (" + maxConnectionsPerIp + " per address)") + ", origins: "
-                + allowedOrigins;
+                + (maxConnectionsPerIp == 0 ? "" : " (" + maxConnectionsPerIp + " per address)")
+                + (presenceLimit == 0 ? ", presence per member" : ", presence coalesced above " + presenceLimit + " users")
+                + ", origins: " + allowedOrigins;
     }
 }

@@ -105,6 +105,13 @@ public sealed interface Inbound {
         }
     }
 
+    /** Parley's addition: a page of the room's names after {@code after} (null: from the first). */
+    record Members(String after, int limit) implements Inbound {
+        public InboundType type() {
+            return InboundType.MEMBERS;
+        }
+    }
+
     record Rooms() implements Inbound {
         public InboundType type() {
             return InboundType.ROOMS;

@@ -35,6 +35,10 @@ public final class InboundDecoder {
     public static final int MAX_CID = 64;
     public static final int MAX_LIMIT = 100;
     public static final int DEFAULT_LIMIT = 50;
+    /** {@code members}: the most names a page may ask for, the default, and the longest {@code after}. */
+    public static final int MAX_MEMBERS = 500;
+    public static final int DEFAULT_MEMBERS = 100;
+    static final int MAX_AFTER = 128;
     public static final int MAX_EMOJI = 16;
     /** The longest mute or timed ban: 30 days. */
     public static final long MAX_SANCTION_SECONDS = 2_592_000;
@@ -104,6 +108,8 @@ public final class InboundDecoder {
                 return new Inbound.History(nonNegative(json, "before", type, cid), limit(json, cid));
             case ROOMS:
                 return new Inbound.Rooms();
+            case MEMBERS:
+                return new Inbound.Members(after(json, cid), membersLimit(json, cid));
             case PING:
                 if (!allValid(json)) {
                     throw new ProtocolException(BAD_JSON, "Strings must be valid Unicode (no unpaired surrogates).",
@@ -363,6 +369,32 @@ public final class InboundDecoder {
         if (n.isEmpty() || n.getAsLong() < 1 || n.getAsLong() > MAX_LIMIT) {
             throw new ProtocolException(BAD_JSON, "limit must be an integer from 1 to " + MAX_LIMIT + ".",
                     InboundType.HISTORY, cid);
+        }
+        return (int) n.getAsLong();
+    }
+
+    /** {@code members.after}: absent, null, or a string of at most {@value #MAX_AFTER} characters, a name or not. */
+    private static String after(JsonObject json, String cid) throws ProtocolException {
+        JsonValue value = json.get("after");
+        if (value == null || value == JsonValue.NULL) {
+            return null;
+        }
+        if (!(value instanceof JsonString) || ((JsonString) value).getString().length() > MAX_AFTER) {
+            throw new ProtocolException(BAD_JSON, "after must be a string of at most " + MAX_AFTER + " characters.",
+                    InboundType.MEMBERS, cid);
+        }
+        return ((JsonString) value).getString();
+    }
+
+    private static int membersLimit(JsonObject json, String cid) throws ProtocolException {
+        JsonValue value = json.get("limit");
+        if (value == null || value == JsonValue.NULL) {
+            return DEFAULT_MEMBERS;
+        }
+        OptionalLong n = integer(value);
+        if (n.isEmpty() || n.getAsLong() < 1 || n.getAsLong() > MAX_MEMBERS) {
+            throw new ProtocolException(BAD_JSON, "limit must be an integer from 1 to " + MAX_MEMBERS + ".",
+                    InboundType.MEMBERS, cid);
         }
         return (int) n.getAsLong();
     }

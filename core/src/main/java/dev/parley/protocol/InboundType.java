@@ -23,14 +23,16 @@ public enum InboundType {
     UNMUTE("unmute"),
     UNBAN("unban"),
     /** Parley's addition: a fresh token. */
-    AUTH("auth");
+    AUTH("auth"),
+    /** Parley's addition: a page of the room's names (large rooms). */
+    MEMBERS("members");
 
     private static final Map<String, InboundType> BY_WIRE_NAME = Map.ofEntries(
             Map.entry("join", JOIN), Map.entry("message", MESSAGE), Map.entry("direct", DIRECT),
             Map.entry("typing", TYPING), Map.entry("history", HISTORY), Map.entry("rooms", ROOMS),
             Map.entry("ping", PING), Map.entry("auth", AUTH), Map.entry("edit", EDIT), Map.entry("delete", DELETE),
             Map.entry("react", REACT), Map.entry("read", READ), Map.entry("mute", MUTE), Map.entry("ban", BAN),
-            Map.entry("unmute", UNMUTE), Map.entry("unban", UNBAN));
+            Map.entry("unmute", UNMUTE), Map.entry("unban", UNBAN), Map.entry("members", MEMBERS));
 
     private final String wireName;
 
@@ -52,7 +54,8 @@ public enum InboundType {
      * then it is not answered on the thread that read it.
      */
     public boolean mayWait() {
-        return this == JOIN || this == HISTORY || this == ROOMS || this == DIRECT || this == AUTH // auth: a key fetch
+        return this == JOIN || this == HISTORY || this == ROOMS || this == MEMBERS || this == DIRECT
+                || this == AUTH // auth: a key fetch
                 || this == MUTE || this == BAN || this == UNMUTE || this == UNBAN;
     }
 

@@ -7,7 +7,7 @@ import java.util.List;
 /** A server frame. {@link OutboundEncoder} is the only place that turns these into JSON. */
 public sealed interface Outbound permits Logged, Outbound.Welcome, Outbound.Joined, Outbound.Left,
         Outbound.Ack, Outbound.AuthAck, Outbound.Read, Outbound.Direct, Outbound.Typing, Outbound.History, Outbound.Rooms, Outbound.Pong,
-        Outbound.Error {
+        Outbound.Error, Outbound.Presence, Outbound.Members {
 
     /** {@code recovered} is null when the join had no {@code since}. */
     /** {@code resume}: this connection's secret for taking its name back (none with identity on), or null. */
@@ -15,12 +15,28 @@ public sealed interface Outbound permits Logged, Outbound.Welcome, Outbound.Join
      * {@code read}: the user's kept read position in the room (1.1), 0 when none;
      * {@code moderator}: Parley's addition, whether the user moderates the room (its token's {@code mod} claim).
      */
+    /**
+     * {@code count} above 0: the room is large (docs/PROTOCOL.md, "Large rooms"), {@code users}
+     * is its first page of names, and {@code usersMore} says whether more follow.
+     */
     record Welcome(String room, String user, List<String> users, List<? extends Logged> history, Boolean recovered,
-                   String resume, long read, boolean moderator) implements Outbound {
+                   String resume, long read, boolean moderator, int count, boolean usersMore) implements Outbound {
         public Welcome(String room, String user, List<String> users, List<? extends Logged> history, Boolean recovered,
                        String resume) {
-            this(room, user, users, history, recovered, resume, 0, false);
+            this(room, user, users, history, recovered, resume, 0, false, 0, false);
         }
+    }
+
+    /**
+     * Parley's addition for large rooms: who came and went since the last one (at most
+     * {@code LISTED} names each, {@code more} counting the changes not listed), and the count now.
+     */
+    record Presence(String room, int count, List<String> joined, List<String> left, int more, Instant ts)
+            implements Outbound {
+    }
+
+    /** Parley's addition: the answer to {@code members}, a page of the room's names. */
+    record Members(String room, List<String> users, int count, boolean more) implements Outbound {
     }
 
     record Joined(String room, String user, int count, Instant ts) implements Outbound {

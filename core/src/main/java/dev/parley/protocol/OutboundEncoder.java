@@ -100,9 +100,7 @@ public final class OutboundEncoder {
         } else if (frame instanceof Outbound.Welcome) {
             Outbound.Welcome welcome = (Outbound.Welcome) frame;
             json.write("type", "welcome").write("room", welcome.room()).write("user", welcome.user());
-            json.writeStartArray("users");
-            welcome.users().forEach(json::write);
-            json.writeEnd();
+            writeNames(json, "users", welcome.users());
             writeMessages(json, "history", welcome.history());
             if (welcome.recovered() != null) {
                 json.write("recovered", welcome.recovered());
@@ -114,6 +112,18 @@ public final class OutboundEncoder {
             if (welcome.resume() != null) {
                 json.write("resume", welcome.resume());
             }
+            if (welcome.count() > 0) {
+                json.write("count", welcome.count()).write("users_more", welcome.usersMore());
+            }
+        } else if (frame instanceof Outbound.Presence presence) {
+            json.write("type", "presence").write("room", presence.room()).write("count", presence.count());
+            writeNames(json, "joined", presence.joined());
+            writeNames(json, "left", presence.left());
+            json.write("more", presence.more()).write("ts", timestamp(presence.ts()));
+        } else if (frame instanceof Outbound.Members members) {
+            json.write("type", "members").write("room", members.room());
+            writeNames(json, "users", members.users());
+            json.write("count", members.count()).write("more", members.more());
         } else if (frame instanceof Outbound.Direct) {
             Outbound.Direct direct = (Outbound.Direct) frame;
             json.write("type", "direct").write("room", direct.room()).write("from", direct.from())
@@ -186,6 +196,12 @@ public final class OutboundEncoder {
                     .write("user", react.user()).write("emoji", react.emoji()).write("on", react.on())
                     .write("ts", timestamp(react.ts()));
         }
+    }
+
+    private static void writeNames(JsonGenerator json, String member, List<String> names) {
+        json.writeStartArray(member);
+        names.forEach(json::write);
+        json.writeEnd();
     }
 
     private static void writeMessages(JsonGenerator json, String member, List<? extends Logged> entries) {

@@ -12,6 +12,7 @@ final class Commands {
     private static final Direct DIRECT = new Direct();
     private static final History HISTORY = new History();
     private static final ListRooms ROOMS = new ListRooms();
+    private static final ListMembers MEMBERS = new ListMembers();
     private static final Auth AUTH = new Auth();
     private static final Read READ = new Read();
     private static final Moderate MODERATE = new Moderate();
@@ -34,6 +35,8 @@ final class Commands {
             HISTORY.run(connection, history);
         } else if (inbound instanceof Inbound.Rooms rooms) {
             ROOMS.run(connection, rooms);
+        } else if (inbound instanceof Inbound.Members members) {
+            MEMBERS.run(connection, members);
         } else if (inbound instanceof Inbound.Moderate moderate) {
             MODERATE.run(connection, moderate);
         } else if (inbound instanceof Inbound.Read read) {

@@ -29,6 +29,8 @@ import java.util.OptionalLong;
  * the connection {@code OPEN}, so the client may try another name.
  */
 final class Join implements Command<Inbound.Join> {
+    /** The names a large room's {@code welcome} carries: its first page. */
+    static final int WELCOME_NAMES = 100;
 
     @Override
     public void run(Connection connection, Inbound.Join asked) throws ProtocolException {
@@ -61,9 +63,11 @@ final class Join implements Command<Inbound.Join> {
                 throw new ProtocolException(FORBIDDEN, Sanctions.banned(banned), InboundType.JOIN, null);
             }
             String resume = verified == null ? Resume.secret() : null; // names are shared with identity on
+            int limit = chat.config().presenceLimit();
             Broker.Claim claim = chat.broker().claim(connection.roomName(), user,
                     resume == null ? null : Resume.key(resume),
-                    resume == null || join.resume() == null ? null : Resume.key(join.resume()));
+                    resume == null || join.resume() == null ? null : Resume.key(join.resume()),
+                    limit == 0 ? Integer.MAX_VALUE : Math.max(limit, WELCOME_NAMES)); // every name unless the room is large
             if (claim.taken()) {
                 throw new ProtocolException(NAME_TAKEN, "The name \"" + user + "\" is in use in this room.",
                         InboundType.JOIN, null);
@@ -73,7 +77,7 @@ final class Join implements Command<Inbound.Join> {
                 tookOver(chat, joined, user, connection);
             }
             long position = joined.position();
-            Outbound.Welcome welcome = welcome(connection, user, join, claim.users(), resume);
+            Outbound.Welcome welcome = welcome(connection, user, join, claim, resume);
             List<? extends Logged> history = welcome.history();
             long newest = history.isEmpty() ? 0 : history.get(history.size() - 1).seq();
             long sinceSeen = Boolean.TRUE.equals(welcome.recovered()) ? join.since().getAsLong() : 0;
@@ -114,7 +118,7 @@ final class Join implements Command<Inbound.Join> {
     }
 
     /** The welcome: what was missed after {@code since} if the store still has all of it, else the newest messages. */
-    private static Outbound.Welcome welcome(Connection connection, String user, Inbound.Join join, List<String> users,
+    private static Outbound.Welcome welcome(Connection connection, String user, Inbound.Join join, Broker.Claim claim,
             String resume) {
         Chat chat = connection.chat();
         String room = connection.roomName();
@@ -129,7 +133,10 @@ final class Join implements Command<Inbound.Join> {
         if (history == null) {
             history = chat.welcomeReads().newest(room, Chat.WELCOME_HISTORY);
         }
+        boolean large = chat.config().large(claim.count());
+        List<String> users = large && claim.users().size() > WELCOME_NAMES ? claim.users().subList(0, WELCOME_NAMES)
+                : claim.users();
         return new Outbound.Welcome(room, user, users, history, recovered, resume, chat.store().readPosition(room, user),
-                connection.moderates());
+                connection.moderates(), large ? claim.count() : 0, large && claim.count() > users.size());
     }
 }

@@ -110,7 +110,7 @@ final class Members {
                 case MESSAGE -> event.seq() <= floor;
                 case JOINED -> welcome.users().contains(event.user());
                 case LEFT -> !welcome.users().contains(event.user());
-                case TYPING, DIRECT, TAIL, KICK, CLOSED, REPLACED, READ, SANCTION -> false;
+                case TYPING, DIRECT, TAIL, KICK, CLOSED, REPLACED, READ, SANCTION, PRESENCE -> false;
             };
             if (!known) {
                 taken = outbox.offer(Frame.of(event.frame()));

@@ -223,7 +223,7 @@ final class Room {
      * held for it is closed as a slow consumer once it is in.
      */
     boolean admit(Connection connection, String welcome, Outbound.Welcome content, long floor, int count, boolean first) {
-        Event joined = first ? Event.of(Event.Kind.JOINED, connection.name(),
+        Event joined = first ? new Event(Event.Kind.JOINED, count, connection.name(),
                 chat.encoder().encode(new Outbound.Joined(name, connection.name(), count, Instant.now()))) : null;
         Members.Admitted admitted;
         List<Connection> slow = null;
@@ -235,7 +235,7 @@ final class Room {
             }
             if (joined != null) {
                 chat.store().note(name, joined.frame()); // before anyone here hears it, so before what they answer
-                slow = members.broadcast(joined, connection);
+                slow = announce(joined, connection);
             }
         }
         departSlow(slow);
@@ -277,11 +277,12 @@ final class Room {
     /** Tells this node's members and the other nodes that {@code user} left, {@code count} remaining. */
     void left(String user, int count) {
         forgetRead(user);
-        Event left = Event.of(Event.Kind.LEFT, user, chat.encoder().encode(new Outbound.Left(name, user, count, Instant.now())));
+        Event left = new Event(Event.Kind.LEFT, count, user,
+                chat.encoder().encode(new Outbound.Left(name, user, count, Instant.now())));
         chat.store().note(name, left.frame()); // before anyone hears it, so before what they answer
         List<Connection> slow;
         synchronized (this) {
-            slow = members.broadcast(left, null);
+            slow = announce(left, null);
         }
         departSlow(slow);
         chat.broker().publish(name, left);
@@ -401,7 +402,17 @@ final class Room {
                         afterOffer();
                     }
                 }
-                case JOINED, LEFT, TYPING, READ -> {
+                case JOINED, LEFT -> {
+                    List<Connection> slow;
+                    synchronized (this) {
+                        slow = announce(event, null);
+                    }
+                    departSlow(slow);
+                }
+                case PRESENCE -> {
+                    // a node's own: never published
+                }
+                case TYPING, READ -> {
                     List<Connection> slow;
                     synchronized (this) {
                         slow = members.broadcast(event, null);
@@ -446,6 +457,73 @@ final class Room {
         }
         departSlow(slow);
         chat.broker().publish(name, event);
+    }
+
+    // ---- presence: a frame per change in a small room, coalesced in a large one ----
+
+    /** How often a large room's {@code presence} frame goes out at most. */
+    static final long PRESENCE_INTERVAL_MILLIS = 1000;
+
+    private final PresenceBatch presence = new PresenceBatch(); // guarded by this
+    private long presenceSentAt = Long.MIN_VALUE / 2;           // guarded by this; ms of System.nanoTime
+    private int presenceSaid = -1;                              // guarded by this; the count the last frame said
+    private boolean presenceScheduled;                          // guarded by this
+
+    /**
+     * Caller holds the monitor. A user came or went ({@code change}, its seq the room's
+     * count after it over every node): in a room that is not large its frame goes to every
+     * member but {@code except}, after any coalesced frame still waiting; in a large one it
+     * waits for the next {@code presence} frame, at most one a second.
+     *
+     * @return the members whose queue was full, or null
+     */
+    private List<Connection> announce(Event change, Connection except) {
+        int count = (int) change.seq();
+        if (!chat.config().large(count)) {
+            List<Connection> slow = flushPresence();
+            List<Connection> more = members.broadcast(change, except);
+            presenceSaid = count;
+            if (slow == null || more == null) {
+                return slow == null ? more : slow;
+            }
+            slow.addAll(more);
+            return slow;
+        }
+        if (change.kind() == Event.Kind.JOINED) {
+            presence.joined(change.user(), count);
+        } else {
+            presence.left(change.user(), count);
+        }
+        if (!presenceScheduled) {
+            presenceScheduled = true;
+            long delay = Math.max(0, presenceSentAt + PRESENCE_INTERVAL_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime()));
+            chat.threads().schedule(() -> chat.threads().work().execute(this::sendPresence), delay);
+        }
+        return null;
+    }
+
+    /** Caller holds the monitor: the coalesced frame, if a change waits (and it says something new). */
+    private List<Connection> flushPresence() {
+        if (!presence.waiting()) {
+            return null;
+        }
+        Outbound.Presence frame = presence.take(name, Instant.now());
+        presenceSentAt = TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+        if (frame.joined().isEmpty() && frame.left().isEmpty() && frame.more() == 0 && frame.count() == presenceSaid) {
+            return null; // what came went again
+        }
+        presenceSaid = frame.count();
+        return members.broadcast(new Event(Event.Kind.PRESENCE, 0, "", chat.encoder().encode(frame)), null);
+    }
+
+    /** On the work pool, a second after the last frame at most: what waits goes out. */
+    private void sendPresence() {
+        List<Connection> slow;
+        synchronized (this) {
+            presenceScheduled = false;
+            slow = flushPresence();
+        }
+        departSlow(slow);
     }
 
     // ---- read positions: at most one read frame a second per user, never going back ----

@@ -280,7 +280,7 @@ public class RoomRegistry implements Rooms, Broker.Listener {
             active.left(user, count);
         } else {
             String frame = chat.encoder().encode(new Outbound.Left(room, user, count, Instant.now()));
-            chat.broker().publish(room, Event.of(Event.Kind.LEFT, user, frame));
+            chat.broker().publish(room, new Event(Event.Kind.LEFT, count, user, frame));
             chat.store().note(room, frame);
         }
     }

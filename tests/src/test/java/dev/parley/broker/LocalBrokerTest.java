@@ -66,4 +66,23 @@ class LocalBrokerTest {
         assertEquals(new Broker.Claim(false, List.of("ann"), 1, true, false), broker.claim("lobby", "ann", "k5", "k4"),
                 "a key does not outlive its user's claim: a plain first claim");
     }
+
+    @Test
+    void aClaimAnswersAPageOfNamesAndMembersPagesThemInCodePointOrder() throws Exception {
+        LocalBroker broker = new LocalBroker();
+        for (String user : List.of("dan", "\uD83D\uDE00", "ann", "\uFB01", "cy", "bob")) {
+            broker.claim("lobby", user);
+        }
+        Broker.Claim claim = broker.claim("lobby", "eve", null, null, 3);
+        assertEquals(List.of("ann", "bob", "cy"), claim.users(), "the first three");
+        assertEquals(7, claim.count());
+
+        assertEquals(new Broker.Names(List.of("dan", "eve"), 7, true), broker.members("lobby", "cy", 2));
+        assertEquals(new Broker.Names(List.of("\uFB01", "\uD83D\uDE00"), 7, false), broker.members("lobby", "eve", 5),
+                "U+FB01 before U+1F600, as Redis orders their bytes");
+        assertEquals(new Broker.Names(List.of("ann"), 7, true), broker.members("lobby", null, 1));
+        assertEquals(new Broker.Names(List.of(), 0, false), broker.members("empty", null, 10));
+        release(broker, "lobby", "ann");
+        assertEquals(new Broker.Names(List.of("bob"), 6, true), broker.members("lobby", null, 1));
+    }
 }

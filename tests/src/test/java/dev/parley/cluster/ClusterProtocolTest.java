@@ -12,10 +12,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ClusterProtocolTest extends ProtocolCases {
     @RegisterExtension
-    static final ParleyCluster CLUSTER = new ParleyCluster(3);
+    static final ParleyCluster CLUSTER = new ParleyCluster(3, java.util.Map.of("PARLEY_PRESENCE_LIMIT", String.valueOf(SUITE_PRESENCE_LIMIT)));
 
     @Override
     protected URI chatUri(String room) {
         return CLUSTER.chatUri(room);
+    }
+
+    @Override
+    protected int presenceLimit() {
+        return SUITE_PRESENCE_LIMIT;
     }
 }

@@ -56,6 +56,18 @@ public abstract class ProtocolCases extends LogCases {
     /** What the suites set PARLEY_MAX_CONNECTIONS_PER_IP to (src/test/resources/arquillian.xml too). */
     public static final int SUITE_PER_ADDRESS_LIMIT = 200;
 
+    /**
+     * The server's PARLEY_PRESENCE_LIMIT, which the suites set to {@link #SUITE_PRESENCE_LIMIT}
+     * on every target they start (no other case puts that many users in one room); 0 where it
+     * is unknown, and the large room's rules are not tried.
+     */
+    protected int presenceLimit() {
+        return 0;
+    }
+
+    /** What the suites set PARLEY_PRESENCE_LIMIT to (src/test/resources/arquillian.xml too). */
+    public static final int SUITE_PRESENCE_LIMIT = 30;
+
     // ---- helpers ----
 
     private String room;
@@ -754,6 +766,65 @@ public abstract class ProtocolCases extends LogCases {
             ChatClient lurker = connect();
             lurker.closeNormally();
             ann.assertNothingPending();
+        }
+    }
+
+    /** Parley's additions, "Large rooms": above the limit, presence is coalesced and names come in pages. */
+    @Test
+    void aRoomAboveThePresenceLimitCoalescesPresenceAndPagesItsNames() {
+        int limit = presenceLimit();
+        Assumptions.assumeTrue(limit > 0, "the presence limit of this server is not known");
+        List<ChatClient> members = new ArrayList<>();
+        try {
+            for (int i = 0; i < limit; i++) {
+                members.add(join(String.format("u%02d", i)));
+            }
+            ChatClient first = members.get(0);
+            try (ChatClient big = connect()) {
+                big.send(joinFrame("v"));
+                JsonObject welcome = big.next("welcome");
+                assertEquals(limit + 1, welcome.getInt("count"));
+                assertEquals(limit + 1, welcome.getJsonArray("users").size(), "a page holds them all");
+                assertFalse(welcome.getBoolean("users_more"));
+                // up to the limit each join is version 1's joined; v's, above it, a presence frame
+                // (in a cluster the nodes' events may come in another order than the joins)
+                java.util.Set<String> joined = new java.util.TreeSet<>();
+                JsonObject presence = null;
+                while (joined.size() < limit - 1 || presence == null) {
+                    JsonObject frame = first.next();
+                    switch (frame.getString("type")) {
+                        case "joined" -> joined.add(frame.getString("user"));
+                        case "presence" -> presence = frame;
+                        default -> throw new AssertionError("unexpected " + frame);
+                    }
+                }
+                assertEquals(limit - 1, joined.size());
+                assertEquals(room, presence.getString("room"));
+                assertEquals(limit + 1, presence.getInt("count"));
+                assertEquals(List.of("v"), presence.getJsonArray("joined").getValuesAs(jakarta.json.JsonString::getString));
+                assertEquals(0, presence.getJsonArray("left").size());
+                assertEquals(0, presence.getInt("more"));
+                assertTrue(TIMESTAMP.matcher(presence.getString("ts")).matches());
+
+                big.send(Json.createObjectBuilder().add("type", "members").add("after", "u04").add("limit", 3).build());
+                JsonObject page = big.nextOf("members");
+                assertEquals(room, page.getString("room"));
+                assertEquals(List.of("u05", "u06", "u07"), page.getJsonArray("users").getValuesAs(jakarta.json.JsonString::getString));
+                assertEquals(limit + 1, page.getInt("count"));
+                assertTrue(page.getBoolean("more"));
+                big.send(Json.createObjectBuilder().add("type", "members").add("after", "u").add("limit", 500).build());
+                JsonObject rest = big.nextOf("members");
+                assertEquals(limit + 1, rest.getJsonArray("users").size());
+                assertEquals("v", rest.getJsonArray("users").getString(limit), "sorted, on every node");
+                assertFalse(rest.getBoolean("more"));
+                big.send(Json.createObjectBuilder().add("type", "members").add("limit", 0).build());
+                big.nextError("bad-json");
+            }
+            JsonObject left = first.nextOf("left");
+            assertEquals("v", left.getString("user"), "back at the limit: version 1's left");
+            assertEquals(limit, left.getInt("count"));
+        } finally {
+            members.forEach(ChatClient::close);
         }
     }
 

@@ -40,4 +40,9 @@ class DeployedProtocolIT extends ProtocolCases {
     protected boolean anEmptyRoomIsRefusedAtTheHandshake() {
         return "liberty".equals(System.getProperty("arquillian.launch"));
     }
+
+    @Override
+    protected int presenceLimit() {
+        return SUITE_PRESENCE_LIMIT;
+    }
 }

@@ -32,4 +32,9 @@ class DeployedProtocolOverHttpIT extends ProtocolCases {
     protected int perAddressLimit() {
         return SUITE_PER_ADDRESS_LIMIT;
     }
+
+    @Override
+    protected int presenceLimit() {
+        return SUITE_PRESENCE_LIMIT;
+    }
 }

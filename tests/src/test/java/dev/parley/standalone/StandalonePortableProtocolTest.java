@@ -21,7 +21,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class StandalonePortableProtocolTest extends ProtocolCases {
     @RegisterExtension
     static final StandaloneParley SERVER = new StandaloneParley(Map.of(
-            "PARLEY_MAX_CONNECTIONS_PER_IP", String.valueOf(SUITE_PER_ADDRESS_LIMIT), "PARLEY_WEBSOCKET_SEND", "portable"));
+            "PARLEY_MAX_CONNECTIONS_PER_IP", String.valueOf(SUITE_PER_ADDRESS_LIMIT),
+            "PARLEY_PRESENCE_LIMIT", String.valueOf(SUITE_PRESENCE_LIMIT), "PARLEY_WEBSOCKET_SEND", "portable"));
 
     @Override
     protected URI chatUri(String room) {
@@ -44,5 +45,10 @@ class StandalonePortableProtocolTest extends ProtocolCases {
         // welcome, ack, message at least
         assertTrue(after.since(before, "parley_websocket_frames_total{path=\"portable\"}") >= 3);
         assertEquals(0, after.since(before, "parley_websocket_frames_total{path=\"tyrus\"}"));
+    }
+
+    @Override
+    protected int presenceLimit() {
+        return SUITE_PRESENCE_LIMIT;
     }
 }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class StandaloneProtocolTest extends ProtocolCases {
     @RegisterExtension
     static final StandaloneParley SERVER = new StandaloneParley(
-            Map.of("PARLEY_MAX_CONNECTIONS_PER_IP", String.valueOf(SUITE_PER_ADDRESS_LIMIT)));
+            Map.of("PARLEY_MAX_CONNECTIONS_PER_IP", String.valueOf(SUITE_PER_ADDRESS_LIMIT),
+            "PARLEY_PRESENCE_LIMIT", String.valueOf(SUITE_PRESENCE_LIMIT)));
 
     @Override
     protected URI chatUri(String room) {
@@ -20,5 +21,10 @@ class StandaloneProtocolTest extends ProtocolCases {
     @Override
     protected int perAddressLimit() {
         return SUITE_PER_ADDRESS_LIMIT;
+    }
+
+    @Override
+    protected int presenceLimit() {
+        return SUITE_PRESENCE_LIMIT;
     }
 }

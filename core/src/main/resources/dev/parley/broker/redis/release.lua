@@ -13,5 +13,6 @@ if #kept > 0 then
   return -1
 end
 redis.call('HDEL', members, ARGV[3])
+named(ARGV[1], ARGV[2], ARGV[3], false)
 redis.call('HDEL', ARGV[1] .. ':resume:' .. ARGV[2], ARGV[3])
 return count(ARGV[1], ARGV[2])

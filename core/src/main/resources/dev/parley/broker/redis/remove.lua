@@ -17,6 +17,7 @@ local function remove(prefix, node, keep)
         local kept, dropped = without(holders, node)
         if #kept == 0 then
           redis.call('HDEL', members, user)
+          named(prefix, room, user, false)
           redis.call('HDEL', prefix .. ':resume:' .. room, user)
           out[#out + 1] = room
           out[#out + 1] = user

@@ -21,6 +21,7 @@ for i = 5, #ARGV do
     keep[entry] = true
     for j = 1, connections do others[#others + 1] = ARGV[2] end
     redis.call('HSET', members, user, table.concat(others, ' '))
+    named(ARGV[1], room, user, true)
     redis.call('SADD', ARGV[1] .. ':node:' .. ARGV[2], entry)
     count(ARGV[1], room)
   end
