@@ -55,10 +55,13 @@ final class WelcomeReads {
         }, () -> read("recovery", () -> store.after(room, since, cap)));
     }
 
-    /** As {@link HistoryStore#before} with no bound: the room's newest {@code limit} stored frames. */
+    /**
+     * As {@link HistoryStore#before} with no bound: the room's newest {@code limit} stored
+     * frames. Joins share a read only if they ask the same limit (the flights are by both).
+     */
     @SuppressWarnings("unchecked")
     List<Logged> newest(String room, int limit) {
-        return (List<Logged>) fly(newest, room, limit, batch -> {
+        return (List<Logged>) fly(newest, room + '\n' + limit, limit, batch -> {
             List<Logged> read = read("newest", () -> store.before(room, Long.MAX_VALUE, limit));
             batch.forEach(waiter -> waiter.answer(read));
         }, () -> read("newest", () -> store.before(room, Long.MAX_VALUE, limit)));
@@ -70,8 +73,8 @@ final class WelcomeReads {
     }
 
     /** Joins waiting for a read of {@code room}'s newest frames that has not started (a test's view). */
-    int waitingNewest(String room) {
-        return waiting(newest, room);
+    int waitingNewest(String room, int limit) {
+        return waiting(newest, room + '\n' + limit);
     }
 
     private static int waiting(ConcurrentHashMap<String, Flights> map, String room) {
@@ -132,16 +135,16 @@ final class WelcomeReads {
     }
 
     /**
-     * Waits for the next read of {@code room}'s {@code flights} and returns its answer, doing
+     * Waits for the next read of {@code key}'s (a room's) {@code flights} and returns its answer, doing
      * the read if it is this join's turn; {@code alone}: the read for one whom a batch could
      * not answer.
      */
-    private Object fly(ConcurrentHashMap<String, Flights> map, String room, long since, Batch batch,
+    private Object fly(ConcurrentHashMap<String, Flights> map, String key, long since, Batch batch,
             java.util.function.Supplier<Object> alone) {
         Waiter me = new Waiter(since);
         boolean lead;
         while (true) {
-            Flights flights = map.computeIfAbsent(room, r -> new Flights());
+            Flights flights = map.computeIfAbsent(key, k -> new Flights());
             synchronized (flights) {
                 if (flights.gone) {
                     continue;
@@ -151,18 +154,18 @@ final class WelcomeReads {
                 flights.flying = true;
             }
             if (lead) {
-                flight(map, room, flights, batch);
+                flight(map, key, flights, batch);
             }
-            Object answer = await(me, map, room, flights, batch);
+            Object answer = await(me, map, key, flights, batch);
             return answer == me ? alone.get() : answer;
         }
     }
 
-    private Object await(Waiter me, ConcurrentHashMap<String, Flights> map, String room, Flights flights, Batch batch) {
+    private Object await(Waiter me, ConcurrentHashMap<String, Flights> map, String key, Flights flights, Batch batch) {
         try {
             CompletableFuture.anyOf(me.result, me.lead).get(WAIT_SECONDS, TimeUnit.SECONDS);
             if (!me.result.isDone()) { // the read before ended: this join does the next one, its own among them
-                flight(map, room, flights, batch);
+                flight(map, key, flights, batch);
             }
             return me.result.get(WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -176,7 +179,7 @@ final class WelcomeReads {
     }
 
     /** One read for the joins waiting now; then the next of those who came meanwhile leads, or the room is idle. */
-    private void flight(ConcurrentHashMap<String, Flights> map, String room, Flights flights, Batch batch) {
+    private void flight(ConcurrentHashMap<String, Flights> map, String key, Flights flights, Batch batch) {
         List<Waiter> taken;
         synchronized (flights) {
             taken = flights.next;
@@ -192,7 +195,7 @@ final class WelcomeReads {
                 if (flights.next.isEmpty()) {
                     flights.flying = false;
                     flights.gone = true;
-                    map.remove(room, flights);
+                    map.remove(key, flights);
                 } else {
                     leader = flights.next.get(0);
                 }

@@ -107,7 +107,7 @@ class WelcomeReadsTest {
         for (int i = 0; i < 20; i++) {
             others.add(CompletableFuture.supplyAsync(() -> reads.newest(ROOM, 3), joins));
         }
-        assertEquals(20, Poll.until(() -> reads.waitingNewest(ROOM), waiting -> waiting >= 20, Duration.ofSeconds(10)));
+        assertEquals(20, Poll.until(() -> reads.waitingNewest(ROOM, 3), waiting -> waiting >= 20, Duration.ofSeconds(10)));
         store.failing(true);
         store.open();
         assertEquals(List.of(8L, 9L, 10L), first.get(10, TimeUnit.SECONDS).stream().map(Logged::seq).toList());
