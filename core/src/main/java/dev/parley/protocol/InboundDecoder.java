@@ -105,11 +105,12 @@ public final class InboundDecoder {
                 }
                 return new Inbound.Read(seq.getAsLong());
             case HISTORY:
-                return new Inbound.History(nonNegative(json, "before", type, cid), limit(json, cid));
+                return new Inbound.History(nonNegative(json, "before", type, cid),
+                        limit(json, type, cid, DEFAULT_LIMIT, MAX_LIMIT));
             case ROOMS:
                 return new Inbound.Rooms();
             case MEMBERS:
-                return new Inbound.Members(after(json, cid), membersLimit(json, cid));
+                return new Inbound.Members(after(json, cid), limit(json, type, cid, DEFAULT_MEMBERS, MAX_MEMBERS));
             case PING:
                 if (!allValid(json)) {
                     throw new ProtocolException(BAD_JSON, "Strings must be valid Unicode (no unpaired surrogates).",
@@ -360,15 +361,16 @@ public final class InboundDecoder {
         return n;
     }
 
-    private static int limit(JsonObject json, String cid) throws ProtocolException {
+    /** {@code limit}: absent or null for {@code byDefault}, else an integer from 1 to {@code max}. */
+    private static int limit(JsonObject json, InboundType type, String cid, int byDefault, int max)
+            throws ProtocolException {
         JsonValue value = json.get("limit");
         if (value == null || value == JsonValue.NULL) {
-            return DEFAULT_LIMIT;
+            return byDefault;
         }
         OptionalLong n = integer(value);
-        if (n.isEmpty() || n.getAsLong() < 1 || n.getAsLong() > MAX_LIMIT) {
-            throw new ProtocolException(BAD_JSON, "limit must be an integer from 1 to " + MAX_LIMIT + ".",
-                    InboundType.HISTORY, cid);
+        if (n.isEmpty() || n.getAsLong() < 1 || n.getAsLong() > max) {
+            throw new ProtocolException(BAD_JSON, "limit must be an integer from 1 to " + max + ".", type, cid);
         }
         return (int) n.getAsLong();
     }
@@ -384,19 +386,6 @@ public final class InboundDecoder {
                     InboundType.MEMBERS, cid);
         }
         return ((JsonString) value).getString();
-    }
-
-    private static int membersLimit(JsonObject json, String cid) throws ProtocolException {
-        JsonValue value = json.get("limit");
-        if (value == null || value == JsonValue.NULL) {
-            return DEFAULT_MEMBERS;
-        }
-        OptionalLong n = integer(value);
-        if (n.isEmpty() || n.getAsLong() < 1 || n.getAsLong() > MAX_MEMBERS) {
-            throw new ProtocolException(BAD_JSON, "limit must be an integer from 1 to " + MAX_MEMBERS + ".",
-                    InboundType.MEMBERS, cid);
-        }
-        return (int) n.getAsLong();
     }
 
     /** The value as a long, if it is an integral JSON number that fits one. */
