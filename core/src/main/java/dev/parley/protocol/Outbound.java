@@ -7,7 +7,8 @@ import java.util.List;
 /** A server frame. {@link OutboundEncoder} is the only place that turns these into JSON. */
 public sealed interface Outbound permits Logged, Outbound.Welcome, Outbound.Joined, Outbound.Left,
         Outbound.Ack, Outbound.AuthAck, Outbound.Read, Outbound.Direct, Outbound.Typing, Outbound.History, Outbound.Rooms, Outbound.Pong,
-        Outbound.Error, Outbound.Presence, Outbound.Members {
+        Outbound.Error, Outbound.Presence, Outbound.Members,
+        Outbound.Reconnect {
 
     /** {@code recovered} is null when the join had no {@code since}. */
     /** {@code resume}: this connection's secret for taking its name back (none with identity on), or null. */
@@ -95,5 +96,12 @@ public sealed interface Outbound permits Logged, Outbound.Welcome, Outbound.Join
 
     /** {@code cid} may be null. */
     record Error(ErrorCode code, String message, String cid) implements Outbound {
+    }
+
+    /**
+     * Parley's addition, sent before a close with 1001 or 1013: come back no sooner than
+     * {@code after} milliseconds (PROTOCOL.md, Closing).
+     */
+    record Reconnect(long after) implements Outbound {
     }
 }

@@ -157,6 +157,8 @@ public final class OutboundEncoder {
             if (error.cid() != null) {
                 json.write("cid", error.cid());
             }
+        } else if (frame instanceof Outbound.Reconnect reconnect) {
+            json.write("type", "reconnect").write("after", reconnect.after());
         } else {
             throw new IllegalArgumentException("no encoding for " + frame.getClass());
         }

@@ -163,7 +163,7 @@ public final class Connection {
         } catch (ProtocolException e) {
             refused(e);
         } catch (RejectedExecutionException e) { // shutting down
-            depart(CloseReasons.SHUTTING_DOWN);
+            depart(CloseReasons.SHUTTING_DOWN, rooms.shutdownHint());
         } catch (RuntimeException | Error e) {
             failed(e);
         }
@@ -359,6 +359,11 @@ public final class Connection {
      * @return whether this call departed it (false: it was gone already)
      */
     boolean depart(CloseReason close) {
+        return depart(close, null);
+    }
+
+    /** As {@link #depart(CloseReason)}, and {@code lastWord}, if not null, goes out just before the close. */
+    private boolean depart(CloseReason close, Outbound lastWord) {
         Membership.State was = membership.leave();
         if (was != Membership.State.GONE) {
             rooms.forget(this);
@@ -371,7 +376,11 @@ public final class Connection {
             if (was != Membership.State.GONE) {
                 chat.meters().closed(close);
             }
-            outbox.closeNow(close); // containers may call @OnClose, so depart again, from in here
+            if (lastWord != null) {
+                outbox.closeNow(close, Frame.of(chat.encoder().encode(lastWord)));
+            } else {
+                outbox.closeNow(close); // containers may call @OnClose, so depart again, from in here
+            }
         }
         if (was == Membership.State.GONE) {
             return false;

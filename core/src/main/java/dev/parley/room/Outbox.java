@@ -26,6 +26,11 @@ import java.util.logging.Logger;
  * <p>A container may complete a send inside {@link Peer#send} itself (Tyrus does when the
  * socket takes the frame at once). The pump loop notices that and carries on in the same
  * frame of the stack instead of recursing, so a long queue cannot overflow the stack.
+ *
+ * <p>A close may have a last word: a frame that goes out after what it lets through and
+ * before the close frame, outside the bounds (the {@code reconnect} hint before 1001 and
+ * 1013). Then the close waits for the send in flight, if any, and for the last word's send,
+ * even when what is queued is dropped.
  */
 final class Outbox {
     private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
@@ -42,6 +47,7 @@ final class Outbox {
     private boolean inFlight;
     private boolean closed;
     private CloseReason closeWhenDrained;
+    private Frame lastWord; // sent once the queue is drained, before the close
 
     Outbox(Peer peer, int capacity, long maxBytes) {
         this.peer = peer;
@@ -97,14 +103,65 @@ final class Outbox {
         close(reason);
     }
 
+    /**
+     * Sends what is queued, then {@code last}, then closes; frames offered from now on are
+     * dropped. Nothing changes if the outbox is closed or closing already.
+     */
+    void closeWhenDrained(CloseReason reason, Frame last) {
+        synchronized (this) {
+            if (closed || closeWhenDrained != null) {
+                return;
+            }
+            closeWhenDrained = reason;
+            if (inFlight) {
+                lastWord = last;
+                return;
+            }
+            inFlight = true;
+        }
+        pump(List.of(last));
+    }
+
     /** Drops what is queued and closes. */
     void closeNow(CloseReason reason) {
         synchronized (this) {
             closed = true;
             queue = null;
             queuedBytes = 0;
+            lastWord = null;
         }
         close(reason);
+    }
+
+    /**
+     * Drops what is queued, sends {@code last} (after the send in flight, if any) and closes
+     * once it is out; frames offered from now on are dropped. An outbox that was closed already
+     * (it overflowed: the client does not read) just closes; one that is closing already drops
+     * what is queued and closes as it was to, after its own last word if it has one.
+     */
+    void closeNow(CloseReason reason, Frame last) {
+        boolean sendLast = false;
+        synchronized (this) {
+            if (!closed) {
+                queue = null;
+                queuedBytes = 0;
+                if (closeWhenDrained != null) {
+                    return; // a send is in flight: its completion closes
+                }
+                closeWhenDrained = reason;
+                if (inFlight) {
+                    lastWord = last;
+                    return;
+                }
+                inFlight = true;
+                sendLast = true;
+            }
+        }
+        if (sendLast) {
+            pump(List.of(last));
+        } else {
+            close(reason);
+        }
     }
 
     private void pump(List<Frame> first) {
@@ -140,12 +197,18 @@ final class Outbox {
             LOG.log(Level.FINE, "send failed", failure);
             queue = null;
             queuedBytes = 0;
+            lastWord = null;
             if (closeWhenDrained == null) {
                 closeWhenDrained = CloseReasons.SERVER_ERROR;
             }
         }
         Frame next = closed || queue == null ? null : queue.poll();
         if (next == null) {
+            if (!closed && lastWord != null) { // drained: the last word before the close
+                List<Frame> last = List.of(lastWord);
+                lastWord = null;
+                return last;
+            }
             inFlight = false;
             return null;
         }

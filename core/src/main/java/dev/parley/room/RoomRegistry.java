@@ -48,6 +48,7 @@ public class RoomRegistry implements Rooms, Broker.Listener {
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private Chat chat;
     private Admission admission;
+    private RetryHints retryHints;
     private MeterRegistry gauges;
     private volatile boolean shuttingDown;
 
@@ -65,6 +66,7 @@ public class RoomRegistry implements Rooms, Broker.Listener {
         this.chat = chat;
         this.gauges = gauges;
         this.admission = new Admission(chat.config());
+        this.retryHints = new RetryHints(chat.config().ops());
     }
 
     /**
@@ -136,11 +138,15 @@ public class RoomRegistry implements Rooms, Broker.Listener {
         CloseReason refused;
         if (shuttingDown) {
             chat.meters().closed(CloseReasons.SHUTTING_DOWN);
-            connection.outbox().closeNow(CloseReasons.SHUTTING_DOWN);
+            connection.outbox().closeNow(CloseReasons.SHUTTING_DOWN, encoded(retryHints.shuttingDown()));
         } else if ((refused = admission.admit(connection, handshake)) != null) {
             LOG.log(Level.FINE, "{0} refused: {1}", new Object[] {connection, refused.getReasonPhrase()});
             chat.meters().closed(refused);
-            connection.outbox().closeNow(refused);
+            if (refused == CloseReasons.TRY_AGAIN_LATER) {
+                connection.outbox().closeNow(refused, encoded(retryHints.busy()));
+            } else {
+                connection.outbox().closeNow(refused);
+            }
         } else if (!validRoomName(roomName)) {
             admission.release(connection);
             chat.meters().error(BAD_ROOM);
@@ -159,19 +165,28 @@ public class RoomRegistry implements Rooms, Broker.Listener {
         return ROOM_NAME.matcher(name).matches();
     }
 
-    /** Closes every connection with 1001; once (the standalone server calls it before CDI does). */
+    /**
+     * Closes every connection with 1001, each after what is queued for it and a
+     * {@code reconnect} frame that spreads their return ({@link RetryHints}); once (the
+     * standalone server calls it before CDI does).
+     */
     @PreDestroy
     public synchronized void shutdown() {
         if (shuttingDown) {
             return;
         }
+        retryHints.stopping(connections.size());
         shuttingDown = true;
         chat.threads().shutdown();
         LOG.info(() -> "Parley stopping: closing " + connections.size() + " connection(s) with 1001");
         for (Connection connection : connections) {
             chat.meters().closed(CloseReasons.SHUTTING_DOWN);
-            connection.outbox().closeWhenDrained(CloseReasons.SHUTTING_DOWN);
+            connection.outbox().closeWhenDrained(CloseReasons.SHUTTING_DOWN, encoded(retryHints.shuttingDown()));
         }
+    }
+
+    private Frame encoded(Outbound frame) {
+        return Frame.of(chat.encoder().encode(frame));
     }
 
     /** Chat connections open on this node now. */
@@ -241,6 +256,11 @@ public class RoomRegistry implements Rooms, Broker.Listener {
     @Override
     public boolean shuttingDown() {
         return shuttingDown;
+    }
+
+    @Override
+    public Outbound.Reconnect shutdownHint() {
+        return retryHints.shuttingDown();
     }
 
     // ---- the broker's events ----

@@ -1,5 +1,7 @@
 package dev.parley.room;
 
+import dev.parley.protocol.Outbound;
+
 /**
  * The registry as a connection and a room see it: the rooms of this node by name. The
  * {@link RoomRegistry} is the one there is; a test may bring its own.
@@ -23,4 +25,7 @@ interface Rooms {
 
     /** Whether the node is closing every connection: departures no longer tell the rooms. */
     boolean shuttingDown();
+
+    /** The {@code reconnect} frame a connection closed with 1001 gets first: when to come back ({@link RetryHints}). */
+    Outbound.Reconnect shutdownHint();
 }

@@ -221,4 +221,84 @@ class OutboxTest {
         assertEquals(CloseReasons.SHUTTING_DOWN, fake.closed);
         assertEquals(List.of("one", "two"), fake.sent);
     }
+
+    @Test
+    void aLastWordGoesOutAfterWhatWaitsAndBeforeTheClose() {
+        Outbox outbox = new Outbox(fake, 2, 1 << 20);
+        offer(outbox, "one");
+        offer(outbox, "two");
+        offer(outbox, "three"); // the queue is full: the last word goes beyond its bounds
+        outbox.closeWhenDrained(CloseReasons.SHUTTING_DOWN, Frame.of("hint"));
+        assertTrue(offer(outbox, "dropped"));
+        fake.complete();
+        fake.complete();
+        assertNull(fake.closed, "the last word is in flight");
+        fake.complete();
+        assertEquals(CloseReasons.SHUTTING_DOWN, fake.closed);
+        assertEquals(List.of("one", "two", "three", "hint"), fake.sent);
+    }
+
+    @Test
+    void aLastWordOnAnIdleOutboxGoesOutAtOnceAndTheCloseFollowsItsSend() {
+        Outbox outbox = new Outbox(fake, 10, 1 << 20);
+        outbox.closeWhenDrained(CloseReasons.SHUTTING_DOWN, Frame.of("hint"));
+        assertEquals(List.of("hint"), fake.sent);
+        assertNull(fake.closed);
+        fake.complete();
+        assertEquals(CloseReasons.SHUTTING_DOWN, fake.closed);
+    }
+
+    @Test
+    void closeNowWithALastWordDropsWhatWaitsButNotTheLastWord() {
+        Outbox outbox = new Outbox(fake, 10, 1 << 20);
+        offer(outbox, "one");
+        offer(outbox, "two");
+        outbox.closeNow(CloseReasons.SHUTTING_DOWN, Frame.of("hint"));
+        assertNull(fake.closed, "the send in flight completes first");
+        fake.complete();
+        assertNull(fake.closed, "then the last word goes");
+        fake.complete();
+        assertEquals(CloseReasons.SHUTTING_DOWN, fake.closed);
+        assertEquals(List.of("one", "hint"), fake.sent, "what was queued is dropped");
+    }
+
+    @Test
+    void closeNowWithALastWordOnANewConnectionSendsItThenCloses() {
+        fake.inline = true; // as Tyrus completes a send the socket took at once
+        Outbox outbox = new Outbox(fake, 10, 1 << 20);
+        outbox.closeNow(CloseReasons.TRY_AGAIN_LATER, Frame.of("hint"));
+        assertEquals(List.of("hint"), fake.sent);
+        assertEquals(CloseReasons.TRY_AGAIN_LATER, fake.closed);
+    }
+
+    @Test
+    void closeNowWithALastWordWhileClosingKeepsThatCloseAndSendsNoSecondLastWord() {
+        Outbox outbox = new Outbox(fake, 10, 1 << 20);
+        outbox.closeWhenDrained(CloseReasons.SHUTTING_DOWN, Frame.of("hint"));
+        outbox.closeNow(CloseReasons.SHUTTING_DOWN, Frame.of("another hint"));
+        fake.complete();
+        assertEquals(CloseReasons.SHUTTING_DOWN, fake.closed);
+        assertEquals(List.of("hint"), fake.sent);
+    }
+
+    @Test
+    void anOutboxThatOverflowedClosesAtOnceWithoutItsLastWord() {
+        Outbox outbox = new Outbox(fake, 1, 1 << 20);
+        offer(outbox, "one");
+        offer(outbox, "two");
+        assertFalse(offer(outbox, "three"));
+        outbox.closeNow(CloseReasons.SHUTTING_DOWN, Frame.of("hint"));
+        assertEquals(CloseReasons.SHUTTING_DOWN, fake.closed);
+        assertEquals(List.of("one"), fake.sent);
+    }
+
+    @Test
+    void aFailedSendDropsTheLastWord() {
+        Outbox outbox = new Outbox(fake, 10, 1 << 20);
+        offer(outbox, "one");
+        outbox.closeWhenDrained(CloseReasons.SHUTTING_DOWN, Frame.of("hint"));
+        fake.fail();
+        assertEquals(CloseReasons.SHUTTING_DOWN, fake.closed);
+        assertEquals(List.of("one"), fake.sent);
+    }
 }
