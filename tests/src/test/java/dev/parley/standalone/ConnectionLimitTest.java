@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.support.ChatClient;
+import dev.parley.support.RetryHint;
 import dev.parley.support.Rooms;
 import dev.parley.support.StandaloneParley;
 import java.net.URI;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -23,8 +26,9 @@ class ConnectionLimitTest {
             "PARLEY_ALLOWED_ORIGINS", "https://*.example.com"));
 
     @Test
-    void aConnectionBeyondTheNodesLimitIsClosedWith1013UntilOneLeaves() {
-        URI room = SERVER.chatUri(Rooms.fresh());
+    void aConnectionBeyondTheNodesLimitIsToldToComeBackIn5To10SecondsAndClosedWith1013UntilOneLeaves() {
+        String name = Rooms.fresh();
+        URI room = SERVER.chatUri(name);
         List<String> said = new CopyOnWriteArrayList<>();
         Logger admission = Logger.getLogger("dev.parley.room.Admission");
         Handler recorder = new Handler() {
@@ -47,10 +51,24 @@ class ConnectionLimitTest {
             ann.next("joined");
             try (ChatClient fourth = ChatClient.connect(room)) {
                 assertEquals(new ChatClient.Closed(1013, "try again later"), fourth.awaitClose());
+                RetryHint.lastBeforeClose(fourth.pending(), 5000, 10_000);
             }
             try (ChatClient badRoom = ChatClient.connect(SERVER.chatUri("Not-A-Room"))) {
                 assertEquals(1013, badRoom.awaitClose().code(), "the limit comes before the room is looked at");
+                RetryHint.lastBeforeClose(badRoom.pending(), 5000, 10_000);
             }
+            try (ChatClient overHttp = ChatClient.connect(SERVER.streamUri(name))) { // the event, then the close event
+                assertEquals(new ChatClient.Closed(1013, "try again later"), overHttp.awaitClose());
+                RetryHint.lastBeforeClose(overHttp.pending(), 5000, 10_000);
+            }
+            Set<Long> afters = new HashSet<>();
+            for (int i = 0; i < 5; i++) {
+                try (ChatClient refused = ChatClient.connect(room)) {
+                    assertEquals(1013, refused.awaitClose().code());
+                    afters.add(RetryHint.lastBeforeClose(refused.pending(), 5000, 10_000));
+                }
+            }
+            assertTrue(afters.size() > 1, "random, not one value for all: " + afters);
             assertEquals(List.of("WARNING This node holds 3 chat connections, its most (PARLEY_MAX_CONNECTIONS): new ones"
                     + " are closed with 1013 until some leave"), said, "said once, however many are refused");
             bob.closeNormally();

@@ -6,23 +6,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.parley.support.ChatClient;
 import dev.parley.support.Http;
 import dev.parley.support.ParleyNode;
+import dev.parley.support.RetryHint;
 import dev.parley.support.Rooms;
 import dev.parley.support.StandaloneParley;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * Stopping the server closes every connection with 1001, joined or not, WebSocket or HTTP; with
- * connections open it first reports not ready for PARLEY_SHUTDOWN_GRACE.
+ * Stopping the server closes every connection with 1001, joined or not, WebSocket or HTTP,
+ * each after a {@code reconnect} frame that spreads their return over PARLEY_SHUTDOWN_SPREAD;
+ * with connections open it first reports not ready for PARLEY_SHUTDOWN_GRACE.
  */
 class ShutdownTest {
 
     @Test
-    void everyConnectionIsClosedWith1001() {
+    void everyConnectionIsToldWhenToComeBackAndClosedWith1001() {
         StandaloneParley server = new StandaloneParley();
         server.start();
         try {
@@ -39,7 +45,31 @@ class ShutdownTest {
                 ChatClient.Closed closed = client.awaitClose();
                 assertEquals(1001, closed.code());
                 assertEquals("server shutting down", closed.reason());
+                // a node of five connections spreads them over the least spread, a second
+                RetryHint.lastBeforeClose(client.pending(), 500, 1500);
             }
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void theMembersOfAStoppingNodeAreSpreadOverPARLEY_SHUTDOWN_SPREAD() {
+        StandaloneParley server = new StandaloneParley(Map.of("PARLEY_SHUTDOWN_SPREAD", "4000"));
+        server.start();
+        try {
+            String name = Rooms.fresh();
+            List<ChatClient> members = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                members.add(ChatClient.join(i % 2 == 0 ? server.chatUri(name) : server.streamUri(name), "m" + i));
+            }
+            server.stop();
+            Set<Long> afters = new HashSet<>();
+            for (ChatClient member : members) {
+                assertEquals(1001, member.awaitClose().code());
+                afters.add(RetryHint.lastBeforeClose(member.pending(), 500, 4500));
+            }
+            assertTrue(afters.size() > 1, "each at a random point of the spread: " + afters);
         } finally {
             server.stop();
         }
@@ -59,6 +89,7 @@ class ShutdownTest {
                 assertTrue(ann.awaitClose(Duration.ZERO).isEmpty(), "still connected while not ready");
                 ann.say("still here", "c1").awaitAck("c1"); // and still served
                 assertEquals(1001, ann.awaitClose().code());
+                RetryHint.lastBeforeClose(ann.pending(), 500, 1500);
                 stopped.get();
             }
             assertTrue(node.lines().stream().anyMatch(line -> line.contains(

@@ -260,6 +260,17 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
         return error;
     }
 
+    /**
+     * The frames that arrived and were not taken yet, in order, taking them. After
+     * {@link #awaitClose()} these are what came before the close: frames and the close are
+     * read in the order they came, over WebSocket and over the HTTP transport.
+     */
+    public java.util.List<JsonObject> pending() {
+        java.util.List<JsonObject> pending = new java.util.ArrayList<>();
+        frames.drainTo(pending);
+        return pending;
+    }
+
     /** Asserts that nothing arrives within a short while: the round trip of a ping proves it. */
     public void assertNothingPending() {
         send("{\"type\":\"ping\",\"probe\":\"quiet\"}");
