@@ -144,6 +144,18 @@ class ParleyConfigTest {
     }
 
     @Test
+    void theShutdownSpreadFollowsTheConnectionsUnlessSetInMilliseconds() {
+        assertEquals(Duration.ZERO, load(Map.of(), Map.of()).ops().shutdownSpread(), "unset: by the node's connections");
+        assertEquals(Duration.ofMillis(2500), load(Map.of("PARLEY_SHUTDOWN_SPREAD", "2500"), Map.of()).ops().shutdownSpread());
+        for (String bad : new String[] {"0", "-1", "3600001", "2s"}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of("PARLEY_SHUTDOWN_SPREAD", bad),
+                    Map.of()));
+            assertTrue(e.getMessage().startsWith("PARLEY_SHUTDOWN_SPREAD must be an integer from 1 to 3600000"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void aBadSystemPropertyIsNamedAsSuch() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> load(Map.of(), Map.of("parley.idle.timeout", "soon")));
