@@ -1,5 +1,6 @@
 // One page's connection to its room, as a state machine over a transport (transport.js,
-// fallback.js): reconnects with full-jitter backoff, recovery with `join` `since`, and with
+// fallback.js): reconnects with full-jitter backoff (or when the server's `reconnect` frame
+// says, before it closes with 1001 or 1013), recovery with `join` `since`, and with
 // identity on a token fetched before a connect and refreshed before it expires. No DOM: the
 // page is the listener (app.js); the tests drive it with a fake transport and fake timers.
 //
@@ -29,6 +30,8 @@ const WANTED = new Set([CONNECTING, JOINING, ONLINE, RECONNECTING, REFUSED, SUSP
 export const PING_MS = 25000;
 export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_CAP_MS = 15000;
+// A `reconnect` frame's `after` above this is taken as this: a server cannot keep a page away for long.
+export const RETRY_HINT_CAP_MS = 300000;
 export const REFRESH_LEAD_MS = 60000;      // a fresh token is fetched this long before the current one expires
 const REFRESH_RETRY_MS = 10000;
 const GHOST_WAIT_MS = 15000;        // how long a server without config.json's nameHeldSeconds may hold a name
@@ -59,6 +62,7 @@ export class Connection {
   #welcomed = false;        // welcomed in this room before: a join is a reconnect with `since`
   #upgrading = null;        // null, 'wanted' (WebSocket works again: connect again after this welcome) or 'under way'
   #attempts = 0;            // attempts since the last welcome: the backoff's exponent
+  #retryHint = 0;           // the `after` of this connection's `reconnect` frame: the next delay, once
   #attempt = 0;             // the current attempt: a token or transport of an older one is ignored
   #ghostRetries = 0;
   #ghostWaited = 0;
@@ -145,6 +149,7 @@ export class Connection {
   async #connect() {
     this.#stopTimers();
     this.#refusal = null;
+    this.#retryHint = 0;
     this.#to(CONNECTING);
     const attempt = ++this.#attempt;
     if (this.#identity && this.#identity.stale(this.#clock.now())) {
@@ -191,6 +196,7 @@ export class Connection {
 
   #frame(frame) {
     if (frame.type === 'welcome') { this.#welcome(frame); return; }
+    if (frame.type === 'reconnect') { this.#takeRetryHint(frame.after); return; }
     // from protocol 1.1 the room's seq numbers its edits, deletes and reactions too
     if (STORED.has(frame.type) && Number.isInteger(frame.seq)) this.seq = Math.max(this.seq, frame.seq);
     if (frame.type === 'error' && this.#takeError(frame)) return;
@@ -313,10 +319,21 @@ export class Connection {
     this.#to(REFUSED);
   }
 
-  // Exponential backoff with full jitter: a random delay in [0, min(cap, base * 2^attempts)).
+  // The server is about to close with 1001 (shutting down) or 1013 (at a limit) and asks us back
+  // no sooner than `after` ms (PROTOCOL.md, Parley's additions, Closing).
+  #takeRetryHint(after) {
+    if (typeof after === 'number' && Number.isFinite(after) && after > 0) {
+      this.#retryHint = Math.min(after, RETRY_HINT_CAP_MS);
+    }
+  }
+
+  // Exponential backoff with full jitter: a random delay in [0, min(cap, base * 2^attempts)); after
+  // a `reconnect` frame, this once, a random delay in [after, 2 * after] instead.
   #scheduleReconnect() {
     const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.min(this.#attempts, 10));
-    const delay = this.#random() * ceiling;
+    const hint = this.#retryHint;
+    this.#retryHint = 0;
+    const delay = hint > 0 ? hint * (1 + this.#random()) : this.#random() * ceiling;
     this.#attempts += 1;
     this.reconnectAt = this.#clock.now() + delay;
     this.#timers.reconnect = this.#clock.setTimeout(() => this.#connect(), delay);
@@ -349,6 +366,7 @@ export class Connection {
   #hangUp() {
     this.#attempt += 1;
     this.#upgrading = null;
+    this.#retryHint = 0;
     this.#stopTimers();
     const transport = this.#transport;
     this.#transport = null;

@@ -3,10 +3,11 @@
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import { OUTBOX_LIMIT, ParleyClient, ParleyError } from '../../../../clients/js/client.js';
-import { FakeClock, FakeWebSocket, settle } from './fakes.mjs';
+import { FakeClock, FakeEventSource, FakeWebSocket, fakeFetch, settle } from './fakes.mjs';
 
 beforeEach(() => {
   FakeWebSocket.all.length = 0;
+  FakeEventSource.all.length = 0;
 });
 
 function client(options = {}) {
@@ -42,6 +43,49 @@ test('connect opens the room URL, joins, and resolves with the welcome; later fr
   receive({ type: 'joined', room: 'lobby', user: 'cy', count: 3, ts: '2026-12-07T00:00:00.000Z' });
   assert.deepEqual(heard.filter(([t]) => t !== 'state'), [['message', 3], ['joined', 'cy']]);
   assert.deepEqual(heard.filter(([t]) => t === 'state').map(([, s]) => s), ['connecting', 'connecting', 'joining', 'online']);
+});
+
+test('a reconnect frame before 1001 sets the next attempt between after and twice after; a send waits it out', async () => {
+  const { c, clock, heard, socket, sent, receive } = client(); // random() = 0.5: 1.5 times after
+  const connected = c.connect();
+  socket().opened();
+  receive(welcome());
+  await connected;
+  const sending = c.send('hello');
+  receive({ type: 'reconnect', after: 3000 });
+  socket().closedByServer(1001, 'server shutting down');
+  assert.equal(c.state, 'reconnecting');
+  assert.deepEqual(heard.filter(([t]) => t === 'error'), [], 'neither the frame nor the close is an error');
+  clock.advance(4499);
+  assert.equal(FakeWebSocket.all.length, 1, 'not before 4.5 s');
+  clock.advance(1);
+  assert.equal(FakeWebSocket.all.length, 2);
+  socket().opened();
+  receive(welcome([], { recovered: true }));
+  const resent = sent().at(-1);
+  assert.equal(resent.text, 'hello');
+  receive({ type: 'ack', cid: resent.cid, seq: 1 });
+  assert.deepEqual(await sending, { seq: 1 });
+});
+
+test('over HTTP the reconnect event before the close event counts the same', async () => {
+  const fetch = fakeFetch();
+  const { c, clock } = client({ transport: 'http', EventSource: FakeEventSource, fetch });
+  const connected = c.connect();
+  const source = FakeEventSource.all[0];
+  assert.equal(source.url, 'http://127.0.0.1:8080/sse/lobby');
+  source.emit('connection', { id: 'conn-1' });
+  await settle();
+  fetch.calls[0].answer(202);
+  source.emit('message', welcome());
+  await connected;
+  source.emit('message', { type: 'reconnect', after: 6000 });
+  source.emit('close', { code: 1013, reason: 'try again later' });
+  assert.equal(c.state, 'reconnecting');
+  clock.advance(8999);
+  assert.equal(FakeEventSource.all.length, 1, 'not before 9 s');
+  clock.advance(1);
+  assert.equal(FakeEventSource.all.length, 2);
 });
 
 test('a send resolves once with its seq, through a lost connection and a resend with the same cid', async () => {

@@ -1,7 +1,9 @@
 // The connection's state machine (clients/js/connection.js) over a fake transport and a fake clock.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BACKOFF_CAP_MS, Connection, PING_MS, State, memorySecrets } from '../../../../clients/js/connection.js';
+import {
+  BACKOFF_CAP_MS, Connection, PING_MS, RETRY_HINT_CAP_MS, State, memorySecrets,
+} from '../../../../clients/js/connection.js';
 import { FakeClock, FakeTransport, recorder, settle } from './fakes.mjs';
 
 // A connection to #lobby whose dial() hands out fake transports (transports[i] for the i-th attempt).
@@ -168,6 +170,80 @@ test('other closes of a member reconnect, 1008 flooding and 1013 included', () =
     last().lose(code, reason);
     assert.equal(connection.state, State.RECONNECTING, `${code} ${reason}`);
   }
+});
+
+// PROTOCOL.md, Parley's additions, Closing: {"type":"reconnect","after":MS} before 1001 and 1013.
+test('a reconnect frame before 1001 makes the next attempt wait between after and twice after, not the backoff', () => {
+  for (const [r, delay] of [[0, 2000], [0.5, 3000], [0.999, 3998]]) {
+    const { connection, clock, transports, last, heard } = online({ random: () => r });
+    last().receive({ type: 'reconnect', after: 2000 });
+    assert.equal(connection.state, State.ONLINE, 'the frame alone changes nothing');
+    assert.deepEqual(heard('frame'), [], 'the connection takes it: the page does not hear it');
+    last().lose(1001, 'server shutting down');
+    assert.equal(connection.state, State.RECONNECTING);
+    assert.equal(connection.reconnectAt - clock.now(), delay, `random() = ${r}`);
+    clock.advance(delay - 1);
+    assert.equal(transports.length, 1, 'not before');
+    clock.advance(1);
+    assert.equal(transports.length, 2);
+  }
+});
+
+test('a hint is used once: the attempt after it has the backoff it would have had', () => {
+  const { connection, clock, transports, last } = online();
+  last().receive({ type: 'reconnect', after: 2000 });
+  last().lose(1001, 'server shutting down');
+  assert.equal(connection.reconnectAt - clock.now(), 4000, 'random() = 1: twice after');
+  clock.advance(4000);
+  last().lose(1006); // the node is not back yet
+  assert.equal(connection.reconnectAt - clock.now(), 1000, 'the second ceiling, as without the hint');
+  clock.advance(1000);
+  assert.equal(transports.length, 3);
+  last().opened();
+  last().receive(welcome('ann'));
+  last().lose(1006);
+  assert.equal(connection.reconnectAt - clock.now(), 500, 'no hint left over');
+});
+
+test('1013 at the connection limit: the hint comes before the welcome could, and sets the delay', () => {
+  const { connection, clock, last } = setUp({ random: () => 0.25 });
+  connection.join('ann');
+  last().opened();
+  last().receive({ type: 'reconnect', after: 7000 });
+  last().lose(1013, 'try again later');
+  assert.equal(connection.state, State.RECONNECTING);
+  assert.equal(connection.reconnectAt - clock.now(), 8750);
+});
+
+test('1013 and 1001 without a hint reconnect after the backoff, as before', () => {
+  for (const [code, reason] of [[1013, 'try again later'], [1001, '']]) {
+    const { connection, clock, last } = online();
+    last().lose(code, reason);
+    assert.equal(connection.reconnectAt - clock.now(), 500, `${code}`);
+  }
+});
+
+test('a hint that is not a positive number is ignored; one over five minutes counts as five minutes', () => {
+  for (const after of ['2000', -1, 0, null, Infinity]) {
+    const { connection, clock, last } = online();
+    last().receive({ type: 'reconnect', after });
+    last().lose(1001, 'server shutting down');
+    assert.equal(connection.reconnectAt - clock.now(), 500, `after ${after}`);
+  }
+  const { connection, clock, last } = online({ random: () => 0 });
+  last().receive({ type: 'reconnect', after: 86400000 });
+  last().lose(1001, 'server shutting down');
+  assert.equal(connection.reconnectAt - clock.now(), RETRY_HINT_CAP_MS);
+});
+
+test('a hint belongs to its connection: one the page hung up leaves none', () => {
+  const { connection, clock, last } = online();
+  last().receive({ type: 'reconnect', after: 9000 });
+  connection.switchRoom('other'); // hangs up: the hint goes with that connection
+  last().opened();
+  last().receive(welcome('ann'));
+  last().lose(1006);
+  assert.equal(connection.reconnectAt - clock.now(), 500);
 });
 
 test('a refused name leaves the transport open for the next name', () => {
