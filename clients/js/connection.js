@@ -322,7 +322,7 @@ export class Connection {
   // The server is about to close with 1001 (shutting down) or 1013 (at a limit) and asks us back
   // no sooner than `after` ms (PROTOCOL.md, Parley's additions, Closing).
   #takeRetryHint(after) {
-    if (typeof after === 'number' && Number.isFinite(after) && after > 0) {
+    if (typeof after === 'number' && Number.isFinite(after) && after >= 1) {
       this.#retryHint = Math.min(after, RETRY_HINT_CAP_MS);
     }
   }

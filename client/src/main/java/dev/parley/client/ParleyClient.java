@@ -42,7 +42,9 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@link #connect()} completes with the first {@code welcome}. After a lost connection
- *       the client reconnects by itself (full-jitter backoff, 500 ms doubling to 15 s), joins
+ *       the client reconnects by itself (full-jitter backoff, 500 ms doubling to 15 s; or, once,
+ *       between {@code after} and twice that when the server's {@code reconnect} frame came
+ *       before it closed with 1001 or 1013), joins
  *       with {@code since} and takes its name back with the welcome's {@code resume} secret;
  *       what the reconnect recovered reaches the listener as events, so that a program sees
  *       every stored frame once, in seq order.</li>
@@ -71,6 +73,8 @@ public final class ParleyClient implements AutoCloseable {
     static final long PONG_WAIT_MILLIS = 10_000;
     static final long BACKOFF_BASE_MILLIS = 500;
     static final long BACKOFF_CAP_MILLIS = 15_000;
+    /** A {@code reconnect} frame's {@code after} above this counts as this: a server cannot keep a client away for long. */
+    static final long RETRY_HINT_CAP_MILLIS = 300_000;
     /** How long the server may hold a lost connection's name: a {@code name-taken} after a loss is tried again this long. */
     static final long GHOST_WAIT_MILLIS = 15_000;
     private static final long GHOST_RETRY_MAX_MILLIS = 5_000;
@@ -125,6 +129,7 @@ public final class ParleyClient implements AutoCloseable {
     private Wire wire;
     private int attempt;                     // the current attempt: what an older one's wire or token says is ignored
     private int attempts;                    // attempts since the last welcome: the backoff's exponent
+    private long retryHint;                  // the after of this connection's reconnect frame: the next delay, once; 0 if none
     private boolean welcomed;                // welcomed in this room before: a join is a reconnect with since
     private long seq;                        // the newest stored seq seen (and given to the listener): the next since
     private String resume;                   // the last welcome's secret, which takes the name back
@@ -519,6 +524,7 @@ public final class ParleyClient implements AutoCloseable {
     private void connectNow() {
         stopTimers();
         refusal = null;
+        retryHint = 0;
         to(State.CONNECTING);
         int current = ++attempt;
         if (tokens != null && (token == null || tokenExpires > 0 && tokenExpires - timers.nowMillis() < TOKEN_FRESH_MILLIS)) {
@@ -666,6 +672,7 @@ public final class ParleyClient implements AutoCloseable {
                 }
             }
             case "message", "edit", "delete", "react" -> stored(frame);
+            case "reconnect" -> retryHint(frame);
             case "read" -> emit(() -> listener.onRead(frame));
             case "joined" -> emit(() -> listener.onJoined(frame));
             case "left" -> emit(() -> listener.onLeft(frame));
@@ -884,10 +891,25 @@ public final class ParleyClient implements AutoCloseable {
         }
     }
 
-    /** Full jitter: a random delay in [0, min(cap, base · 2^attempts)). */
+    /**
+     * The server is about to close with 1001 (shutting down) or 1013 (at a limit) and asks the
+     * client back no sooner than {@code after} milliseconds (PROTOCOL.md, Parley's additions, Closing).
+     */
+    private void retryHint(JsonObject frame) {
+        if (frame.get("after") instanceof JsonNumber after && after.doubleValue() >= 1) {
+            retryHint = (long) Math.min(after.doubleValue(), RETRY_HINT_CAP_MILLIS);
+        }
+    }
+
+    /**
+     * Full jitter: a random delay in [0, min(cap, base · 2^attempts)); after a {@code reconnect}
+     * frame, this once, a random delay in [after, 2 · after] instead.
+     */
     private void scheduleReconnect() {
         long ceiling = Math.min(BACKOFF_CAP_MILLIS, BACKOFF_BASE_MILLIS << Math.min(attempts, 10));
-        long delay = (long) (random.getAsDouble() * ceiling);
+        long hint = retryHint;
+        retryHint = 0;
+        long delay = hint > 0 ? hint + (long) (random.getAsDouble() * hint) : (long) (random.getAsDouble() * ceiling);
         attempts += 1;
         reconnect = timers.schedule(this::connectNow, delay);
         to(State.RECONNECTING);
@@ -923,6 +945,7 @@ public final class ParleyClient implements AutoCloseable {
     private void hangUp() {
         attempt += 1;
         upgradeWanted = false;
+        retryHint = 0;
         stopTimers();
         Wire was = wire;
         wire = null;

@@ -193,6 +193,81 @@ class ParleyClientTest {
         assertEquals(ceilings.length + 2, wires.size(), "back to 500 ms after a welcome");
     }
 
+    /** Moves the clock on until the next attempt opens a wire; answers how far (each client above is left waiting for a wire). */
+    private long untilTheNextAttempt() {
+        int before = wires.size();
+        long waited = 0;
+        while (wires.size() == before) {
+            timers.advance(1);
+            waited++;
+            assertTrue(waited <= ParleyClient.RETRY_HINT_CAP_MILLIS * 2, "no attempt at all");
+        }
+        return waited;
+    }
+
+    @Test
+    void aReconnectFrameBefore1001SetsTheNextAttemptBetweenAfterAndTwiceAfterOnce() throws Exception {
+        for (double r : new double[] {0, 0.5, 0.999}) {
+            random = r;
+            wires.clear();
+            heard.clear();
+            ParleyClient c = client(Transport.WEBSOCKET);
+            online(c, "");
+            wire().receive("{'type':'reconnect','after':2000}");
+            assertEquals(State.ONLINE, c.state(), "the frame alone changes nothing");
+            wire().lost(1001, "server shutting down");
+            assertEquals(State.RECONNECTING, c.state());
+            long waited = untilTheNextAttempt();
+            assertEquals(2000 + (long) (r * 2000), waited, "random " + r);
+            assertTrue(waited >= 2000 && waited <= 4000, "within [after, 2 after]: " + waited);
+            wire().lost(1006, "");   // the node is not back yet: the backoff goes on as it would have
+            assertEquals(Math.max(1, (long) (r * 1000)), untilTheNextAttempt(), "the second ceiling, 1 s");
+            assertEquals(List.of(), heard, "nothing for the listener");
+        }
+    }
+
+    @Test
+    void aReconnectFrameBefore1013AtTheLimitSetsTheDelayBeforeAnyWelcome() throws Exception {
+        random = 0.25;
+        ParleyClient c = client(Transport.WEBSOCKET);
+        c.connect();
+        timers.run();
+        wire().opened();
+        wire().receive("{'type':'reconnect','after':7000}");
+        wire().lost(1013, "try again later");
+        assertEquals(State.RECONNECTING, c.state());
+        assertEquals(8750, untilTheNextAttempt());
+    }
+
+    @Test
+    void withoutAHint1013And1001ReconnectAfterTheBackoffAsBefore() throws Exception {
+        for (int code : new int[] {1013, 1001}) {
+            wires.clear();
+            ParleyClient c = client(Transport.WEBSOCKET);
+            online(c, "");
+            wire().lost(code, "");
+            assertEquals(250, untilTheNextAttempt(), "random 0.5 of 500 ms after " + code);
+        }
+    }
+
+    @Test
+    void aHintThatIsNotAPositiveNumberIsIgnoredAndAHugeOneIsCapped() throws Exception {
+        for (String after : new String[] {"'2000'", "-1", "0", "null", "0.5"}) {
+            wires.clear();
+            ParleyClient c = client(Transport.WEBSOCKET);
+            online(c, "");
+            wire().receive("{'type':'reconnect','after':" + after + "}");
+            wire().lost(1001, "server shutting down");
+            assertEquals(250, untilTheNextAttempt(), "after " + after);
+        }
+        random = 0;
+        ParleyClient c = client(Transport.WEBSOCKET);
+        online(c, "");
+        wire().receive("{'type':'reconnect','after':86400000}");
+        wire().lost(1001, "server shutting down");
+        assertEquals(ParleyClient.RETRY_HINT_CAP_MILLIS, untilTheNextAttempt());
+    }
+
     @Test
     void aNameRefusedOnTheFirstJoinFailsConnectButAfterALossIsTriedAgain() throws Exception {
         ParleyClient c = client(Transport.WEBSOCKET);
