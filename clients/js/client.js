@@ -9,7 +9,9 @@
 //   every welcome, the ones still waiting are sent again with the same cid. A 1.1 server
 //   acknowledges a resend with the first seq and "dup": true, and stores nothing twice.
 // - history and markRead are not resent: history rejects when the connection is lost; only
-//   the newest read position waits while offline.
+//   the newest read position waits while offline. So are rooms and members.
+// - A large room (PROTOCOL.md, "Large rooms") tells its changes in `presence` frames, an event
+//   like `joined` and `left`; members() pages its names.
 
 import { Connection, State, newCid } from './connection.js';
 import { FetchEventSource } from './event-stream.js';
@@ -19,9 +21,11 @@ import { HttpTransport, WebSocketTransport } from './transport.js';
 export const OUTBOX_LIMIT = 256;            // frames waiting for their ack
 export const OUTBOX_CHARS = 1 << 20;        // ... and their texts' characters
 export const HISTORY_LIMIT = 16;            // history requests waiting for their answer
+export const MEMBERS_LIMIT = 500;           // the most names a members page may ask for
+const MAX_AFTER = 128;                      // members' after: at most this many UTF-16 units, as the server counts
 const STORED = new Set(['message', 'edit', 'delete', 'react']);
-const EVENTS = new Set(['message', 'edit', 'delete', 'react', 'read', 'joined', 'left', 'typing', 'direct', 'rooms',
-  'state', 'error', 'welcome']);
+const EVENTS = new Set(['message', 'edit', 'delete', 'react', 'read', 'joined', 'left', 'presence', 'typing', 'direct',
+  'rooms', 'state', 'error', 'welcome']);
 const TOKEN_FRESH_MS = 30000;
 
 /** What a promise of this client rejects with: the protocol's error code, and its message. */
@@ -41,6 +45,7 @@ export class ParleyClient {
   #outboxChars = 0;
   #histories = [];          // { resolve, reject }, in the order asked
   #roomLists = [];          // the same, for rooms()
+  #memberPages = [];        // the same, for members()
   #directs = new Map();     // cid -> { text, resolve, reject }: directs waiting for the server's copy
   #read = 0;                // the newest read position not sent yet
   #seen = 0;                // the newest stored seq emitted
@@ -198,6 +203,30 @@ export class ParleyClient {
     });
   }
 
+  /**
+   * A page of the room's names (PROTOCOL.md, "Large rooms"): at most limit (1..500) after the
+   * name `after` (from the first if absent), in code point order. Resolves with the `members`
+   * frame: {room, users, count, more}.
+   */
+  members({ after, limit = 100 } = {}) {
+    // the server answers a bad one with an error that names no request: its answer would never come
+    if (!Number.isInteger(limit) || limit < 1 || limit > MEMBERS_LIMIT || (after != null
+      && (typeof after !== 'string' || after.length > MAX_AFTER))) {
+      return Promise.reject(new RangeError(`members: after a string of at most ${MAX_AFTER} characters and a limit of 1`
+        + ` to ${MEMBERS_LIMIT}, not ${after} and ${limit}`));
+    }
+    if (!this.#connection.online) return Promise.reject(new ParleyError('offline', 'not connected'));
+    if (this.#memberPages.length >= HISTORY_LIMIT) {
+      return Promise.reject(new ParleyError('busy', `${HISTORY_LIMIT} members requests wait already`));
+    }
+    const frame = { type: 'members', limit };
+    if (after != null) frame.after = after;
+    return new Promise((resolve, reject) => {
+      this.#memberPages.push({ resolve, reject });
+      if (!this.#connection.send(frame)) this.#memberPages.pop().reject(new ParleyError('offline', 'not connected'));
+    });
+  }
+
   /** Leaves the room; what waits is rejected. */
   close() {
     this.#connection.leave();
@@ -244,10 +273,11 @@ export class ParleyClient {
     connecting?.reject(error);
   }
 
-  // What is not resent fails when the connection goes: history and rooms requests, directs.
+  // What is not resent fails when the connection goes: history, rooms and members requests, directs.
   #failRequests(error) {
     this.#histories.splice(0).forEach((waiting) => waiting.reject(error));
     this.#roomLists.splice(0).forEach((waiting) => waiting.reject(error));
+    this.#memberPages.splice(0).forEach((waiting) => waiting.reject(error));
     for (const waiting of this.#directs.values()) waiting.reject(error);
     this.#directs.clear();
   }
@@ -329,6 +359,9 @@ export class ParleyClient {
       case 'rooms':
         this.#roomLists.shift()?.resolve(Array.isArray(frame.rooms) ? frame.rooms : []);
         this.#emit('rooms', frame);
+        return;
+      case 'members':
+        this.#memberPages.shift()?.resolve(frame);
         return;
       case 'direct':
         // the copy of one this client sent: it settles the oldest waiting direct of that text

@@ -55,6 +55,35 @@ export interface Welcome extends Frame {
   recovered?: boolean;
   protocol?: string;
   read?: number;
+  /** A large room's (docs/PROTOCOL.md, "Large rooms"): its users, this one included; `users` holds the first 100. */
+  count?: number;
+  /** A large room's: more names follow the first page in `users` (members() pages them). */
+  users_more?: boolean;
+}
+
+/**
+ * What a large room says instead of joined and left, at most once a second: the names that came
+ * and went since its last one (each sorted, at most 50), how many changes no list names, and
+ * the room's count.
+ */
+export interface PresenceFrame extends Frame {
+  type: 'presence';
+  room: string;
+  count: number;
+  joined: string[];
+  left: string[];
+  more: number;
+  ts: string;
+}
+
+/** A page of the room's names, in code point order, as members() resolves with it. */
+export interface MembersFrame extends Frame {
+  type: 'members';
+  room: string;
+  users: string[];
+  count: number;
+  /** More names follow the last one in `users`. */
+  more: boolean;
 }
 
 export type StateName = 'offline' | 'connecting' | 'joining' | 'online' | 'naming' | 'reconnecting' | 'refused'
@@ -125,6 +154,7 @@ export interface ClientEvents {
   read: Frame;
   joined: Frame;
   left: Frame;
+  presence: PresenceFrame;
   typing: Frame;
   direct: DirectFrame;
   rooms: Frame;
@@ -154,6 +184,8 @@ export declare class ParleyClient {
   typing(): boolean;
   direct(to: string, text: string): Promise<DirectFrame>;
   rooms(): Promise<RoomEntry[]>;
+  /** A page of the room's names after `after` (from the first), at most limit (1..500, 100 by default). */
+  members(options?: { after?: string | undefined; limit?: number | undefined }): Promise<MembersFrame>;
   close(): void;
 }
 

@@ -2,7 +2,7 @@
 // and a fake clock: what a program on the package sees through reconnects.
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
-import { OUTBOX_LIMIT, ParleyClient, ParleyError } from '../../../../clients/js/client.js';
+import { MEMBERS_LIMIT, OUTBOX_LIMIT, ParleyClient, ParleyError } from '../../../../clients/js/client.js';
 import { FakeClock, FakeEventSource, FakeWebSocket, fakeFetch, settle } from './fakes.mjs';
 
 beforeEach(() => {
@@ -192,6 +192,47 @@ test('typing goes only while online; a direct resolves with the server\'s copy o
   socket().closedByServer(1006);
   await assert.rejects(unanswered, (e) => e.code === 'offline');
   await assert.rejects(pending, (e) => e.code === 'offline');
+});
+
+test('a large room: presence is an event with its frame, as joined and left are', async () => {
+  const { c, socket, receive } = client();
+  const heard = [];
+  c.on('presence', (p) => heard.push(p));
+  c.connect();
+  socket().opened();
+  receive(welcome([], { users: ['ada', 'bob'], count: 250, users_more: true }));
+  const presence = { type: 'presence', room: 'lobby', count: 251, joined: ['cy', 'dee'], left: ['bob'], more: 0,
+    ts: '2026-12-07T00:00:01.000Z' };
+  receive(presence);
+  assert.deepEqual(heard, [presence]);
+});
+
+test('members asks for a page and resolves with the reply, in the order asked; a bad page is refused at once', async () => {
+  const { c, sent, receive, socket } = client();
+  await assert.rejects(c.members(), (e) => e.code === 'offline');
+  c.connect();
+  socket().opened();
+  receive(welcome());
+  await assert.rejects(c.members({ limit: 0 }), RangeError);
+  await assert.rejects(c.members({ limit: MEMBERS_LIMIT + 1 }), RangeError);
+  await assert.rejects(c.members({ limit: 2.5 }), RangeError);
+  await assert.rejects(c.members({ after: 7 }), RangeError);
+  await assert.rejects(c.members({ after: 'x'.repeat(129) }), RangeError);
+  assert.equal(sent().filter((f) => f.type === 'members').length, 0, 'nothing went for those');
+
+  const first = c.members();
+  const next = c.members({ after: 'bob', limit: MEMBERS_LIMIT });
+  assert.deepEqual(sent().slice(-2), [{ type: 'members', limit: 100 }, { type: 'members', after: 'bob', limit: 500 }]);
+  const one = { type: 'members', room: 'lobby', users: ['ada', 'bob'], count: 4, more: true };
+  const two = { type: 'members', room: 'lobby', users: ['cy', 'dee'], count: 4, more: false };
+  receive(one);
+  receive(two);
+  assert.deepEqual(await first, one);
+  assert.deepEqual(await next, two);
+
+  const unanswered = c.members({ after: 'dee' });
+  socket().closedByServer(1006);
+  await assert.rejects(unanswered, (e) => e.code === 'offline', 'a members request is not resent');
 });
 
 test('the outbox is bounded; close rejects what waits; a taken name rejects connect', async () => {

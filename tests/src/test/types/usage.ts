@@ -13,8 +13,8 @@ import {
   transportMode, frameOf,
 } from 'parley-client';
 import type {
-  ClientEvents, ClientOptions, DeleteFrame, EditFrame, Frame, MessageFrame, ReactFrame, Sent, StateName, Stored,
-  StoredFrame, Welcome,
+  ClientEvents, ClientOptions, DeleteFrame, EditFrame, Frame, MembersFrame, MessageFrame, PresenceFrame, ReactFrame, Sent,
+  StateName, Stored, StoredFrame, Welcome,
 } from 'parley-client';
 
 // The README's example (no process.env: tsc runs here without Node's types).
@@ -61,6 +61,7 @@ const off: Array<() => void> = [
   client.on('read', (f) => f.type.length),
   client.on('joined', (f) => f.type),
   client.on('left', (f) => f.type),
+  client.on('presence', (p) => `${p.count}: +${p.joined.join(',')} -${p.left.join(',')} and ${p.more} more at ${p.ts}`),
   client.on('typing', (f) => f.type),
   client.on('direct', (f) => f.type),
   client.on('rooms', (f) => f.type),
@@ -93,6 +94,16 @@ client.typing();
 const copy = await client.direct('bob', 'psst');
 console.log(copy.from, copy.to, copy.text.length);
 for (const entry of await client.rooms()) console.log(entry.room, entry.count, entry.unread ?? 0);
+// A large room's names: the welcome's first page, then members() after its last name.
+const names: string[] = [...welcome.users];
+let page: MembersFrame | null = welcome.users_more === true ? await client.members({ after: names.at(-1), limit: 500 }) : null;
+while (page) {
+  names.push(...page.users);
+  page = page.more ? await client.members({ after: page.users.at(-1), limit: undefined }) : null;
+}
+const first: MembersFrame = await client.members();
+const changes = (p: PresenceFrame): number => p.joined.length + p.left.length + p.more;
+console.log(names.length, welcome.count ?? names.length, first.count, first.room, changes);
 await client.markRead(older.concat(newest).reduce((top, f) => Math.max(top, f.seq), 0));
 const where: string = `${client.room} ${client.user} ${client.state} ${client.transport ?? 'none'}`;
 try {
@@ -148,3 +159,7 @@ failed.code = 'other';
 client.react(1, '👍').then((r) => r.seq.toFixed());
 // @ts-expect-error: history's options are named
 client.history(10);
+// @ts-expect-error: members pages after a name
+client.members({ after: 3 });
+// @ts-expect-error: a presence frame's joined is a list of names
+client.on('presence', (p) => p.joined.toFixed());
