@@ -37,6 +37,14 @@ public interface Listener {
     default void onLeft(JsonObject left) {
     }
 
+    /**
+     * A large room's coalesced presence (PROTOCOL.md, "Large rooms"), instead of
+     * {@link #onJoined} and {@link #onLeft}, at most once a second: {@code count}, the names in
+     * {@code joined} and {@code left}, and {@code more}, the changes no list names.
+     */
+    default void onPresence(JsonObject presence) {
+    }
+
     default void onTyping(JsonObject typing) {
     }
 

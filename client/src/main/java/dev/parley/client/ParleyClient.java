@@ -68,6 +68,10 @@ public final class ParleyClient implements AutoCloseable {
     public static final int OUTBOX_CHARS = 1 << 20;
     /** {@code history} requests waiting for their answer. */
     public static final int HISTORY_LIMIT = 16;
+    /** The most names a {@link #members} page may ask for. */
+    public static final int MEMBERS_LIMIT = 500;
+    /** The longest {@code after} of a {@link #members} page, in UTF-16 units as the server counts. */
+    private static final int MAX_AFTER = 128;
     static final long PING_MILLIS = 25_000;
     /** A ping not answered (nor anything else heard) this long after it went: the connection died without a word. */
     static final long PONG_WAIT_MILLIS = 10_000;
@@ -147,6 +151,7 @@ public final class ParleyClient implements AutoCloseable {
     private long outboxChars;
     private final ArrayDeque<CompletableFuture<List<JsonObject>>> histories = new ArrayDeque<>();
     private final ArrayDeque<CompletableFuture<List<JsonObject>>> roomLists = new ArrayDeque<>();
+    private final ArrayDeque<CompletableFuture<JsonObject>> memberPages = new ArrayDeque<>();
     private final Map<String, Direct> directs = new LinkedHashMap<>();   // by cid: waiting for the server's copy
     private long read;                       // the newest read position not sent yet
     private long lastHeard;                  // when the connection last brought a frame
@@ -492,6 +497,43 @@ public final class ParleyClient implements AutoCloseable {
         return result;
     }
 
+    /**
+     * A page of the room's names (PROTOCOL.md, "Large rooms"): at most {@code limit} names after
+     * {@code after} (null: from the first), in code point order. Completes with the
+     * {@code members} frame, {@code {room, users, count, more}}; fails with {@code offline} when
+     * not connected or the connection is lost before the answer.
+     *
+     * @throws IllegalArgumentException for a limit outside 1..500 or an {@code after} longer than 128 characters
+     */
+    public CompletableFuture<JsonObject> members(String after, int limit) {
+        // the server answers a bad one with an error that names no request: its answer would never come
+        if (limit < 1 || limit > MEMBERS_LIMIT || (after != null && after.length() > MAX_AFTER)) {
+            throw new IllegalArgumentException("members: an after of at most " + MAX_AFTER + " characters and a limit of 1 to "
+                    + MEMBERS_LIMIT + ", not " + limit);
+        }
+        CompletableFuture<JsonObject> result = new CompletableFuture<>();
+        onThread(result, () -> {
+            if (state != State.ONLINE) {
+                result.completeExceptionally(new ParleyException("offline", "not connected"));
+                return;
+            }
+            if (memberPages.size() >= HISTORY_LIMIT) {
+                result.completeExceptionally(new ParleyException("busy", HISTORY_LIMIT + " members requests wait already"));
+                return;
+            }
+            JsonObjectBuilder frame = Json.createObjectBuilder().add("type", "members").add("limit", limit);
+            if (after != null) {
+                frame.add("after", after);
+            }
+            if (wire.send(frame.build().toString())) {
+                memberPages.add(result);
+            } else {
+                result.completeExceptionally(new ParleyException("offline", "not connected"));
+            }
+        });
+        return result;
+    }
+
     /** Leaves the room and stops: what waits fails with {@code closed}. Waits up to 5 s for that to be done. */
     @Override
     public void close() {
@@ -676,6 +718,7 @@ public final class ParleyClient implements AutoCloseable {
             case "read" -> emit(() -> listener.onRead(frame));
             case "joined" -> emit(() -> listener.onJoined(frame));
             case "left" -> emit(() -> listener.onLeft(frame));
+            case "presence" -> emit(() -> listener.onPresence(frame));
             case "typing" -> emit(() -> listener.onTyping(frame));
             case "direct" -> {
                 if (frame.getString("from", "").equals(user)) { // the copy of one this client sent: the oldest of that text
@@ -697,6 +740,12 @@ public final class ParleyClient implements AutoCloseable {
                     waiting.complete(objects(frame.get("rooms")));
                 }
                 emit(() -> listener.onRooms(frame));
+            }
+            case "members" -> {
+                CompletableFuture<JsonObject> waiting = memberPages.poll();
+                if (waiting != null) {
+                    waiting.complete(frame);
+                }
             }
             default -> {
                 // pong, and types of later versions
@@ -1012,12 +1061,15 @@ public final class ParleyClient implements AutoCloseable {
         }
     }
 
-    /** What is not resent fails when the connection goes: history and rooms requests, directs. */
+    /** What is not resent fails when the connection goes: history, rooms and members requests, directs. */
     private void failRequests(ParleyException error) {
         for (CompletableFuture<List<JsonObject>> waiting; (waiting = histories.poll()) != null; ) {
             waiting.completeExceptionally(error);
         }
         for (CompletableFuture<List<JsonObject>> waiting; (waiting = roomLists.poll()) != null; ) {
+            waiting.completeExceptionally(error);
+        }
+        for (CompletableFuture<JsonObject> waiting; (waiting = memberPages.poll()) != null; ) {
             waiting.completeExceptionally(error);
         }
         directs.values().forEach(direct -> direct.future().completeExceptionally(error));

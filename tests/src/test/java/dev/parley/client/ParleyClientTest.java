@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -39,6 +40,12 @@ class ParleyClientTest {
         @Override
         public void onJoined(JsonObject j) {
             heard.add("joined " + j.getString("user"));
+        }
+
+        @Override
+        public void onPresence(JsonObject p) {
+            heard.add("presence " + p.getInt("count") + " +" + p.getJsonArray("joined") + " -" + p.getJsonArray("left")
+                    + " " + p.getInt("more"));
         }
 
         @Override
@@ -383,6 +390,47 @@ class ParleyClientTest {
         timers.run();
         wire().lost(1006, "");
         assertEquals("offline", failure(lost));
+    }
+
+    @Test
+    void aLargeRoomsPresenceReachesTheListenerWithItsFrame() throws Exception {
+        ParleyClient c = client(Transport.WEBSOCKET);
+        online(c, "");
+        wire().receive("{'type':'presence','room':'lobby','count':251,'joined':['cy','dee'],'left':['bob'],'more':3,"
+                + "'ts':'x'}");
+        wire().receive("{'type':'joined','room':'lobby','user':'eve','count':200,'ts':'x'}");
+        assertEquals(List.of("presence 251 +[\"cy\",\"dee\"] -[\"bob\"] 3", "joined eve"), heard);
+    }
+
+    @Test
+    void membersCompletesWithItsPageInTheOrderAskedAndFailsWhenTheConnectionIsLost() throws Exception {
+        ParleyClient c = client(Transport.WEBSOCKET);
+        CompletableFuture<JsonObject> offline = c.members(null, 10);
+        timers.run();
+        assertEquals("offline", failure(offline));
+        online(c, "");
+        assertThrows(IllegalArgumentException.class, () -> c.members(null, 0), "the server would answer with no answer");
+        assertThrows(IllegalArgumentException.class, () -> c.members(null, ParleyClient.MEMBERS_LIMIT + 1));
+        assertThrows(IllegalArgumentException.class, () -> c.members("x".repeat(129), 10));
+        CompletableFuture<JsonObject> first = c.members(null, 100);
+        CompletableFuture<JsonObject> next = c.members("bob", ParleyClient.MEMBERS_LIMIT);
+        timers.run();
+        List<JsonObject> asked = wire().sent("members");
+        assertEquals(2, asked.size());
+        assertFalse(asked.get(0).containsKey("after"), "from the first name");
+        assertEquals(100, asked.get(0).getInt("limit"));
+        assertEquals("bob", asked.get(1).getString("after"));
+        assertEquals(500, asked.get(1).getInt("limit"));
+        wire().receive("{'type':'members','room':'lobby','users':['ada','bob'],'count':4,'more':true}");
+        wire().receive("{'type':'members','room':'lobby','users':['cy','dee'],'count':4,'more':false}");
+        assertEquals(List.of("ada", "bob"), first.get().getJsonArray("users").getValuesAs(JsonString::getString));
+        assertTrue(first.get().getBoolean("more"));
+        assertEquals(List.of("cy", "dee"), next.get().getJsonArray("users").getValuesAs(JsonString::getString));
+        assertFalse(next.get().getBoolean("more"));
+        CompletableFuture<JsonObject> lost = c.members("dee", 10);
+        timers.run();
+        wire().lost(1006, "");
+        assertEquals("offline", failure(lost), "a members request is not resent");
     }
 
     @Test
