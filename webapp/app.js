@@ -6,7 +6,7 @@
 // deletes, reactions, replies), js/reads.js (read positions), js/identity.js (tokens), js/tab.js
 // (what the tab remembers across a reload), js/timeline.js (day dividers and runs of one sender),
 // js/render.js (the elements) with js/links.js (web addresses), js/message.js (a room message and
-// its controls), js/errors.js (errors in words). Every string that comes from users or the server
+// its controls), js/errors.js (errors in words), js/members.js (the member list, a large room's too). Every string that comes from users or the server
 // is rendered with textContent.
 
 import { Connection, State, newCid } from './js/client/connection.js';
@@ -14,6 +14,7 @@ import { FallbackTransport, transportMode } from './js/client/fallback.js';
 import { Identity } from './js/identity.js';
 import { inWords } from './js/errors.js';
 import { RoomLog } from './js/log.js';
+import { MemberList } from './js/members.js';
 import { drawMessage } from './js/message.js';
 import { Outbox, frameOf } from './js/client/outbox.js';
 import { ReadPositions } from './js/reads.js';
@@ -31,6 +32,8 @@ const ROOM_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const MAX_TEXT = 4000;               // code points
 const MAX_FRAME_BYTES = 16 * 1024;   // the server's default frame limit
 const PAGE = 50;                     // history page size
+const MEMBERS_PAGE = 100;            // names a "Show more members" asks for (a large room's welcome names as many)
+const MEMBERS_MAX = 500;             // the most a members page may ask for
 const ROOMS_MS = 15000;
 const TYPING_SEND_MS = 3000;
 const TYPING_SHOW_MS = 4000;
@@ -64,7 +67,8 @@ const view = {
   exhausted: false,    // no older history left on the server
   historyInFlight: false,
   pinned: true,        // the log follows new messages (see following())
-  members: new Set(),
+  members: new MemberList(),   // js/members.js
+  membersAsked: [],    // the members pages asked for and not answered yet, in order: { fromStart }
   // How far the member list can be trusted: 'current' (online: presence keeps it so), 'stale'
   // (the connection was lost: it is the list as it was) or 'out' (refused for good: nobody is listed).
   membersAre: 'current',
@@ -162,8 +166,10 @@ function onClose({ code, reason, wasOnline, fatal, refusal }) {
       renderJoinCard();
     }
   } else if (wasOnline) {
-    setMembers(view.members, 'stale');
+    view.membersAre = 'stale';
+    renderMembers();
   }
+  view.membersAsked = [];   // their answers went with the connection
   if (reason === STREAM_SILENT && !view.silenceSaid) {
     view.silenceSaid = true;   // once until a welcome: the page keeps trying
     notice('The HTTP fallback opened its event stream, but no event came through within 10 s: something between'
@@ -174,7 +180,7 @@ function onClose({ code, reason, wasOnline, fatal, refusal }) {
 // ---------- incoming frames ----------
 
 const handlers = {
-  joined: onPresence, left: onPresence, message: onLive, edit: onLive, delete: onLive, react: onLive, ack: onAck,
+  joined: onPresence, left: onPresence, presence: onLargePresence, members: onMembers, message: onLive, edit: onLive, delete: onLive, react: onLive, ack: onAck,
   direct: onDirect, typing: onTyping, history: onHistory, rooms: onRooms, read: onRead, error: onError,
 };
 
@@ -192,7 +198,9 @@ function onWelcome(f, { history, rejoined, restarted, since }) {
   reads.welcome(f.read);
   if (!rejoined && Number.isInteger(f.read) && f.read > 0) view.dividerAt = f.read;
   tab.joined(connection.name, connection.room);
-  setMembers(Array.isArray(f.users) ? f.users : [connection.name], 'current');
+  view.members.welcome(f, connection.name);
+  view.membersAre = 'current';
+  view.membersAsked = [];
   if (rejoined) {
     // The line goes first so that the recovered messages follow it; a reconnect that missed
     // nothing (or an upgrade back to WebSocket, which loses nothing) says nothing.
@@ -243,11 +251,32 @@ function hideLikelyStored(history, since, shown) {
 }
 
 function onPresence(f) {
-  if (f.type === 'joined') view.members.add(f.user);
-  else { view.members.delete(f.user); stopTyping(f.user); }
+  view.members.change(f);
+  if (f.type === 'left') stopTyping(f.user);
   renderMembers();
   sysLine(`${f.user} ${f.type}`, f.ts);
   send({ type: 'rooms' });
+}
+
+// A large room's presence (PROTOCOL.md, "Large rooms"): who came and went in the last second, and
+// the count; no line in the log for each (there may be fifty a second). When it says changes went
+// unnamed, the names shown are read again from the first.
+function onLargePresence(f) {
+  const unnamed = view.members.presence(f);
+  for (const name of Array.isArray(f.left) ? f.left : []) stopTyping(name);
+  if (unnamed && connection.online) {
+    const shown = view.members.names.length;
+    askMembers({ type: 'members', limit: Math.min(MEMBERS_MAX, Math.max(MEMBERS_PAGE, shown)) }, true);
+  }
+  renderMembers();
+  send({ type: 'rooms' });
+}
+
+function onMembers(f) {
+  const asked = view.membersAsked.shift();
+  if (!asked) return;   // asked for on a connection that is gone, or not by the page
+  view.members.page(f, asked);
+  renderMembers();
 }
 
 // A frame of the room's log, live: a message, or an edit, delete or reaction of one.
@@ -506,7 +535,7 @@ function onHistory(f) {
 function onRooms(f) {
   const list = Array.isArray(f.rooms) ? f.rooms.slice() : [];
   if (!list.some((r) => r.room === connection.room) && connection.online) {
-    list.push({ room: connection.room, count: view.members.size });
+    list.push({ room: connection.room, count: view.members.count });
     list.sort((a, b) => (a.room < b.room ? -1 : 1));
   }
   ui.rooms.replaceChildren(...list.map((r) => roomItem(r, r.room === connection.room, closeSidebar)));
@@ -676,6 +705,20 @@ function loadOlder() {
   updateLoadOlder();
 }
 
+// A large room's names past the first page: the page after the last name shown, added to the list.
+function showMoreMembers() {
+  if (!connection.online || view.membersAsked.length) return;
+  const frame = { type: 'members', limit: MEMBERS_PAGE };
+  if (view.members.last !== undefined) frame.after = view.members.last;
+  askMembers(frame, false);
+}
+
+function askMembers(frame, fromStart) {
+  if (!send(frame)) return;
+  view.membersAsked.push({ fromStart });
+  renderMembers();
+}
+
 // ---------- the log and the lists ----------
 
 function pendingEl(item) {
@@ -720,8 +763,9 @@ function sayReconnected(text) {
 }
 
 function setMembers(names, are) {
-  view.members = new Set(names);
+  view.members.reset(names);
   view.membersAre = are;
+  view.membersAsked = [];
   renderMembers();
 }
 
@@ -748,18 +792,24 @@ function arrangeLog() {
 
 // The member list, and a word under it when it is not the room as it is now.
 function renderMembers() {
-  const names = [...view.members].sort();
+  const { names, count } = view.members;
   const moderate = view.moderator && view.v11 && view.membersAre === 'current'
     ? (frame, done) => act(frame, 'moderate', done) : null;
   ui.members.replaceChildren(...names.map((name) =>
     memberItem(name, name === connection.name, () => { setDirect(name); closeSidebar(); }, moderate)));
-  ui.memberCount.textContent = names.length ? String(names.length) : '';
+  ui.memberCount.textContent = count ? String(count) : '';
   const stale = view.membersAre === 'stale';
   ui.members.classList.toggle('stale', stale);
   const note = stale ? 'Reconnecting: this list may be out of date.'
     : view.membersAre === 'out' ? `You are not in #${connection.room} any more.` : '';
   ui.membersNote.textContent = note;
   ui.membersNote.hidden = !note;
+  const hadFocus = document.activeElement === ui.membersMore;
+  const asked = view.membersAsked.length > 0;
+  ui.membersMore.hidden = !view.members.more || view.membersAre !== 'current';
+  ui.membersMore.disabled = asked || !connection.online;
+  ui.membersMore.textContent = asked ? 'Loading…' : 'Show more members';
+  if (hadFocus && ui.membersMore.hidden) ui.members.lastElementChild?.querySelector('button')?.focus();
 }
 
 function stopTyping(user) {
@@ -993,6 +1043,7 @@ async function init() {
   ui.replyCancel.addEventListener('click', () => setReply(null));
   document.addEventListener('visibilitychange', reportSeen);
   ui.loadOlder.addEventListener('click', loadOlder);
+  ui.membersMore.addEventListener('click', showMoreMembers);
   ui.leave.addEventListener('click', leave);
   ui.changeName.addEventListener('click', () => { closeSidebar(); leave(); });
   ui.reconnectNow.addEventListener('click', () => connection.reconnectNow());

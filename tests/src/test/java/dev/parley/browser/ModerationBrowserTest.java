@@ -10,8 +10,13 @@ import dev.parley.support.Locator;
 import dev.parley.support.Rooms;
 import dev.parley.support.StandaloneParley;
 import dev.parley.support.TestTokens;
+import dev.parley.support.ChatClient;
+import jakarta.json.Json;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -23,13 +28,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>Needs the server side of protocol 1.1: {@code moderator} in the welcome, {@code delete} by a
  * moderator, {@code mute} and {@code ban} with their {@code forbidden} errors and the close 1008
  * "banned".
+ *
+ * <p>A room of more than 3 users is large here: its member list shows the count and the first
+ * 100 names, pages the rest, follows {@code presence}, and moderates a name paged in as any other.
  */
 class ModerationBrowserTest {
     @RegisterExtension
     static final StandaloneParley SERVER = new StandaloneParley(Map.of("PARLEY_TOKEN_SECRET", TestTokens.SECRET,
-            "PARLEY_TOKEN_ISSUER", TestTokens.ISSUER, "PARLEY_TOKEN_AUDIENCE", TestTokens.AUDIENCE));
+            "PARLEY_TOKEN_ISSUER", TestTokens.ISSUER, "PARLEY_TOKEN_AUDIENCE", TestTokens.AUDIENCE,
+            "PARLEY_PRESENCE_LIMIT", "3"));   // a room of more than 3 is large (PROTOCOL.md, "Large rooms")
     @RegisterExtension
     final Browsers browsers = new Browsers();
+
+    /** A presence frame goes out at most a second after a change: on the page within 3 s. */
+    private static final Duration PRESENCE = Duration.ofSeconds(3);
 
     private final String room = Rooms.fresh();
 
@@ -87,5 +99,50 @@ class ModerationBrowserTest {
         assertThat(bob.page().locator(".notice p").filter("A moderator banned you from this room.")).isVisible();
         assertThat(maya.members()).hasText(new String[] {"maya (you)"});
         assertThat(bob.status()).not().hasText("Online");
+    }
+
+    /** A member on a plain WebSocket, signed in with a token. */
+    private ChatClient member(String user) {
+        ChatClient client = ChatClient.connect(SERVER.chatUri(room));
+        client.send(Json.createObjectBuilder().add("type", "join").add("token", TestTokens.hs256(user)).build());
+        client.next("welcome");
+        return client;
+    }
+
+    @BrowserTest
+    void aLargeRoomsListShowsTheCountPagesTheRestFollowsPresenceAndModeratesANamePagedIn() {
+        List<ChatClient> members = new ArrayList<>();
+        try {
+            for (int i = 0; i < 110; i++) {
+                members.add(member(String.format("m%03d", i)));
+            }
+            ChatPage maya = moderator("maya");   // 111: the welcome names m000 to m099, maya sorts after them
+            assertThat(maya.page().locator("#member-count")).hasText("111");
+            String[] firstPage = IntStream.range(0, 100).mapToObj(i -> String.format("m%03d Moderate", i))
+                    .toArray(String[]::new);
+            assertThat(maya.members()).hasText(firstPage);
+
+            maya.button("Show more members").click();
+            List<String> everyone = new ArrayList<>(IntStream.range(0, 110).mapToObj(i -> String.format("m%03d Moderate", i))
+                    .toList());
+            everyone.add("maya (you)");
+            assertThat(maya.members()).hasText(everyone.toArray(String[]::new));
+            assertThat(maya.button("Show more members")).isHidden();
+
+            maya.page().getByRole("button", "Moderate m105").click();
+            maya.page().getByRole("button", "Mute m105 for 10 minutes").click();
+            assertThat(maya.page().locator(".notice p").filter("m105 is muted")).hasText("m105 is muted for 10 minutes.");
+
+            members.remove(members.size() - 1).closeNormally();   // m109 goes
+            assertThat(maya.page().locator("#member-count")).within(PRESENCE).hasText("110");
+            everyone.remove("m109 Moderate");
+            assertThat(maya.members()).hasText(everyone.toArray(String[]::new));
+            members.add(member("m200"));
+            assertThat(maya.page().locator("#member-count")).within(PRESENCE).hasText("111");
+            everyone.add(everyone.size() - 1, "m200 Moderate");
+            assertThat(maya.members()).hasText(everyone.toArray(String[]::new));
+        } finally {
+            members.forEach(ChatClient::close);
+        }
     }
 }
