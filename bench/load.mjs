@@ -35,17 +35,17 @@ export class Histogram {
 /**
  * Opens connections with at most `concurrency` handshakes in flight; returns them and the rate.
  * A server of several nodes (`server.bases`) gets them in turn: consecutive users of a room
- * on different nodes.
+ * on different nodes. A spec with `http` uses Parley's HTTP transport.
  */
 export async function connectAll(server, specs, concurrency, onMessageFor) {
-  const connect = drivers[server.protocol];
   const conns = new Array(specs.length);
   let next = 0;
   const started = performance.now();
   async function worker() {
     while (next < specs.length) {
       const i = next++;
-      const { room, user } = specs[i];
+      const { room, user, http } = specs[i];
+      const connect = drivers[http ? 'parley-http' : server.protocol];
       conns[i] = await connect(server.bases[i % server.bases.length], room, user, onMessageFor(i));
     }
   }
@@ -54,10 +54,13 @@ export async function connectAll(server, specs, concurrency, onMessageFor) {
   return { conns, perSecond: specs.length / seconds };
 }
 
-export function population(prefix, rooms, users) {
+/** R rooms of U users; a share `httpShare` of each room's users (spread over it) on the HTTP transport. */
+export function population(prefix, rooms, users, httpShare = 0) {
   const specs = [];
   for (let r = 0; r < rooms; r++) {
-    for (let u = 0; u < users; u++) specs.push({ room: `${prefix}-${r}`, user: `u${u}` });
+    for (let u = 0; u < users; u++) {
+      specs.push({ room: `${prefix}-${r}`, user: `u${u}`, http: Math.floor((u + 1) * httpShare) > Math.floor(u * httpShare) });
+    }
   }
   return specs;
 }
@@ -72,14 +75,20 @@ function cpuShares(before, after, wallMs) {
  * One measured step: a fresh population, `deliveries` per second in all for `seconds`, then up
  * to `drainMs` for the stragglers. Latency is from the moment a message was due to be sent, so a
  * server (or generator) that falls behind cannot hide it. `serverCpuSeconds` gives the CPU
- * seconds used so far by each part of the server ({ part: seconds }), or null. Latency and
- * order are checked on one receiver in `sample`; every receiver's deliveries are counted.
+ * seconds used so far by each part of the server ({ part: seconds }), or null; `serverParts`
+ * another such split, read at the same moments (its CPU seconds over the step: `serverPartsUsed`).
+ * Latency and order are checked on one receiver in `sample`; every receiver's deliveries are
+ * counted. The first `senders` users of each room send (all by default); `httpShare` of them
+ * are on the HTTP transport; `connect(specs, onMessageFor)` opens the population (200
+ * handshakes in flight by default).
  */
-export async function step(server, { rooms, users, deliveries, seconds, drainMs = 5000, label, sample = 1, serverCpuSeconds = () => null }) {
+export async function step(server, { rooms, users, deliveries, seconds, drainMs = 5000, label, sample = 1,
+  serverCpuSeconds = () => null, serverParts = () => null, senders = users, httpShare = 0,
+  connect = (specs, onMessageFor) => connectAll(server, specs, 200, onMessageFor) }) {
   const n = rooms * users;
-  const specs = population(label, rooms, users);
+  const specs = population(label, rooms, users, httpShare);
   const hist = new Histogram();
-  const lastSeen = new Int32Array(n * users).fill(-1); // per receiver, per sender in its room
+  const lastSeen = new Int32Array(n * senders).fill(-1); // per receiver, per sender in its room
   let received = 0;
   let outOfOrder = 0;
   let t0 = 0;
@@ -90,29 +99,30 @@ export async function step(server, { rooms, users, deliveries, seconds, drainMs 
       return Object.assign(() => { received++; }, { countOnly: true });
     }
     return (sender, count, dueMicros) => {
-      const slot = receiver * users + (sender % users);
+      const slot = receiver * senders + (sender % users);
       if (count <= lastSeen[slot]) outOfOrder++;
       else lastSeen[slot] = count;
       received++;
       hist.record(performance.now() - t0 - dueMicros / 1000);
     };
   };
-  const { conns, perSecond: connectRate } = await connectAll(server, specs, 200, onMessageFor);
+  const { conns, perSecond: connectRate } = await connect(specs, onMessageFor);
 
   // senders interleaved across rooms: consecutive sends go to different rooms
-  const order = Array.from({ length: n }, (_, i) => (i % rooms) * users + (Math.floor(i / rooms) % users));
+  const order = Array.from({ length: rooms * senders }, (_, i) => (i % rooms) * users + (Math.floor(i / rooms) % senders));
   const counts = new Int32Array(n);
   const messagesPerSecond = deliveries / users;
   const total = Math.round(messagesPerSecond * seconds);
   let sent = 0;
   const cpuBefore = process.cpuUsage();
   const serverCpuBefore = serverCpuSeconds();
+  const partsBefore = serverParts();
   t0 = performance.now();
   await new Promise((done) => {
     const timer = setInterval(() => {
       const due = Math.min(total, Math.floor(((performance.now() - t0) * messagesPerSecond) / 1000) + 1); // message k is due at k / rate
       for (; sent < due; sent++) {
-        const sender = order[sent % n];
+        const sender = order[sent % order.length];
         const dueMicros = Math.round((sent * 1e6) / messagesPerSecond);
         conns[sender].send(`${sender}|${counts[sender]++}|${dueMicros}|${PAD}`);
       }
@@ -131,10 +141,12 @@ export async function step(server, { rooms, users, deliveries, seconds, drainMs 
   const cpu = process.cpuUsage(cpuBefore);
   const wall = performance.now() - t0;
   const serverCpuParts = cpuShares(serverCpuBefore, serverCpuSeconds(), wall);
+  const partsShares = cpuShares(partsBefore, serverParts(), wall);
   const serverCpu = serverCpuParts === null ? null : Object.values(serverCpuParts).reduce((a, b) => a + b, 0);
   const serverCpuUsed = serverCpu === null ? null : (serverCpu * wall) / 1000; // CPU seconds over the step
   const acks = conns.reduce((a, c) => a + c.acks, 0);
   const errors = conns.reduce((a, c) => a + c.errors, 0);
+  const presence = conns.reduce((a, c) => a + c.presence, 0);
   conns.forEach((c) => c.close());
   return {
     seconds: wall / 1000,
@@ -154,5 +166,7 @@ export async function step(server, { rooms, users, deliveries, seconds, drainMs 
     serverCpu,
     serverCpuParts,
     serverCpuUsed,
+    serverPartsUsed: partsShares && Object.fromEntries(Object.entries(partsShares).map(([part, share]) => [part, (share * wall) / 1000])),
+    presence,
   };
 }
