@@ -4,7 +4,12 @@
 //             (vertx: bench/vertx, its jar built with Maven on first use)
 //             (also parley-hooks; parley-cluster, parley-cluster2, parley-cluster-hooks: need PostgreSQL at 127.0.0.1:5432 and redis-server)
 //             [--phases idle,capacity,cpu] [--rates 50000,75000] [--idle 9000] [--hold 15000]
-//             [--cpu-rate 40000] [--cpu-warmup 30] [--cpu-seconds 20]
+//             [--cpu-rate 40000] [--cpu-warmup 30 (120 for a cluster target)] [--cpu-seconds 20] [--runs 1]
+//             (--runs 3: the cpu phase three times, the servers in turn, median and spread printed)
+//             [--phases http] [--http-share 0.5]   (the cpu phase all-WebSocket and with that share of
+//             members on the HTTP transport: Parley's targets only)
+//             [--phases bigroom] [--bigroom 2000,5000]   (one room of that many: bigroom.mjs)
+//             [--phases storm] [--storm 15000]   (a restart of a node that many hold: storm.mjs, Parley only)
 //             [--sample 4]   (latency and order on one receiver in 4; the others only counted)
 //             [--phases fill] [--fill 20000]   (a node filled to its limit: named only, about 2 minutes a server)
 //             [--baseline-jar other/parley-standalone.jar]   (adds the server parley-baseline: that build, memory store)
@@ -19,7 +24,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { bigroomPhase } from './bigroom.mjs';
 import { connectAll, population, step } from './load.mjs';
+import { stormPhase } from './storm.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -42,6 +49,10 @@ const { values: args } = parseArgs({
     'baseline-jar': { type: 'string' },
     fill: { type: 'string' },
     sample: { type: 'string' },
+    runs: { type: 'string' },
+    'http-share': { type: 'string' },
+    bigroom: { type: 'string' },
+    storm: { type: 'string' },
     // as `mvn -Pstart` runs the standalone jar (README)
     'java-options': { type: 'string', default: process.env.PARLEY_BENCH_JAVA_OPTIONS ?? '-XX:+UseSerialGC -Xmn64m' },
     json: { type: 'string' },
@@ -58,13 +69,19 @@ const config = {
   // the cpu phase: a fixed load below every server's saturation, after a warm-up long enough
   // for the JIT to be done (on one core C2 competes with the server for some 30 s)
   cpuRate: Number(args['cpu-rate'] ?? (quick ? 200 : 40_000)),
-  cpuWarmup: Number(args['cpu-warmup'] ?? (quick ? 1 : 30)),
+  cpuWarmup: Number(args['cpu-warmup'] ?? (quick ? 1 : 30)), // 120 s for a cluster target unless given: cpuWarmup()
   cpuSeconds: Number(args['cpu-seconds'] ?? (quick ? 1 : 20)),
   // the fill phase's limit for a server that states none: this machine's descriptors per process
   fill: Number(args.fill ?? 20_000),
   // latency and order measured on one receiver in `sample`, the others only counted (a
   // cheaper generator, so the capacity search reaches higher)
   sample: Number(args.sample ?? (quick ? 1 : 4)),
+  // the cpu phase this many times, the servers in turn (a, b, a, b, …)
+  runs: Number(args.runs ?? 1),
+  // the http phase: the share of each room's members on the HTTP transport
+  httpShare: Number(args['http-share'] ?? 0.5),
+  bigroom: (args.bigroom ?? (quick ? '100' : '2000,5000')).split(',').map(Number),
+  storm: Number(args.storm ?? (quick ? 200 : 15_000)),
 };
 const P99_LIMIT_MS = 100;
 if (config.servers.includes('parley-baseline') && !args['baseline-jar']) {
@@ -150,9 +167,9 @@ async function stopChild(child) {
   await new Promise((r) => (exited(child) ? r() : child.once('exit', r)));
 }
 
-/** One standalone Parley node with the given settings; resolves to { child, base }. */
+/** One standalone Parley node with the given settings (PARLEY_PORT: a free one unless set); resolves to { child, base }. */
 async function startParley(name, settings) {
-  const port = await freePort();
+  const port = Number(settings.PARLEY_PORT ?? await freePort());
   const jar = name === 'parley-baseline' ? resolve(args['baseline-jar']) : join(root, 'standalone', 'target', 'parley-standalone.jar');
   const javaOptions = args['java-options'].split(' ').filter(Boolean);
   const env = {
@@ -252,7 +269,7 @@ async function startCluster(name, nodes, settings = {}) {
       name,
       protocol: 'parley',
       bases: started.map((n) => n.base),
-      processes: [...started.map((n) => ({ part: 'parley', pid: n.child.pid })), { part: 'redis', pid: redis.pid },
+      processes: [...started.map((n, k) => ({ part: 'parley', pid: n.child.pid, node: k + 1 })), { part: 'redis', pid: redis.pid },
         ...backends.map((pid) => ({ part: 'postgres', pid }))],
       stop,
     };
@@ -517,25 +534,54 @@ async function capacityPhase(server) {
 }
 
 /**
+ * The cpu phase's warm-up: --cpu-warmup, else 30 s, or 120 s for a cluster target (more to
+ * compile: its capacity steps went on falling for a minute or two, and a 30 s warm-up left
+ * its cpu step at p99 288 ms).
+ */
+const cpuWarmup = (name) => (args['cpu-warmup'] || !CLUSTERS[name] ? config.cpuWarmup : quick ? 1 : 120);
+
+/** A cluster's CPU seconds by node and part ({ 'node 1', 'node 2', redis, postgres }); null for another server. */
+function nodeCpuSeconds(server) {
+  if (!server.processes.some((p) => p.node)) return null;
+  const parts = {};
+  for (const { part, pid, node } of server.processes) {
+    const key = node ? `node ${node}` : part;
+    parts[key] = (parts[key] ?? 0) + cpuSeconds(pid);
+  }
+  return parts;
+}
+
+/**
  * Server CPU per delivery at a fixed load (config.cpuRate) after a warm-up at that load: the
  * figure that tells servers apart where capacity steps are too coarse, and the generator too
- * busy, to. A fresh process, like the capacity phase's.
+ * busy, to. A fresh process, like the capacity phase's. `httpShare` of each room's members on
+ * the HTTP transport. A cluster's nodes are printed each with the deliveries to its own
+ * members (the clients are on the nodes in turn).
  */
-async function cpuPhase(server) {
-  const scenario = { rooms: config.rooms, users: config.users, deliveries: config.cpuRate };
-  await step(server, { ...scenario, seconds: config.cpuWarmup, label: 'cpuwarm', sample: config.sample });
+async function cpuPhase(server, { httpShare = 0 } = {}) {
+  const warmup = cpuWarmup(server.name);
+  const scenario = { rooms: config.rooms, users: config.users, deliveries: config.cpuRate, sample: config.sample, httpShare };
+  await step(server, { ...scenario, seconds: warmup, label: 'cpuwarm' });
   // split into the server's own code (user) and the kernel's work for it (system): on
   // loopback the kernel's share of a write includes the receiving side's TCP processing
-  const r = await step(server, { ...scenario, seconds: config.cpuSeconds, label: 'cpu', sample: config.sample,
-    serverCpuSeconds: () => serverCpuSplit(server) });
+  const r = await step(server, { ...scenario, seconds: config.cpuSeconds, label: 'cpu',
+    serverCpuSeconds: () => serverCpuSplit(server), serverParts: () => nodeCpuSeconds(server) });
   r.rssMiB = rssMiB(server);
   printStep(server, r);
   const perDelivery = (seconds) => (seconds * 1e6) / r.received;
   r.cpuMicrosPerDelivery = r.serverCpuUsed === null ? null : perDelivery(r.serverCpuUsed);
   const split = r.serverCpuParts === null ? ''
     : ` (user ${perDelivery(r.serverCpuParts.user * r.seconds).toFixed(2)}, system ${perDelivery(r.serverCpuParts.system * r.seconds).toFixed(2)})`;
-  console.log(`  cpu: ${r.cpuMicrosPerDelivery === null ? '-' : r.cpuMicrosPerDelivery.toFixed(2)} µs per delivery${split} at `
-    + `${config.cpuRate}/s after ${config.cpuWarmup} s${passes(r) ? '' : ' (the step FAILED: not a fair figure)'}`);
+  console.log(`  cpu${httpShare ? ` (${httpShare} of the members on HTTP)` : ''}: ${r.cpuMicrosPerDelivery === null ? '-'
+    : r.cpuMicrosPerDelivery.toFixed(2)} µs per delivery${split} at ${config.cpuRate}/s after ${warmup} s`
+    + `${passes(r) ? '' : ' (the step FAILED: not a fair figure)'}`);
+  if (r.serverPartsUsed) {
+    const nodes = server.bases.length;
+    r.nodeMicrosPerDelivery = Object.fromEntries(Object.entries(r.serverPartsUsed)
+      .map(([part, used]) => [part, part.startsWith('node') ? (used * 1e6 * nodes) / r.received : perDelivery(used)]));
+    console.log(`  cpu by node: ${Object.entries(r.nodeMicrosPerDelivery).map(([part, micros]) => `${part} ${micros.toFixed(2)}`)
+      .join(', ')} µs per delivery (a node's: per delivery to its own members; redis, postgres: per delivery in all)`);
+  }
   return r;
 }
 
@@ -661,11 +707,13 @@ async function fillPhase(server) {
 
 // ---------- the run ----------
 
-/** A server's phases (idle, capacity, cpu, fill: those named), each in a fresh process (or cluster). */
-async function measureServer(name) {
+// what the phases in modules of their own (bigroom.mjs, storm.mjs) use of this file
+const bench = { config, start, startParley, stopChild, exited, sleep, totalCpu, serverCpuSeconds, printStep, passes, quiet, cpuWarmup, freePort };
+
+/** A server's phases (idle, capacity, fill: those named), each in a fresh process (or cluster). */
+async function measureServer(name, phases) {
   let server = await start(name);
   try {
-    const phases = args.phases.split(',');
     let idle = {};
     if (phases.includes('idle')) {
       idle = await idlePhase(server);
@@ -679,34 +727,117 @@ async function measureServer(name) {
       server = await start(name);
       capacity = await capacityPhase(server);
     }
-    let cpu;
-    if (phases.includes('cpu')) {
-      await server.stop();
-      server = await start(name);
-      cpu = await cpuPhase(server);
-    }
     let fill;
     if (phases.includes('fill')) {
       await server.stop();
       server = await start(name);
       fill = await fillPhase(server);
     }
-    return { ...idle, capacity: capacity.best, cpu, fill };
+    return { ...idle, capacity: capacity.best, fill };
   } finally {
     await server.stop();
   }
 }
 
-const results = {};
+/** " median 14.10 (13.20–15.90 over 3 runs)", or the one figure of one run. */
+function medianOf(figures) {
+  const sorted = figures.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return { text: '-' };
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  const spread = sorted.length > 1 ? ` (${sorted[0].toFixed(2)}–${sorted.at(-1).toFixed(2)} over ${sorted.length} runs)` : '';
+  return { median, min: sorted[0], max: sorted.at(-1), text: `${median.toFixed(2)}${spread}` };
+}
+
+/**
+ * The cpu phase `config.runs` times, the servers in turn (a, b, c, a, b, c, …), a fresh process
+ * each; with the http phase, a Parley target's turn is two runs, all on WebSocket and with
+ * `config.httpShare` of each room's members on the HTTP transport. Then the median of each, the
+ * spread beside it; an SSE member's CPU per delivery is derived from each pair of runs.
+ */
+async function cpuRuns(names, phases) {
+  const http = (name) => phases.includes('http') && name.startsWith('parley');
+  const shares = (name) => [...(phases.includes('cpu') || http(name) ? [0] : []), ...(http(name) ? [config.httpShare] : [])];
+  for (let run = 1; run <= config.runs; run++) {
+    for (const name of names) {
+      for (const httpShare of shares(name)) {
+        console.log(`\n${name}${httpShare ? `, ${httpShare} of the members on HTTP` : ''}${config.runs > 1 ? ` (run ${run})` : ''}`);
+        let server = null;
+        let r;
+        try {
+          server = await start(name);
+          r = await cpuPhase(server, { httpShare });
+        } catch (e) { // the others are still measured; the run fails at the end
+          console.log(`  failed: ${e.message}`);
+          r = { failed: e.message };
+          process.exitCode = 1;
+        } finally {
+          await server?.stop();
+        }
+        (results[name][httpShare ? 'httpRuns' : 'cpuRuns'] ??= []).push(r);
+      }
+    }
+  }
+  console.log('');
+  for (const name of names) {
+    const r = results[name];
+    if (!r.cpuRuns) continue;
+    const failed = r.cpuRuns.filter((run) => !passes(run)).length;
+    const cpu = medianOf(r.cpuRuns.map((run) => run.cpuMicrosPerDelivery));
+    r.cpu = r.cpuRuns.find((run) => run.cpuMicrosPerDelivery === cpu.median);
+    r.cpuSpread = [cpu.min, cpu.max];
+    console.log(`${name}: cpu ${cpu.text} µs per delivery at ${config.cpuRate}/s${failed ? ` (${failed} step(s) FAILED)` : ''}`);
+    if (!r.httpRuns) continue;
+    // h of each delivery went to an HTTP member, and h of the messages came in POSTs:
+    // mixed = (1 - h) ws + h sse, so sse = (mixed - (1 - h) ws) / h
+    const h = population('share', 1, config.users, config.httpShare).filter((spec) => spec.http).length / config.users;
+    const sse = medianOf(r.httpRuns.map((run, k) => (run.cpuMicrosPerDelivery - (1 - h) * r.cpuRuns[k]?.cpuMicrosPerDelivery) / h));
+    const mixed = medianOf(r.httpRuns.map((run) => run.cpuMicrosPerDelivery));
+    r.http = { share: h, mixed: mixed.median, sse: sse.median, sseSpread: [sse.min, sse.max] };
+    console.log(`${name}: an SSE member ${sse.text} µs per delivery (its POSTs included), a WebSocket member ${cpu.text}; `
+      + `with ${h} of the members on HTTP ${mixed.text}${r.httpRuns.some((run) => !passes(run)) ? ' (a step FAILED)' : ''}`);
+  }
+}
+
+const phases = args.phases.split(',');
+const results = Object.fromEntries(config.servers.map((name) => [name, {}]));
 console.log(`Scenario: ${config.rooms} rooms x ${config.users} users, ${config.seconds} s per step; `
   + `idle ${config.idle}, hold ${config.hold}; p99 limit ${P99_LIMIT_MS} ms`);
-for (const name of config.servers) {
-  console.log(`\n${name}`);
+if (['idle', 'capacity', 'fill'].some((phase) => phases.includes(phase))) {
+  for (const name of config.servers) {
+    console.log(`\n${name}`);
+    try {
+      Object.assign(results[name], await measureServer(name, phases));
+    } catch (e) { // the others are still measured; the run fails at the end
+      console.log(`  failed: ${e.message}`);
+      results[name].failed = e.message;
+      process.exitCode = 1;
+    }
+  }
+}
+if (phases.includes('cpu') || phases.includes('http')) await cpuRuns(config.servers, phases);
+if (phases.includes('bigroom')) {
+  for (const name of config.servers) {
+    for (const size of config.bigroom) {
+      console.log(`\n${name}: one room of ${size}`);
+      let server = null;
+      try {
+        server = await start(name);
+        (results[name].bigroom ??= {})[size] = await bigroomPhase(server, size, bench);
+      } catch (e) {
+        console.log(`  failed: ${e.message}`);
+        process.exitCode = 1;
+      } finally {
+        await server?.stop();
+      }
+    }
+  }
+}
+if (phases.includes('storm')) {
+  console.log(`\nparley-h2: a restart with ${config.storm} members`);
   try {
-    results[name] = await measureServer(name);
-  } catch (e) { // the others are still measured; the run fails at the end
+    results.storm = await stormPhase(bench);
+  } catch (e) {
     console.log(`  failed: ${e.message}`);
-    results[name] = { failed: e.message };
     process.exitCode = 1;
   }
 }
@@ -716,11 +847,13 @@ for (const name of config.servers) {
 const fmt = (x, digits = 0) => (x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(digits));
 console.log(`\n| server | CPU µs per delivery at ${config.cpuRate}/s | capacity (deliveries/s) | p50 ms | p99 ms | max ms | server CPU µs per delivery at capacity | RSS MiB | connections/s | KiB per idle connection | ${config.hold} held |`);
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
-for (const [name, r] of Object.entries(results)) {
+for (const name of config.servers) {
+  const r = results[name];
   const c = r.capacity;
   const cpuPerDelivery = c?.serverCpu ? (c.serverCpu * 1e6) / c.delivered : null;
   const cpuAtRate = r.cpu && passes(r.cpu) ? r.cpu.cpuMicrosPerDelivery : null;
-  console.log(`| ${name} | ${fmt(cpuAtRate, 2)} | ${fmt(c?.delivered)} | ${fmt(c?.p50, 1)} | ${fmt(c?.p99, 1)} | ${fmt(c?.max, 1)} | ${fmt(cpuPerDelivery, 1)} | ${fmt(c?.rssMiB)} `
+  const spread = r.cpuRuns?.length > 1 ? ` (${fmt(r.cpuSpread[0], 2)}–${fmt(r.cpuSpread[1], 2)})` : '';
+  console.log(`| ${name} | ${fmt(cpuAtRate, 2)}${spread} | ${fmt(c?.delivered)} | ${fmt(c?.p50, 1)} | ${fmt(c?.p99, 1)} | ${fmt(c?.max, 1)} | ${fmt(cpuPerDelivery, 1)} | ${fmt(c?.rssMiB)} `
     + `| ${fmt(r.connectRate)} | ${fmt(r.idleBytesPerConnection / 1024, 1)} | ${r.heldDelivered ?? '-'} |`);
 }
 const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : '-');
