@@ -9,7 +9,7 @@
 //             [--phases http] [--http-share 0.5]   (the cpu phase all-WebSocket and with that share of
 //             members on the HTTP transport: Parley's targets only)
 //             [--phases bigroom] [--bigroom 2000,5000]   (one room of that many: bigroom.mjs)
-//             [--phases storm] [--storm 15000]   (a restart of a node that many hold: storm.mjs, Parley only)
+//             [--phases storm] [--storm 15000] [--storm-store h2|postgres]   (a restart of a node that many hold: storm.mjs, Parley only)
 //             [--sample 4]   (latency and order on one receiver in 4; the others only counted)
 //             [--phases fill] [--fill 20000]   (a node filled to its limit: named only, about 2 minutes a server)
 //             [--baseline-jar other/parley-standalone.jar]   (adds the server parley-baseline: that build, memory store)
@@ -53,6 +53,7 @@ const { values: args } = parseArgs({
     'http-share': { type: 'string' },
     bigroom: { type: 'string' },
     storm: { type: 'string' },
+    'storm-store': { type: 'string', default: 'h2' },
     // as `mvn -Pstart` runs the standalone jar (README)
     'java-options': { type: 'string', default: process.env.PARLEY_BENCH_JAVA_OPTIONS ?? '-XX:+UseSerialGC -Xmn64m' },
     json: { type: 'string' },
@@ -82,6 +83,7 @@ const config = {
   httpShare: Number(args['http-share'] ?? 0.5),
   bigroom: (args.bigroom ?? (quick ? '100' : '2000,5000')).split(',').map(Number),
   storm: Number(args.storm ?? (quick ? 200 : 15_000)),
+  stormStore: args['storm-store'], // h2 (a folder of its own) or postgres (a database of its own)
 };
 const P99_LIMIT_MS = 100;
 if (config.servers.includes('parley-baseline') && !args['baseline-jar']) {
@@ -708,7 +710,7 @@ async function fillPhase(server) {
 // ---------- the run ----------
 
 // what the phases in modules of their own (bigroom.mjs, storm.mjs) use of this file
-const bench = { config, start, startParley, stopChild, exited, sleep, totalCpu, serverCpuSeconds, printStep, passes, quiet, cpuWarmup, freePort };
+const bench = { config, start, startParley, stopChild, exited, sleep, createDatabase, dropDatabase, totalCpu, serverCpuSeconds, printStep, passes, quiet, cpuWarmup, freePort };
 
 /** A server's phases (idle, capacity, fill: those named), each in a fresh process (or cluster). */
 async function measureServer(name, phases) {
@@ -833,7 +835,7 @@ if (phases.includes('bigroom')) {
   }
 }
 if (phases.includes('storm')) {
-  console.log(`\nparley-h2: a restart with ${config.storm} members`);
+  console.log(`\nparley on ${config.stormStore}: a restart with ${config.storm} members`);
   try {
     results.storm = await stormPhase(bench);
   } catch (e) {

@@ -1,15 +1,16 @@
 // A restart of a node with N members (bench/run --phases storm; docs/PERFORMANCE.md, issue 36,
-// steps 1 and 2). One standalone Parley on H2 in a folder that outlives the process holds N
-// members in rooms of 20, each joined with a name; it is sent SIGTERM just after a few messages
-// went into every room (so that recoveries have what the close cut off to bring back), and
-// started again on the same port and folder. The members reconnect as the web client does
-// (clients/js/connection.js): after a close, a random delay in [0, min(15 s, 500 ms x 2^attempts))
-// (full jitter), or, where the server sent {"type":"reconnect","after":MS} before closing, a
-// uniformly random one in [after, 2 after] first; each rejoins with `since` (the newest seq it
-// saw) and `resume` (its last welcome's secret), and a `name-taken` is tried again on the same
-// connection 1 s, 2 s, … 5 s later. Printed: how long until every member is back (welcomed,
-// recovered, caught up to its room's newest acknowledged seq), the members refused more than
-// once and why, and the welcomes' store reads (parley_store_reads_total{kind}).
+// steps 1 and 2). One standalone Parley on H2 in a folder that outlives the process (or on a
+// PostgreSQL database of its own: --storm-store postgres) holds N members in rooms of 20, each
+// joined with a name; it is sent SIGTERM just after a few messages went into every room (so
+// that recoveries have what the close cut off to bring back), and started again on the same
+// port and store. The members reconnect as the web client does (clients/js/connection.js):
+// after a close, a random delay in [0, min(15 s, 500 ms x 2^attempts)) (full jitter), or, where
+// the server sent {"type":"reconnect","after":MS} before closing, a uniformly random one in
+// [after, 2 after] first; each rejoins with `since` (the newest seq it saw) and `resume` (its
+// last welcome's secret), and a `name-taken` is tried again on the same connection 1 s, 2 s,
+// … 5 s later. Printed: how long until every member is back (welcomed, recovered, caught up to
+// its room's newest acknowledged seq), the members refused more than once and why, and the
+// welcomes' store reads (parley_store_reads_total{kind}).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,19 +137,27 @@ class Member {
 }
 
 /** The storm: a node of `config.storm` members restarted; resolves to its figures. */
-export async function stormPhase({ config, startParley, stopChild, exited, freePort }) {
+export async function stormPhase({ config, startParley, stopChild, exited, freePort, createDatabase, dropDatabase }) {
   const n = config.storm;
   const rooms = Math.ceil(n / ROOM_SIZE);
   const port = await freePort();
+  const database = config.stormStore === 'postgres' ? createDatabase() : null;
   const settings = {
-    PARLEY_STORE: 'jdbc', // H2 in PARLEY_DATA, the same folder for both processes
+    PARLEY_STORE: 'jdbc', // H2 in PARLEY_DATA, the same folder for both processes, or the database
     PARLEY_DATA: mkdtempSync(join(tmpdir(), 'parley-storm-')),
+    ...database && { PARLEY_JDBC_URL: `jdbc:postgresql://127.0.0.1:5432/${database}`, PARLEY_JDBC_USER: 'postgres' },
     PARLEY_PORT: String(port),
     // no load balancer to drain from: the members are closed at once, with the last
     // messages still going out
     PARLEY_SHUTDOWN_GRACE: '0',
   };
-  let node = await startParley('parley-h2 (storm)', settings);
+  let node;
+  try {
+    node = await startParley('parley (storm)', settings);
+  } catch (e) {
+    if (database) dropDatabase(database);
+    throw e;
+  }
   const newest = new Map(); // room -> its newest acknowledged seq
   let waiting = null;
   const storm = {
@@ -196,7 +205,7 @@ export async function stormPhase({ config, startParley, stopChild, exited, freeP
     await new Promise((r) => (exited(node.child) ? r() : node.child.once('exit', r)));
     const gone = since();
     const acked = [...newest.values()].length;
-    node = await startParley('parley-h2 (storm, restarted)', settings);
+    node = await startParley('parley (storm, restarted)', settings);
     const answering = since();
     await until(() => storm.backs >= n || storm.welcomes >= n, LIMIT_MS);
     await until(() => storm.backs >= n, 2000); // welcomes still being read
@@ -244,6 +253,7 @@ export async function stormPhase({ config, startParley, stopChild, exited, freeP
   } finally {
     storm.over = true;
     members.forEach((m) => m.ws?.terminate());
-    await stopChild(node.child);
+    if (!exited(node.child)) await stopChild(node.child);
+    if (database) dropDatabase(database);
   }
 }
