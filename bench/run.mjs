@@ -710,7 +710,8 @@ async function fillPhase(server) {
 // ---------- the run ----------
 
 // what the phases in modules of their own (bigroom.mjs, storm.mjs) use of this file
-const bench = { config, start, startParley, stopChild, exited, sleep, createDatabase, dropDatabase, totalCpu, serverCpuSeconds, printStep, passes, quiet, cpuWarmup, freePort };
+const bench = { config, start, startParley, stopChild, exited, sleep, freePort, createDatabase, dropDatabase,
+  totalCpu, serverCpuSeconds, printStep, passes, quiet, cpuWarmup };
 
 /** A server's phases (idle, capacity, fill: those named), each in a fresh process (or cluster). */
 async function measureServer(name, phases) {
@@ -741,7 +742,10 @@ async function measureServer(name, phases) {
   }
 }
 
-/** " median 14.10 (13.20–15.90 over 3 runs)", or the one figure of one run. */
+/**
+ * The median of the runs' figures (of an even number, the lower middle one), with the spread:
+ * text "14.10 (13.20–15.90 over 3 runs)", or the one figure of one run.
+ */
 function medianOf(figures) {
   const sorted = figures.filter(Number.isFinite).sort((a, b) => a - b);
   if (sorted.length === 0) return { text: '-' };

@@ -93,7 +93,7 @@ class Member {
       case 0x6d: this.seq = Math.max(this.seq, seqOf(buf)); break; // message
       case 0x61: this.storm.acked(this.room, seqOf(buf)); break;   // ack
       case 0x77: attempt.welcomed = true; this.welcomed(ws, JSON.parse(buf)); break;
-      case 0x72: if (buf[11] === 0x63) this.hint = JSON.parse(buf).after; break; // reconnect (not read, rooms)
+      case 0x72: if (buf[11] === 0x63) this.hint = JSON.parse(buf).after ?? null; break; // reconnect (not read, rooms)
       case 0x65: {                                                  // error
         const { code } = JSON.parse(buf);
         if (attempt.welcomed) break;
@@ -115,7 +115,7 @@ class Member {
     this.attempts = 0;
     this.resume = welcome.resume ?? this.resume;
     const newest = welcome.history.at(-1)?.seq ?? 0;
-    if (this.storm.stormed && !this.back) {
+    if (this.storm.gone && !this.back) {
       this.recovered = welcome.recovered === true;
       this.brought += welcome.history.filter((m) => m.seq > this.seq).length;
     }
@@ -168,9 +168,11 @@ export async function stormPhase({ config, startParley, stopChild, exited, freeP
     backs: 0,
     others: new Map(), // what the refusals counted as other were, and how many of each
     acked(room, seq) { if (seq > (newest.get(room) ?? 0)) newest.set(room, seq); },
+    gone: false, // the old process has exited: a welcome from now on is the new one's
     welcomed(member) {
+      if (this.stormed !== this.gone) return; // the old node's, while it closes
       this.welcomes++;
-      if (this.stormed && !member.back && member.recovered && member.seq >= (newest.get(member.room) ?? 0)) {
+      if (this.gone && !member.back && member.recovered && member.seq >= (newest.get(member.room) ?? 0)) {
         member.back = true;
         this.backs++;
       }
@@ -203,6 +205,7 @@ export async function stormPhase({ config, startParley, stopChild, exited, freeP
     const since = () => ((performance.now() - t0) / 1000).toFixed(1);
     node.child.kill('SIGTERM');
     await new Promise((r) => (exited(node.child) ? r() : node.child.once('exit', r)));
+    storm.gone = true;
     const gone = since();
     const acked = [...newest.values()].length;
     node = await startParley('parley (storm, restarted)', settings);
