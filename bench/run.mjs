@@ -710,8 +710,8 @@ async function fillPhase(server) {
 // ---------- the run ----------
 
 // what the phases in modules of their own (bigroom.mjs, storm.mjs) use of this file
-const bench = { config, start, startParley, stopChild, exited, sleep, freePort, createDatabase, dropDatabase,
-  totalCpu, serverCpuSeconds, printStep, passes, quiet, cpuWarmup };
+const bench = { config, startParley, stopChild, exited, freePort, createDatabase, dropDatabase, totalCpu, serverCpuSeconds,
+  printStep, passes, quiet, cpuWarmup };
 
 /** A server's phases (idle, capacity, fill: those named), each in a fresh process (or cluster). */
 async function measureServer(name, phases) {
