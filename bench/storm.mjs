@@ -212,7 +212,8 @@ export async function stormPhase({ config, startParley, stopChild, exited, freeP
     const answering = since();
     await until(() => storm.backs >= n || storm.welcomes >= n, LIMIT_MS);
     await until(() => storm.backs >= n, 2000); // welcomes still being read
-    const allBack = storm.backs >= n ? since() : null;
+    const ended = since();
+    const allBack = storm.backs >= n ? ended : null;
 
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     const reads = (kind) => {
@@ -244,8 +245,9 @@ export async function stormPhase({ config, startParley, stopChild, exited, freeP
     };
     const perRoom = (x) => (x === null ? '-' : `${x} (${(x / rooms).toFixed(2)} a room)`);
     console.log(`  storm: ${BURST} messages into each room, then SIGTERM (${acked} rooms had an ack by then); the node gone at `
-      + `${gone} s, started again and answering at ${answering} s; every member back (welcomed, recovered, caught up) at `
-      + `${allBack ?? `- (${storm.backs} of ${n} in ${LIMIT_MS / 1000} s)`} s`);
+      + `${gone} s, started again and answering at ${answering} s; ${allBack !== null
+        ? `every member back (welcomed, recovered, caught up) at ${allBack} s`
+        : `NOT every member back (welcomed, recovered, caught up): ${storm.backs} of ${n} at ${ended} s`}`);
     console.log(`  storm: ${result.notRecovered} welcomed with recovered false; ${result.broughtBack} messages brought back by `
       + `recoveries; ${behind} members behind the newest seq another member of their room has`);
     console.log(`  storm: refused more than once: ${refusedTwice.length} members (their refusals: ${byCause(refusedTwice)}); `
