@@ -294,9 +294,9 @@ public final class StandaloneServer implements AutoCloseable {
 
     /**
      * Reports not ready, and with chat connections open waits PARLEY_SHUTDOWN_GRACE, so
-     * that a load balancer stops sending new ones; then closes every connection with 1001,
-     * waits (at most a moment) until the peers have closed their sockets, so the close
-     * frames are not cut off, and stops.
+     * that a load balancer stops sending new ones; then stops accepting, closes every
+     * connection with 1001 (after its {@code reconnect} hint), waits (at most a moment) until
+     * the peers have closed their sockets, so the close frames are not cut off, and stops.
      */
     @Override
     public void close() {
@@ -311,6 +311,9 @@ public final class StandaloneServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        // from here on a new connection would only be told to come back: refused at once
+        // instead, which costs neither side a handshake (the open ones go on to their close)
+        listener.getTransport().unbindAll();
         registry.shutdown();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SHUTDOWN_GRACE_MILLIS);
         while (!sockets.isEmpty() && System.nanoTime() < deadline) {
