@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WebClientHandlerTest {
     private static final Set<String> WEB_CLIENT = Set.of("/index.html", "/app.js", "/style.css", "/favicon.svg",
             "/js/client/connection.js", "/js/client/fallback.js", "/js/errors.js", "/js/identity.js", "/js/links.js", "/js/log.js",
-            "/js/message.js", "/js/client/outbox.js", "/js/reads.js", "/js/render.js", "/js/tab.js", "/js/timeline.js",
+            "/js/members.js", "/js/message.js", "/js/client/outbox.js", "/js/reads.js", "/js/render.js", "/js/tab.js", "/js/timeline.js",
             "/js/client/transport.js", "/js/client/client.js", "/js/client/event-stream.js", "/js/client/index.js",
             "/admin/index.html", "/admin/admin.js", "/admin/admin.css", "/config.json");
 
