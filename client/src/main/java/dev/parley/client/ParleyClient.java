@@ -421,27 +421,11 @@ public final class ParleyClient implements AutoCloseable {
             throw new IllegalArgumentException("history: before at least 0 and a limit of 1 to 100, not " + before
                     + " and " + limit);
         }
-        CompletableFuture<List<JsonObject>> result = new CompletableFuture<>();
-        onThread(result, () -> {
-            if (state != State.ONLINE) {
-                result.completeExceptionally(new ParleyException("offline", "not connected"));
-                return;
-            }
-            if (histories.size() >= HISTORY_LIMIT) {
-                result.completeExceptionally(new ParleyException("busy", HISTORY_LIMIT + " history requests wait already"));
-                return;
-            }
-            JsonObjectBuilder frame = Json.createObjectBuilder().add("type", "history").add("limit", limit);
-            if (before > 0) {
-                frame.add("before", before);
-            }
-            if (wire.send(frame.build().toString())) {
-                histories.add(result);
-            } else {
-                result.completeExceptionally(new ParleyException("offline", "not connected"));
-            }
-        });
-        return result;
+        JsonObjectBuilder frame = Json.createObjectBuilder().add("type", "history").add("limit", limit);
+        if (before > 0) {
+            frame.add("before", before);
+        }
+        return ask(histories, frame.build().toString());
     }
 
     /** Tells the room this user is typing: only while online, never resent. */
@@ -482,19 +466,7 @@ public final class ParleyClient implements AutoCloseable {
 
     /** The rooms with members, as the server lists them: {@code {room, count, last, unread}} each. */
     public CompletableFuture<List<JsonObject>> rooms() {
-        CompletableFuture<List<JsonObject>> result = new CompletableFuture<>();
-        onThread(result, () -> {
-            if (state != State.ONLINE) {
-                result.completeExceptionally(new ParleyException("offline", "not connected"));
-            } else if (roomLists.size() >= HISTORY_LIMIT) {
-                result.completeExceptionally(new ParleyException("busy", HISTORY_LIMIT + " rooms requests wait already"));
-            } else if (wire.send("{\"type\":\"rooms\"}")) {
-                roomLists.add(result);
-            } else {
-                result.completeExceptionally(new ParleyException("offline", "not connected"));
-            }
-        });
-        return result;
+        return ask(roomLists, "{\"type\":\"rooms\"}");
     }
 
     /**
@@ -511,22 +483,28 @@ public final class ParleyClient implements AutoCloseable {
             throw new IllegalArgumentException("members: an after of at most " + MAX_AFTER + " characters and a limit of 1 to "
                     + MEMBERS_LIMIT + ", not " + limit);
         }
-        CompletableFuture<JsonObject> result = new CompletableFuture<>();
+        JsonObjectBuilder frame = Json.createObjectBuilder().add("type", "members").add("limit", limit);
+        if (after != null) {
+            frame.add("after", after);
+        }
+        return ask(memberPages, frame.build().toString());
+    }
+
+    /**
+     * Sends a request whose answer names no request ({@code history}, {@code rooms},
+     * {@code members}): answers come in the order asked, so each kind waits in its own queue
+     * of at most {@value #HISTORY_LIMIT}. Fails with {@code offline} when not connected, with
+     * {@code busy} when the queue is full.
+     */
+    private <T> CompletableFuture<T> ask(ArrayDeque<CompletableFuture<T>> waiting, String frame) {
+        CompletableFuture<T> result = new CompletableFuture<>();
         onThread(result, () -> {
             if (state != State.ONLINE) {
                 result.completeExceptionally(new ParleyException("offline", "not connected"));
-                return;
-            }
-            if (memberPages.size() >= HISTORY_LIMIT) {
-                result.completeExceptionally(new ParleyException("busy", HISTORY_LIMIT + " members requests wait already"));
-                return;
-            }
-            JsonObjectBuilder frame = Json.createObjectBuilder().add("type", "members").add("limit", limit);
-            if (after != null) {
-                frame.add("after", after);
-            }
-            if (wire.send(frame.build().toString())) {
-                memberPages.add(result);
+            } else if (waiting.size() >= HISTORY_LIMIT) {
+                result.completeExceptionally(new ParleyException("busy", HISTORY_LIMIT + " such requests wait already"));
+            } else if (wire.send(frame)) {
+                waiting.add(result);
             } else {
                 result.completeExceptionally(new ParleyException("offline", "not connected"));
             }
@@ -1063,14 +1041,9 @@ public final class ParleyClient implements AutoCloseable {
 
     /** What is not resent fails when the connection goes: history, rooms and members requests, directs. */
     private void failRequests(ParleyException error) {
-        for (CompletableFuture<List<JsonObject>> waiting; (waiting = histories.poll()) != null; ) {
-            waiting.completeExceptionally(error);
-        }
-        for (CompletableFuture<List<JsonObject>> waiting; (waiting = roomLists.poll()) != null; ) {
-            waiting.completeExceptionally(error);
-        }
-        for (CompletableFuture<JsonObject> waiting; (waiting = memberPages.poll()) != null; ) {
-            waiting.completeExceptionally(error);
+        for (ArrayDeque<? extends CompletableFuture<?>> queue : List.of(histories, roomLists, memberPages)) {
+            queue.forEach(waiting -> waiting.completeExceptionally(error));
+            queue.clear();
         }
         directs.values().forEach(direct -> direct.future().completeExceptionally(error));
         directs.clear();
