@@ -154,16 +154,9 @@ export class ParleyClient {
       || before < 0))) {
       return Promise.reject(new RangeError(`history: before at least 0 and a limit of 1 to 100, not ${before} and ${limit}`));
     }
-    if (!this.#connection.online) return Promise.reject(new ParleyError('offline', 'not connected'));
-    if (this.#histories.length >= HISTORY_LIMIT) {
-      return Promise.reject(new ParleyError('busy', `${HISTORY_LIMIT} history requests wait already`));
-    }
     const frame = { type: 'history', limit };
     if (Number.isInteger(before)) frame.before = before;
-    return new Promise((resolve, reject) => {
-      this.#histories.push({ resolve, reject });
-      if (!this.#connection.send(frame)) this.#histories.pop().reject(new ParleyError('offline', 'not connected'));
-    });
+    return this.#ask(this.#histories, frame);
   }
 
   /** Tells the room this user is typing. Only while online, never resent: returns whether it went. */
@@ -193,14 +186,7 @@ export class ParleyClient {
 
   /** The rooms with members, as the server lists them: [{room, count, last, unread}]. */
   rooms() {
-    if (!this.#connection.online) return Promise.reject(new ParleyError('offline', 'not connected'));
-    if (this.#roomLists.length >= HISTORY_LIMIT) {
-      return Promise.reject(new ParleyError('busy', `${HISTORY_LIMIT} rooms requests wait already`));
-    }
-    return new Promise((resolve, reject) => {
-      this.#roomLists.push({ resolve, reject });
-      if (!this.#connection.send({ type: 'rooms' })) this.#roomLists.pop().reject(new ParleyError('offline', 'not connected'));
-    });
+    return this.#ask(this.#roomLists, { type: 'rooms' });
   }
 
   /**
@@ -215,15 +201,23 @@ export class ParleyClient {
       return Promise.reject(new RangeError(`members: after a string of at most ${MAX_AFTER} characters and a limit of 1`
         + ` to ${MEMBERS_LIMIT}, not ${after} and ${limit}`));
     }
-    if (!this.#connection.online) return Promise.reject(new ParleyError('offline', 'not connected'));
-    if (this.#memberPages.length >= HISTORY_LIMIT) {
-      return Promise.reject(new ParleyError('busy', `${HISTORY_LIMIT} members requests wait already`));
-    }
     const frame = { type: 'members', limit };
     if (after != null) frame.after = after;
+    return this.#ask(this.#memberPages, frame);
+  }
+
+  /**
+   * Sends a request whose answer names no request (history, rooms, members): answers come in
+   * the order asked, so each kind waits in its own queue of at most HISTORY_LIMIT.
+   */
+  #ask(waiting, frame) {
+    if (!this.#connection.online) return Promise.reject(new ParleyError('offline', 'not connected'));
+    if (waiting.length >= HISTORY_LIMIT) {
+      return Promise.reject(new ParleyError('busy', `${HISTORY_LIMIT} ${frame.type} requests wait already`));
+    }
     return new Promise((resolve, reject) => {
-      this.#memberPages.push({ resolve, reject });
-      if (!this.#connection.send(frame)) this.#memberPages.pop().reject(new ParleyError('offline', 'not connected'));
+      waiting.push({ resolve, reject });
+      if (!this.#connection.send(frame)) waiting.pop().reject(new ParleyError('offline', 'not connected'));
     });
   }
 
