@@ -269,7 +269,8 @@ function onLargePresence(f) {
     askMembers({ type: 'members', limit: Math.min(MEMBERS_MAX, Math.max(MEMBERS_PAGE, shown)) }, true);
   }
   renderMembers();
-  send({ type: 'rooms' });
+  // no rooms request here, unlike joined and left: every member of the room would ask each
+  // second, thousands of requests a second; the list's own refresh (ROOMS_MS) is enough
 }
 
 function onMembers(f) {
