@@ -1,6 +1,7 @@
 // One room of N members (bench/run --phases bigroom; docs/PERFORMANCE.md, issue 36, step 1):
-// how long N take to open and join when every join is announced to everyone already in the
-// room and welcomed with every name (quadratic in N today), then the cpu phase's fixed rate
+// how long N take to open and join (quadratic in N where every join is announced to everyone
+// already in the room and welcomed with every name: the peers, and Parley up to its
+// PARLEY_PRESENCE_LIMIT; docs/PROTOCOL.md, "Large rooms"), then the cpu phase's fixed rate
 // into that one room: 40,000 deliveries/s is 40,000/N messages a second, each to all N.
 //
 // The generator counts presence frames (joined, left, or the coalesced presence a large room
