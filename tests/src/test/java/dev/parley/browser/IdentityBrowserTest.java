@@ -96,10 +96,7 @@ class IdentityBrowserTest {
     }
 
     private ChatClient member(String user) {
-        ChatClient client = ChatClient.connect(SERVER.chatUri(room));
-        client.send(Json.createObjectBuilder().add("type", "join").add("token", TestTokens.hs256(user)).build());
-        client.next("welcome");
-        return client;
+        return ChatClient.joinWithToken(SERVER.chatUri(room), TestTokens.hs256(user));
     }
 
     @BrowserTest

@@ -11,7 +11,6 @@ import dev.parley.support.Rooms;
 import dev.parley.support.StandaloneParley;
 import dev.parley.support.TestTokens;
 import dev.parley.support.ChatClient;
-import jakarta.json.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,10 +102,7 @@ class ModerationBrowserTest {
 
     /** A member on a plain WebSocket, signed in with a token. */
     private ChatClient member(String user) {
-        ChatClient client = ChatClient.connect(SERVER.chatUri(room));
-        client.send(Json.createObjectBuilder().add("type", "join").add("token", TestTokens.hs256(user)).build());
-        client.next("welcome");
-        return client;
+        return ChatClient.joinWithToken(SERVER.chatUri(room), TestTokens.hs256(user));
     }
 
     @BrowserTest

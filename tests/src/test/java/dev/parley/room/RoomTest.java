@@ -68,17 +68,12 @@ class RoomTest {
         java.util.concurrent.CompletableFuture<Void> decided = chat.store.holdDecisions();
 
         ada.send("{\"type\":\"message\",\"text\":\"mine\",\"cid\":\"c1\"}");
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-        while (chat.store.lastSeq("lobby") < 1 && System.nanoTime() < deadline) {
-            Thread.sleep(2);
-        }
-        assertEquals(1, chat.store.lastSeq("lobby"), "stored, its completion held");
+        assertEquals(1L, dev.parley.support.Poll.until(() -> chat.store.lastSeq("lobby"), seq -> seq >= 1,
+                java.time.Duration.ofSeconds(5)), "stored, its completion held");
         // a resync (another node got further, the broker was away) reads seq 1 before ada's ack is out
         chat.registry.active("lobby").resync();
-        while (chat.store.fills() < 1 && System.nanoTime() < deadline) {
-            Thread.sleep(2);
-        }
-        assertEquals(1, chat.store.fills(), "the resync read the store");
+        assertEquals(1, dev.parley.support.Poll.until(chat.store::fills, fills -> fills >= 1,
+                java.time.Duration.ofSeconds(5)), "the resync read the store");
         assertNull(ada.peer().poll(300), "nothing for the sender before its ack");
 
         decided.complete(null);

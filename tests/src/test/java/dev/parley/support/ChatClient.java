@@ -86,6 +86,14 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
         return client;
     }
 
+    /** Connects and joins with a signed token (identity on); waits for the welcome. */
+    public static ChatClient joinWithToken(URI uri, String token) {
+        ChatClient client = connect(uri);
+        client.send(JSON.createObjectBuilder().add("type", "join").add("token", token).build());
+        client.next("welcome");
+        return client;
+    }
+
     // ---- sending ----
 
     public ChatClient send(String text) {
