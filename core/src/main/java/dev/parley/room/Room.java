@@ -38,7 +38,8 @@ import java.util.logging.Logger;
  *
  * <p>The monitor is the room's own: nothing outside takes it, and under it the room calls
  * only its {@link Members}, its {@link OrderedStream}, the members' outboxes, the store's
- * {@code note} (a queue's offer, or the memory store's lock) and, when it empties,
+ * {@code note} (a queue's offer, or the memory store's lock), its {@link PresenceBatch},
+ * the encoder and the timer (a presence frame, a fill's schedule) and, when it empties,
  * {@link Rooms#retire} (a concurrent map's removal and the broker's unsubscribe; none of
  * them calls back into a room).
  */
