@@ -78,7 +78,13 @@ public abstract class DeliveryCases {
                 receiving.add(pool.submit(() -> {
                     List<Long> seqs = new ArrayList<>(clientCount * each);
                     while (seqs.size() < clientCount * each) {
-                        JsonObject message = client.nextOf("message");
+                        JsonObject message;
+                        try {
+                            message = client.nextOf("message");
+                        } catch (AssertionError e) {
+                            throw new AssertionError(user + " had " + seqs.size() + " messages, the last "
+                                    + (seqs.isEmpty() ? "none" : "seq " + seqs.get(seqs.size() - 1)) + "; " + e.getMessage(), e);
+                        }
                         seqs.add(message.getJsonNumber("seq").longValue());
                         String text = message.getString("text");
                         if (copies.computeIfAbsent(text, t -> new AtomicInteger()).incrementAndGet() == clientCount) {

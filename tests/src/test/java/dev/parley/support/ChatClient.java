@@ -176,7 +176,6 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
         }
     }
 
-    /** The next frame, or empty if the connection closes before one comes. */
     /** Asks for {@code rooms} and answers the count it gives {@code room}, 0 if it lists it not. */
     public int countIn(String room) {
         send(jakarta.json.Json.createObjectBuilder().add("type", "rooms").build());
@@ -194,6 +193,7 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
         }
     }
 
+    /** The next frame, or empty if the connection closes before one comes. */
     public java.util.Optional<JsonObject> nextUnlessClosed() {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         try {
@@ -223,6 +223,8 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
     /** The next frame of this type, skipping others (presence, typing) that may come first. */
     public JsonObject nextOf(String type) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        int skipped = 0;
+        JsonObject last = null;
         while (System.nanoTime() < deadline) {
             JsonObject frame;
             try {
@@ -234,8 +236,13 @@ public final class ChatClient implements WebSocket.Listener, AutoCloseable {
             if (frame != null && type.equals(frame.getString("type", null))) {
                 return frame;
             }
+            if (frame != null) {
+                skipped++;
+                last = frame;
+            }
         }
-        throw new AssertionError("no " + type + " frame within " + TIMEOUT);
+        throw new AssertionError("no " + type + " frame within " + TIMEOUT + "; skipped " + skipped
+                + (last == null ? "" : ", the last " + last) + (closed.isDone() ? "; connection closed: " + closed.join() : ""));
     }
 
     /**
