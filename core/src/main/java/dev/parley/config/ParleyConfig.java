@@ -41,13 +41,15 @@ import javax.management.ObjectName;
  * @param presenceLimit  a room with more users than this (over every node) is large: its presence
  *                      is coalesced into {@code presence} frames and its {@code welcome} names a
  *                      page of its users (docs/PROTOCOL.md, "Large rooms"); 0 for never
+ * @param ownWebSocket  standalone: Parley's own WebSocket on Grizzly serves {@code /chat/{room}}
+ *                      ({@code PARLEY_WEBSOCKET_ENGINE=parley}) instead of Tyrus
  */
 public record ParleyConfig(String host, int port, int maxFrameBytes, Duration idleTimeout, int sendQueue,
                            int sendBuffer, int recoveryCap, int rateLimit, Duration requestTimeout,
                            AllowedOrigins allowedOrigins, int maxConnections, int maxConnectionsPerIp,
                            StoreConfig store, ClusterConfig cluster, boolean jsonLogs, OpsConfig ops,
                            IdentityConfig identity, TlsConfig tls, boolean portableSends,
-                           TrustedProxies trustedProxies, ApiConfig api, int presenceLimit) {
+                           TrustedProxies trustedProxies, ApiConfig api, int presenceLimit, boolean ownWebSocket) {
 
     public static final int MIN_RECOVERY_CAP = 1000;
     public static final int DEFAULT_PRESENCE_LIMIT = 200;
@@ -105,7 +107,8 @@ public record ParleyConfig(String host, int port, int maxFrameBytes, Duration id
                 s.choice("PARLEY_WEBSOCKET_SEND", "fast", "fast", "portable").equals("portable"),
                 s.trustedProxies("PARLEY_TRUSTED_PROXIES"),
                 ApiConfig.from(s),
-                s.integer("PARLEY_PRESENCE_LIMIT", DEFAULT_PRESENCE_LIMIT, 0, 10_000_000));
+                s.integer("PARLEY_PRESENCE_LIMIT", DEFAULT_PRESENCE_LIMIT, 0, 10_000_000),
+                s.choice("PARLEY_WEBSOCKET_ENGINE", "tyrus", "tyrus", "parley").equals("parley"));
     }
 
     /** Whether a room of {@code users} (over every node) is large. */

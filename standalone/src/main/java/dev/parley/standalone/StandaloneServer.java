@@ -15,6 +15,7 @@ import dev.parley.standalone.grizzly.FrameGuard;
 import dev.parley.standalone.grizzly.HandshakeCheck;
 import dev.parley.standalone.grizzly.PastTheHttpCodec;
 import dev.parley.standalone.grizzly.RequestDeadline;
+import dev.parley.standalone.grizzly.WebSockets;
 import dev.parley.standalone.http.Router;
 import dev.parley.config.StoreConfig;
 import com.zaxxer.hikari.HikariConfig;
@@ -65,7 +66,7 @@ public final class StandaloneServer implements AutoCloseable {
     private final RoomRegistry registry;
     private final Health health;
     private final Duration shutdownGrace;
-    private final TyrusServerContainer websockets;
+    private final TyrusServerContainer websockets; // null with Parley's own WebSocket
     private final HttpServer http;
     private final NetworkListener listener;
     private final boolean secure;
@@ -92,10 +93,14 @@ public final class StandaloneServer implements AutoCloseable {
             registry = cdi.select(RoomRegistry.class).get();
             health = cdi.select(Health.class).get();
             shutdownGrace = config.ops().shutdownGrace();
-            websockets = new EngineContainer(config.maxFrameBytes());
-            websockets.setDefaultMaxTextMessageBufferSize(config.maxFrameBytes());
-            websockets.setDefaultMaxBinaryMessageBufferSize(config.maxFrameBytes());
-            websockets.start(CONTEXT_PATH, config.port());
+            if (config.ownWebSocket()) {
+                websockets = null;
+            } else {
+                websockets = new EngineContainer(config.maxFrameBytes());
+                websockets.setDefaultMaxTextMessageBufferSize(config.maxFrameBytes());
+                websockets.setDefaultMaxBinaryMessageBufferSize(config.maxFrameBytes());
+                websockets.start(CONTEXT_PATH, config.port());
+            }
 
             http = new HttpServer();
             listener = new NetworkListener("parley", config.host(), config.port());
@@ -138,10 +143,15 @@ public final class StandaloneServer implements AutoCloseable {
             });
             listener.registerAddOn(requestDeadline);
             Meters meters = cdi.select(Monitoring.class).get().meters();
-            listener.registerAddOn(new FrameGuard(config.maxFrameBytes(), meters::closed));
-            listener.registerAddOn(new HandshakeCheck());
-            listener.registerAddOn(new BrokenBody());
-            listener.registerAddOn(new WebSocketAddOn(websockets, CONTEXT_PATH));
+            if (websockets == null) { // Parley's own reads the frames and the handshake itself
+                listener.registerAddOn(new BrokenBody());
+                listener.registerAddOn(new WebSockets(registry, config, meters.writes("parley"), meters::closed));
+            } else {
+                listener.registerAddOn(new FrameGuard(config.maxFrameBytes(), meters::closed));
+                listener.registerAddOn(new HandshakeCheck());
+                listener.registerAddOn(new BrokenBody());
+                listener.registerAddOn(new WebSocketAddOn(websockets, CONTEXT_PATH));
+            }
             listener.registerAddOn(new PastTheHttpCodec()); // last: it must sit right beside the codec
             http.addListener(listener);
             router = new Router(config, cdi.select(AdminApi.class).get(), cdi.select(ServerApi.class).get(),
@@ -327,7 +337,9 @@ public final class StandaloneServer implements AutoCloseable {
         http.shutdownNow();
         router.close();
         requestDeadline.close();
-        websockets.stop();
+        if (websockets != null) {
+            websockets.stop();
+        }
         cdi.shutdown(); // the store stores what is still queued
         closeDatabase();
         if (dataLock != null) {

@@ -58,7 +58,7 @@ class ParleyConfigTest {
                 Map.entry("PARLEY_API_KEY", "api-key-0123456789abcdef-0123456789"),
                 Map.entry("PARLEY_WEBHOOK_URL", "https://app.example.com/hooks"),
                 Map.entry("PARLEY_WEBHOOK_SECRET", "hook-secret-0123456789abcdef-01234"),
-                Map.entry("PARLEY_PRESENCE_LIMIT", "50")),
+                Map.entry("PARLEY_PRESENCE_LIMIT", "50"), Map.entry("PARLEY_WEBSOCKET_ENGINE", "Parley")),
                 Map.of());
         assertEquals(new ParleyConfig("127.0.0.1", 9000, 4096, Duration.ofSeconds(5), 30, 65536, 2000, 0,
                 Duration.ofSeconds(3), AllowedOrigins.parse("https://chat.example.com,https://*.example.org:8443"),
@@ -68,7 +68,7 @@ class ParleyConfigTest {
                 new OpsConfig(Duration.ZERO, "scrape-me-0123456789", "admin-0123456789abcdef"), IdentityConfig.off(),
                 null, true, TrustedProxies.parse("10.0.0.0/8, ::1"),
                 new ApiConfig("api-key-0123456789abcdef-0123456789", java.net.URI.create("https://app.example.com/hooks"),
-                        "hook-secret-0123456789abcdef-01234"), 50), config);
+                        "hook-secret-0123456789abcdef-01234"), 50, true), config);
     }
 
     @Test

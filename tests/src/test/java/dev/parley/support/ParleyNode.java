@@ -77,6 +77,9 @@ public final class ParleyNode implements AutoCloseable {
         if (!settings.containsKey("PARLEY_DATA")) {
             this.settings.put("PARLEY_DATA", freshFolder().toString());
         }
+        if (System.getProperty("parley.websocket.engine") != null) { // every suite on one engine: -Dparley.websocket.engine=parley
+            this.settings.put("PARLEY_WEBSOCKET_ENGINE", System.getProperty("parley.websocket.engine"));
+        }
         this.settings.putAll(settings);
     }
 

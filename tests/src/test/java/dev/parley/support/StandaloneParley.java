@@ -33,6 +33,9 @@ public final class StandaloneParley implements BeforeAllCallback, AfterAllCallba
         this.settings.put("PARLEY_RATE_LIMIT", "0");
         this.settings.put("PARLEY_SHUTDOWN_GRACE", "0"); // ShutdownTest times the grace
         this.settings.put("PARLEY_DATA", freshFolder().toString());
+        if (System.getProperty("parley.websocket.engine") != null) { // every suite on one engine: -Dparley.websocket.engine=parley
+            this.settings.put("PARLEY_WEBSOCKET_ENGINE", System.getProperty("parley.websocket.engine"));
+        }
         this.settings.putAll(settings);
     }
 
