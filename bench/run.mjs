@@ -1,7 +1,7 @@
-// Parley vs the reference servers (Socket.IO, Vert.x), in one run: see docs/BENCHMARKS.md.
+// Parley vs the reference servers (Socket.IO, Vert.x, Node ws), in one run: see docs/BENCHMARKS.md.
 //
-//   bench/run [--quick] [--rooms 100] [--users 20] [--seconds 8] [--servers parley,parley-h2,socketio,vertx]
-//             (vertx: bench/vertx, its jar built with Maven on first use)
+//   bench/run [--quick] [--rooms 100] [--users 20] [--seconds 8] [--servers parley,parley-h2,socketio,vertx,ws]
+//             (vertx: bench/vertx, its jar built with Maven on first use; ws: bench/ws-server.mjs)
 //             (also parley-hooks; parley-cluster, parley-cluster2, parley-cluster-hooks: need PostgreSQL at 127.0.0.1:5432 and redis-server)
 //             [--phases idle,capacity,cpu] [--rates 50000,75000] [--idle 9000] [--hold 15000]
 //             [--cpu-rate 40000] [--cpu-warmup 30 (120 for a cluster target)] [--cpu-seconds 20] [--runs 1]
@@ -66,7 +66,7 @@ const config = {
   seconds: Number(args.seconds ?? (quick ? 1 : 8)),
   idle: Number(args.idle ?? (quick ? 100 : 9000)),
   hold: Number(args.hold ?? (quick ? 0 : 15000)),
-  servers: (args.servers ?? `parley,parley-h2,socketio,vertx${args['baseline-jar'] ? ',parley-baseline' : ''}`).split(','),
+  servers: (args.servers ?? `parley,parley-h2,socketio,vertx,ws${args['baseline-jar'] ? ',parley-baseline' : ''}`).split(','),
   // the cpu phase: a fixed load below every server's saturation, after a warm-up long enough
   // for the JIT to be done (on one core C2 competes with the server for some 30 s)
   cpuRate: Number(args['cpu-rate'] ?? (quick ? 200 : 40_000)),
@@ -281,6 +281,9 @@ async function startCluster(name, nodes, settings = {}) {
   }
 }
 
+// The reference servers on Node, each a script of bench/ (started with --expose-gc: collectGarbage)
+const NODE_SERVERS = { socketio: 'socketio-server.mjs', ws: 'ws-server.mjs' };
+
 /**
  * Starts one server pinned to core 0; resolves to { name, protocol, bases, processes, stop() }:
  * `bases` the URLs its clients connect to (in turn), `processes` its parts' { part, pid }.
@@ -292,9 +295,9 @@ async function start(name) {
   if (CLUSTERS[name]) return startCluster(name, CLUSTERS[name].nodes, CLUSTERS[name].settings);
   let child;
   let base;
-  if (name === 'socketio') {
+  if (NODE_SERVERS[name]) {
     const port = await freePort();
-    child = await startPinned(['node', '--expose-gc', join(here, 'socketio-server.mjs'), String(port)], process.env,
+    child = await startPinned(['node', '--expose-gc', join(here, NODE_SERVERS[name]), String(port)], process.env,
       httpAnswers(`http://127.0.0.1:${port}/health`), name);
     base = `ws://127.0.0.1:${port}`;
   } else if (name === 'vertx') {
@@ -318,7 +321,7 @@ async function start(name) {
     name,
     protocol: name === 'socketio' ? 'socketio' : 'parley',
     bases: [base],
-    processes: [{ part: { socketio: 'node', vertx: 'vertx' }[name] ?? 'parley', pid: child.pid }],
+    processes: [{ part: NODE_SERVERS[name] ? 'node' : name === 'vertx' ? 'vertx' : 'parley', pid: child.pid }],
     log: child.stderrTail,
     stop: () => stopChild(child),
   };
@@ -326,8 +329,8 @@ async function start(name) {
 
 /**
  * A full garbage collection in every part of the server that has a collector (jcmd for the
- * JVMs; SIGUSR2 for Node, which socketio-server.mjs answers with gc()), so that a reading of
- * resident memory counts what is live, not how far the young generation had filled: with
+ * JVMs; SIGUSR2 for Node, which socketio-server.mjs and ws-server.mjs answer with gc()), so
+ * that a reading of resident memory counts what is live, not how far the young generation had filled: with
  * a 64 MB young generation the difference is up to 7 KB "per connection" of 9,000.
  */
 async function collectGarbage(server) {
@@ -866,13 +869,16 @@ const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : '-');
 const cpuOf = (name) => (results[name]?.cpu && passes(results[name].cpu) ? results[name].cpu.cpuMicrosPerDelivery : null);
 console.log(`\nCPU per delivery Parley (memory) / Socket.IO: ${ratio(cpuOf('parley'), cpuOf('socketio'))}`);
 console.log(`CPU per delivery Parley (memory) / Vert.x: ${ratio(cpuOf('parley'), cpuOf('vertx'))}`);
+console.log(`CPU per delivery Parley (memory) / Node ws: ${ratio(cpuOf('parley'), cpuOf('ws'))}`);
 const cap = (name) => results[name]?.capacity?.delivered;
 console.log(`capacity Parley (memory) / Socket.IO: ${ratio(cap('parley'), cap('socketio'))}`);
 console.log(`capacity Parley (memory) / Vert.x: ${ratio(cap('parley'), cap('vertx'))}`);
+console.log(`capacity Parley (memory) / Node ws: ${ratio(cap('parley'), cap('ws'))}`);
 console.log(`capacity Parley (H2) / Parley (memory): ${ratio(cap('parley-h2'), cap('parley'))}`);
 console.log(`capacity Parley cluster / Parley (memory): ${ratio(cap('parley-cluster'), cap('parley'))}`);
 console.log(`capacity 2 nodes / 1 cluster node: ${ratio(cap('parley-cluster2'), cap('parley-cluster'))}`);
 console.log(`idle memory Socket.IO / Parley: ${ratio(results.socketio?.idleBytesPerConnection, results.parley?.idleBytesPerConnection)}`);
+console.log(`idle memory Node ws / Parley: ${ratio(results.ws?.idleBytesPerConnection, results.parley?.idleBytesPerConnection)}`);
 
 const out = args.json ?? join(root, 'target', 'bench', 'result.json');
 mkdirSync(dirname(out), { recursive: true });
