@@ -2,7 +2,7 @@
 //
 //   bench/run [--quick] [--rooms 100] [--users 20] [--seconds 8] [--servers parley,parley-h2,socketio,vertx,ws]
 //             (vertx: bench/vertx, its jar built with Maven on first use; ws: bench/ws-server.mjs)
-//             (also parley-hooks; parley-cluster, parley-cluster2, parley-cluster-hooks: need PostgreSQL at 127.0.0.1:5432 and redis-server)
+//             (also parley-own, parley-tyrus: the standalone on one WebSocket engine (PARLEY_WEBSOCKET_ENGINE); parley-hooks; parley-cluster, parley-cluster2, parley-cluster-hooks: need PostgreSQL at 127.0.0.1:5432 and redis-server)
 //             [--phases idle,capacity,cpu] [--rates 50000,75000] [--idle 9000] [--hold 15000]
 //             [--cpu-rate 40000] [--cpu-warmup 30 (120 for a cluster target)] [--cpu-seconds 20] [--runs 1]
 //             (--runs 3: the cpu phase three times, the servers in turn, median and spread printed)
@@ -191,6 +191,8 @@ const HOOKS = { PARLEY_WEBHOOK_URL: 'http://127.0.0.1:9/down', PARLEY_WEBHOOK_SE
 
 // The standalone targets' settings (others: the memory store). parley-hooks: parley-h2 with HOOKS.
 const SETTINGS = {
+  'parley-own': { PARLEY_STORE: 'memory', PARLEY_WEBSOCKET_ENGINE: 'parley' },
+  'parley-tyrus': { PARLEY_STORE: 'memory', PARLEY_WEBSOCKET_ENGINE: 'tyrus' },
   'parley-h2': { PARLEY_STORE: 'jdbc' },
   'parley-hooks': { PARLEY_STORE: 'jdbc', ...HOOKS },
 };

@@ -42,7 +42,7 @@ import javax.management.ObjectName;
  *                      is coalesced into {@code presence} frames and its {@code welcome} names a
  *                      page of its users (docs/PROTOCOL.md, "Large rooms"); 0 for never
  * @param ownWebSocket  standalone: Parley's own WebSocket on Grizzly serves {@code /chat/{room}}
- *                      ({@code PARLEY_WEBSOCKET_ENGINE=parley}) instead of Tyrus
+ *                      ({@code PARLEY_WEBSOCKET_ENGINE=parley}, the default), not Tyrus ({@code tyrus})
  */
 public record ParleyConfig(String host, int port, int maxFrameBytes, Duration idleTimeout, int sendQueue,
                            int sendBuffer, int recoveryCap, int rateLimit, Duration requestTimeout,
@@ -108,7 +108,7 @@ public record ParleyConfig(String host, int port, int maxFrameBytes, Duration id
                 s.trustedProxies("PARLEY_TRUSTED_PROXIES"),
                 ApiConfig.from(s),
                 s.integer("PARLEY_PRESENCE_LIMIT", DEFAULT_PRESENCE_LIMIT, 0, 10_000_000),
-                s.choice("PARLEY_WEBSOCKET_ENGINE", "tyrus", "tyrus", "parley").equals("parley"));
+                s.choice("PARLEY_WEBSOCKET_ENGINE", "parley", "parley", "tyrus").equals("parley"));
     }
 
     /** Whether a room of {@code users} (over every node) is large. */

@@ -820,7 +820,8 @@ public abstract class ProtocolCases extends LogCases {
                 assertEquals("v", rest.getJsonArray("users").getString(limit), "sorted, on every node");
                 assertFalse(rest.getBoolean("more"));
                 big.send(Json.createObjectBuilder().add("type", "members").add("limit", 0).build());
-                big.nextError("bad-json");
+                // v hears its own join's presence frame too, at a moment of the room's second
+                assertEquals("bad-json", big.nextOf("error").getString("code"));
             }
             JsonObject left = first.nextOf("left");
             assertEquals("v", left.getString("user"), "back at the limit: version 1's left");

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Frames that queue for a member who stopped reading go out several to a write once it
- * reads again (Outbox batches, TyrusPeer writes a batch in one buffer), and arrive whole
+ * reads again (Outbox batches; Parley's own WebSocket, or TyrusPeer, writes a batch in one write), and arrive whole
  * and in order. The send queue is made large enough here to hold them all, so the member
  * is not closed as a slow consumer.
  */
@@ -61,8 +61,9 @@ class CoalescedWritesTest {
             }
         }
         Scrape after = Scrape.of(SERVER.httpUri().resolve("metrics"));
-        double frames = after.since(before, "parley_websocket_frames_total{path=\"tyrus\"}");
-        double writes = after.since(before, "parley_websocket_writes_total{path=\"tyrus\"}");
+        String path = StandaloneParley.writePath();
+        double frames = after.since(before, "parley_websocket_frames_total{path=\"" + path + "\"}");
+        double writes = after.since(before, "parley_websocket_writes_total{path=\"" + path + "\"}");
         // every message to both, an ack to the sender; the paused member's queue went out in batches
         assertTrue(frames >= 3 * MESSAGES, frames + " frames");
         assertTrue(frames - writes >= MESSAGES / 2.0, writes + " writes carried " + frames + " frames");

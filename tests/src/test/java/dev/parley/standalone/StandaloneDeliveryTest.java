@@ -5,7 +5,7 @@ import dev.parley.support.StandaloneParley;
 import java.net.URI;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Delivery under load on the standalone server (Tyrus on Grizzly). */
+/** Delivery under load on the standalone server (Parley's own WebSocket on Grizzly). */
 class StandaloneDeliveryTest extends DeliveryCases {
     @RegisterExtension
     static final StandaloneParley SERVER = new StandaloneParley();

@@ -55,7 +55,7 @@ class StandaloneOperatingTest extends OperatingCases {
 
     @Override
     protected String sendPath() {
-        return "tyrus";
+        return StandaloneParley.writePath();
     }
 
     @Override

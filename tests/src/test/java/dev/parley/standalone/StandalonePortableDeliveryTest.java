@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Delivery under load on the standalone server through the portable WebSocket API ({@code PARLEY_WEBSOCKET_SEND=portable}). */
 class StandalonePortableDeliveryTest extends DeliveryCases {
     @RegisterExtension
-    static final StandaloneParley SERVER = new StandaloneParley(Map.of("PARLEY_WEBSOCKET_SEND", "portable"));
+    static final StandaloneParley SERVER = new StandaloneParley(Map.of("PARLEY_WEBSOCKET_SEND", "portable", "PARLEY_WEBSOCKET_ENGINE", "tyrus"));
 
     @Override
     protected URI chatUri(String room) {

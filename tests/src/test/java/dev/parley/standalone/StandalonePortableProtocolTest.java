@@ -14,15 +14,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Every rule of PROTOCOL.md on the standalone server with {@code PARLEY_WEBSOCKET_SEND=portable}:
+ * Every rule of PROTOCOL.md on the standalone server on Tyrus with {@code PARLEY_WEBSOCKET_SEND=portable}:
  * frames through the WebSocket API's {@code sendText}, as on a container Parley has no fast
- * path for, so that both ways stay tested ({@link StandaloneProtocolTest} has Tyrus' writer).
+ * path for, so that both ways stay tested ({@link TyrusEngineProtocolTest} has Tyrus' writer).
  */
 class StandalonePortableProtocolTest extends ProtocolCases {
     @RegisterExtension
     static final StandaloneParley SERVER = new StandaloneParley(Map.of(
             "PARLEY_MAX_CONNECTIONS_PER_IP", String.valueOf(SUITE_PER_ADDRESS_LIMIT),
-            "PARLEY_PRESENCE_LIMIT", String.valueOf(SUITE_PRESENCE_LIMIT), "PARLEY_WEBSOCKET_SEND", "portable"));
+            "PARLEY_PRESENCE_LIMIT", String.valueOf(SUITE_PRESENCE_LIMIT), "PARLEY_WEBSOCKET_SEND", "portable",
+            "PARLEY_WEBSOCKET_ENGINE", "tyrus"));
 
     @Override
     protected URI chatUri(String room) {

@@ -6,7 +6,7 @@ import java.net.URI;
 import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Every rule of PROTOCOL.md against the standalone server (Tyrus on Grizzly). */
+/** Every rule of PROTOCOL.md against the standalone server (Parley's own WebSocket on Grizzly: {@link TyrusEngineProtocolTest} has Tyrus). */
 class StandaloneProtocolTest extends ProtocolCases {
     @RegisterExtension
     static final StandaloneParley SERVER = new StandaloneParley(

@@ -39,6 +39,15 @@ public final class StandaloneParley implements BeforeAllCallback, AfterAllCallba
         this.settings.putAll(settings);
     }
 
+    /**
+     * The write path ({@code parley_websocket_writes_total{path}}) of a standalone server
+     * with the default engine: Parley's own, or Tyrus' writer when every suite runs on
+     * Tyrus ({@code -Dparley.websocket.engine=tyrus}).
+     */
+    public static String writePath() {
+        return "tyrus".equals(System.getProperty("parley.websocket.engine")) ? "tyrus" : "parley";
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         start();

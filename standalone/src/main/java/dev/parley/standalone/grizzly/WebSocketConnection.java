@@ -18,9 +18,10 @@ import java.util.logging.Logger;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.CompletionHandler;
 import org.glassfish.grizzly.WriteResult;
-import org.glassfish.grizzly.memory.Buffers;
+import org.glassfish.grizzly.asyncqueue.AsyncQueueWriter;
 import org.glassfish.grizzly.memory.CompositeBuffer;
-import org.glassfish.grizzly.memory.MemoryManager;
+import org.glassfish.grizzly.memory.HeapBuffer;
+import org.glassfish.grizzly.nio.NIOTransport;
 
 /**
  * One chat connection on Parley's own WebSocket ({@link WebSockets}): the {@link Peer} its
@@ -28,8 +29,11 @@ import org.glassfish.grizzly.memory.MemoryManager;
  *
  * <p>Writes: a frame's bytes as {@link Frame} made them once for every recipient, straight
  * onto the socket's write queue (several that queued, in one write); control frames the
- * same way, in turn. Grizzly completes a write inside the call when the socket takes it
- * at once, which the outbox expects ({@link Peer#send}).
+ * same way, in turn. Without TLS a write goes to the transport's queue writer itself, past
+ * the filter chain, which has nothing to do with an upgraded connection's bytes; with TLS
+ * it goes down the chain from its top, to the TLS filter ({@link PastTheHttpCodec}). Grizzly
+ * completes a write inside the call when the socket takes it at once, which the outbox
+ * expects ({@link Peer#send}).
  *
  * <p>The close handshake (RFC 6455 7.1): a close the server starts sends its close frame
  * and waits for the client's, then ends the socket once what it queued is written, and at
@@ -53,6 +57,8 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
     });
 
     private final org.glassfish.grizzly.Connection<?> socket;
+    @SuppressWarnings("rawtypes")
+    private final AsyncQueueWriter direct; // the transport's queue writer; null with TLS: the chain's TLS filter writes
     private final FrameReader reader;
     private final Meters.Writes writes;
     private final Consumer<CloseReason> refused;
@@ -89,9 +95,10 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
      * @param refused told of every connection this closes for a frame that breaks the
      *                rules but a too big one, which the connection counts itself (the metrics' closes)
      */
-    WebSocketConnection(org.glassfish.grizzly.Connection<?> socket, int maxFrameBytes, Meters.Writes writes,
+    WebSocketConnection(org.glassfish.grizzly.Connection<?> socket, boolean tls, int maxFrameBytes, Meters.Writes writes,
                         Consumer<CloseReason> refused) {
         this.socket = socket;
+        this.direct = tls ? null : ((NIOTransport) socket.getTransport()).getAsyncQueueIO().getWriter();
         this.reader = new FrameReader(maxFrameBytes, this);
         this.writes = writes;
         this.refused = refused;
@@ -139,16 +146,15 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
     public void send(List<Frame> frames, Consumer<Throwable> done) {
         this.done = done;
         writes.wrote(frames.size());
-        MemoryManager<?> memory = socket.getMemoryManager();
         Buffer bytes;
         if (frames.size() == 1) {
-            bytes = Buffers.wrap(memory, frames.get(0).websocket());
+            bytes = HeapBuffer.wrap(frames.get(0).websocket()); // a plain wrapper: no pool ever takes the array
         } else {
             Buffer[] parts = new Buffer[frames.size()];
             for (int i = 0; i < parts.length; i++) {
-                parts[i] = Buffers.wrap(memory, frames.get(i).websocket());
+                parts[i] = HeapBuffer.wrap(frames.get(i).websocket());
             }
-            CompositeBuffer all = CompositeBuffer.newBuffer(memory, parts);
+            CompositeBuffer all = CompositeBuffer.newBuffer(socket.getMemoryManager(), parts);
             all.allowBufferDispose(false); // the frames' bytes are shared: never to be pooled
             bytes = all;
         }
@@ -187,7 +193,7 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
 
     @Override
     public void ping(byte[] payload) {
-        write(Buffers.wrap(socket.getMemoryManager(), control(0x8A, payload)), null);
+        write(HeapBuffer.wrap(control(0x8A, payload)), null);
     }
 
     @Override
@@ -251,7 +257,11 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
     @SuppressWarnings({"unchecked", "rawtypes"}) // Grizzly's write is typed by the connection's address type, which nothing here uses
     private void write(Buffer bytes, CompletionHandler<WriteResult> handler) {
         try {
-            ((org.glassfish.grizzly.Connection) socket).write(bytes, handler);
+            if (direct != null) {
+                direct.write(socket, bytes, handler);
+            } else {
+                ((org.glassfish.grizzly.Connection) socket).write(bytes, handler);
+            }
         } catch (RuntimeException e) { // the socket closed under us: the send failed, the close listener tells the rest
             LOG.log(Level.FINE, "write failed", e);
             if (handler != null) {
@@ -267,7 +277,7 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
         payload[0] = (byte) (code >> 8);
         payload[1] = (byte) code;
         System.arraycopy(phrase, 0, payload, 2, length);
-        return Buffers.wrap(socket.getMemoryManager(), control(0x88, payload));
+        return HeapBuffer.wrap(control(0x88, payload));
     }
 
     /** A server's control frame: FIN and {@code first}'s opcode, the length (at most 125), the payload. */

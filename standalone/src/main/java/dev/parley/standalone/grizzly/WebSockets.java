@@ -114,7 +114,7 @@ public final class WebSockets extends BaseFilter implements AddOn {
         response.setHeader("Sec-WebSocket-Accept", accept(key.strip()));
         ctx.write(HttpContent.builder(response).build());
 
-        socket = new WebSocketConnection(connection, config.maxFrameBytes(), writes, refused);
+        socket = new WebSocketConnection(connection, config.tls() != null, config.maxFrameBytes(), writes, refused);
         SOCKET.set(connection, socket);
         WebSocketConnection opening = socket;
         connection.addCloseListener((closed, type) -> opening.socketClosed());

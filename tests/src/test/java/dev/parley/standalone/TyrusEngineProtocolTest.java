@@ -14,14 +14,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Every rule of PROTOCOL.md on the standalone server with Parley's own WebSocket
- * ({@code PARLEY_WEBSOCKET_ENGINE=parley}) in place of Tyrus.
+ * Every rule of PROTOCOL.md on the standalone server with Tyrus serving the WebSocket
+ * ({@code PARLEY_WEBSOCKET_ENGINE=tyrus}) instead of Parley's own ({@link StandaloneProtocolTest}),
+ * its frames through Tyrus' writer.
  */
-class OwnWebSocketProtocolTest extends ProtocolCases {
+class TyrusEngineProtocolTest extends ProtocolCases {
     @RegisterExtension
     static final StandaloneParley SERVER = new StandaloneParley(Map.of(
             "PARLEY_MAX_CONNECTIONS_PER_IP", String.valueOf(SUITE_PER_ADDRESS_LIMIT),
-            "PARLEY_PRESENCE_LIMIT", String.valueOf(SUITE_PRESENCE_LIMIT), "PARLEY_WEBSOCKET_ENGINE", "parley"));
+            "PARLEY_PRESENCE_LIMIT", String.valueOf(SUITE_PRESENCE_LIMIT), "PARLEY_WEBSOCKET_ENGINE", "tyrus"));
 
     @Override
     protected URI chatUri(String room) {
@@ -39,7 +40,7 @@ class OwnWebSocketProtocolTest extends ProtocolCases {
     }
 
     @Test
-    void framesGoOutThroughParleysOwnWebSocket() {
+    void framesGoOutThroughTyrusWriter() {
         Scrape before = Scrape.of(SERVER.httpUri().resolve("metrics"));
         try (ChatClient ann = ChatClient.join(chatUri(Rooms.fresh()), "ann")) {
             ann.say("hi", "c1").awaitAck("c1");
@@ -47,6 +48,6 @@ class OwnWebSocketProtocolTest extends ProtocolCases {
         }
         Scrape after = Scrape.of(SERVER.httpUri().resolve("metrics"));
         // welcome, ack, message at least
-        assertTrue(after.since(before, "parley_websocket_frames_total{path=\"parley\"}") >= 3);
+        assertTrue(after.since(before, "parley_websocket_frames_total{path=\"tyrus\"}") >= 3);
     }
 }

@@ -6,10 +6,10 @@ import java.net.URI;
 import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Delivery under load on the standalone server with Parley's own WebSocket ({@code PARLEY_WEBSOCKET_ENGINE=parley}). */
-class OwnWebSocketDeliveryTest extends DeliveryCases {
+/** Delivery under load on the standalone server with Tyrus serving the WebSocket ({@code PARLEY_WEBSOCKET_ENGINE=tyrus}). */
+class TyrusEngineDeliveryTest extends DeliveryCases {
     @RegisterExtension
-    static final StandaloneParley SERVER = new StandaloneParley(Map.of("PARLEY_WEBSOCKET_ENGINE", "parley"));
+    static final StandaloneParley SERVER = new StandaloneParley(Map.of("PARLEY_WEBSOCKET_ENGINE", "tyrus"));
 
     @Override
     protected URI chatUri(String room) {
