@@ -183,12 +183,16 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
 
     @Override
     public void text(String message) {
-        connection.receive(message);
+        if (connection != null) { // null: the registry failed to open it, and it is closing
+            connection.receive(message);
+        }
     }
 
     @Override
     public void binary(long length) {
-        connection.receiveBinary((int) Math.min(Integer.MAX_VALUE, length));
+        if (connection != null) {
+            connection.receiveBinary((int) Math.min(Integer.MAX_VALUE, length));
+        }
     }
 
     @Override
