@@ -1,15 +1,13 @@
 package dev.parley.standalone.grizzly;
 
+import static dev.parley.standalone.grizzly.ClientFrames.chunk;
+import static dev.parley.standalone.grizzly.ClientFrames.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.parley.standalone.grizzly.FrameHeaderReader.Violation;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.glassfish.grizzly.Buffer;
-import org.glassfish.grizzly.memory.Buffers;
-import org.glassfish.grizzly.memory.MemoryManager;
 import org.junit.jupiter.api.Test;
 
 /** The frame-header reader, fed every stream whole, byte by byte, and split at every position. */
@@ -20,45 +18,16 @@ class FrameHeaderReaderTest {
     private static final int CLOSE = 0x8;
     private static final int PING = 0x9;
 
-    /** A client frame: masked unless told otherwise, with a random-looking key. */
+    /** A client frame: masked unless told otherwise. */
     private static byte[] frame(boolean fin, int opcode, int payloadLength, boolean masked) {
         return frame(fin, opcode, payloadLength, masked, payloadLength);
     }
 
-    /** A frame announcing {@code announced} bytes and carrying {@code payloadLength}. */
+    /** A frame announcing {@code announced} bytes and carrying {@code payloadLength}, bytes on the wire that look like headers. */
     private static byte[] frame(boolean fin, int opcode, int payloadLength, boolean masked, long announced) {
-        ByteBuffer header = ByteBuffer.allocate(14);
-        header.put((byte) ((fin ? 0x80 : 0) | opcode));
-        int mask = masked ? 0x80 : 0;
-        if (announced >= 0 && announced < 126) {
-            header.put((byte) (mask | announced));
-        } else if (announced >= 0 && announced <= 0xffff) {
-            header.put((byte) (mask | 126)).putShort((short) announced);
-        } else {
-            header.put((byte) (mask | 127)).putLong(announced);
-        }
-        if (masked) {
-            header.put(new byte[] {0x37, (byte) 0xfa, 0x21, 0x3d});
-        }
-        byte[] bytes = Arrays.copyOf(header.array(), header.position() + payloadLength);
-        Arrays.fill(bytes, header.position(), bytes.length, (byte) 0x81); // payload that looks like headers
-        return bytes;
-    }
-
-    private static byte[] stream(byte[]... frames) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] frame : frames) {
-            out.writeBytes(frame);
-        }
-        return out.toByteArray();
-    }
-
-    private static Buffer chunk(byte[] bytes, int from, int to) {
-        // a window on a larger array, as Grizzly hands them over
-        Buffer buffer = Buffers.wrap(MemoryManager.DEFAULT_MEMORY_MANAGER, bytes);
-        buffer.position(from);
-        buffer.limit(to);
-        return buffer;
+        byte[] raw = new byte[payloadLength];
+        Arrays.fill(raw, (byte) 0x81);
+        return ClientFrames.frame((fin ? 0x80 : 0) | opcode, masked, announced, raw);
     }
 
     /** Asserts the verdict on {@code stream} whole, split in two at every position, and byte by byte. */

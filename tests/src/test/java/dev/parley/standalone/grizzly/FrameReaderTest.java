@@ -1,20 +1,18 @@
 package dev.parley.standalone.grizzly;
 
+import static dev.parley.standalone.grizzly.ClientFrames.chunk;
+import static dev.parley.standalone.grizzly.ClientFrames.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.standalone.grizzly.FrameReader.Violation;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.glassfish.grizzly.Buffer;
-import org.glassfish.grizzly.memory.Buffers;
-import org.glassfish.grizzly.memory.MemoryManager;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +27,6 @@ class FrameReaderTest {
     private static final int CLOSE = 0x8;
     private static final int PING = 0x9;
     private static final int PONG = 0xA;
-    private static final byte[] KEY = {0x37, (byte) 0xfa, 0x21, 0x3d};
 
     /** What the reader handed over, one line each. */
     private static final class Recorder implements FrameReader.Messages {
@@ -71,24 +68,7 @@ class FrameReaderTest {
 
     /** A client frame with this first byte, masked (or not), announcing {@code announced} bytes. */
     private static byte[] frame(int first, byte[] payload, boolean masked, long announced) {
-        ByteBuffer header = ByteBuffer.allocate(14);
-        header.put((byte) first);
-        int mask = masked ? 0x80 : 0;
-        if (announced >= 0 && announced < 126) {
-            header.put((byte) (mask | announced));
-        } else if (announced >= 0 && announced <= 0xffff) {
-            header.put((byte) (mask | 126)).putShort((short) announced);
-        } else {
-            header.put((byte) (mask | 127)).putLong(announced);
-        }
-        if (masked) {
-            header.put(KEY);
-        }
-        byte[] bytes = Arrays.copyOf(header.array(), header.position() + payload.length);
-        for (int i = 0; i < payload.length; i++) {
-            bytes[header.position() + i] = (byte) (masked ? payload[i] ^ KEY[i & 3] : payload[i]);
-        }
-        return bytes;
+        return ClientFrames.frame(first, masked, announced, masked ? ClientFrames.masked(payload) : payload);
     }
 
     private static byte[] text(String text) {
@@ -97,22 +77,6 @@ class FrameReaderTest {
 
     private static byte[] close(int code, byte[] reason) {
         return ByteBuffer.allocate(2 + reason.length).putShort((short) code).put(reason).array();
-    }
-
-    private static byte[] stream(byte[]... frames) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] frame : frames) {
-            out.writeBytes(frame);
-        }
-        return out.toByteArray();
-    }
-
-    private static Buffer chunk(byte[] bytes, int from, int to) {
-        // a window on a larger array, as Grizzly hands them over
-        Buffer buffer = Buffers.wrap(MemoryManager.DEFAULT_MEMORY_MANAGER, bytes);
-        buffer.position(from);
-        buffer.limit(to);
-        return buffer;
     }
 
     /** Reads {@code bytes} in chunks that end at {@code cuts} (and at the end). */
