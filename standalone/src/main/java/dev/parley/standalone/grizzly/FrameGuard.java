@@ -3,7 +3,6 @@ package dev.parley.standalone.grizzly;
 import dev.parley.room.CloseReasons;
 import dev.parley.standalone.grizzly.FrameHeaderReader.Violation;
 import jakarta.websocket.CloseReason;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import org.glassfish.grizzly.Grizzly;
 import org.glassfish.grizzly.attributes.Attribute;
@@ -67,14 +66,7 @@ public final class FrameGuard extends AboveHttpCodec {
 
     /** Writes a close frame with {@code reason}, then closes the connection (once the frame is out). */
     private static void refuse(FilterChainContext ctx, CloseReason reason) {
-        int code = reason.getCloseCode().getCode();
-        byte[] text = reason.getReasonPhrase().getBytes(StandardCharsets.UTF_8);
-        byte[] frame = new byte[4 + text.length];
-        frame[0] = (byte) 0x88; // FIN, close
-        frame[1] = (byte) (2 + text.length);
-        frame[2] = (byte) (code >> 8);
-        frame[3] = (byte) code;
-        System.arraycopy(text, 0, frame, 4, text.length);
+        byte[] frame = WebSocketConnection.closeFrame(reason.getCloseCode().getCode(), reason.getReasonPhrase());
         ctx.write(Buffers.wrap(ctx.getMemoryManager(), frame));
         ctx.getConnection().closeSilently();
     }

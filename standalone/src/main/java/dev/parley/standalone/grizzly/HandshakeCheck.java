@@ -44,7 +44,11 @@ public final class HandshakeCheck extends AboveHttpCodec {
     }
 
     private static boolean hasValidKey(HttpRequestPacket request) {
-        String key = request.getHeader("Sec-WebSocket-Key");
+        return validKey(request.getHeader("Sec-WebSocket-Key"));
+    }
+
+    /** RFC 6455 4.2.1: a {@code Sec-WebSocket-Key} is 16 bytes in base64 (also {@link WebSockets}' check). */
+    static boolean validKey(String key) {
         try {
             return key != null && Base64.getDecoder().decode(key.strip()).length == KEY_BYTES;
         } catch (IllegalArgumentException e) {

@@ -169,7 +169,7 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
             }
             closeSent = true;
         }
-        write(closeFrame(reason.getCloseCode().getCode(), reason.getReasonPhrase()), null);
+        write(HeapBuffer.wrap(closeFrame(reason.getCloseCode().getCode(), reason.getReasonPhrase())), null);
         CLOSE_TIMER.schedule(socket::closeSilently, CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         tell(reason);
     }
@@ -213,7 +213,8 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
             closeSent = true;
         }
         if (answer) { // the client's code back, or 1000 to a close without one
-            write(closeFrame(code == FrameReader.NO_CODE ? CloseReason.CloseCodes.NORMAL_CLOSURE.getCode() : code, ""), null);
+            write(HeapBuffer.wrap(closeFrame(code == FrameReader.NO_CODE ? CloseReason.CloseCodes.NORMAL_CLOSURE.getCode() : code,
+                    "")), null);
         }
         tell(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason)); // before the socket's close tells 1006
         socket.closeSilently(); // once what is queued is written
@@ -229,7 +230,7 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
             closeSent = true;
         }
         if (send) {
-            write(closeFrame(reason.getCloseCode().getCode(), reason.getReasonPhrase()), null);
+            write(HeapBuffer.wrap(closeFrame(reason.getCloseCode().getCode(), reason.getReasonPhrase())), null);
         }
         tell(reason); // before the socket's close tells 1006
         socket.closeSilently();
@@ -274,14 +275,15 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
         }
     }
 
-    private Buffer closeFrame(int code, String reason) {
+    /** A server's close frame: the code and as much of the reason as a control frame holds (also {@link FrameGuard}'s). */
+    static byte[] closeFrame(int code, String reason) {
         byte[] phrase = reason.getBytes(StandardCharsets.UTF_8);
         int length = Math.min(phrase.length, 123); // a control frame's payload is 125 bytes at most
         byte[] payload = new byte[2 + length];
         payload[0] = (byte) (code >> 8);
         payload[1] = (byte) code;
         System.arraycopy(phrase, 0, payload, 2, length);
-        return HeapBuffer.wrap(control(0x88, payload));
+        return control(0x88, payload);
     }
 
     /** A server's control frame: FIN and {@code first}'s opcode, the length (at most 125), the payload. */

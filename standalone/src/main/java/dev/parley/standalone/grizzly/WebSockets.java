@@ -53,7 +53,6 @@ public final class WebSockets extends BaseFilter implements AddOn {
     private static final Logger LOG = Logger.getLogger(WebSockets.class.getName());
     private static final String PREFIX = "/chat/";
     private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-    private static final int KEY_BYTES = 16;
     private static final Attribute<WebSocketConnection> SOCKET =
             Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(WebSockets.class.getName() + ".socket");
 
@@ -98,7 +97,7 @@ public final class WebSockets extends BaseFilter implements AddOn {
             return ctx.getInvokeAction();
         }
         String key = request.getHeader("Sec-WebSocket-Key");
-        if (!validKey(key)) {
+        if (!HandshakeCheck.validKey(key)) {
             refuse(ctx, request, 400, "Bad Request", null);
             return ctx.getStopAction();
         }
@@ -164,14 +163,6 @@ public final class WebSockets extends BaseFilter implements AddOn {
         }
         ctx.write(HttpContent.builder(response).last(true).build());
         ctx.getConnection().closeSilently();
-    }
-
-    private static boolean validKey(String key) {
-        try {
-            return key != null && Base64.getDecoder().decode(key.strip()).length == KEY_BYTES;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     private static String trim(String value) {
