@@ -18,7 +18,7 @@
 // Each server under test runs pinned to core 0 (taskset), this generator to core 1 (bench/run);
 // a cluster target's nodes, its Redis and its database connections all on core 0.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -387,6 +387,29 @@ function serverCpuSeconds(server) {
 }
 
 /**
+ * CPU seconds the server's threads have run, from the scheduler's nanosecond count of each
+ * (/proc/PID/task/TID/schedstat; finer than stat's 10 ms ticks, which matters over a batch
+ * of joins): { all, jit }, jit being HotSpot's compiler threads ("C1/C2 CompilerThread").
+ * Null when the server's processes are not ours to measure.
+ */
+function threadCpu(server) {
+  if (server.processes.length === 0) return null;
+  const seconds = { all: 0, jit: 0 };
+  for (const { pid } of server.processes) {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const ran = Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]) / 1e9;
+        seconds.all += ran;
+        if (/^C\d CompilerThre/.test(readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8'))) seconds.jit += ran;
+      } catch {
+        // the thread ended
+      }
+    }
+  }
+  return seconds;
+}
+
+/**
  * Resident set size of the server's processes in MiB, PostgreSQL's backends left out (most
  * of theirs is the shared buffer pool); null when they are not ours to measure.
  */
@@ -595,6 +618,7 @@ async function cpuPhase(server, { httpShare = 0 } = {}) {
 const FILL_WORKERS = 4;
 const FILL_LEFT = 500;
 const FILL_JOINS = 100;
+const FILL_BATCHES = 3;
 
 /** Until the server has used under 5 % of its core over a second (30 s at most). */
 async function quiet(server) {
@@ -638,9 +662,9 @@ function fillWorker(server, spec) {
  * A node filled to its limit: the connection limit a Parley node states at start, else (a
  * server that states none) --fill, this machine's 20,000 descriptors per process. The
  * generator's sockets are spread over FILL_WORKERS processes (each has the same limit) and
- * their source addresses over 127.0.0.0/8. Fills to 500 below the limit, times 100 joins
- * one after the other (each into a room of 20 that greets it), then opens 900 more at
- * once, 400 to the limit and 500 beyond it (each of those should be refused with 1013),
+ * their source addresses over 127.0.0.0/8. Fills to 500 below the limit, times three
+ * batches of 100 joins one after the other (each into a room of 20 that greets it), then
+ * opens 700 more at once, 200 to the limit and 500 beyond it (each to be refused with 1013),
  * then watches the server's CPU for 10 s with everything held: a server that spins at its
  * limit shows here.
  */
@@ -665,29 +689,51 @@ async function fillPhase(server) {
   const rssFull = rssMiB(server);
 
   // joins at that size, one after the other, each into a room of 20, once the server is
-  // quiet (a fresh JVM still compiles for some 30 s)
-  await quiet(server);
-  const cpuBefore = totalCpu(server);
-  const late = Array.from({ length: FILL_JOINS }, (_, r) => ({ room: `fill-${r % FILL_WORKERS}-${Math.floor(r / FILL_WORKERS)}`, user: 'late' }));
-  let joins = null;
+  // quiet: FILL_BATCHES batches of FILL_JOINS, quiet again before each. The figure is the
+  // median batch's, and beside it the median without the JIT compiler threads' CPU: a JVM
+  // server compiles its join path around here (the fill's load holds C2 back: its
+  // thresholds grow with the compile queue, so what crossed them compiles once the server
+  // is quiet and the path runs again), a one-off that is not a join's cost. docs/BENCHMARKS.md
+  // ("A join at 17,500 connections").
+  const batches = [];
+  const joinsHeld = [];
   try {
-    joins = await connectAll(server, late, 1, () => () => {});
+    for (let b = 0; b < FILL_BATCHES; b++) {
+      await quiet(server);
+      const before = threadCpu(server);
+      const late = Array.from({ length: FILL_JOINS }, (_, k) => {
+        const r = b * FILL_JOINS + k;
+        return { room: `fill-${r % FILL_WORKERS}-${Math.floor(r / FILL_WORKERS)}`, user: 'late' };
+      });
+      const joins = await connectAll(server, late, 1, () => () => {});
+      joinsHeld.push(...joins.conns);
+      const after = threadCpu(server);
+      batches.push({
+        ms: 1000 / joins.perSecond,
+        cpuMs: before === null ? null : ((after.all - before.all) * 1000) / FILL_JOINS,
+        jitMs: before === null ? null : ((after.jit - before.jit) * 1000) / FILL_JOINS,
+      });
+    }
   } catch (e) {
     console.log(`  fill: a join at that size failed: ${e.message}`);
   }
-  const joinCpuMs = cpuBefore === null || !joins ? null : ((totalCpu(server) - cpuBefore) * 1000) / FILL_JOINS;
+  const batchCpu = medianOf(batches.map((b) => b.cpuMs));
+  const typical = batches.find((b) => b.cpuMs === batchCpu.median) ?? batches[0];
+  const withoutJit = medianOf(batches.map((b) => b.cpuMs - b.jitMs));
 
   // to the limit and beyond it: the rest of the room left, then as many again, each of
   // those to be refused with 1013, at once
   const beyondStart = performance.now();
-  const beyondWorker = fillWorker(server, { count: 2 * FILL_LEFT - FILL_JOINS, prefix: 'beyond', net: FILL_WORKERS + 1, concurrency: 250 });
+  const beyondWorker = fillWorker(server, { count: 2 * FILL_LEFT - FILL_BATCHES * FILL_JOINS, prefix: 'beyond', net: FILL_WORKERS + 1, concurrency: 250 });
   const beyond = await beyondWorker.done;
   const beyondSeconds = (performance.now() - beyondStart) / 1000;
 
   // at the limit, nothing happening: the server's CPU should be near nothing
-  const idleBefore = totalCpu(server);
+  const idleBefore = threadCpu(server);
   await sleep(10_000);
-  const idleCpu = idleBefore === null ? null : (totalCpu(server) - idleBefore) / 10;
+  const idleAfter = threadCpu(server);
+  const idleCpu = idleBefore === null ? null : (idleAfter.all - idleBefore.all) / 10;
+  const idleJit = idleBefore === null ? null : (idleAfter.jit - idleBefore.jit) / 10;
 
   const result = {
     limit,
@@ -696,18 +742,23 @@ async function fillPhase(server) {
     openSeconds,
     bytesPerConnection: rssBefore === null || joined === 0 ? null : ((rssFull - rssBefore) * 1024 * 1024) / joined,
     rssFullMiB: rssFull,
-    joinMs: joins ? 1000 / joins.perSecond : null,
-    joinCpuMs,
+    joinMs: typical?.ms ?? null,
+    joinCpuMs: typical?.cpuMs ?? null,
+    joinCpuWithoutJitMs: withoutJit.median ?? null,
+    joinBatches: batches,
     beyond: { ...beyond, seconds: beyondSeconds },
     idleCpuAtLimit: idleCpu,
+    idleJitAtLimit: idleJit,
   };
   const f = (x, digits) => (x === null || x === undefined ? '-' : x.toFixed(digits));
   console.log(`  fill: ${f(result.bytesPerConnection / 1024, 1)} KiB per connection (RSS ${f(rssFull, 0)} MiB full); `
-    + `a join at that size ${f(result.joinMs, 2)} ms, ${f(joinCpuMs, 2)} ms of server CPU; `
-    + `${2 * FILL_LEFT - FILL_JOINS} more, ${FILL_LEFT} of them beyond the limit: ${beyond.joined} joined, ${beyond.refused} refused with 1013, ${beyond.failed} failed otherwise, `
-    + `in ${beyondSeconds.toFixed(1)} s; CPU at the limit, idle: ${idleCpu === null ? '-' : (idleCpu * 100).toFixed(1)} %`);
+    + `a join at that size ${f(result.joinMs, 2)} ms, ${f(result.joinCpuMs, 2)} ms of server CPU, `
+    + `${f(result.joinCpuWithoutJitMs, 2)} without the JIT compiler's (batches of ${FILL_JOINS}: ${batches.map((b) => `${f(b.cpuMs, 2)}${b.jitMs ? ` [JIT ${f(b.jitMs, 2)}]` : ''}`).join(', ')} ms); `
+    + `${2 * FILL_LEFT - FILL_BATCHES * FILL_JOINS} more, ${FILL_LEFT} of them beyond the limit: ${beyond.joined} joined, ${beyond.refused} refused with 1013, ${beyond.failed} failed otherwise, `
+    + `in ${beyondSeconds.toFixed(1)} s; CPU at the limit, idle: ${idleCpu === null ? '-' : (idleCpu * 100).toFixed(1)} %`
+    + `${idleJit ? ` (JIT ${(idleJit * 100).toFixed(1)} %)` : ''}`);
   [...workers, beyondWorker].forEach((w) => w.child.kill('SIGTERM'));
-  joins?.conns.forEach((c) => c.close());
+  joinsHeld.forEach((c) => c.close());
   await sleep(2000);
   return result;
 }
