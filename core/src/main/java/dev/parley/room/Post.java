@@ -14,7 +14,8 @@ import java.util.logging.Logger;
 /**
  * {@code message}, {@code edit}, {@code delete} and {@code react}: an entry of the room's
  * log. The store checks it and gives it its seq; once it is stored, the sender gets its
- * {@code ack} and then the room the entry, so the ack comes before the sender's own copy.
+ * {@code ack} and then the room the entry, so the ack comes before the sender's own copy
+ * (on this thread when the store decided on it: {@link Room#committed}).
  * The entry is in the store a moment before that: the room's gap fill, which could read it
  * there, waits for the post to be decided ({@link Room#posting}).
  * A resend of a cid the store has seen gets the first entry's seq with {@code dup}, a
@@ -39,6 +40,7 @@ final class Post implements Command<Inbound.Change> {
             }
         }
         long ticket = in.posting();
+        Thread poster = Thread.currentThread();
         chat.store().append(room, append(connection, change)).whenComplete((appended, failure) -> {
             try {
                 if (failure != null) {
@@ -50,7 +52,7 @@ final class Post implements Command<Inbound.Change> {
                         chat.meters().acked();
                         connection.send(new Outbound.Ack(cid, stored.entry().seq()));
                     }
-                    in.committed(stored.entry());
+                    in.committed(stored.entry(), Thread.currentThread() == poster);
                 } else if (appended instanceof Appended.Duplicate duplicate) {
                     connection.send(new Outbound.Ack(cid, duplicate.seq(), true));
                 } else if (appended instanceof Appended.Refused refused) {

@@ -28,8 +28,12 @@ import java.util.logging.Logger;
  * <p>Everything a room delivers, it delivers under its own monitor: messages through its
  * {@link OrderedStream}, presence and typing as they come. Messages reach it through its
  * {@link SerialExecutor}, on the registry's delivery pool, never on the store's writer
- * or the broker's thread. Fan-out only queues (each connection's {@link Outbox}), so a
- * slow member delays nobody.
+ * or the broker's thread; but a message the store decided at once (the memory store), in
+ * a room of at most {@link #FAN_OUT_HERE_MEMBERS} members, goes out on the thread that
+ * posted it, the one that read the frame, when the room has nothing else under way: that
+ * saves the pool's hand-off, a wake-up and two context switches a message, which cost a
+ * room of 20 more than a tenth of its CPU (docs/PERFORMANCE.md, step 5). Fan-out only
+ * queues (each connection's {@link Outbox}), so a slow member delays nobody.
  *
  * <p>A connection that is joining is held here from before its name is claimed until
  * its {@code welcome} is out: what the room delivers meanwhile is held for it in the
@@ -58,6 +62,12 @@ final class Room {
      */
     static final long MAX_BACKLOG = 16L * 1024 * 1024;
     private static final long BACKLOG_OVERHEAD = 256;
+    /**
+     * The most members a room may have for a message to go out on the thread that posted
+     * it: past it the fan-out is long enough that the hand-off is nothing beside it, and
+     * it would hold up the other sockets of that thread.
+     */
+    static final int FAN_OUT_HERE_MEMBERS = 64;
     /** How long a fill waits at most for this node's posts that its read may have found to be decided. */
     static final long POSTED_WAIT_MILLIS = 5_000;
     private static final long POSTED_CHECK_MILLIS = 5;
@@ -348,8 +358,12 @@ final class Room {
         }
     }
 
-    /** This node stored {@code message} (or an event of the log): the others hear of it, and it goes out here in seq order. */
-    void committed(Logged message) {
+    /**
+     * This node stored {@code message} (or an event of the log): the others hear of it, and
+     * it goes out here in seq order. {@code here}: the store decided on the thread that
+     * posted it, which may then deliver it too.
+     */
+    void committed(Logged message, boolean here) {
         long bytes = 2L * (message instanceof ChatMessage m ? m.text().length()
                 : message instanceof Logged.Edit e ? e.text().length() : 0) + BACKLOG_OVERHEAD;
         if (backlog.addAndGet(bytes) > MAX_BACKLOG) { // delivery is behind: the gap fill reads it from the store
@@ -365,7 +379,7 @@ final class Room {
             }
             return;
         }
-        tasks.execute(() -> {
+        Runnable deliver = () -> {
             backlog.addAndGet(-bytes);
             String frame = chat.encoder().encode(message);
             chat.broker().publish(name, Event.message(message.seq(), frame));
@@ -384,7 +398,12 @@ final class Room {
                 }
                 afterOffer();
             }
-        });
+        };
+        if (here && members.count() <= FAN_OUT_HERE_MEMBERS) {
+            tasks.runHereOrExecute(deliver);
+        } else {
+            tasks.execute(deliver);
+        }
     }
 
     /** An event of another node. */

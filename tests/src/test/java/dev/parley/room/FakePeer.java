@@ -17,9 +17,11 @@ final class FakePeer implements Peer {
     private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
     private final BlockingQueue<CloseReason> closes = new LinkedBlockingQueue<>();
     private volatile boolean stalled;
+    private volatile Thread lastSender;
 
     @Override
     public void send(List<Frame> sent, Consumer<Throwable> done) {
+        lastSender = Thread.currentThread();
         sent.forEach(frame -> frames.add(frame.text()));
         if (!stalled) {
             done.accept(null);
@@ -34,6 +36,11 @@ final class FakePeer implements Peer {
     @Override
     public String transport() {
         return "websocket";
+    }
+
+    /** The thread of the last send. */
+    Thread lastSender() {
+        return lastSender;
     }
 
     /** From now on, no send completes. */

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +38,29 @@ class RoomTest {
         assertTrue(welcome.contains("\"history\":[]"), welcome);
         assertTrue(bob.peer().next().contains("\"seq\":1,\"user\":\"ada\",\"text\":\"while bob joins\""));
         assertEquals("{\"type\":\"typing\",\"room\":\"lobby\",\"user\":\"ada\"}", bob.peer().next());
+    }
+
+    @Test
+    void aMessageTheStoreDecidesAtOnceGoesOutOnThePostersThreadInASmallRoomAndFromThePoolInALargeOne()
+            throws Exception {
+        ChatFixture.Client ada = chat.member("small", "ada");
+        ChatFixture.Client bob = chat.member("small", "bob");
+        ada.peer().next(); // bob joined
+        ada.send("{\"type\":\"message\",\"text\":\"here\"}"); // read, stored and decided on this thread
+        assertTrue(bob.peer().next().contains("\"text\":\"here\""));
+        assertSame(Thread.currentThread(), bob.peer().lastSender(), "no hand-off to the delivery pool");
+
+        List<ChatFixture.Client> crowd = new ArrayList<>();
+        for (int i = 0; i <= Room.FAN_OUT_HERE_MEMBERS; i++) {
+            crowd.add(chat.member("large", "u" + i));
+        }
+        ChatFixture.Client last = crowd.get(crowd.size() - 1);
+        // a member counts once it is admitted, a moment after its welcome
+        dev.parley.support.Poll.until(() -> chat.registry.active("large").memberCount(),
+                count -> count == Room.FAN_OUT_HERE_MEMBERS + 1, java.time.Duration.ofSeconds(5));
+        crowd.get(0).send("{\"type\":\"message\",\"text\":\"from the pool\"}");
+        assertTrue(last.peer().nextBut("joined", "presence").contains("\"text\":\"from the pool\""));
+        assertTrue(last.peer().lastSender().getName().startsWith("parley-delivery-"), last.peer().lastSender().getName());
     }
 
     @Test

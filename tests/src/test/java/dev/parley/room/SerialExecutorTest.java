@@ -50,6 +50,62 @@ class SerialExecutorTest {
     }
 
     @Test
+    void aTaskOfferedToRunHereRunsOnTheCallerWhenNothingRunsOrWaits() {
+        ManualPool pool = new ManualPool();
+        SerialExecutor serial = new SerialExecutor(pool);
+        List<String> ran = new ArrayList<>();
+        Thread caller = Thread.currentThread();
+        serial.runHereOrExecute(() -> ran.add(Thread.currentThread() == caller ? "here" : "elsewhere"));
+        assertEquals(List.of("here"), ran);
+        assertEquals(0, pool.submitted.size(), "no hand-off");
+    }
+
+    @Test
+    void aTaskOfferedToRunHereQueuesBehindWhatWaits() {
+        ManualPool pool = new ManualPool();
+        SerialExecutor serial = new SerialExecutor(pool);
+        List<Integer> ran = new ArrayList<>();
+        serial.execute(() -> ran.add(1));
+        serial.runHereOrExecute(() -> ran.add(2));
+        assertEquals(List.of(), ran, "not before the task that waits for the pool");
+        assertEquals(1, pool.submitted.size());
+        pool.runAll();
+        assertEquals(List.of(1, 2), ran);
+    }
+
+    @Test
+    void tasksGivenWhileOneRunsHereGoToThePoolAfterIt() {
+        ManualPool pool = new ManualPool();
+        SerialExecutor serial = new SerialExecutor(pool);
+        List<Integer> ran = new ArrayList<>();
+        serial.runHereOrExecute(() -> {
+            ran.add(1);
+            serial.execute(() -> ran.add(2));        // not run inside the first
+            serial.runHereOrExecute(() -> ran.add(3)); // nor this one
+            assertEquals(List.of(1), ran);
+        });
+        assertEquals(List.of(1), ran);
+        assertEquals(1, pool.submitted.size(), "one drain for what came meanwhile");
+        pool.runAll();
+        assertEquals(List.of(1, 2, 3), ran);
+        serial.runHereOrExecute(() -> ran.add(4));
+        assertEquals(List.of(1, 2, 3, 4), ran, "idle again: runs here");
+    }
+
+    @Test
+    void aFailingTaskRunHereIsLoggedAndTheExecutorGoesOn() {
+        ManualPool pool = new ManualPool();
+        SerialExecutor serial = new SerialExecutor(pool);
+        List<String> ran = new ArrayList<>();
+        serial.runHereOrExecute(() -> {
+            throw new IllegalStateException("a test's failure, logged on purpose");
+        });
+        serial.runHereOrExecute(() -> ran.add("next"));
+        assertEquals(List.of("next"), ran);
+        assertEquals(0, pool.submitted.size());
+    }
+
+    @Test
     void aFailingTaskDoesNotStopTheNext() {
         ManualPool pool = new ManualPool();
         SerialExecutor serial = new SerialExecutor(pool);
@@ -73,6 +129,7 @@ class SerialExecutorTest {
         assertEquals(List.of(), ran);
     }
 
+    /** Whether each task is run on the pool or on the thread that gave it, never two at once, each producer's in order. */
     @Test
     void neverTwoAtOnceOnARealPool() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -89,14 +146,19 @@ class SerialExecutorTest {
                 producers[p] = new Thread(() -> {
                     for (int i = 0; i < tasks / producers.length; i++) {
                         int n = producer * 1_000_000 + i;
-                        serial.execute(() -> {
+                        Runnable task = () -> {
                             if (running.incrementAndGet() != 1) {
                                 overlaps.incrementAndGet();
                             }
                             order.add(n);
                             running.decrementAndGet();
                             done.countDown();
-                        });
+                        };
+                        if (i % 2 == 0) { // half offered to run on the producer's own thread
+                            serial.runHereOrExecute(task);
+                        } else {
+                            serial.execute(task);
+                        }
                     }
                 });
                 producers[p].start();
