@@ -181,21 +181,27 @@ public final class SseStream implements Peer {
     /**
      * Called every few seconds: a comment after {@code heartbeatNanos} without a write, and
      * the end of a stream whose close event could not be written within {@code closeNanos}
-     * (a client that stopped reading).
+     * (a client that stopped reading). And what waits for the container is tried again: a
+     * container that never calls {@code onWritePossible} after its sink said it was not ready
+     * costs a tick, not the connection. (A GlassFish run once showed what that looks like: a
+     * member had every frame up to a batch's and none after, as if the send before had never
+     * been told done and the outbox held the rest.)
      */
     void tick(long now, long heartbeatNanos, long closeNanos) {
         boolean write;
         boolean abandon;
+        boolean waiting;
         synchronized (this) {
             abandon = closing && !over && now - closingSince > closeNanos;
             write = !closing && !over && sent == null && writes.isEmpty() && now - lastWrite > heartbeatNanos;
             if (write) {
                 writes.add(Events.COMMENT);
             }
+            waiting = started && !over && (sent != null || !writes.isEmpty());
         }
         if (abandon) {
             finish(new IOException("the close event was not read in time"));
-        } else if (write) {
+        } else if (write || waiting) {
             pump();
         }
     }

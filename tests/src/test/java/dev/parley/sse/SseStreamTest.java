@@ -184,6 +184,22 @@ class SseStreamTest {
     }
 
     @Test
+    void aSendWhoseWritableNeverCameIsToldDoneAtTheNextTickOnceTheSinkIsReady() {
+        stream.attach(null);
+        sink.ready = false;
+        Done done = new Done();
+        send(MESSAGE, done);
+        stream.tick(System.nanoTime(), HEARTBEAT, CLOSE);
+        assertEquals(0, done.told, "the sink is still not ready");
+
+        sink.ready = true; // and the container never says so
+        stream.tick(System.nanoTime(), HEARTBEAT, CLOSE);
+        assertEquals(1, done.told);
+        assertNull(done.failure);
+        assertTrue(sink.flushed().endsWith("data: " + MESSAGE + "\n\n"), sink.flushed());
+    }
+
+    @Test
     void noCommentGoesOutWhileAFrameWaitsForTheSink() {
         stream.attach(null);
         sink.ready = false;
