@@ -21,7 +21,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Frames that queue for a member who stopped reading go out several to a write once it
  * reads again (Outbox batches; Parley's own WebSocket, or TyrusPeer, writes a batch in one write), and arrive whole
  * and in order. The send queue is made large enough here to hold them all, so the member
- * is not closed as a slow consumer.
+ * is not closed as a slow consumer. And the answers to pings, written from the thread that
+ * read them while a batch waits for the socket, come out whole between the frames.
  */
 class CoalescedWritesTest {
     private static final int MESSAGES = 4000; // 16 MB of text: far beyond what loopback's socket buffers take
@@ -67,5 +68,44 @@ class CoalescedWritesTest {
         // every message to both, an ack to the sender; the paused member's queue went out in batches
         assertTrue(frames >= 3 * MESSAGES, frames + " frames");
         assertTrue(frames - writes >= MESSAGES / 2.0, writes + " writes carried " + frames + " frames");
+    }
+
+    @Test
+    void pingsAnsweredWhileFramesWaitForAPausedMemberComeOutWholeAndInTurn() throws Exception {
+        URI room = SERVER.chatUri(Rooms.fresh());
+        String text = "y".repeat(4000);
+        int messages = 1000;
+        int pings = 0;
+        try (ChatClient sender = ChatClient.join(room, "sender");
+             RawConnection paused = RawConnection.stalled(room)) {
+            paused.sendText(Json.createObjectBuilder().add("type", "join").add("user", "paused").build().toString());
+            assertEquals("paused", sender.nextOf("joined").getString("user"));
+            for (int i = 1; i <= messages; i++) {
+                sender.say(text, "c" + i);
+                if (i % 50 == 0) {
+                    sender.awaitAck("c" + i); // the paused member's socket is full long before this ends
+                    paused.sendFrame(true, 0x9, ("ping " + ++pings).getBytes(StandardCharsets.US_ASCII), true);
+                }
+            }
+
+            long expected = 1;
+            int pongs = 0;
+            while (expected <= messages || pongs < pings) {
+                RawConnection.Frame frame = paused.readFrame();
+                if (frame.opcode() == 0xA) {
+                    assertEquals("ping " + ++pongs, new String(frame.payload(), StandardCharsets.US_ASCII), "pongs in turn");
+                    continue;
+                }
+                assertEquals(1, frame.opcode(), "a text frame or a pong");
+                JsonObject json = Json.createReader(new StringReader(new String(frame.payload(), StandardCharsets.UTF_8)))
+                        .readObject();
+                if (json.getString("type").equals("message")) {
+                    assertEquals(expected, json.getJsonNumber("seq").longValue(), "in order, none lost");
+                    assertEquals(text, json.getString("text"));
+                    expected++;
+                }
+            }
+            assertEquals(pings, pongs);
+        }
     }
 }

@@ -6,7 +6,11 @@ import dev.parley.room.CloseReasons;
 import dev.parley.room.Connection;
 import dev.parley.room.Peer;
 import jakarta.websocket.CloseReason;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executors;
@@ -19,21 +23,25 @@ import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.CompletionHandler;
 import org.glassfish.grizzly.WriteResult;
 import org.glassfish.grizzly.asyncqueue.AsyncQueueWriter;
+import org.glassfish.grizzly.asyncqueue.TaskQueue;
 import org.glassfish.grizzly.memory.CompositeBuffer;
 import org.glassfish.grizzly.memory.HeapBuffer;
+import org.glassfish.grizzly.nio.NIOConnection;
 import org.glassfish.grizzly.nio.NIOTransport;
 
 /**
  * One chat connection on Parley's own WebSocket ({@link WebSockets}): the {@link Peer} its
  * outbox writes to, and where its socket's bytes are read ({@link FrameReader}).
  *
- * <p>Writes: a frame's bytes as {@link Frame} made them once for every recipient, straight
- * onto the socket's write queue (several that queued, in one write); control frames the
- * same way, in turn. Without TLS a write goes to the transport's queue writer itself, past
- * the filter chain, which has nothing to do with an upgraded connection's bytes; with TLS
- * it goes down the chain from its top, to the TLS filter ({@link PastTheHttpCodec}). Grizzly
- * completes a write inside the call when the socket takes it at once, which the outbox
- * expects ({@link Peer#send}).
+ * <p>Writes: a frame's bytes as {@link Frame} made them once for every recipient (several
+ * that queued, in one write); control frames the same way, in turn. Without TLS a write
+ * goes to the socket itself when Grizzly's write queue holds nothing for it, which is
+ * nearly always, and only what the socket did not take goes to the queue, which writes
+ * it when the socket can take more; while the queue holds anything, later writes queue
+ * behind it, so the bytes leave in the order they were written. With TLS every write goes
+ * down the chain from its top, to the TLS filter ({@link PastTheHttpCodec}). A write
+ * completes inside the call when the socket takes it at once, which the outbox expects
+ * ({@link Peer#send}).
  *
  * <p>The close handshake (RFC 6455 7.1): a close the server starts sends its close frame
  * and waits for the client's, then ends the socket once what it queued is written, and at
@@ -57,8 +65,23 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
     });
 
     private final org.glassfish.grizzly.Connection<?> socket;
+    // without TLS: the socket, its write queue and the transport's queue writer; null with TLS: the chain's TLS filter writes
+    private final SocketChannel channel;
+    private final TaskQueue<?> queue;
     @SuppressWarnings("rawtypes")
-    private final AsyncQueueWriter direct; // the transport's queue writer; null with TLS: the chain's TLS filter writes
+    private final AsyncQueueWriter queueWriter;
+    /*
+     * Writes go to the socket or to the queue under this lock, one at a time, so that
+     * nothing reaches the socket past what waits in the queue. No call out of this class
+     * is made while it is held: Grizzly may complete a queued write, or close the socket,
+     * inside the call that queues it, and what the outbox or the connection does then may
+     * write to other connections (two such connections, each holding its own lock, would
+     * deadlock). So what Grizzly calls back on the thread inside that call is run once
+     * the lock is released ({@link #later}).
+     */
+    private final Object writeLock = new Object();
+    private volatile Thread queueing; // set and cleared under writeLock: the thread inside a call to the queue writer
+    private List<Runnable> deferred; // guarded by writeLock: what Grizzly called back on that thread
     private final FrameReader reader;
     private final Meters.Writes writes;
     private final Consumer<CloseReason> refused;
@@ -67,17 +90,17 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
     private final CompletionHandler<WriteResult> written = new CompletionHandler<>() {
         @Override
         public void cancelled() {
-            done.accept(new CancellationException("write cancelled"));
+            finished(new CancellationException("write cancelled"));
         }
 
         @Override
         public void failed(Throwable failure) {
-            done.accept(failure);
+            finished(failure);
         }
 
         @Override
         public void completed(WriteResult result) {
-            done.accept(null);
+            finished(null);
         }
 
         @Override
@@ -98,7 +121,9 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
     WebSocketConnection(org.glassfish.grizzly.Connection<?> socket, boolean tls, int maxFrameBytes, Meters.Writes writes,
                         Consumer<CloseReason> refused) {
         this.socket = socket;
-        this.direct = tls ? null : ((NIOTransport) socket.getTransport()).getAsyncQueueIO().getWriter();
+        this.channel = tls ? null : (SocketChannel) ((NIOConnection) socket).getChannel();
+        this.queue = tls ? null : ((NIOConnection) socket).getAsyncWriteQueue();
+        this.queueWriter = tls ? null : ((NIOTransport) socket.getTransport()).getAsyncQueueIO().getWriter();
         this.reader = new FrameReader(maxFrameBytes, this);
         this.writes = writes;
         this.refused = refused;
@@ -137,7 +162,11 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
 
     /** The socket closed, whatever closed it. */
     void socketClosed() {
-        tell(VANISHED);
+        if (queueing == Thread.currentThread()) {
+            later(() -> tell(VANISHED));
+        } else {
+            tell(VANISHED);
+        }
     }
 
     // ---- Peer ----
@@ -146,17 +175,9 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
     public void send(List<Frame> frames, Consumer<Throwable> done) {
         this.done = done;
         writes.wrote(frames.size());
-        Buffer bytes;
-        if (frames.size() == 1) {
-            bytes = HeapBuffer.wrap(frames.get(0).websocket()); // a plain wrapper: no pool ever takes the array
-        } else {
-            Buffer[] parts = new Buffer[frames.size()];
-            for (int i = 0; i < parts.length; i++) {
-                parts[i] = HeapBuffer.wrap(frames.get(i).websocket());
-            }
-            CompositeBuffer all = CompositeBuffer.newBuffer(socket.getMemoryManager(), parts);
-            all.allowBufferDispose(false); // the frames' bytes are shared: never to be pooled
-            bytes = all;
+        ByteBuffer[] bytes = new ByteBuffer[frames.size()];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = ByteBuffer.wrap(frames.get(i).websocket());
         }
         write(bytes, written);
     }
@@ -169,7 +190,7 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
             }
             closeSent = true;
         }
-        write(HeapBuffer.wrap(closeFrame(reason.getCloseCode().getCode(), reason.getReasonPhrase())), null);
+        write(closeFrame(reason.getCloseCode().getCode(), reason.getReasonPhrase()));
         CLOSE_TIMER.schedule(socket::closeSilently, CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         tell(reason);
     }
@@ -197,7 +218,7 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
 
     @Override
     public void ping(byte[] payload) {
-        write(HeapBuffer.wrap(control(0x8A, payload)), null);
+        write(control(0x8A, payload));
     }
 
     @Override
@@ -213,8 +234,7 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
             closeSent = true;
         }
         if (answer) { // the client's code back, or 1000 to a close without one
-            write(HeapBuffer.wrap(closeFrame(code == FrameReader.NO_CODE ? CloseReason.CloseCodes.NORMAL_CLOSURE.getCode() : code,
-                    "")), null);
+            write(closeFrame(code == FrameReader.NO_CODE ? CloseReason.CloseCodes.NORMAL_CLOSURE.getCode() : code, ""));
         }
         tell(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason)); // before the socket's close tells 1006
         socket.closeSilently(); // once what is queued is written
@@ -230,7 +250,7 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
             closeSent = true;
         }
         if (send) {
-            write(HeapBuffer.wrap(closeFrame(reason.getCloseCode().getCode(), reason.getReasonPhrase())), null);
+            write(closeFrame(reason.getCloseCode().getCode(), reason.getReasonPhrase()));
         }
         tell(reason); // before the socket's close tells 1006
         socket.closeSilently();
@@ -252,26 +272,125 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
         }
     }
 
+    /** A control frame, completing nothing. */
+    private void write(byte[] frame) {
+        write(new ByteBuffer[] {ByteBuffer.wrap(frame)}, null);
+    }
+
     /**
-     * A write onto the socket's queue, which takes writes from any thread, each whole and
-     * in the order they came (Grizzly's TLS filter encrypts them one at a time). No lock of
-     * Parley's is held: Grizzly may complete the write inside the call, and what the
-     * completion does (the outbox's next send, a close, a departure) may write to other
-     * connections.
+     * A write of {@code bytes}, whole and in turn with every other write to this socket, from
+     * any thread: to the socket if nothing waits in its queue, what the socket did not take
+     * to the queue. {@code handler} hears of it once, outside {@link #writeLock}.
+     */
+    private void write(ByteBuffer[] bytes, CompletionHandler<WriteResult> handler) {
+        if (channel == null) {
+            queue(bytes, handler);
+            return;
+        }
+        IOException failed = null;
+        boolean whole = false;
+        List<Runnable> calledBack;
+        synchronized (writeLock) {
+            if (queue.spaceInBytes() == 0) { // nothing waits in the queue, nor is being written from it
+                try {
+                    whole = writeNow(bytes);
+                } catch (IOException e) {
+                    failed = e;
+                }
+            }
+            if (!whole && failed == null) {
+                queueing = Thread.currentThread();
+                try {
+                    queue(bytes, handler);
+                } finally {
+                    queueing = null;
+                }
+            }
+            calledBack = deferred;
+            deferred = null;
+        }
+        if (failed != null) { // the socket is gone: as Grizzly's queue writer does, fail the write and close it
+            LOG.log(Level.FINE, "write failed", failed);
+            if (handler != null) {
+                handler.failed(failed);
+            }
+            socket.closeSilently();
+        } else if (whole && handler != null) {
+            handler.completed(null);
+        }
+        if (calledBack != null) {
+            calledBack.forEach(Runnable::run);
+        }
+    }
+
+    /** One write to the socket: whether it took all of {@code bytes}. */
+    private boolean writeNow(ByteBuffer[] bytes) throws IOException {
+        ByteBuffer last = bytes[bytes.length - 1];
+        if (bytes.length == 1) {
+            channel.write(last);
+        } else {
+            channel.write(bytes);
+        }
+        return !last.hasRemaining();
+    }
+
+    /**
+     * What is left of {@code bytes} onto the socket's queue, which takes writes from any
+     * thread and writes each whole and in the order they came (Grizzly's TLS filter
+     * encrypts them one at a time). Without TLS the transport's queue writer takes it, past
+     * the filter chain, which has nothing to do with an upgraded connection's bytes.
      */
     @SuppressWarnings({"unchecked", "rawtypes"}) // Grizzly's write is typed by the connection's address type, which nothing here uses
-    private void write(Buffer bytes, CompletionHandler<WriteResult> handler) {
+    private void queue(ByteBuffer[] bytes, CompletionHandler<WriteResult> handler) {
+        List<Buffer> parts = new ArrayList<>(bytes.length);
+        for (ByteBuffer part : bytes) {
+            if (part.hasRemaining()) { // a plain wrapper: no pool ever takes the frames' shared arrays
+                parts.add(HeapBuffer.wrap(part.array(), part.arrayOffset() + part.position(), part.remaining()));
+            }
+        }
+        Buffer rest;
+        if (parts.size() == 1) {
+            rest = parts.get(0);
+        } else {
+            CompositeBuffer all = CompositeBuffer.newBuffer(socket.getMemoryManager(), parts.toArray(new Buffer[0]));
+            all.allowBufferDispose(false);
+            rest = all;
+        }
         try {
-            if (direct != null) {
-                direct.write(socket, bytes, handler);
+            if (queueWriter != null) {
+                queueWriter.write(socket, rest, handler);
             } else {
-                ((org.glassfish.grizzly.Connection) socket).write(bytes, handler);
+                ((org.glassfish.grizzly.Connection) socket).write(rest, handler);
             }
         } catch (RuntimeException e) { // the socket closed under us: the send failed, the close listener tells the rest
             LOG.log(Level.FINE, "write failed", e);
             if (handler != null) {
                 handler.failed(e);
             }
+        }
+    }
+
+    /** The outbox's send in flight ended: it hears of it now, or once the write that queued it lets go of the lock. */
+    private void finished(Throwable failure) {
+        Consumer<Throwable> send = done;
+        if (queueing == Thread.currentThread()) {
+            later(() -> send.accept(failure));
+        } else {
+            send.accept(failure);
+        }
+    }
+
+    /**
+     * What Grizzly called back on the thread inside a call to the queue writer (only that
+     * thread sets itself in {@link #queueing}, and clears it before it lets go of
+     * {@link #writeLock}, which it holds now): to run once it lets go.
+     */
+    private void later(Runnable action) {
+        synchronized (writeLock) {
+            if (deferred == null) {
+                deferred = new ArrayList<>(2);
+            }
+            deferred.add(action);
         }
     }
 
