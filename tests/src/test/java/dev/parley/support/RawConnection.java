@@ -315,6 +315,12 @@ public final class RawConnection implements AutoCloseable {
         }
     }
 
+    /** Ends the connection with a reset rather than a FIN, as a dropped proxy or a killed process does. */
+    public void reset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();
