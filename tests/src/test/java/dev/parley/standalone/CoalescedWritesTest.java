@@ -37,9 +37,7 @@ class CoalescedWritesTest {
         String text = "x".repeat(4000);
         Scrape before = Scrape.of(SERVER.httpUri().resolve("metrics"));
         try (ChatClient sender = ChatClient.join(room, "sender");
-             RawConnection paused = RawConnection.stalled(room)) {
-            paused.sendText(Json.createObjectBuilder().add("type", "join").add("user", "paused").build().toString());
-            assertEquals("paused", sender.nextOf("joined").getString("user"));
+             RawConnection paused = pausedMember(room, sender)) {
             for (int i = 1; i <= MESSAGES; i++) {
                 sender.say(text, "c" + i);
                 if (i % 50 == 0) {
@@ -52,11 +50,7 @@ class CoalescedWritesTest {
             while (expected <= MESSAGES) {
                 RawConnection.Frame frame = paused.readFrame();
                 assertEquals(1, frame.opcode(), "a text frame");
-                JsonObject json = Json.createReader(new StringReader(new String(frame.payload(), StandardCharsets.UTF_8)))
-                        .readObject();
-                if (json.getString("type").equals("message")) {
-                    assertEquals(expected, json.getJsonNumber("seq").longValue(), "in order, none lost");
-                    assertEquals(text, json.getString("text"));
+                if (isMessage(frame, expected, text)) {
                     expected++;
                 }
             }
@@ -77,9 +71,7 @@ class CoalescedWritesTest {
         int messages = 1000;
         int pings = 0;
         try (ChatClient sender = ChatClient.join(room, "sender");
-             RawConnection paused = RawConnection.stalled(room)) {
-            paused.sendText(Json.createObjectBuilder().add("type", "join").add("user", "paused").build().toString());
-            assertEquals("paused", sender.nextOf("joined").getString("user"));
+             RawConnection paused = pausedMember(room, sender)) {
             for (int i = 1; i <= messages; i++) {
                 sender.say(text, "c" + i);
                 if (i % 50 == 0) {
@@ -97,15 +89,30 @@ class CoalescedWritesTest {
                     continue;
                 }
                 assertEquals(1, frame.opcode(), "a text frame or a pong");
-                JsonObject json = Json.createReader(new StringReader(new String(frame.payload(), StandardCharsets.UTF_8)))
-                        .readObject();
-                if (json.getString("type").equals("message")) {
-                    assertEquals(expected, json.getJsonNumber("seq").longValue(), "in order, none lost");
-                    assertEquals(text, json.getString("text"));
+                if (isMessage(frame, expected, text)) {
                     expected++;
                 }
             }
             assertEquals(pings, pongs);
         }
+    }
+
+    /** A member who joins and then reads nothing until the case reads its frames. */
+    private static RawConnection pausedMember(URI room, ChatClient sender) throws java.io.IOException {
+        RawConnection paused = RawConnection.stalled(room);
+        paused.sendText(Json.createObjectBuilder().add("type", "join").add("user", "paused").build().toString());
+        assertEquals("paused", sender.nextOf("joined").getString("user"));
+        return paused;
+    }
+
+    /** Whether a text frame is a message, which must then be the {@code expected} one, with {@code text}. */
+    private static boolean isMessage(RawConnection.Frame frame, long expected, String text) {
+        JsonObject json = Json.createReader(new StringReader(new String(frame.payload(), StandardCharsets.UTF_8))).readObject();
+        if (!json.getString("type").equals("message")) {
+            return false;
+        }
+        assertEquals(expected, json.getJsonNumber("seq").longValue(), "in order, none lost");
+        assertEquals(text, json.getString("text"));
+        return true;
     }
 }
