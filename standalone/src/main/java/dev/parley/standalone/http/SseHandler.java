@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.WriteHandler;
 import org.glassfish.grizzly.http.Method;
 import org.glassfish.grizzly.http.io.NIOOutputStream;
@@ -109,15 +110,34 @@ final class SseHandler {
         }
     }
 
-    /** The stream on Grizzly's non-blocking output; the client's going away fails it. */
+    /**
+     * The stream on Grizzly's non-blocking output; the client's going away fails it. Grizzly
+     * takes one write handler at a time ({@code notifyCanWrite} throws while one waits), and
+     * the stream asks {@link #ready} again before that one is told (its tick, a close), so
+     * the sink registers once and waits for the call back.
+     * <p>
+     * Grizzly's output is ready while the connection's write queue holds less than its
+     * bound, four times the socket's send buffer by default (8 MB on a loopback here): a
+     * stream bounds it to {@link #QUEUED_BYTES}, so a client that stops reading leaves what
+     * it has not read in the outbox, whose bounds close it as a slow consumer (1008), as over
+     * WebSocket. The connection's own bound comes back when the stream ends (keep-alive).
+     */
     private static final class Sink implements SseStream.Sink, WriteHandler {
+        static final int QUEUED_BYTES = 64 * 1024;
+
         private final Response response;
         private final NIOOutputStream out;
+        private final int connectionQueuedBytes;
         private SseStream stream;
+        /** A handler waits in Grizzly; cleared before it is told, so a pump after that registers anew. */
+        private volatile boolean registered;
 
         Sink(Response response) {
             this.response = response;
             this.out = response.getNIOOutputStream();
+            Connection<?> connection = response.getRequest().getConnection();
+            this.connectionQueuedBytes = connection.getMaxAsyncWriteQueueSize();
+            connection.setMaxAsyncWriteQueueSize(QUEUED_BYTES);
         }
 
         @Override
@@ -132,7 +152,10 @@ final class SseHandler {
             if (out.canWrite()) {
                 return true;
             }
-            out.notifyCanWrite(this);
+            if (!registered) {
+                registered = true; // before the call: Grizzly may call back inside it
+                out.notifyCanWrite(this);
+            }
             return false;
         }
 
@@ -148,6 +171,7 @@ final class SseHandler {
 
         @Override
         public void end() {
+            response.getRequest().getConnection().setMaxAsyncWriteQueueSize(connectionQueuedBytes);
             if (response.isSuspended()) {
                 response.resume();
             }
@@ -160,11 +184,13 @@ final class SseHandler {
 
         @Override
         public void onWritePossible() {
+            registered = false;
             stream.writable();
         }
 
         @Override
         public void onError(Throwable t) {
+            registered = false;
             stream.failed(t);
         }
     }
