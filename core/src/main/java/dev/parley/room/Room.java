@@ -263,8 +263,14 @@ final class Room {
      * The connection leaves (joined or still joining). A member's claim is given back and,
      * if it was the user's last connection, the others hear {@code left}; the last one out
      * retires the room.
+     * <p>
+     * A departure that comes from inside the room's own work (a send to a member whose
+     * socket is gone fails at once, during a fan-out or another member's {@code left}) is
+     * announced in the room's next task: otherwise each dead member's {@code left} would
+     * find the next one dead inside it, nesting as deep as the room has dead members.
      */
     void leave(Connection connection, boolean member) {
+        boolean inside = Thread.holdsLock(this);
         synchronized (this) {
             boolean held = members.dropJoining(connection);
             boolean removed = member && members.drop(connection);
@@ -273,16 +279,26 @@ final class Room {
             }
             retireIfEmpty();
         }
-        if (member) {
-            String user = connection.name();
-            chat.broker().release(name, user).whenComplete((count, failure) -> {
-                int left = failure != null ? members.count() : count;
-                if (failure == null && count < 0) {
-                    return; // the user has other connections, or its left went out already
-                }
-                left(user, left);
-            });
+        if (!member) {
+            return;
         }
+        String user = connection.name();
+        if (inside) {
+            tasks.execute(() -> release(user));
+        } else {
+            release(user);
+        }
+    }
+
+    /** Gives back {@code user}'s claim; the others hear {@code left} if it was its last connection. */
+    private void release(String user) {
+        chat.broker().release(name, user).whenComplete((count, failure) -> {
+            int left = failure != null ? members.count() : count;
+            if (failure == null && count < 0) {
+                return; // the user has other connections, or its left went out already
+            }
+            left(user, left);
+        });
     }
 
     /** Tells this node's members and the other nodes that {@code user} left, {@code count} remaining. */

@@ -2,6 +2,7 @@ package dev.parley.room;
 
 import dev.parley.protocol.Frame;
 import jakarta.websocket.CloseReason;
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -18,9 +19,19 @@ final class FakePeer implements Peer {
     private final BlockingQueue<CloseReason> closes = new LinkedBlockingQueue<>();
     private volatile boolean stalled;
     private volatile Thread lastSender;
+    private volatile Runnable gone; // dead: what the transport calls once it closes
+    private volatile long leavesUnderFailedSend = -1;
 
     @Override
     public void send(List<Frame> sent, Consumer<Throwable> done) {
+        Runnable dead = gone;
+        if (dead != null) {
+            leavesUnderFailedSend = StackWalker.getInstance().walk(stack -> stack
+                    .filter(f -> f.getClassName().equals(Room.class.getName()) && f.getMethodName().equals("leave"))
+                    .count());
+            done.accept(new IOException("the socket is gone"));
+            return;
+        }
         lastSender = Thread.currentThread();
         sent.forEach(frame -> frames.add(frame.text()));
         if (!stalled) {
@@ -31,6 +42,10 @@ final class FakePeer implements Peer {
     @Override
     public void close(CloseReason reason) {
         closes.add(reason);
+        Runnable dead = gone;
+        if (dead != null) {
+            dead.run();
+        }
     }
 
     @Override
@@ -41,6 +56,19 @@ final class FakePeer implements Peer {
     /** The thread of the last send. */
     Thread lastSender() {
         return lastSender;
+    }
+
+    /**
+     * From now on the socket is gone, as after a reset: a send fails at once, and a close
+     * calls {@code closed} at once (a transport telling its connection the socket closed).
+     */
+    void die(Runnable closed) {
+        gone = closed;
+    }
+
+    /** How many {@code Room.leave} calls were on the stack when a send failed, dead; -1 if none did. */
+    long leavesUnderFailedSend() {
+        return leavesUnderFailedSend;
     }
 
     /** From now on, no send completes. */

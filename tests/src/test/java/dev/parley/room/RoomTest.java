@@ -231,4 +231,34 @@ class RoomTest {
         assertTrue(ada.peer().next().startsWith("{\"type\":\"left\",\"room\":\"lobby\",\"user\":\"bob\""));
         assertEquals(Moderation.Found.NOBODY, chat.moderation.disconnect("lobby", "bob"));
     }
+
+    /**
+     * A room whose members' sockets all went at once (a proxy restarted): each one's
+     * {@code left} fails on the next dead member, whose departure must come after it, in the
+     * room's next task, not inside it (nested, 150 deep here, and as deep as the presence
+     * limit allows there).
+     */
+    @Test
+    void deadMembersDepartOneAfterAnotherNotInsideEachOther() throws Exception {
+        ChatFixture.Client watcher = chat.member("lobby", "watcher");
+        List<ChatFixture.Client> dead = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            dead.add(chat.member("lobby", "d" + i));
+        }
+        for (ChatFixture.Client member : dead) {
+            member.peer().die(() -> member.connection().closed(null));
+        }
+
+        dead.get(0).connection().closed(null);
+        java.util.Set<String> left = new java.util.HashSet<>();
+        while (left.size() < dead.size()) {
+            String frame = watcher.peer().nextBut("joined");
+            assertTrue(frame.startsWith("{\"type\":\"left\",\"room\":\"lobby\",\"user\":\"d"), frame);
+            left.add(frame);
+        }
+        long deepest = dead.stream().mapToLong(member -> member.peer().leavesUnderFailedSend()).max().orElseThrow();
+        assertTrue(deepest >= 0, "the departures failed sends to dead members");
+        assertTrue(deepest <= 1, "a failed send had " + deepest + " departures nested on its stack");
+        assertEquals(1, chat.registry.active("lobby").memberCount(), "only the watcher is left");
+    }
 }
