@@ -65,11 +65,7 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
     });
 
     private final org.glassfish.grizzly.Connection<?> socket;
-    // without TLS: the socket, its write queue and the transport's queue writer; null with TLS: the chain's TLS filter writes
-    private final SocketChannel channel;
-    private final TaskQueue<?> queue;
-    @SuppressWarnings("rawtypes")
-    private final AsyncQueueWriter queueWriter;
+    private final Plain plain; // null with TLS: the chain's TLS filter writes
     /*
      * Writes go to the socket or to the queue under this lock, one at a time, so that
      * nothing reaches the socket past what waits in the queue. No call out of this class
@@ -121,9 +117,7 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
     WebSocketConnection(org.glassfish.grizzly.Connection<?> socket, boolean tls, int maxFrameBytes, Meters.Writes writes,
                         Consumer<CloseReason> refused) {
         this.socket = socket;
-        this.channel = tls ? null : (SocketChannel) ((NIOConnection) socket).getChannel();
-        this.queue = tls ? null : ((NIOConnection) socket).getAsyncWriteQueue();
-        this.queueWriter = tls ? null : ((NIOTransport) socket.getTransport()).getAsyncQueueIO().getWriter();
+        this.plain = tls ? null : new Plain((NIOConnection) socket);
         this.reader = new FrameReader(maxFrameBytes, this);
         this.writes = writes;
         this.refused = refused;
@@ -177,7 +171,7 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
         writes.wrote(frames.size());
         ByteBuffer[] bytes = new ByteBuffer[frames.size()];
         for (int i = 0; i < bytes.length; i++) {
-            bytes[i] = ByteBuffer.wrap(frames.get(i).websocket());
+            bytes[i] = frames.get(i).websocketBuffer();
         }
         write(bytes, written);
     }
@@ -283,7 +277,7 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
      * to the queue. {@code handler} hears of it once, outside {@link #writeLock}.
      */
     private void write(ByteBuffer[] bytes, CompletionHandler<WriteResult> handler) {
-        if (channel == null) {
+        if (plain == null) {
             queue(bytes, handler);
             return;
         }
@@ -291,7 +285,7 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
         boolean whole = false;
         List<Runnable> calledBack;
         synchronized (writeLock) {
-            if (queue.spaceInBytes() == 0) { // nothing waits in the queue, nor is being written from it
+            if (plain.queue().spaceInBytes() == 0) { // nothing waits in the queue, nor is being written from it
                 try {
                     whole = writeNow(bytes);
                 } catch (IOException e) {
@@ -327,9 +321,9 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
     private boolean writeNow(ByteBuffer[] bytes) throws IOException {
         ByteBuffer last = bytes[bytes.length - 1];
         if (bytes.length == 1) {
-            channel.write(last);
+            plain.channel().write(last);
         } else {
-            channel.write(bytes);
+            plain.channel().write(bytes);
         }
         return !last.hasRemaining();
     }
@@ -342,23 +336,25 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
      */
     @SuppressWarnings({"unchecked", "rawtypes"}) // Grizzly's write is typed by the connection's address type, which nothing here uses
     private void queue(ByteBuffer[] bytes, CompletionHandler<WriteResult> handler) {
-        List<Buffer> parts = new ArrayList<>(bytes.length);
-        for (ByteBuffer part : bytes) {
-            if (part.hasRemaining()) { // a plain wrapper: no pool ever takes the frames' shared arrays
-                parts.add(HeapBuffer.wrap(part.array(), part.arrayOffset() + part.position(), part.remaining()));
-            }
+        int first = 0;
+        while (!bytes[first].hasRemaining()) { // the frames the socket took whole (never all of them)
+            first++;
         }
         Buffer rest;
-        if (parts.size() == 1) {
-            rest = parts.get(0);
+        if (first == bytes.length - 1) {
+            rest = wrap(bytes[first]);
         } else {
-            CompositeBuffer all = CompositeBuffer.newBuffer(socket.getMemoryManager(), parts.toArray(new Buffer[0]));
+            Buffer[] parts = new Buffer[bytes.length - first];
+            for (int i = 0; i < parts.length; i++) {
+                parts[i] = wrap(bytes[first + i]);
+            }
+            CompositeBuffer all = CompositeBuffer.newBuffer(socket.getMemoryManager(), parts);
             all.allowBufferDispose(false);
             rest = all;
         }
         try {
-            if (queueWriter != null) {
-                queueWriter.write(socket, rest, handler);
+            if (plain != null) {
+                plain.writer().write(socket, rest, handler);
             } else {
                 ((org.glassfish.grizzly.Connection) socket).write(rest, handler);
             }
@@ -368,6 +364,11 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
                 handler.failed(e);
             }
         }
+    }
+
+    /** What is left of {@code part} in a plain wrapper: no pool ever takes the frames' shared arrays. */
+    private static Buffer wrap(ByteBuffer part) {
+        return HeapBuffer.wrap(part.array(), part.arrayOffset() + part.position(), part.remaining());
     }
 
     /** The outbox's send in flight ended: it hears of it now, or once the write that queued it lets go of the lock. */
@@ -412,5 +413,17 @@ final class WebSocketConnection implements Peer, FrameReader.Messages {
         frame[1] = (byte) payload.length;
         System.arraycopy(payload, 0, frame, 2, payload.length);
         return frame;
+    }
+
+    /**
+     * Without TLS, what a write needs past the filter chain: the socket itself, the
+     * connection's write queue and the transport's queue writer.
+     */
+    @SuppressWarnings("rawtypes") // Grizzly's writer is typed by the connection's address type, which nothing here uses
+    private record Plain(SocketChannel channel, TaskQueue<?> queue, AsyncQueueWriter writer) {
+        Plain(NIOConnection socket) {
+            this((SocketChannel) socket.getChannel(), socket.getAsyncWriteQueue(),
+                    ((NIOTransport) socket.getTransport()).getAsyncQueueIO().getWriter());
+        }
     }
 }
