@@ -201,7 +201,7 @@ public final class SseStream implements Peer {
         }
         if (abandon) {
             finish(new IOException("the close event was not read in time"));
-        } else if (write || waiting) {
+        } else if (waiting) { // a heartbeat just queued is waiting too
             pump();
         }
     }
